@@ -1,0 +1,90 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+
+/**
+ * The layering rule, enforced here as VS Code enforces its own:
+ * - src/ (the core) never imports electron, react or the DOM;
+ * - renderer/ imports only the contract, the typed client and pure domain code from src/,
+ *   never Node modules;
+ * - main/ wires hosts to the service; only main/ may import electron or electron-store.
+ */
+const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'crypto', 'net', 'http', 'https', 'stream', 'util', 'events', 'zlib', 'url', 'worker_threads', 'tls', 'dgram', 'dns', 'readline', 'buffer', 'process'];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'release/**', 'node_modules/**', 'test/artifacts/**', 'bench/results/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-empty': ['error', { allowEmptyCatch: true }],
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['electron', 'electron/*', 'electron-store'], message: 'src/ is the core: it never imports electron (only main/ does).' },
+          { group: ['react', 'react-dom', 'react/*', 'react-dom/*', 'react-i18next', '@xterm/*', '@tanstack/*'], message: 'src/ is the core: it never imports React or UI libraries.' },
+          { group: ['../../main/*', '../main/*', '../../renderer/*', '../renderer/*', '**/main/*', '**/renderer/*'], message: 'src/ must not depend on the hosts or the renderer.' },
+        ],
+      }],
+      'no-restricted-globals': ['error',
+        { name: 'window', message: 'src/ never touches the DOM.' },
+        { name: 'document', message: 'src/ never touches the DOM.' },
+        { name: 'localStorage', message: 'src/ never touches the DOM.' },
+      ],
+    },
+  },
+  {
+    files: ['renderer/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'warn',
+      'no-restricted-imports': ['error', {
+        paths: nodeBuiltins.filter((n) => !n.includes('*')).map((name) => ({ name, message: 'renderer/ never imports Node modules: ask the core through the contract.' })),
+        patterns: [
+          { group: ['node:*'], message: 'renderer/ never imports Node modules: ask the core through the contract.' },
+          { group: ['electron', 'electron/*', 'electron-store', 'better-sqlite3', 'ssh2', 'axios', 'ws'], message: 'renderer/ talks to the core only through the contract client.' },
+          { group: ['**/main/*', '**/main'], message: 'renderer/ never imports the hosts.' },
+          {
+            regex: '(^|/)src/(?!api/(contract|client|errors)$|domain/)',
+            message: 'renderer/ may import only src/api/contract, src/api/client, src/api/errors and pure src/domain/ code.',
+          },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['src/domain/**/*.ts', 'src/api/contract.ts', 'src/api/contract-kit.ts', 'src/api/contracts/**/*.ts', 'src/api/client.ts', 'src/api/errors.ts'],
+    rules: {
+      // Shared with the renderer: must stay free of Node.
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['node:*', 'fs', 'path', 'os', 'child_process', 'crypto', 'net'], message: 'Code shared with the renderer must not import Node modules.' },
+          { group: ['electron', 'react', 'react-dom', 'better-sqlite3', 'ssh2', 'axios'], message: 'Code shared with the renderer stays pure.' },
+          { group: ['**/store/*', '**/sync/*', '**/remote/*', '**/tools/*', '**/security/*', '**/core/*', '**/handlers/*', '**/service', '**/core'], message: 'The contract and domain may import only zod and other contract/domain modules.' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['main/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['**/renderer/*'], message: 'main/ never imports renderer code.' },
+          { group: ['**/src/store/*', '**/src/sync/*', '**/src/remote/*', '**/src/tools/*'], message: 'main/ only wires: go through src/api/service.' },
+        ],
+      }],
+    },
+  },
+);

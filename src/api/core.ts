@@ -1,0 +1,86 @@
+import os from 'node:os';
+import path from 'node:path';
+import fs from 'node:fs';
+import { openDatabase, type Db } from '../store/db';
+import { EventBus } from '../core/events';
+import { PreferencesService, jsonFileBackend, type PreferencesBackend } from '../core/preferences';
+import { loadPolicy, type LoadedPolicy } from '../core/policy';
+import { defaultPolicyFile } from '../core/paths';
+
+export type HostKind = 'electron' | 'web';
+
+export interface CoreOptions {
+  dataDir: string;
+  host: HostKind;
+  /** Fill an empty data folder with the demo data set. */
+  demo?: boolean;
+  /** Electron passes electron-store here; the web host uses a JSON file. */
+  preferencesBackend?: PreferencesBackend;
+  /** null: no policy file (tests). Absent: the platform's default location. */
+  policyFile?: string | null;
+  /** Injectable clock, for SLA and timeline tests. */
+  clock?: () => Date;
+}
+
+/**
+ * What every feature's handlers share: the store, the event bus, preferences and policy,
+ * the clock and the identity of the person at the console. Features build their own
+ * services on top of it in `handlers/<feature>.ts`.
+ */
+export interface Core {
+  readonly dataDir: string;
+  readonly host: HostKind;
+  readonly demo: boolean;
+  readonly db: Db;
+  readonly events: EventBus;
+  readonly prefs: PreferencesService;
+  readonly policy: LoadedPolicy;
+  now(): Date;
+  /** The technician or hotline agent using this console (timeline, audit log). */
+  currentUser(): string;
+  /** Registers cleanup run by `close()` (processes, sockets, timers), last registered first. */
+  onClose(fn: () => void | Promise<void>): void;
+  close(): Promise<void>;
+}
+
+export function createCore(options: CoreOptions): Core {
+  fs.mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  const db = openDatabase(path.join(options.dataDir, 'relais.db'));
+  const policy = loadPolicy(options.policyFile === undefined ? defaultPolicyFile() : options.policyFile);
+  const prefs = new PreferencesService(options.preferencesBackend ?? jsonFileBackend(options.dataDir), policy);
+  const closers: (() => void | Promise<void>)[] = [];
+  const clock = options.clock ?? (() => new Date());
+  let closed = false;
+  return {
+    dataDir: options.dataDir,
+    host: options.host,
+    demo: options.demo ?? false,
+    db,
+    events: new EventBus(),
+    prefs,
+    policy,
+    now: clock,
+    currentUser: () => prefs.get().userName ?? osUserName(),
+    onClose: (fn) => void closers.push(fn),
+    async close() {
+      if (closed) return;
+      closed = true;
+      for (const fn of closers.reverse()) {
+        try {
+          await fn();
+        } catch {
+          // Keep closing the rest.
+        }
+      }
+      db.close();
+    },
+  };
+}
+
+function osUserName(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return 'technicien';
+  }
+}

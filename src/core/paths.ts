@@ -1,0 +1,24 @@
+import os from 'node:os';
+import path from 'node:path';
+
+/**
+ * Where all of Relais's state lives. RELAIS_DATA_DIR wins so two instances (or a test
+ * and a user) never share a database by accident; otherwise the platform's user-data
+ * folder, the same one Electron's app.getPath('userData') returns for "Relais".
+ */
+export function resolveDataDir(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
+  const fromEnv = env.RELAIS_DATA_DIR?.trim();
+  if (fromEnv) return path.resolve(fromEnv);
+  const home = os.homedir();
+  if (platform === 'win32') return path.join(env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), 'Relais');
+  if (platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'Relais');
+  return path.join(env.XDG_CONFIG_HOME ?? path.join(home, '.config'), 'Relais');
+}
+
+/** The machine-wide policy file an administrator deploys (GPO/SCCM, config management). */
+export function defaultPolicyFile(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
+  if (env.RELAIS_POLICY_FILE) return path.resolve(env.RELAIS_POLICY_FILE);
+  if (platform === 'win32') return path.join(env.ProgramData ?? 'C:\\ProgramData', 'Relais', 'policy.json');
+  if (platform === 'darwin') return '/Library/Application Support/Relais/policy.json';
+  return '/etc/relais/policy.json';
+}

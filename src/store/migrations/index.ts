@@ -1,0 +1,10 @@
+import type { Migration } from './migration';
+import m0001 from './0001-core';
+
+/**
+ * Every migration, in order. Numbers are reserved by feature so parallel work never
+ * collides: 0001–0009 tickets/directory, 0010–0019 sync, 0020–0029 security + SSH,
+ * 0030–0039 RDP, 0040–0049 tools and checklists. Never edit a migration that has shipped;
+ * add a new one.
+ */
+export const migrations: readonly Migration[] = [m0001];
