@@ -42,7 +42,14 @@ async function buildMain(): Promise<void> {
     absWorkingDir: root,
     external: ['electron', 'better-sqlite3', 'ssh2', 'cpu-features', 'electron-store'],
   };
-  await esbuild({ ...common, entryPoints: ['main/electron.ts'], outfile: 'dist/main/electron.cjs' });
+  // Electron 45 runs ESM main processes; bundled CommonJS code still needs a `require`.
+  await esbuild({
+    ...common,
+    format: 'esm',
+    entryPoints: ['main/electron.ts'],
+    outfile: 'dist/main/electron.mjs',
+    banner: { js: "import { createRequire as __relaisRequire } from 'node:module'; const require = __relaisRequire(import.meta.url);" },
+  });
   // Sandboxed preloads must be a single CommonJS file requiring only 'electron'.
   await esbuild({ ...common, entryPoints: ['main/preload.ts'], outfile: 'dist/main/preload.cjs', external: ['electron'] });
 }

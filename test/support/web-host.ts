@@ -3,7 +3,9 @@ import path from 'node:path';
 import { startWebHost, type WebHost, type WebHostOptions } from '../../main/web';
 import { makeTempDir } from './temp-dir';
 
-export const repoRoot = path.resolve(import.meta.dirname, '../..');
+import { repoRoot } from './paths';
+
+export { repoRoot };
 export const rendererDir = path.resolve(repoRoot, 'renderer', process.env.RELAIS_RENDERER_DIR ?? '../dist/renderer');
 
 /** An in-process web host on a free port with its own data folder (and no policy file). */

@@ -1,5 +1,6 @@
 import type { Migration } from './migration';
 import m0001 from './0001-core';
+import m0020 from './0020-security';
 
 /**
  * Every migration, in order. Numbers are reserved by feature so parallel work never
@@ -7,4 +8,4 @@ import m0001 from './0001-core';
  * 0030–0039 RDP, 0040–0049 tools and checklists. Never edit a migration that has shipped;
  * add a new one.
  */
-export const migrations: readonly Migration[] = [m0001];
+export const migrations: readonly Migration[] = [m0001, m0020];
