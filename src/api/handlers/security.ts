@@ -1,8 +1,74 @@
 import type { Core } from '../core';
+import type { Handler } from '../handler-kit';
+import { createAuditLog, type AuditEntryInput, type AuditLog } from '../../security/audit';
+import { fileVaultFactory, type Vault, type VaultFactory } from '../../security/vault';
 
-/** Builds this feature's services and the handlers of its contract calls. */
-export function createSecurityFeature(core: Core, deps: Record<string, unknown> = {}) {
-  void core;
-  void deps;
-  return { handlers: {} };
+export interface SecurityFeature {
+  handlers: SecurityHandlers;
+  vault: Vault;
+  audit: AuditLog;
+}
+
+type SecurityHandlers = {
+  'security.vaultInfo': Handler<'security.vaultInfo'>;
+  'security.vaultList': Handler<'security.vaultList'>;
+  'security.vaultPut': Handler<'security.vaultPut'>;
+  'security.vaultReplace': Handler<'security.vaultReplace'>;
+  'security.vaultDelete': Handler<'security.vaultDelete'>;
+  'security.auditVerify': Handler<'security.auditVerify'>;
+  'security.auditList': Handler<'security.auditList'>;
+};
+
+/**
+ * The credential vault and the audit log. `vaultFactory` comes from the Electron host
+ * (safeStorage); the AES-256-GCM file vault is used otherwise.
+ */
+export function createSecurityFeature(core: Core, deps: { vaultFactory?: unknown } = {}): SecurityFeature {
+  const factory = (typeof deps.vaultFactory === 'function' ? deps.vaultFactory : fileVaultFactory) as VaultFactory;
+  const vault = factory({ db: core.db, dataDir: core.dataDir, now: () => core.now() });
+  const log = createAuditLog(core.db, { now: () => core.now(), actor: () => core.currentUser() });
+  const audit: AuditLog = {
+    ...log,
+    append(entry: AuditEntryInput) {
+      const row = log.append(entry);
+      core.events.emit('security.auditAppended', { seq: row.seq, action: row.action });
+      return row;
+    },
+  };
+
+  const metaOrThrow = async (id: string) => {
+    const m = await vault.meta(id);
+    if (!m) throw new Error('vault entry vanished');
+    return m;
+  };
+
+  const handlers: SecurityHandlers = {
+    'security.vaultInfo': async () => ({ backend: vault.backend, entries: (await vault.list()).length }),
+    'security.vaultList': async () => ({ entries: await vault.list() }),
+    'security.vaultPut': async ({ label, kind, secret }) => {
+      const id = await vault.put(label, secret, kind);
+      audit.append({ action: 'credential.added', target: id, details: { label, kind } });
+      core.events.emit('security.vaultChanged', { id });
+      return metaOrThrow(id);
+    },
+    'security.vaultReplace': async ({ id, secret }) => {
+      await vault.replace(id, secret);
+      const m = await metaOrThrow(id);
+      audit.append({ action: 'credential.changed', target: id, details: { label: m.label } });
+      core.events.emit('security.vaultChanged', { id });
+      return m;
+    },
+    'security.vaultDelete': async ({ id }) => {
+      const m = await vault.meta(id);
+      await vault.delete(id);
+      audit.append({ action: 'credential.deleted', target: id, details: { label: m?.label ?? '' } });
+      core.events.emit('security.vaultChanged', { id });
+      return { deleted: true };
+    },
+    'security.auditVerify': () => audit.verify(),
+    'security.auditList': (input) => ({
+      rows: audit.list({ limit: input?.limit ?? 50, beforeSeq: input?.beforeSeq, ticketId: input?.ticketId }).map(({ prevHash: _p, hash: _h, ...r }) => r),
+    }),
+  };
+  return { handlers, vault, audit };
 }
