@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
-import yaml from 'js-yaml';
+import { load as loadYaml } from 'js-yaml';
 import { repoRoot } from '../../support/paths';
 
 /** The installers cannot be built here (no Electron binary): check what they would be built with. */
-const config = yaml.load(fs.readFileSync(path.join(repoRoot, 'electron-builder.yml'), 'utf8')) as any;
+const config = loadYaml(fs.readFileSync(path.join(repoRoot, 'electron-builder.yml'), 'utf8')) as any;
 const targets = (list: any[]) => list.map((t) => (typeof t === 'string' ? t : t.target));
 
 describe('electron-builder configuration', () => {
