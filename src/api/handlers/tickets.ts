@@ -1,8 +1,125 @@
+import { v7 as uuidv7 } from 'uuid';
+import { z } from 'zod';
 import type { Core } from '../core';
+import type { Handler } from '../handler-kit';
+import { commonErrors } from '../errors';
+import { createTicketWorkflow } from '../../store/ticket-workflow';
+import type { TimelineEntry } from '../../store/repos/followups';
+import { getAsset, getPerson, searchDirectory } from '../../store/repos/directory';
+import { listCategories, listTeams } from '../../store/repos/teams';
+import { readSetting, writeSetting } from '../../store/repos/settings';
+import { countQueue, queryQueue } from '../../store/queue-query';
+import { commitImport, previewImport } from '../../store/directory-import';
+import { loadDemoIfEmpty } from '../../store/demo';
+import { stmt } from '../../store/statements';
+import { BUILT_IN_VIEWS, savedViewSchema, type SavedView } from '../../domain/queue';
+import { DEFAULT_PRIORITY_MATRIX, DEFAULT_SLA, priorityMatrixSchema, slaTargetsSchema, type Ticket } from '../../domain/tickets';
 
-/** Builds this feature's services and the handlers of its contract calls. */
+const VIEWS_KEY = 'queue.views';
+const customViewsSchema = z.array(savedViewSchema);
+
+/**
+ * The hotline feature: call logging, the queue, the ticket view and the directory.
+ * Returns, beside its handlers, the services other features build on:
+ * - `timeline.append(ticketId, entry)`: records an entry (SSH/RDP session, tool run, …) on
+ *   a ticket's timeline with its outbox row, in one transaction, and emits `tickets.changed`;
+ * - `tickets.get(id)`: the ticket with its requester and linked PC ids (throws NOT_FOUND).
+ */
 export function createTicketFeature(core: Core, deps: Record<string, unknown> = {}) {
-  void core;
   void deps;
-  return { handlers: {} };
+  if (core.demo) loadDemoIfEmpty(core.db, { now: core.now(), user: core.currentUser() });
+  const workflow = createTicketWorkflow(core.db, { now: () => core.now(), currentUser: () => core.currentUser() });
+  const changed = (...ids: string[]) => core.events.emit('tickets.changed', { ids });
+  const after = (t: Ticket) => (changed(t.id), t);
+  const ctx = () => ({ now: core.now(), user: core.currentUser() });
+
+  const timeline = {
+    append(ticketId: string, entry: TimelineEntry): { id: string } {
+      const f = workflow.append(ticketId, entry);
+      changed(ticketId);
+      return { id: f.id };
+    },
+  };
+  const tickets = {
+    get: (id: string): Ticket => workflow.get(id),
+  };
+
+  const customViews = () => readSetting(core.db, VIEWS_KEY, customViewsSchema, []);
+
+  const handlers: {
+    'tickets.logCall': Handler<'tickets.logCall'>;
+    'tickets.get': Handler<'tickets.get'>;
+    'tickets.list': Handler<'tickets.list'>;
+    'tickets.addFollowup': Handler<'tickets.addFollowup'>;
+    'tickets.takeCharge': Handler<'tickets.takeCharge'>;
+    'tickets.setStatus': Handler<'tickets.setStatus'>;
+    'tickets.route': Handler<'tickets.route'>;
+    'tickets.resolve': Handler<'tickets.resolve'>;
+    'tickets.meta': Handler<'tickets.meta'>;
+    'tickets.views': Handler<'tickets.views'>;
+    'tickets.saveView': Handler<'tickets.saveView'>;
+    'tickets.deleteView': Handler<'tickets.deleteView'>;
+    'directory.search': Handler<'directory.search'>;
+    'directory.importPreview': Handler<'directory.importPreview'>;
+    'directory.importCommit': Handler<'directory.importCommit'>;
+  } = {
+    // Returns only after the IMMEDIATE transaction committed with synchronous=FULL: the
+    // acknowledgement the form shows means the call is on disk.
+    'tickets.logCall': (input) => after(workflow.logCall(input)),
+    'tickets.get': ({ id }) => {
+      const ticket = workflow.get(id);
+      return {
+        ticket,
+        timeline: workflow.timeline(id),
+        requester: ticket.requesterId ? (getPerson(core.db, ticket.requesterId) ?? null) : null,
+        assets: ticket.assetIds.map((a) => getAsset(core.db, a)).filter((a) => a !== undefined),
+      };
+    },
+    'tickets.list': ({ withTotal, ...query }) => queryQueue(core.db, query, { ...ctx(), withTotal }),
+    'tickets.addFollowup': ({ id, body, private: isPrivate }) => {
+      const f = workflow.addFollowup(id, body, isPrivate);
+      changed(id);
+      return f;
+    },
+    'tickets.takeCharge': ({ id }) => after(workflow.takeCharge(id)),
+    'tickets.setStatus': ({ id, status }) => after(workflow.setStatus(id, status)),
+    'tickets.route': ({ id, teamId, technician }) => after(workflow.route(id, teamId, technician)),
+    'tickets.resolve': ({ id, solution }) => after(workflow.resolve(id, solution)),
+    'tickets.meta': () => {
+      const techs = (stmt(core.db, 'SELECT DISTINCT technician FROM tickets WHERE technician IS NOT NULL ORDER BY technician').all() as { technician: string }[]).map((r) => r.technician);
+      const me = core.currentUser();
+      return {
+        teams: listTeams(core.db),
+        categories: listCategories(core.db),
+        technicians: techs.includes(me) ? techs : [me, ...techs],
+        priorityMatrix: readSetting(core.db, 'tickets.priorityMatrix', priorityMatrixSchema, DEFAULT_PRIORITY_MATRIX),
+        sla: readSetting(core.db, 'tickets.sla', slaTargetsSchema, DEFAULT_SLA),
+        currentUser: me,
+      };
+    },
+    'tickets.views': () => ({
+      views: [...BUILT_IN_VIEWS, ...customViews()].map((v) => ({ ...v, count: countQueue(core.db, v.filter, ctx()) })),
+    }),
+    'tickets.saveView': ({ name, filter, sort, dir }) => {
+      const view: SavedView = { id: uuidv7(), name, builtIn: false, filter, sort, dir };
+      core.db.transaction(() => writeSetting(core.db, VIEWS_KEY, [...customViews(), view])).immediate();
+      return view;
+    },
+    'tickets.deleteView': ({ id }) => {
+      const views = customViews();
+      if (!views.some((v) => v.id === id)) throw commonErrors.notFound({ fr: 'Vue enregistrée', en: 'Saved view' }, id);
+      core.db.transaction(() => writeSetting(core.db, VIEWS_KEY, views.filter((v) => v.id !== id))).immediate();
+      return { deleted: true };
+    },
+    'directory.search': ({ q, limit }) => ({ hits: searchDirectory(core.db, q, limit) }),
+    'directory.importPreview': ({ kind, csv }) => previewImport(core.db, kind, csv),
+    'directory.importCommit': ({ kind, csv }) => {
+      const imported = commitImport(core.db, kind, csv);
+      core.events.emit('directory.changed', { kind });
+      return { imported };
+    },
+  };
+
+  return { handlers, timeline, tickets, workflow };
 }
+export type TicketFeature = ReturnType<typeof createTicketFeature>;

@@ -50,9 +50,11 @@ const migration: Migration = {
       );
       CREATE INDEX assets_person ON assets(person_id);
 
+      -- number is the local ticket number shown to people and the rowid alias, so the
+      -- full-text index (keyed by rowid) stays aligned even after a VACUUM.
       CREATE TABLE tickets (
-        id TEXT PRIMARY KEY,
-        number INTEGER NOT NULL UNIQUE,
+        number INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
         server_id TEXT UNIQUE,
         type TEXT NOT NULL,
         status INTEGER NOT NULL,

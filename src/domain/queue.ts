@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { channelSchema, statusSchema, ticketTypeSchema } from './tickets';
+
+/** Columns the queue can be sorted by (the core sorts: the renderer only ever holds a page). */
+export const sortColumnSchema = z.enum(['number', 'subject', 'status', 'priority', 'requester', 'team', 'technician', 'category', 'createdAt', 'updatedAt', 'ttrDue']);
+export type SortColumn = z.infer<typeof sortColumnSchema>;
+
+export const queueFilterSchema = z.strictObject({
+  statuses: z.array(statusSchema).max(6).optional(),
+  teamIds: z.array(z.string().max(64)).max(50).optional(),
+  technician: z.string().max(120).optional(),
+  priorities: z.array(z.number().int().min(1).max(6)).max(6).optional(),
+  slaBreached: z.boolean().optional(),
+  /** Assigned to the person at this console. */
+  mine: z.boolean().optional(),
+  unassigned: z.boolean().optional(),
+  /** Full-text search (FTS5) over subject, description, requester, PC and follow-ups. */
+  text: z.string().trim().max(200).optional(),
+});
+export type QueueFilter = z.infer<typeof queueFilterSchema>;
+
+export const queueQuerySchema = z.strictObject({
+  filter: queueFilterSchema.default({}),
+  sort: sortColumnSchema.default('updatedAt'),
+  dir: z.enum(['asc', 'desc']).default('desc'),
+  offset: z.number().int().min(0).max(10_000_000).default(0),
+  limit: z.number().int().min(1).max(500).default(50),
+});
+export type QueueQuery = z.input<typeof queueQuerySchema>;
+
+/**
+ * Search highlights cross the contract as text with these two control characters around
+ * each match; the renderer splits on them and renders <mark> elements (never raw HTML).
+ */
+export const MARK_START = '\u0002';
+export const MARK_END = '\u0003';
+
+export function splitHighlights(s: string): { text: string; match: boolean }[] {
+  const out: { text: string; match: boolean }[] = [];
+  let match = false;
+  let buf = '';
+  for (const ch of s) {
+    if (ch === MARK_START || ch === MARK_END) {
+      if (buf) out.push({ text: buf, match });
+      buf = '';
+      match = ch === MARK_START;
+    } else buf += ch;
+  }
+  if (buf) out.push({ text: buf, match });
+  return out;
+}
+
+export const queueRowSchema = z.object({
+  id: z.string(),
+  number: z.number().int(),
+  type: ticketTypeSchema,
+  status: statusSchema,
+  /** With highlight markers when a text search is active. */
+  subject: z.string(),
+  requester: z.string(),
+  priority: z.number().int(),
+  teamName: z.string().nullable(),
+  technician: z.string().nullable(),
+  categoryName: z.string().nullable(),
+  channel: channelSchema,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  ttrDue: z.string().nullable(),
+  slaBreached: z.boolean(),
+  /** Matching excerpt from description, PC or follow-ups (search only). */
+  snippet: z.string().nullable(),
+});
+export type QueueRow = z.infer<typeof queueRowSchema>;
+
+export const queuePageSchema = z.object({ total: z.number().int(), offset: z.number().int(), rows: z.array(queueRowSchema) });
+export type QueuePage = z.infer<typeof queuePageSchema>;
+
+export const savedViewSchema = z.object({
+  id: z.string().max(64),
+  name: z.string().trim().min(1).max(80),
+  /** Built-in views are translated by the UI from their id and cannot be deleted. */
+  builtIn: z.boolean().default(false),
+  filter: queueFilterSchema,
+  sort: sortColumnSchema.default('updatedAt'),
+  dir: z.enum(['asc', 'desc']).default('desc'),
+});
+export type SavedView = z.infer<typeof savedViewSchema>;
+
+export const BUILT_IN_VIEWS: SavedView[] = [
+  { id: 'open', name: 'open', builtIn: true, filter: { statuses: [1, 2, 3, 4] }, sort: 'updatedAt', dir: 'desc' },
+  { id: 'unassigned', name: 'unassigned', builtIn: true, filter: { statuses: [1, 2, 3, 4], unassigned: true }, sort: 'priority', dir: 'desc' },
+  { id: 'mine', name: 'mine', builtIn: true, filter: { statuses: [1, 2, 3, 4], mine: true }, sort: 'priority', dir: 'desc' },
+  { id: 'late', name: 'late', builtIn: true, filter: { statuses: [1, 2, 3, 4], slaBreached: true }, sort: 'ttrDue', dir: 'asc' },
+  { id: 'solved', name: 'solved', builtIn: true, filter: { statuses: [5, 6] }, sort: 'updatedAt', dir: 'desc' },
+  { id: 'all', name: 'all', builtIn: true, filter: {}, sort: 'updatedAt', dir: 'desc' },
+];
