@@ -5,11 +5,12 @@
  * Node integration, strict CSP, navigation and new windows denied, permission requests
  * denied, external links only to an allow-list, every IPC sender checked.
  */
-import { app, BrowserWindow, ipcMain, net, protocol, session, shell, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import { app, BrowserWindow, ipcMain, net, protocol, safeStorage, session, shell, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { createService, type Service } from '../src/api/service';
+import { safeStorageVaultFactory } from '../src/security/vault';
 import { contentSecurityPolicy, securityHeaders } from './web-security';
 import { electronStoreBackend, windowStateStore } from './electron-store-backend';
 
@@ -38,6 +39,8 @@ async function start(): Promise<void> {
     dataDir: app.getPath('userData'),
     demo: process.argv.includes('--demo'),
     preferencesBackend: electronStoreBackend(),
+    // Secrets are encrypted by the OS keyring through safeStorage (refused on basic_text).
+    vaultFactory: safeStorageVaultFactory(safeStorage),
   });
 
   protocol.handle(SCHEME, serveRenderer);

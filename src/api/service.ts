@@ -2,6 +2,7 @@ import { calls, isCallName, type CallName } from './contract';
 import { commonErrors, toRelaisError, type SerializedError } from './errors';
 import { createCore, type Core, type CoreOptions } from './core';
 import type { Caller, Handlers } from './handler-kit';
+import type { VaultFactory } from '../security/vault';
 import { appHandlers } from './handlers/app';
 import { createTicketFeature } from './handlers/tickets';
 import { createSecurityFeature } from './handlers/security';
@@ -21,7 +22,7 @@ export interface Service {
 
 export type ServiceOptions = CoreOptions & {
   /** Injected by the Electron host (safeStorage); the file vault is used otherwise. */
-  vaultFactory?: unknown;
+  vaultFactory?: VaultFactory;
 };
 
 /**
