@@ -1,11 +1,220 @@
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import type { SavedView, SortColumn, QueueFilter } from '../../../src/domain/queue';
+import { api } from '../../api/client';
+import { navigate } from '../../app/router';
+import { shortcuts, useShortcut } from '../../app/shortcuts';
+import { errorText, formatDateTime, useTicketMeta } from '../ticket/ticket-meta';
+import { Highlighted } from '../ticket/Highlighted';
+import { useQueueRows, type QueueParams } from './queue-data';
+import { QueueFilters } from './QueueFilters';
+import { SavedViews, type ViewWithCount } from './SavedViews';
+import './queue.css';
 
+const ROW_HEIGHT = 40;
+const COLUMNS: { id: SortColumn; className: string }[] = [
+  { id: 'number', className: 'c-number' },
+  { id: 'subject', className: 'c-subject' },
+  { id: 'status', className: 'c-status' },
+  { id: 'priority', className: 'c-priority' },
+  { id: 'requester', className: 'c-requester' },
+  { id: 'team', className: 'c-team' },
+  { id: 'technician', className: 'c-technician' },
+  { id: 'updatedAt', className: 'c-date' },
+  { id: 'ttrDue', className: 'c-date' },
+];
+
+const DEFAULT_PARAMS: QueueParams = { filter: { statuses: [1, 2, 3, 4] }, sort: 'updatedAt', dir: 'desc' };
+
+/** The ticket queue: a virtual list over any number of tickets, sorted and filtered by the core. */
 export function QueuePage() {
-  const { t } = useTranslation('common');
+  const { t, i18n } = useTranslation('hotline');
+  const meta = useTicketMeta();
+  const [params, setParams] = useState<QueueParams>(DEFAULT_PARAMS);
+  const [viewId, setViewId] = useState<string | null>('open');
+  const [text, setText] = useState('');
+  const [views, setViews] = useState<ViewWithCount[]>([]);
+  const [active, setActive] = useState(0);
+  const searchRef = useRef<HTMLInputElement>(null);
+  const listRef = useRef<HTMLDivElement>(null);
+  const { total, rowAt, ensureRange, refresh, error } = useQueueRows(params);
+
+  // The search box feeds the filter after a short pause in typing.
+  useEffect(() => {
+    const id = setTimeout(() => {
+      setParams((p) => (p.filter.text ?? '') === text.trim() ? p : { ...p, filter: { ...p.filter, text: text.trim() || undefined } });
+    }, 150);
+    return () => clearTimeout(id);
+  }, [text]);
+
+  const loadViews = () => void api.call('tickets.views').then((r) => setViews(r.views), () => {});
+  useEffect(loadViews, []);
+  // Live: any ticket change refreshes the rows on screen and the view counts.
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const off = api.on('tickets.changed', () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        refresh();
+        loadViews();
+      }, 250);
+    });
+    return () => {
+      clearTimeout(timer);
+      off();
+    };
+  }, [refresh]);
+
+  useShortcut(shortcuts.search, () => searchRef.current?.focus());
+
+  const count = total ?? 0;
+  const virtualizer = useVirtualizer({ count, getScrollElement: () => listRef.current, estimateSize: () => ROW_HEIGHT, overscan: 10 });
+  const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items[items.length - 1]?.index ?? 0;
+  useEffect(() => {
+    if (count > 0) ensureRange(first, last);
+  }, [first, last, count, ensureRange]);
+  useEffect(() => setActive(0), [params]);
+
+  const applyView = (v: SavedView) => {
+    setViewId(v.id);
+    setText(v.filter.text ?? '');
+    setParams({ filter: v.filter, sort: v.sort, dir: v.dir });
+  };
+  const setFilter = (filter: QueueFilter) => {
+    setViewId(null);
+    setParams((p) => ({ ...p, filter: { ...filter, text: p.filter.text } }));
+  };
+  const sortBy = (col: SortColumn) =>
+    setParams((p) => ({ ...p, sort: col, dir: p.sort === col && p.dir === 'desc' ? 'asc' : p.sort === col ? 'desc' : col === 'subject' || col === 'requester' ? 'asc' : 'desc' }));
+
+  const move = (to: number) => {
+    const i = Math.max(0, Math.min(count - 1, to));
+    setActive(i);
+    virtualizer.scrollToIndex(i, { align: 'auto' });
+  };
+  const onListKey = (e: KeyboardEvent) => {
+    const pageRows = Math.max(1, Math.floor((listRef.current?.clientHeight ?? 400) / ROW_HEIGHT) - 1);
+    if (e.key === 'ArrowDown') move(active + 1);
+    else if (e.key === 'ArrowUp') move(active - 1);
+    else if (e.key === 'PageDown') move(active + pageRows);
+    else if (e.key === 'PageUp') move(active - pageRows);
+    else if (e.key === 'Home') move(0);
+    else if (e.key === 'End') move(count - 1);
+    else if (e.key === 'Enter') {
+      const row = rowAt(active);
+      if (row) navigate({ page: 'ticket', id: row.id });
+    } else return;
+    e.preventDefault();
+  };
+
   return (
-    <section className="page" aria-labelledby="page-title">
-      <h1 id="page-title">{t('nav.queue')}</h1>
-      <p className="muted">{t('comingSoon')}</p>
+    <section className="page queue-page" aria-labelledby="page-title">
+      <header className="queue-header">
+        <h1 id="page-title">{t('queue.title')}</h1>
+        <label className="queue-search">
+          <span className="visually-hidden">{t('queue.search')}</span>
+          <input
+            ref={searchRef}
+            type="search"
+            data-testid="queue-search"
+            placeholder={t('queue.searchHint')}
+            aria-label={t('queue.search')}
+            maxLength={200}
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'ArrowDown' || e.key === 'Enter') {
+                e.preventDefault();
+                listRef.current?.focus();
+              }
+            }}
+          />
+        </label>
+        <span className="muted" data-testid="queue-total" aria-live="polite">
+          {total === null ? t('queue.loading') : t('queue.count', { count: total })}
+        </span>
+      </header>
+      <SavedViews views={views} activeId={viewId} onApply={applyView} current={params} onChanged={loadViews} />
+      <QueueFilters filter={params.filter} meta={meta} onChange={setFilter} />
+      {error !== null && <p role="alert" className="error">{errorText(error, i18n.language)}</p>}
+      <div className="queue-table" role="presentation">
+        <div className="queue-row queue-head" role="presentation">
+          {COLUMNS.map((c) => (
+            <button
+              key={c.id}
+              type="button"
+              className={`cell ${c.className}`}
+              aria-sort={params.sort === c.id ? (params.dir === 'asc' ? 'ascending' : 'descending') : undefined}
+              title={t('queue.sortBy', { column: t(`queue.col.${c.id}`) })}
+              onClick={() => sortBy(c.id)}
+              data-testid={`sort-${c.id}`}
+            >
+              {t(`queue.col.${c.id}`)}
+              {params.sort === c.id && <span aria-hidden="true">{params.dir === 'asc' ? ' ▲' : ' ▼'}</span>}
+            </button>
+          ))}
+        </div>
+        <div
+          ref={listRef}
+          className="queue-body"
+          role="listbox"
+          tabIndex={0}
+          aria-label={t('queue.listLabel')}
+          aria-activedescendant={count > 0 ? `queue-row-${active}` : undefined}
+          onKeyDown={onListKey}
+          data-testid="queue-list"
+        >
+          {total === 0 && <p className="muted queue-empty">{t('queue.empty')}</p>}
+          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+            {items.map((item) => {
+              const row = rowAt(item.index);
+              return (
+                <div
+                  key={item.key}
+                  id={`queue-row-${item.index}`}
+                  role="option"
+                  aria-selected={item.index === active}
+                  className={`queue-row${row?.slaBreached ? ' late' : ''}`}
+                  style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}
+                  data-testid={row ? 'queue-row' : 'queue-row-loading'}
+                  onClick={() => row && navigate({ page: 'ticket', id: row.id })}
+                >
+                  {row ? (
+                    <>
+                      <span className="cell c-number">{row.number}</span>
+                      <span className="cell c-subject">
+                        <Highlighted text={row.subject} />
+                        {row.snippet && (
+                          <small className="snippet muted">
+                            <Highlighted text={row.snippet} />
+                          </small>
+                        )}
+                      </span>
+                      <span className={`cell c-status s${row.status}`}>{t(`status.${row.status}`)}</span>
+                      <span className={`cell c-priority priority p${row.priority}`}>{t(`level.${row.priority}`)}</span>
+                      <span className="cell c-requester">
+                        <Highlighted text={row.requester} />
+                      </span>
+                      <span className="cell c-team">{row.teamName ?? ''}</span>
+                      <span className="cell c-technician">{row.technician ?? ''}</span>
+                      <span className="cell c-date">{formatDateTime(row.updatedAt, i18n.language)}</span>
+                      <span className="cell c-date">
+                        {row.ttrDue ? formatDateTime(row.ttrDue, i18n.language) : ''}
+                        {row.slaBreached && <span className="badge late-badge">{t('ticket.late')}</span>}
+                      </span>
+                    </>
+                  ) : (
+                    <span className="cell muted">…</span>
+                  )}
+                </div>
+              );
+            })}
+          </div>
+        </div>
+      </div>
     </section>
   );
 }

@@ -1,0 +1,41 @@
+import { useTranslation } from 'react-i18next';
+import type { Followup } from '../../../src/domain/tickets';
+import { formatDateTime, formatDuration } from './ticket-meta';
+
+const KNOWN_KINDS = new Set(['call', 'note', 'status', 'assign', 'solution', 'ssh_session', 'rdp_session', 'tool_run', 'checklist_step', 'transcript', 'sync_discarded']);
+
+/** The ticket's history, oldest first. Kinds added by other features show their label and body. */
+export function Timeline({ entries }: { entries: Followup[] }) {
+  const { t, i18n } = useTranslation('hotline');
+  return (
+    <section aria-labelledby="timeline-title" className="timeline">
+      <h2 id="timeline-title">{t('ticket.timeline')}</h2>
+      <ol data-testid="timeline">
+        {entries.map((f) => (
+          <li key={f.id} className={`tl-entry tl-${f.kind}`} data-kind={f.kind}>
+            <div className="tl-meta">
+              <strong>{KNOWN_KINDS.has(f.kind) ? t(`ticket.kind.${f.kind}`) : f.kind.replace(/_/g, ' ')}</strong>
+              <span className="muted">
+                {f.author} · <time dateTime={f.createdAt}>{formatDateTime(f.createdAt, i18n.language)}</time>
+              </span>
+              {f.private && <span className="badge">{t('ticket.privateBadge')}</span>}
+            </div>
+            <EntryDetails f={f} />
+            {f.body && <p className="tl-body">{f.body}</p>}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
+
+function EntryDetails({ f }: { f: Followup }) {
+  const { t } = useTranslation('hotline');
+  const data = (f.data ?? {}) as Record<string, unknown>;
+  if (f.kind === 'call' && typeof data.durationSec === 'number') return <p className="muted">{t('ticket.callDuration', { duration: formatDuration(data.durationSec) })}</p>;
+  if (f.kind === 'status' && typeof data.from === 'number' && typeof data.to === 'number')
+    return <p>{t('ticket.statusChange', { from: t(`status.${data.from}`), to: t(`status.${data.to}`) })}</p>;
+  if (f.kind === 'assign')
+    return <p>{t('ticket.assignTo', { team: typeof data.team === 'string' ? data.team : '—', technician: typeof data.technician === 'string' ? data.technician : t('field.nobody') })}</p>;
+  return null;
+}

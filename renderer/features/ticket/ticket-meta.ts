@@ -1,0 +1,50 @@
+import { useEffect, useState } from 'react';
+import type { CallOutput } from '../../../src/api/contract';
+import { ContractError } from '../../../src/api/client';
+import { api } from '../../api/client';
+
+export type TicketMeta = CallOutput<'tickets.meta'>;
+
+let cached: Promise<TicketMeta> | null = null;
+
+/** Teams, categories, technicians and the priority matrix: small, rarely changing, loaded once per tab. */
+export function useTicketMeta(): TicketMeta | null {
+  const [meta, setMeta] = useState<TicketMeta | null>(null);
+  useEffect(() => {
+    let live = true;
+    cached ??= api.call('tickets.meta').catch((e) => {
+      cached = null;
+      throw e;
+    });
+    cached.then((m) => live && setMeta(m), () => {});
+    return () => {
+      live = false;
+    };
+  }, []);
+  return meta;
+}
+
+/** The error's message in the user's language (every core error carries both). */
+export function errorText(err: unknown, locale: string): string {
+  if (err instanceof ContractError) return err.text(locale);
+  return locale.startsWith('en') ? 'Unexpected error: try again.' : 'Erreur inattendue : réessayez.';
+}
+
+/** Field paths the core or the client rejected, to mark the matching inputs invalid. */
+export function invalidFields(err: unknown): Set<string> {
+  const issues = err instanceof ContractError ? (err.details as { issues?: { path: string }[] } | undefined)?.issues : undefined;
+  return new Set((issues ?? []).map((i) => i.path.split('.')[0] ?? ''));
+}
+
+export function formatDateTime(iso: string, locale: string): string {
+  return new Date(iso).toLocaleString(locale === 'en' ? 'en-GB' : 'fr-FR', { dateStyle: 'short', timeStyle: 'short' });
+}
+
+export function formatDuration(totalSec: number): string {
+  const h = Math.floor(totalSec / 3600);
+  const m = Math.floor((totalSec % 3600) / 60);
+  const s = totalSec % 60;
+  const mm = String(m).padStart(2, '0');
+  const ss = String(s).padStart(2, '0');
+  return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
+}
