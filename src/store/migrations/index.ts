@@ -2,6 +2,7 @@ import type { Migration } from './migration';
 import m0001 from './0001-core';
 import m0010 from './0010-sync';
 import m0020 from './0020-security';
+import m0030 from './0030-remote-methods';
 import m0040 from './0040-tool-runs';
 import m0002 from './0002-search-and-seed';
 
@@ -11,4 +12,4 @@ import m0002 from './0002-search-and-seed';
  * 0030–0039 RDP, 0040–0049 tools and checklists. Never edit a migration that has shipped;
  * add a new one.
  */
-export const migrations: readonly Migration[] = [m0001, m0010, m0020, m0002, m0040];
+export const migrations: readonly Migration[] = [m0001, m0010, m0020, m0002, m0030, m0040];
