@@ -10,7 +10,6 @@ import { createSshFeature } from './handlers/ssh';
 import { createRdpFeature } from './handlers/rdp';
 import { createToolFeature } from './handlers/tools';
 import { createSyncFeature } from './handlers/sync';
-import type { VaultFactory } from '../security/vault';
 
 export type CallResult = { ok: true; value: unknown } | { ok: false; error: SerializedError };
 
