@@ -1,0 +1,165 @@
+/**
+ * SFTP transfers with progress, speed and cancel. The file is written under a temporary
+ * name next to its destination and renamed at the end, so a cancelled or failed transfer
+ * never leaves a partial file under the final name. Writes are pipelined (many requests in
+ * flight), like OpenSSH's sftp client.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { SFTPWrapper } from 'ssh2';
+
+const CHUNK = 32 * 1024;
+const IN_FLIGHT = 64;
+
+export interface TransferProgress {
+  bytes: number;
+  total: number;
+}
+
+export class TransferCancelled extends Error {
+  constructor() {
+    super('cancelled');
+  }
+}
+
+const p = <T>(fn: (cb: (err: Error | null | undefined, v: T) => void) => void) =>
+  new Promise<T>((resolve, reject) => fn((err, v) => (err ? reject(err) : resolve(v))));
+
+const tempName = (finalPath: string, sep: typeof path.posix | typeof path) =>
+  sep.join(sep.dirname(finalPath), `.${sep.basename(finalPath)}.relais-${crypto.randomBytes(4).toString('hex')}.part`);
+
+async function remoteRename(sftp: SFTPWrapper, from: string, to: string): Promise<void> {
+  try {
+    await p<void>((cb) => sftp.ext_openssh_rename(from, to, (err) => cb(err, undefined)));
+    return;
+  } catch {
+    // Server without posix-rename: plain SFTP rename refuses to overwrite.
+  }
+  try {
+    await p<void>((cb) => sftp.unlink(to, (err) => cb(err, undefined)));
+  } catch {}
+  await p<void>((cb) => sftp.rename(from, to, (err) => cb(err, undefined)));
+}
+
+export async function sftpUpload(
+  sftp: SFTPWrapper,
+  localPath: string,
+  remotePath: string,
+  onProgress: (p: TransferProgress) => void,
+  signal: AbortSignal,
+): Promise<void> {
+  const total = fs.statSync(localPath).size;
+  const fd = fs.openSync(localPath, 'r');
+  const tmp = tempName(remotePath, path.posix);
+  let handle: Buffer | null = null;
+  try {
+    handle = await p<Buffer>((cb) => sftp.open(tmp, 'w', 0o644, cb));
+    let next = 0;
+    let done = 0;
+    let failure: Error | null = null;
+    await new Promise<void>((resolve) => {
+      let inflight = 0;
+      const pump = () => {
+        if (failure || signal.aborted) {
+          if (inflight === 0) resolve();
+          return;
+        }
+        while (inflight < IN_FLIGHT && next < total) {
+          const pos = next;
+          const len = Math.min(CHUNK, total - pos);
+          next += len;
+          const buf = Buffer.allocUnsafe(len);
+          const read = fs.readSync(fd, buf, 0, len, pos);
+          inflight++;
+          sftp.write(handle!, buf, 0, read, pos, (err) => {
+            inflight--;
+            if (err) failure ??= err;
+            else {
+              done += read;
+              onProgress({ bytes: done, total });
+            }
+            pump();
+          });
+        }
+        if (inflight === 0 && (next >= total || failure || signal.aborted)) resolve();
+      };
+      pump();
+    });
+    if (signal.aborted) throw new TransferCancelled();
+    if (failure) throw failure;
+    await p<void>((cb) => sftp.close(handle!, (err) => cb(err, undefined)));
+    handle = null;
+    await remoteRename(sftp, tmp, remotePath);
+    onProgress({ bytes: total, total });
+  } catch (err) {
+    if (handle) await p<void>((cb) => sftp.close(handle!, (e) => cb(e, undefined))).catch(() => {});
+    await p<void>((cb) => sftp.unlink(tmp, (e) => cb(e, undefined))).catch(() => {});
+    throw err;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+export async function sftpDownload(
+  sftp: SFTPWrapper,
+  remotePath: string,
+  localPath: string,
+  onProgress: (p: TransferProgress) => void,
+  signal: AbortSignal,
+): Promise<void> {
+  const total = (await p<{ size: number }>((cb) => sftp.stat(remotePath, cb))).size;
+  const tmp = tempName(localPath, path);
+  const fd = fs.openSync(tmp, 'w', 0o600);
+  let handle: Buffer | null = null;
+  try {
+    handle = await p<Buffer>((cb) => sftp.open(remotePath, 'r', cb));
+    let next = 0;
+    let done = 0;
+    let failure: Error | null = null;
+    await new Promise<void>((resolve) => {
+      let inflight = 0;
+      const pump = () => {
+        if (failure || signal.aborted) {
+          if (inflight === 0) resolve();
+          return;
+        }
+        while (inflight < IN_FLIGHT && next < total) {
+          const pos = next;
+          const len = Math.min(CHUNK, total - pos);
+          next += len;
+          const buf = Buffer.allocUnsafe(len);
+          inflight++;
+          sftp.read(handle!, buf, 0, len, pos, (err, bytesRead) => {
+            inflight--;
+            if (err) failure ??= err;
+            else if (bytesRead < len) failure ??= new Error('short read (file changed during transfer)');
+            else {
+              fs.writeSync(fd, buf, 0, bytesRead, pos);
+              done += bytesRead;
+              onProgress({ bytes: done, total });
+            }
+            pump();
+          });
+        }
+        if (inflight === 0 && (next >= total || failure || signal.aborted)) resolve();
+      };
+      pump();
+    });
+    if (signal.aborted) throw new TransferCancelled();
+    if (failure) throw failure;
+    await p<void>((cb) => sftp.close(handle!, (err) => cb(err, undefined)));
+    handle = null;
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+    fs.renameSync(tmp, localPath);
+    onProgress({ bytes: total, total });
+  } catch (err) {
+    if (handle) await p<void>((cb) => sftp.close(handle!, (e) => cb(e, undefined))).catch(() => {});
+    try {
+      fs.closeSync(fd);
+    } catch {}
+    fs.rmSync(tmp, { force: true });
+    throw err;
+  }
+}
