@@ -97,11 +97,13 @@ export function localRunner(platform: NodeJS.Platform = process.platform): Runne
 /** The SSH feature's exec service, as this feature uses it. */
 export interface SshExecOptions {
   env?: Record<string, string>;
-  stdin?: string | Buffer;
+  stdin?: string;
   signal?: AbortSignal;
-  onStdout?: (chunk: Buffer | string) => void;
-  onStderr?: (chunk: Buffer | string) => void;
+  onStdout: (chunk: Buffer | string) => void;
+  onStderr: (chunk: Buffer | string) => void;
   timeoutMs?: number;
+  /** posix: the SSH service also kills the remote process group when the signal aborts. */
+  remoteOs?: 'posix' | 'windows';
 }
 export type SshExec = (target: { profileId: string }, command: string, options: SshExecOptions) => Promise<{ exitCode: number | null; signal?: string | null }>;
 
@@ -141,6 +143,7 @@ export function sshRunner(exec: SshExec, profileId: string): Runner {
       const done = exec({ profileId }, cmd.remote, {
         stdin: cmd.remoteStdin,
         signal: abort.signal,
+        remoteOs: cmd.os === 'windows' ? 'windows' : 'posix',
         onStdout: (c) => sink.onStdout(toBuffer(c)),
         onStderr,
       }).then(
@@ -154,10 +157,10 @@ export function sshRunner(exec: SshExec, profileId: string): Runner {
           const killCommand =
             cmd.os === 'windows'
               ? pid && `taskkill /PID ${pid} /T /F`
-              : pgid && `kill -TERM -- -${pgid} 2>/dev/null; sleep 1; kill -KILL -- -${pgid} 2>/dev/null; sudo -n kill -KILL -- -${pgid} 2>/dev/null; true`;
+              : pgid && `kill -TERM -- -${pgid} 2>/dev/null; sleep 0.5; kill -KILL -- -${pgid} 2>/dev/null; sudo -n kill -KILL -- -${pgid} 2>/dev/null; true`;
           if (killCommand) {
             try {
-              await exec({ profileId }, killCommand, { timeoutMs: 10_000 });
+              await exec({ profileId }, killCommand, { timeoutMs: 10_000, onStdout: () => {}, onStderr: () => {}, remoteOs: cmd.os === 'windows' ? 'windows' : 'posix' });
             } catch {
               // The channel abort below still ends the session.
             }

@@ -33,8 +33,10 @@ export function createToolFeature(core: Core, deps: ToolFeatureDeps = {}) {
   let catalog: Catalog = loadCatalog({ assetsDir: deps.assetsDir, adminDir });
   const reload = () => (catalog = loadCatalog({ assetsDir: deps.assetsDir, adminDir }));
   const bridge = createTicketBridge(core, deps.tickets as TicketsService | undefined);
-  const sshDep = deps.ssh as { exec?: SshExec } | undefined;
-  const sshExec: SshExec | null = typeof sshDep?.exec === 'function' ? (t, c, o) => sshDep.exec!(t, c, o) : null;
+  // The SSH feature returns `{ handlers, ssh }`, `ssh.exec` being the command service.
+  const sshDep = deps.ssh as { exec?: SshExec; ssh?: { exec?: SshExec } } | undefined;
+  const execFn = sshDep?.ssh?.exec ?? sshDep?.exec;
+  const sshExec: SshExec | null = typeof execFn === 'function' ? (t, c, o) => execFn(t, c, o) : null;
   const runs = new ToolRunService({ core, bridge, sshExec, localRunner: deps.localRunner, elevationCheck: deps.elevationCheck });
   const checklists = new ChecklistService(core, runs, bridge, () => catalog);
 

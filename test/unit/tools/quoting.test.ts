@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { toolDefinitionSchema, type ToolDefinition } from '../../../src/api/contracts/tools';
 import { decodePowerShell, prepareCommand, psQuote, shQuote } from '../../../src/tools/command';
 import { validateParams } from '../../../src/tools/params';
+import { HOSTILE } from './hostile';
 
 const label = { fr: 'x', en: 'x' };
 const def = (os: 'windows' | 'linux', script: string): ToolDefinition =>
@@ -23,20 +24,6 @@ const def = (os: 'windows' | 'linux', script: string): ToolDefinition =>
     ],
   });
 
-/** Values an attacker (or a careless paste) could type into a field. */
-export const HOSTILE = [
-  "'; Remove-Item -Recurse -Force C:\\ ; '",
-  '$(Remove-Item C:\\Windows)',
-  '`whoami`',
-  'a\nb\r\nc; rm -rf /tmp/x',
-  '\u2018; Remove-Item C:\\ ;\u2019',
-  '\u201A\u201B\u2019\u2019\u2018',
-  '"; rm -rf / #',
-  "'\\'' ; id ; echo '",
-  '${env:PATH} $HOME $$ !! \\',
-  '-rf --',
-  'Élodie Müller — ½ € 👍',
-];
 
 const PS_HEAD = "$ErrorActionPreference = 'Stop'\n$ProgressPreference = 'SilentlyContinue'\n[Console]::OutputEncoding = [System.Text.Encoding]::UTF8\n";
 
