@@ -105,6 +105,8 @@ export function createRdpFeature(core: Core, deps: RdpDeps = {}) {
     ...deps.env,
   };
   const running = new Map<string, RunningClient>();
+  /** host:port whose certificate xfreerdp refused: read it again before the next launch. */
+  const suspect = new Set<string>();
   const pendingEnds = new Set<Promise<unknown>>();
   let freerdp: { program: string; version: FreeRdpVersion } | null | undefined;
 
@@ -187,7 +189,7 @@ export function createRdpFeature(core: Core, deps: RdpDeps = {}) {
   async function preparePlan(
     remote: AssetRemote,
     input: { method: RdpLaunchMethod; shadowSessionId?: number; control: boolean; credentialId?: string | null; trustFingerprint?: string },
-  ): Promise<{ plan: LaunchPlan; temp: TempRdpFile | null } | Extract<LaunchResult, { status: 'needs_trust' }>> {
+  ): Promise<{ plan: LaunchPlan; temp: TempRdpFile | null; certKey?: string } | Extract<LaunchResult, { status: 'needs_trust' }>> {
     const { platform } = env;
     const host = cleanHost('host', remote.target);
     if (input.method === 'msra' || input.method === 'shadow') {
@@ -216,16 +218,23 @@ export function createRdpFeature(core: Core, deps: RdpDeps = {}) {
       const free = await detectFreeRdp();
       if (free) {
         const port = remote.settings.port;
-        const seen = await env.probeCertificate(host, port);
-        const trusted = trustedFingerprint(core.db, host, port);
-        if (trusted !== seen) {
-          if (input.trustFingerprint?.toLowerCase() !== seen) return { status: 'needs_trust', host, port, fingerprint: seen, previous: trusted };
-          trustFingerprint(core.db, host, port, seen, core.currentUser(), core.now().toISOString());
-          audit('rdp.certificate.trusted', `${host}:${port}`, null, { sha256: seen, previous: trusted });
+        const key = `${host.toLowerCase()}:${port}`;
+        let pinned = trustedFingerprint(core.db, host, port);
+        // Known certificate: xfreerdp is pinned to it and refuses any other, no probe needed.
+        // First use, a certificate xfreerdp refused, or an explicit approval: read it first.
+        if (!pinned || suspect.has(key) || input.trustFingerprint) {
+          const seen = await env.probeCertificate(host, port);
+          if (pinned !== seen) {
+            if (input.trustFingerprint?.toLowerCase() !== seen) return { status: 'needs_trust', host, port, fingerprint: seen, previous: pinned };
+            trustFingerprint(core.db, host, port, seen, core.currentUser(), core.now().toISOString());
+            audit('rdp.certificate.trusted', key, null, { sha256: seen, previous: pinned });
+          }
+          suspect.delete(key);
+          pinned = seen;
         }
         const password = await secretFor(input.credentialId !== undefined ? input.credentialId : remote.settings.credentialId);
-        const plan = xfreerdpPlan(fields, { program: free.program, version: free.version, password, certFingerprint: seen });
-        return { plan, temp: null };
+        const plan = xfreerdpPlan(fields, { program: free.program, version: free.version, password, certFingerprint: pinned });
+        return { plan, temp: null, certKey: key };
       }
       const remmina = findExecutable('remmina', env.processEnv);
       if (remmina) {
@@ -264,7 +273,7 @@ export function createRdpFeature(core: Core, deps: RdpDeps = {}) {
     }
     const prepared = await preparePlan(remote, input);
     if ('status' in prepared) return prepared;
-    const { plan, temp } = prepared;
+    const { plan, temp, certKey } = prepared;
 
     const since = Date.now();
     let client: RunningClient;
@@ -310,7 +319,10 @@ export function createRdpFeature(core: Core, deps: RdpDeps = {}) {
     };
     const onSignal = (s: ClientSignal) => {
       if (s === 'auth_failed') setState('auth_failed', AUTH_FAILED(remote.asset.name));
-      else if (s === 'cert_rejected') setState('failed', CERT_REJECTED(remote.asset.name));
+      else if (s === 'cert_rejected') {
+        if (certKey) suspect.add(certKey);
+        setState('failed', CERT_REJECTED(remote.asset.name));
+      }
       else setState('failed', UNREACHABLE(remote.asset.name));
     };
     signalHandler = onSignal;

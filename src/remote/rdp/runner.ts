@@ -45,6 +45,8 @@ export function classifyClientLine(line: string): ClientSignal | null {
 export interface RunningClient {
   readonly child: ChildProcess;
   readonly pid: number;
+  /** performance.now() when the process was spawned. */
+  readonly spawnedAt: number;
   /** Resolves when the client has exited and its temp files are gone. */
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** First meaningful signal read from the client's output. */
@@ -79,6 +81,7 @@ export function runPlan(plan: LaunchPlan, options: RunOptions = {}): Promise<Run
     const running: RunningClient = {
       child,
       pid: -1,
+      spawnedAt: 0,
       signal: null,
       exited: new Promise((res) => {
         child.once('close', (code, sig) => {
@@ -119,7 +122,7 @@ export function runPlan(plan: LaunchPlan, options: RunOptions = {}): Promise<Run
     });
     child.once('spawn', () => {
       settled = true;
-      (running as { pid: number }).pid = child.pid!;
+      Object.assign(running, { pid: child.pid!, spawnedAt: performance.now() });
       if (plan.stdin !== undefined && child.stdin) {
         child.stdin.on('error', () => {});
         child.stdin.end(plan.stdin);

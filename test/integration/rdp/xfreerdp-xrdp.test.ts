@@ -160,10 +160,22 @@ describe.skipIf(unavailable)('Linux launcher (xfreerdp) against a real xrdp', ()
     }
   });
 
-  it('asks again, showing both fingerprints, when the trusted certificate changed', async () => {
+  it('when the PC presents another certificate than the trusted one: refused, then shown with both fingerprints', async () => {
     const other = Array.from({ length: 32 }, () => '01').join(':');
     h.core.db.prepare('UPDATE rdp_cert_trust SET sha256 = ?').run(other);
+    const logFrom = xrdp.logSize();
+    // A known certificate is not read again: xfreerdp is pinned to it and refuses the new one.
     const r = await h.call('rdp.launch', { assetId, ticketId, method: 'rdp' });
-    expect(r).toMatchObject({ status: 'needs_trust', previous: other });
+    expect(r.status).toBe('started');
+    if (r.status !== 'started') return;
+    await h.rdp.idle();
+    const rec = await h.call('rdp.session', { sessionId: r.session.id });
+    expect(rec.state).toBe('failed');
+    expect(rec.message?.fr).toContain('certificat');
+    expect(xrdp.log().slice(logFrom)).not.toMatch(/login (successful|failed)/);
+    // Next attempt: the certificate is read and shown, with the previously trusted one.
+    const again = await h.call('rdp.launch', { assetId, ticketId, method: 'rdp' });
+    const cert = new crypto.X509Certificate(fs.readFileSync('/etc/xrdp/cert.pem'));
+    expect(again).toEqual({ status: 'needs_trust', host: '127.0.0.1', port: xrdp.port, fingerprint: cert.fingerprint256.toLowerCase(), previous: other });
   });
 });
