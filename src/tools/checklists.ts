@@ -92,7 +92,7 @@ export class ChecklistService {
     insert.immediate();
     if (ticketId)
       await this.bridge.append(ticketId, {
-        kind: 'checklist',
+        kind: 'checklist_step',
         body: `Liste de contrôle démarrée : ${def.label.fr} (${def.steps.length} étapes)`,
         data: { checklistRunId: id, checklistId: def.id, event: 'started', steps: def.steps.length },
       });
@@ -147,7 +147,7 @@ export class ChecklistService {
       const after = this.get(run.id);
       if (after.status === 'completed' && run.status === 'active')
         await this.bridge.append(run.ticketId, {
-          kind: 'checklist',
+          kind: 'checklist_step',
           body: `Liste de contrôle terminée : ${run.label.fr}`,
           data: { checklistRunId: run.id, checklistId: run.checklistId, event: 'completed' },
         });
@@ -179,7 +179,7 @@ export class ChecklistService {
     const now = this.core.now().toISOString();
     this.core.db.prepare(`UPDATE checklist_runs SET status = 'abandoned', updated_at = ?, finished_at = ? WHERE id = ? AND status = 'active'`).run(now, now, runId);
     if (run.ticketId && run.status === 'active')
-      await this.bridge.append(run.ticketId, { kind: 'checklist', body: `Liste de contrôle abandonnée : ${run.label.fr} (${run.currentStep}/${run.steps.length} étapes faites)`, data: { checklistRunId: run.id, event: 'abandoned' } }).catch(() => {});
+      await this.bridge.append(run.ticketId, { kind: 'checklist_step', body: `Liste de contrôle abandonnée : ${run.label.fr} (${run.currentStep}/${run.steps.length} étapes faites)`, data: { checklistRunId: run.id, event: 'abandoned' } }).catch(() => {});
     return this.changed(runId);
   }
 

@@ -25,7 +25,7 @@ export interface TicketHeader {
 
 export interface TicketBridge {
   header(id: string): Promise<TicketHeader>;
-  append(ticketId: string, entry: { kind: 'tool_run' | 'checklist_step' | 'checklist'; body: string; data: unknown }): Promise<void>;
+  append(ticketId: string, entry: { kind: 'tool_run' | 'checklist_step'; body: string; data: unknown }): Promise<void>;
 }
 
 const notFound = (id: string) => commonErrors.notFound({ fr: 'Ticket', en: 'Ticket' }, id);

@@ -68,11 +68,11 @@ describe('installer checklists', () => {
     expect(last.run).toMatchObject({ status: 'completed', currentStep: 5 });
 
     const { timeline } = await h.call('tickets.get', { id: ticketId });
-    const steps = timeline.filter((f: any) => f.kind === 'checklist_step');
+    const steps = timeline.filter((f: any) => f.kind === 'checklist_step' && typeof f.data.stepIndex === 'number');
     expect(steps.map((f: any) => f.data.stepIndex)).toEqual([0, 1, 2, 3, 4]);
     expect(steps[0].body).toContain('cochée');
     expect(steps[1].data).toMatchObject({ kind: 'tool', status: 'succeeded', runId: toolRun.id, exitCode: 0 });
-    expect(timeline.some((f: any) => f.kind === 'checklist' && f.data.event === 'completed')).toBe(true);
+    expect(timeline.some((f: any) => f.kind === 'checklist_step' && f.data.event === 'completed')).toBe(true);
   });
 
   it('a tool step cut short by a stop is marked interrupted, stays the current step, and runs again', async () => {
