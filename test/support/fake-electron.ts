@@ -10,7 +10,6 @@ import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-type Listener = (...args: any[]) => void;
 export const recorded = {
   privilegedSchemes: [] as any[],
   protocolHandlers: new Map<string, (req: Request) => Response | Promise<Response>>(),
@@ -62,9 +61,6 @@ export class FakeBrowserWindow extends EventEmitter {
   loadURL(url: string) {
     this.loadedUrl = url;
     return Promise.resolve();
-  }
-  once(event: string, l: Listener) {
-    return super.once(event, l);
   }
   isDestroyed() {
     return false;
