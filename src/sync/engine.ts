@@ -1,0 +1,578 @@
+/**
+ * The sync engine: pushes the outbox to the ITSM server and pulls the server's tickets.
+ *
+ * Push: the outbox is drained FIFO per ticket and in parallel across tickets (up to
+ * `parallelism`). Before each attempt the row's `attempts` is incremented durably; a
+ * create whose previous attempt may have reached the server (attempts > 0) first looks
+ * for its operation UUID on the server, so a lost response never makes a duplicate.
+ * Errors: transient (network, timeout, 5xx, 429) → retried with exponential backoff and
+ * jitter; auth → the credentials are re-read once, then the op is parked; rejected (4xx
+ * validation / rights) → parked as "à traiter" with the server's message.
+ * Updates: a three-way merge against the op's base; a field changed on both sides becomes
+ * a conflict for the technician (never overwritten); the rest goes with If-Match.
+ *
+ * Pull: pages through tickets changed since the watermark (minus an overlap), oldest
+ * first; upserts are idempotent (de-duplication by server id + server version); items
+ * that fail validation are logged in `sync_skipped` and skipped. Deletions and merges are
+ * reconciled against the server's id list.
+ */
+import type { Db } from '../store/db';
+import { readOutbox, type OutboxRow } from '../store/outbox';
+import {
+  changesToSync,
+  createPayloadToSync,
+  localFields,
+  serverIdOf,
+  setServerId,
+  ticketByServerId,
+  upsertRemoteFollowups,
+  upsertRemoteTicket,
+} from './local';
+import { BadDataError, SyncError, type Connector, type SyncField, type SyncFields } from './types';
+
+export interface EngineOptions {
+  db: Db;
+  now(): Date;
+  /** Ticket ids changed locally by sync (the tickets feature's `tickets.changed` event). */
+  onTicketsChanged?(ids: string[]): void;
+  onStatus?(status: EngineStatus): void;
+  onProgress?(p: { phase: 'push' | 'pull'; done: number; total: number | null }): void;
+  log?(level: 'info' | 'warn' | 'error', message: string): void;
+  parallelism?: number;
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  pageSize?: number;
+  /** Seconds subtracted from the watermark on each incremental pull. */
+  overlapSec?: number;
+  /** Follow-ups of changed tickets are pulled on incremental syncs (not on the first). */
+  pullFollowups?: boolean;
+  /** Equivalence of values on this server (e.g. RT open = 2 or 3). */
+  normalize?(field: SyncField, v: unknown): unknown;
+  random?(): number;
+}
+
+export interface EngineStatus {
+  running: boolean;
+  online: boolean | null;
+  pending: number;
+  parked: number;
+  conflicts: number;
+  lastSuccessAt: string | null;
+  lastError: string | null;
+  initialDone: boolean;
+}
+
+export interface ParkedError {
+  kind: string;
+  status: number | null;
+  message: string;
+}
+
+/** Follow-up kinds that only mirror a ticket.update already in the outbox (timeline history). */
+const MIRROR_KINDS = new Set(['status', 'assign', 'created']);
+
+export class SyncEngine {
+  private connector: Connector | null = null;
+  private running: Promise<void> | null = null;
+  private online: boolean | null = null;
+  private lastError: string | null = null;
+  private readonly db: Db;
+  private readonly parallelism: number;
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = false;
+
+  constructor(private readonly o: EngineOptions) {
+    this.db = o.db;
+    this.parallelism = Math.max(1, o.parallelism ?? 4);
+  }
+
+  setConnector(c: Connector | null): void {
+    this.connector = c;
+    this.online = null;
+    this.emitStatus();
+  }
+  getConnector(): Connector | null {
+    return this.connector;
+  }
+
+  // ---- state ----------------------------------------------------------------------------
+
+  getState(key: string): string | null {
+    return (this.db.prepare('SELECT value FROM sync_state WHERE key = ?').get(key) as { value: string } | undefined)?.value ?? null;
+  }
+  setState(key: string, value: string | null): void {
+    if (value === null) this.db.prepare('DELETE FROM sync_state WHERE key = ?').run(key);
+    else this.db.prepare('INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+
+  status(): EngineStatus {
+    const count = (sql: string) => (this.db.prepare(sql).get() as { n: number }).n;
+    return {
+      running: this.running !== null,
+      online: this.online,
+      pending: count("SELECT COUNT(*) AS n FROM outbox WHERE state = 'pending'"),
+      parked: count("SELECT COUNT(*) AS n FROM outbox WHERE state = 'parked'"),
+      conflicts: count('SELECT COUNT(*) AS n FROM sync_conflicts WHERE resolved_at IS NULL'),
+      lastSuccessAt: this.getState('lastSuccessAt'),
+      lastError: this.lastError,
+      initialDone: this.getState('watermark') !== null,
+    };
+  }
+  private emitStatus() {
+    this.o.onStatus?.(this.status());
+  }
+  private log(level: 'info' | 'warn' | 'error', m: string) {
+    this.o.log?.(level, m);
+  }
+
+  // ---- scheduling -----------------------------------------------------------------------
+
+  /** One push + pull, single-flight: a second call while running waits for the same run. */
+  sync(options: { push?: boolean; pull?: boolean } = {}): Promise<void> {
+    if (this.running) return this.running;
+    const run = (async () => {
+      try {
+        if (!this.connector) return;
+        let ok = true;
+        if (options.push !== false) ok = (await this.push()) && ok;
+        if (options.pull !== false) ok = (await this.pull()) && ok;
+        if (ok) {
+          this.setState('lastSuccessAt', this.o.now().toISOString());
+          this.lastError = null;
+        }
+      } catch (err) {
+        this.lastError = err instanceof Error ? err.message.slice(0, 300) : String(err);
+        if (err instanceof SyncError && err.kind === 'transient') this.online = false;
+        this.log('warn', `sync failed: ${this.lastError}`);
+      } finally {
+        this.running = null;
+        this.emitStatus();
+        this.scheduleRetry();
+      }
+    })();
+    this.running = run;
+    this.emitStatus();
+    return run;
+  }
+
+  /** Background: re-runs push when a backoff expires; `stop()` cancels. */
+  private scheduleRetry() {
+    if (this.stopped || !this.connector) return;
+    const next = this.db.prepare("SELECT MIN(next_attempt_at) AS t FROM outbox WHERE state = 'pending' AND next_attempt_at IS NOT NULL").get() as { t: string | null };
+    if (!next.t) return;
+    const delay = Math.max(50, Date.parse(next.t) - this.o.now().getTime());
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.sync({ pull: false });
+    }, delay);
+    this.timer.unref?.();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+  resume(): void {
+    this.stopped = false;
+  }
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  // ---- push -----------------------------------------------------------------------------
+
+  /** Drains what is due. Returns false when something failed (retry scheduled or parked). */
+  async push(): Promise<boolean> {
+    const connector = this.connector;
+    if (!connector) return false;
+    let allOk = true;
+    const claimed = new Set<string>();
+    const nextTicket = (): string | null => {
+      const nowIso = this.o.now().toISOString();
+      // Heads of each ticket's queue: the first op not done; runnable when pending and due.
+      const rows = this.db
+        .prepare(
+          `SELECT o.ticket_id, o.state, o.next_attempt_at FROM outbox o
+           JOIN (SELECT ticket_id, MIN(seq) AS seq FROM outbox WHERE state IN ('pending', 'parked') GROUP BY ticket_id) h
+             ON h.seq = o.seq
+           ORDER BY o.seq`,
+        )
+        .all() as { ticket_id: string; state: string; next_attempt_at: string | null }[];
+      for (const r of rows) {
+        if (claimed.has(r.ticket_id)) continue;
+        if (r.state !== 'pending') continue;
+        if (r.next_attempt_at && r.next_attempt_at > nowIso) continue;
+        claimed.add(r.ticket_id);
+        return r.ticket_id;
+      }
+      return null;
+    };
+    const pendingTotal = this.status().pending;
+    let done = 0;
+    const worker = async () => {
+      for (;;) {
+        const ticketId = nextTicket();
+        if (!ticketId) return;
+        for (;;) {
+          const op = readOutbox(this.db, { ticketId, limit: 1_000 }).find((r) => r.state === 'pending' || r.state === 'parked');
+          if (!op || op.state !== 'pending') break;
+          const ok = await this.runOp(connector, op);
+          if (!ok) {
+            allOk = false;
+            break;
+          }
+          done++;
+          if (done % 10 === 0 || done === pendingTotal) this.o.onProgress?.({ phase: 'push', done, total: pendingTotal });
+        }
+      }
+    };
+    // Several rounds: a ticket freed by another worker (or a new op) is picked up.
+    for (let round = 0; round < 1000; round++) {
+      const before = done;
+      claimed.clear();
+      await Promise.all(Array.from({ length: this.parallelism }, worker));
+      if (done === before) break;
+      if (this.status().pending === 0) break;
+    }
+    this.emitStatus();
+    return allOk;
+  }
+
+  /** Runs one op; true when done, false when it was rescheduled or parked. */
+  private async runOp(connector: Connector, op: OutboxRow): Promise<boolean> {
+    this.db.prepare('UPDATE outbox SET attempts = attempts + 1 WHERE seq = ?').run(op.seq);
+    let reauthed = false;
+    for (;;) {
+      try {
+        await this.apply(connector, op);
+        this.db.prepare("UPDATE outbox SET state = 'done', last_error = NULL, next_attempt_at = NULL WHERE seq = ?").run(op.seq);
+        this.online = true;
+        return true;
+      } catch (err) {
+        if (err instanceof SyncError && err.kind === 'auth' && !reauthed) {
+          reauthed = true;
+          await (connector as { reauth?: () => Promise<void> }).reauth?.().catch(() => {});
+          continue;
+        }
+        this.fail(op, err);
+        return false;
+      }
+    }
+  }
+
+  private fail(op: OutboxRow, err: unknown) {
+    const e = err instanceof SyncError ? err : err instanceof BadDataError ? new SyncError('transient', err.reason) : new SyncError('transient', (err as Error)?.message ?? String(err));
+    if (e.kind === 'transient' || e.kind === 'conflict') {
+      const attempts = op.attempts + 1;
+      const base = this.o.backoffBaseMs ?? 1_000;
+      const max = this.o.backoffMaxMs ?? 5 * 60_000;
+      const exp = Math.min(max, base * 2 ** Math.min(attempts - 1, 20));
+      const jitter = exp * (0.5 + (this.o.random ?? Math.random)() * 0.5);
+      const delay = Math.max(e.retryAfterMs ?? 0, jitter);
+      const at = new Date(this.o.now().getTime() + delay).toISOString();
+      this.db.prepare('UPDATE outbox SET next_attempt_at = ?, last_error = ? WHERE seq = ?').run(at, JSON.stringify({ kind: e.kind, status: e.status, message: e.serverMessage }), op.seq);
+      if (e.kind === 'transient' && e.status === null) this.online = false;
+      this.lastError = e.serverMessage;
+      return;
+    }
+    // auth (after one re-auth), rejected, notFound: "à traiter" with the server's message.
+    this.db.prepare("UPDATE outbox SET state = 'parked', next_attempt_at = NULL, last_error = ? WHERE seq = ?").run(
+      JSON.stringify({ kind: e.kind, status: e.status, message: e.serverMessage } satisfies ParkedError),
+      op.seq,
+    );
+    this.online = true;
+    this.lastError = e.serverMessage;
+    this.log('warn', `operation ${op.opId} (${op.kind}) parked: ${e.serverMessage}`);
+    this.o.onTicketsChanged?.([op.ticketId]);
+  }
+
+  private async apply(connector: Connector, op: OutboxRow): Promise<void> {
+    switch (op.kind) {
+      case 'ticket.create': {
+        if (serverIdOf(this.db, op.ticketId)) return; // linked by a pull meanwhile
+        let serverId: string | null = null;
+        if (op.attempts > 0) serverId = await connector.findTicketByOp(op.opId);
+        if (!serverId) serverId = (await connector.createTicket(op.opId, createPayloadToSync(this.db, op.payload))).serverId;
+        const sid = serverId;
+        this.db.transaction(() => {
+          if (!this.db.prepare('SELECT 1 FROM tickets WHERE id = ?').get(op.ticketId)) return;
+          const other = ticketByServerId(this.db, sid);
+          if (other && other !== op.ticketId) return;
+          setServerId(this.db, op.ticketId, sid);
+        })();
+        this.o.onTicketsChanged?.([op.ticketId]);
+        return;
+      }
+      case 'followup.create': {
+        if (MIRROR_KINDS.has(op.payload.kind)) return;
+        const serverId = await this.requireServerId(op.ticketId);
+        const existing = this.db.prepare('SELECT server_id FROM followups WHERE id = ?').get(op.payload.id) as { server_id: string | null } | undefined;
+        if (existing?.server_id) return;
+        let fid: string | null = null;
+        if (op.attempts > 0) fid = await connector.findFollowupByOp(serverId, op.opId);
+        if (!fid) {
+          const body = op.payload.kind === 'call' || op.payload.kind === 'note' || op.payload.kind === 'solution' ? op.payload.body : `[${op.payload.kind}] ${op.payload.body}`;
+          fid = (await connector.addFollowup(serverId, op.opId, { body, private: op.payload.private, author: op.payload.author })).serverId;
+        }
+        if (fid) this.db.prepare('UPDATE followups SET server_id = ? WHERE id = ?').run(fid, op.payload.id);
+        return;
+      }
+      case 'ticket.update': {
+        await this.pushUpdate(connector, op);
+        return;
+      }
+    }
+  }
+
+  private async requireServerId(ticketId: string): Promise<string> {
+    const sid = serverIdOf(this.db, ticketId);
+    if (sid) return sid;
+    // FIFO per ticket makes this rare: the create was discarded or the ticket is unknown.
+    throw new SyncError('rejected', 'the ticket does not exist on the server yet (its creation was not sent): retry after it is created, or discard this change');
+  }
+
+  private async pushUpdate(connector: Connector, op: Extract<OutboxRow, { kind: 'ticket.update' }>): Promise<void> {
+    const norm = (f: SyncField, v: unknown) => (this.o.normalize ? this.o.normalize(f, v) : v) ?? null;
+    const changes = changesToSync(this.db, op.payload.changes);
+    const base = changesToSync(this.db, op.base ?? {});
+    if (!Object.keys(changes).length) return;
+    let serverId = await this.requireServerId(op.ticketId);
+    for (let attempt = 0; attempt < 4; attempt++) {
+      const look = await connector.getTicket(serverId);
+      if (look.state === 'merged') {
+        this.reconcileMerged(op.ticketId, look.into);
+        serverId = look.into;
+        continue;
+      }
+      if (look.state === 'gone') throw new SyncError('rejected', 'the ticket was deleted on the server: this change cannot be applied there');
+      const theirs = look.ticket.fields;
+      const send: Partial<SyncFields> = {};
+      const conflicts: { field: SyncField; base: unknown; ours: unknown; theirs: unknown }[] = [];
+      for (const [f, ours] of Object.entries(changes) as [SyncField, unknown][]) {
+        if (!(f in theirs)) {
+          (send as Record<string, unknown>)[f] = ours;
+          continue;
+        }
+        const t = norm(f, theirs[f]);
+        if (t === norm(f, ours)) continue; // already there (e.g. a retry after a lost response)
+        if (!(f in base) || t === norm(f, base[f])) (send as Record<string, unknown>)[f] = ours;
+        else conflicts.push({ field: f, base: base[f] ?? null, ours, theirs: theirs[f] ?? null });
+      }
+      if (conflicts.length) this.recordConflicts(op, conflicts);
+      if (!Object.keys(send).length) return;
+      try {
+        await connector.updateTicket(serverId, send, look.ticket.etag);
+        return;
+      } catch (err) {
+        if (err instanceof SyncError && err.kind === 'conflict') continue; // moved on meanwhile: merge again
+        throw err;
+      }
+    }
+    throw new SyncError('conflict', 'the ticket keeps changing on the server; will retry');
+  }
+
+  private recordConflicts(op: OutboxRow, list: { field: SyncField; base: unknown; ours: unknown; theirs: unknown }[]) {
+    const ins = this.db.prepare('INSERT INTO sync_conflicts (ticket_id, op_id, field, base_value, local_value, server_value, detected_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    const now = this.o.now().toISOString();
+    this.db.transaction(() => {
+      for (const c of list) {
+        const open = this.db.prepare('SELECT id FROM sync_conflicts WHERE ticket_id = ? AND field = ? AND resolved_at IS NULL').get(op.ticketId, c.field) as { id: number } | undefined;
+        if (open) this.db.prepare('UPDATE sync_conflicts SET op_id = ?, local_value = ?, server_value = ?, detected_at = ? WHERE id = ?').run(op.opId, JSON.stringify(c.ours), JSON.stringify(c.theirs), now, open.id);
+        else ins.run(op.ticketId, op.opId, c.field, JSON.stringify(c.base), JSON.stringify(c.ours), JSON.stringify(c.theirs), now);
+      }
+    })();
+    this.log('info', `conflict on ticket ${op.ticketId}: ${list.map((c) => c.field).join(', ')}`);
+    this.o.onTicketsChanged?.([op.ticketId]);
+  }
+
+  // ---- pull -----------------------------------------------------------------------------
+
+  async pull(): Promise<boolean> {
+    const connector = this.connector;
+    if (!connector) return false;
+    const watermark = this.getState('watermark');
+    const initial = watermark === null;
+    const overlap = (this.o.overlapSec ?? 120) * 1000;
+    const since = initial ? null : new Date(Date.parse(watermark) - overlap).toISOString();
+    const pageSize = this.o.pageSize ?? 100;
+    let maxSeen = watermark;
+    let done = 0;
+    const changedTickets: { ticketId: string; serverId: string }[] = [];
+    const changedIds = new Set<string>();
+    const normalize = (f: SyncField, v: unknown) => (this.o.normalize ? this.o.normalize(f, v) : v);
+    const createdBy = `sync:${connector.kind}`;
+    for (let page = 1; page < 100_000; page++) {
+      const res = await connector.listTickets(since, page, pageSize);
+      this.online = true;
+      const apply = this.db.transaction(() => {
+        for (const raw of res.items) {
+          let t;
+          try {
+            if (raw && typeof raw === 'object' && '__invalidUtf8' in raw) throw new BadDataError('invalid UTF-8 in the ticket text', String((raw as { id?: unknown }).id ?? '') || null);
+            t = connector.parseTicket(raw);
+          } catch (err) {
+            if (err instanceof BadDataError) {
+              this.skip(err.serverId, err.reason);
+              continue;
+            }
+            throw err;
+          }
+          if (t.deleted) {
+            this.reconcileGone(t.serverId);
+            continue;
+          }
+          const r = upsertRemoteTicket(this.db, t, { createdBy, normalize, localOpTicket: (opId) => this.localOpTicket(opId) });
+          if (r.changed) {
+            changedIds.add(r.ticketId);
+            if (!r.created) changedTickets.push({ ticketId: r.ticketId, serverId: t.serverId });
+          }
+          if (!maxSeen || t.updatedAt > maxSeen) maxSeen = t.updatedAt;
+        }
+      });
+      apply();
+      done += res.items.length;
+      this.o.onProgress?.({ phase: 'pull', done, total: res.total ?? null });
+      if (!res.hasMore || res.items.length === 0) break;
+    }
+    // Follow-ups of tickets that changed (incremental syncs only; the first sync brings the queue).
+    if (!initial && this.o.pullFollowups !== false && changedTickets.length) {
+      let i = 0;
+      const worker = async () => {
+        while (i < changedTickets.length) {
+          const c = changedTickets[i++]!;
+          try {
+            const items = await connector.listFollowups(c.serverId);
+            const n = this.db.transaction(() => upsertRemoteFollowups(this.db, c.ticketId, items, (opId) => this.localOpFollowup(opId)))();
+            if (n) changedIds.add(c.ticketId);
+          } catch (err) {
+            if (err instanceof BadDataError) this.skip(c.serverId, err.reason);
+            else throw err;
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: this.parallelism }, worker));
+    }
+    this.setState('watermark', maxSeen ?? new Date(0).toISOString());
+    if (changedIds.size) this.o.onTicketsChanged?.([...changedIds]);
+    return true;
+  }
+
+  private localOpTicket(opId: string): string | null {
+    return (this.db.prepare("SELECT ticket_id FROM outbox WHERE op_id = ? AND kind = 'ticket.create'").get(opId) as { ticket_id: string } | undefined)?.ticket_id ?? null;
+  }
+  private localOpFollowup(opId: string): string | null {
+    const row = this.db.prepare("SELECT payload FROM outbox WHERE op_id = ? AND kind = 'followup.create'").get(opId) as { payload: string } | undefined;
+    if (!row) return null;
+    try {
+      return (JSON.parse(row.payload) as { id?: string }).id ?? null;
+    } catch {
+      return null;
+    }
+  }
+
+  private skip(serverId: string | null, reason: string) {
+    this.db.prepare('INSERT INTO sync_skipped (server_id, reason, at) VALUES (?, ?, ?)').run(serverId, reason.slice(0, 500), this.o.now().toISOString());
+    this.log('warn', `skipped server ticket ${serverId ?? '?'}: ${reason}`);
+  }
+
+  // ---- reconciliation (deletions, merges) ----------------------------------------------
+
+  /** Compares local server ids with the server's list; deleted and merged tickets are reconciled. */
+  async reconcile(): Promise<{ deleted: number; merged: number }> {
+    const connector = this.connector;
+    if (!connector) return { deleted: 0, merged: 0 };
+    const ids = new Set(await connector.listAllIds());
+    const local = this.db.prepare('SELECT id, server_id FROM tickets WHERE server_id IS NOT NULL').all() as { id: string; server_id: string }[];
+    let deleted = 0;
+    let merged = 0;
+    for (const l of local) {
+      if (ids.has(l.server_id)) continue;
+      const look = await connector.getTicket(l.server_id);
+      if (look.state === 'gone') {
+        if (this.reconcileGone(l.server_id)) deleted++;
+      } else if (look.state === 'merged') {
+        this.reconcileMerged(l.id, look.into);
+        merged++;
+      }
+    }
+    this.emitStatus();
+    return { deleted, merged };
+  }
+
+  /** Deleted on the server: removed locally unless local changes wait (those are parked). */
+  private reconcileGone(serverId: string): boolean {
+    const ticketId = ticketByServerId(this.db, serverId);
+    if (!ticketId) return false;
+    const waiting = this.db.prepare("SELECT COUNT(*) AS n FROM outbox WHERE ticket_id = ? AND state IN ('pending', 'parked')").get(ticketId) as { n: number };
+    if (waiting.n > 0) {
+      this.db
+        .prepare("UPDATE outbox SET state = 'parked', last_error = ? WHERE ticket_id = ? AND state = 'pending'")
+        .run(JSON.stringify({ kind: 'rejected', status: 404, message: 'the ticket was deleted on the server' } satisfies ParkedError), ticketId);
+      return false;
+    }
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM followups WHERE ticket_id = ?').run(ticketId);
+      this.db.prepare('DELETE FROM ticket_assets WHERE ticket_id = ?').run(ticketId);
+      this.db.prepare('DELETE FROM sync_tickets WHERE ticket_id = ?').run(ticketId);
+      this.db.prepare('DELETE FROM sync_conflicts WHERE ticket_id = ?').run(ticketId);
+      this.db.prepare('DELETE FROM tickets WHERE id = ?').run(ticketId);
+    })();
+    this.o.onTicketsChanged?.([ticketId]);
+    return true;
+  }
+
+  /** Merged into another server ticket: the timeline and waiting ops move to it. */
+  private reconcileMerged(ticketId: string, intoServerId: string) {
+    const target = ticketByServerId(this.db, intoServerId);
+    this.db.transaction(() => {
+      if (!target) {
+        this.db.prepare('UPDATE tickets SET server_id = NULL WHERE id = ?').run(ticketId);
+        setServerId(this.db, ticketId, intoServerId);
+        return;
+      }
+      if (target === ticketId) return;
+      this.db.prepare('UPDATE followups SET ticket_id = ? WHERE ticket_id = ?').run(target, ticketId);
+      this.db.prepare('INSERT OR IGNORE INTO ticket_assets (ticket_id, asset_id) SELECT ?, asset_id FROM ticket_assets WHERE ticket_id = ?').run(target, ticketId);
+      this.db.prepare('DELETE FROM ticket_assets WHERE ticket_id = ?').run(ticketId);
+      this.db.prepare("UPDATE outbox SET ticket_id = ? WHERE ticket_id = ? AND state != 'done'").run(target, ticketId);
+      this.db.prepare('UPDATE sync_conflicts SET ticket_id = ? WHERE ticket_id = ?').run(target, ticketId);
+      this.db.prepare('DELETE FROM sync_tickets WHERE ticket_id = ?').run(ticketId);
+      this.db.prepare('DELETE FROM tickets WHERE id = ?').run(ticketId);
+    })();
+    this.o.onTicketsChanged?.(target ? [ticketId, target] : [ticketId]);
+  }
+
+  // ---- parked ops and conflicts -----------------------------------------------------------
+
+  retryParked(filter: { opId?: string; kind?: string } = {}): number {
+    const rows = this.db.prepare("SELECT seq, op_id, last_error FROM outbox WHERE state = 'parked'").all() as { seq: number; op_id: string; last_error: string | null }[];
+    let n = 0;
+    for (const r of rows) {
+      if (filter.opId && r.op_id !== filter.opId) continue;
+      if (filter.kind) {
+        const k = safeParse(r.last_error)?.kind;
+        if (k !== filter.kind) continue;
+      }
+      this.db.prepare("UPDATE outbox SET state = 'pending', next_attempt_at = NULL WHERE seq = ?").run(r.seq);
+      n++;
+    }
+    this.emitStatus();
+    return n;
+  }
+
+  /** Local values of a ticket in sync vocabulary (for conflict resolution). */
+  localFields(ticketId: string) {
+    return localFields(this.db, ticketId);
+  }
+}
+
+export function safeParse(s: string | null): ParkedError | null {
+  if (!s) return null;
+  try {
+    return JSON.parse(s) as ParkedError;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * The one connector interface every ITSM server speaks to the sync engine through, and the
+ * server-neutral shapes that cross it. Field names follow the local ticket model
+ * (`src/domain/tickets.ts`, GLPI numbering): each connector maps them to its server and
+ * documents the mapping in its own module.
+ */
+
+/** The ticket fields sync exchanges with a server (local vocabulary). */
+export interface SyncFields {
+  subject: string;
+  description: string;
+  type: 'incident' | 'request';
+  /** 1 nouveau … 6 clos (GLPI numbering). */
+  status: number;
+  urgency: number;
+  impact: number;
+  priority: number;
+  /** Category full name ("Matériel > Imprimante"), null when none. */
+  category: string | null;
+  /** Team name (Hotline, Interventions, …), null when none. */
+  team: string | null;
+  /** Technician login on the server, null when unassigned. */
+  technician: string | null;
+  requesterName: string;
+  requesterPhone: string;
+  requesterEmail: string;
+  /** Name of the linked PC ("Élément associé"), null when none. */
+  asset: string | null;
+  solution: string | null;
+}
+export type SyncField = keyof SyncFields;
+export const SYNC_FIELDS: readonly SyncField[] = [
+  'subject', 'description', 'type', 'status', 'urgency', 'impact', 'priority', 'category', 'team', 'technician',
+  'requesterName', 'requesterPhone', 'requesterEmail', 'asset', 'solution',
+];
+/** Fields merged three-way against the base version (the issue's list). */
+export const MERGED_FIELDS: readonly SyncField[] = ['status', 'technician', 'team', 'category', 'priority'];
+
+/** A ticket as the server has it, already validated and mapped to local vocabulary. */
+export interface RemoteTicket {
+  serverId: string;
+  /** The server's last-modified time, ISO-8601 UTC (watermark). */
+  updatedAt: string;
+  createdAt: string;
+  /** Only the fields the server actually sent (mapping is partial on some servers). */
+  fields: Partial<SyncFields>;
+  /** Version token for optimistic concurrency (RT ETag). */
+  etag: string | null;
+  /** The operation UUID that created it (RT custom field / GLPI content marker). */
+  opId: string | null;
+  /** Deleted on the server. */
+  deleted: boolean;
+}
+
+export interface RemoteFollowup {
+  serverId: string;
+  author: string;
+  createdAt: string;
+  body: string;
+  private: boolean;
+  opId: string | null;
+}
+
+/** One page of a ticket listing: raw items are parsed one by one so a bad one is skipped, not fatal. */
+export interface TicketPage {
+  items: unknown[];
+  /** Total across pages when the server says it (progress bar); null when unknown. */
+  total: number | null;
+  hasMore: boolean;
+}
+
+/** Where a local ticket stands on the server when looked up by id. */
+export type TicketLookup =
+  | { state: 'found'; ticket: RemoteTicket }
+  | { state: 'gone' }
+  | { state: 'merged'; into: string };
+
+export interface Connector {
+  readonly kind: 'rt' | 'glpi';
+  /** Checks URL + credentials; returns who we are on the server. */
+  testConnection(): Promise<{ user: string; serverVersion: string | null }>;
+  createTicket(opId: string, fields: SyncFields): Promise<{ serverId: string }>;
+  /** After a lost response: the ticket created by this operation, if it reached the server. */
+  findTicketByOp(opId: string): Promise<string | null>;
+  getTicket(serverId: string): Promise<TicketLookup>;
+  /** Sends only `changes`; `etag` makes the server refuse if the ticket moved on (SyncError 'conflict'). */
+  updateTicket(serverId: string, changes: Partial<SyncFields>, etag: string | null): Promise<void>;
+  addFollowup(serverId: string, opId: string, followup: { body: string; private: boolean; author: string }): Promise<{ serverId: string | null }>;
+  findFollowupByOp(serverId: string, opId: string): Promise<string | null>;
+  listFollowups(serverId: string): Promise<RemoteFollowup[]>;
+  /** Tickets changed at or after `since` (null: all), oldest first, page numbers from 1. */
+  listTickets(since: string | null, page: number, pageSize: number): Promise<TicketPage>;
+  /** Every ticket id the server still has (for deletion / merge reconciliation). */
+  listAllIds(): Promise<string[]>;
+  /** Validates and maps one raw listing item; throws BadDataError with the reason. */
+  parseTicket(raw: unknown): RemoteTicket;
+  close(): Promise<void>;
+}
+
+export type SyncErrorKind =
+  /** Network error, timeout, 5xx, 429: retry later with backoff. */
+  | 'transient'
+  /** Expired session or revoked/invalid token: re-authenticate once, then park. */
+  | 'auth'
+  /** 4xx validation or rights: park as "à traiter" with the server's message. */
+  | 'rejected'
+  /** Optimistic concurrency failed (412): re-read and merge again. */
+  | 'conflict'
+  | 'notFound';
+
+export class SyncError extends Error {
+  constructor(
+    readonly kind: SyncErrorKind,
+    /** The server's own message when it gave one (shown to the technician), else ours. */
+    readonly serverMessage: string,
+    readonly status: number | null = null,
+    /** For 429 / 503 with Retry-After. */
+    readonly retryAfterMs: number | null = null,
+  ) {
+    super(`${kind}${status ? ` (${status})` : ''}: ${serverMessage}`);
+    this.name = 'SyncError';
+  }
+}
+
+/** Something the server sent that Relais cannot use; the item is skipped and logged. */
+export class BadDataError extends Error {
+  constructor(
+    readonly reason: string,
+    readonly serverId: string | null = null,
+  ) {
+    super(reason);
+    this.name = 'BadDataError';
+  }
+}
+
+export const OP_MARKER_PREFIX = 'relais-op:';
+/** The marker line appended to content sent to servers that have no custom field for it. */
+export const opMarker = (opId: string) => `[${OP_MARKER_PREFIX}${opId}]`;
+const markerRe = /\[relais-op:([0-9a-f-]{36})\]/i;
+export function findOpMarker(text: string): string | null {
+  return markerRe.exec(text)?.[1]?.toLowerCase() ?? null;
+}
+export function stripOpMarker(text: string): string {
+  return text.replace(/\n*\[relais-op:[0-9a-f-]{36}\]\s*$/i, '');
+}
