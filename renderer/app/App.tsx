@@ -63,7 +63,7 @@ function Page({ route }: { route: Route }) {
     case 'ticket':
       return <TicketPage id={route.id} />;
     case 'remote':
-      return <RemotePage />;
+      return <RemotePage id={route.id} />;
     case 'tools':
       return <ToolsPage />;
     case 'settings':

@@ -1,11 +1,15 @@
 import { useTranslation } from 'react-i18next';
+import { AssetPanel } from './AssetPanel';
+import { RemoteRdpSection } from './RemoteRdpSection';
 
-export function RemotePage() {
+/** Remote sessions: a PC's page (`#/remote/<assetId>`), or finding a PC and the recent sessions. */
+export function RemotePage({ id }: { id?: string } = {}) {
   const { t } = useTranslation('common');
+  if (id) return <AssetPanel assetId={id} />;
   return (
     <section className="page" aria-labelledby="page-title">
       <h1 id="page-title">{t('nav.remote')}</h1>
-      <p className="muted">{t('comingSoon')}</p>
+      <RemoteRdpSection />
     </section>
   );
 }

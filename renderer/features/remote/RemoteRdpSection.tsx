@@ -1,0 +1,66 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { CallOutput } from '../../../src/api/contract';
+import { api } from '../../api/client';
+import { routeHref } from '../../app/router';
+import { RdpSessionList } from './RdpSessionList';
+
+type AssetHit = CallOutput<'rdp.assets'>['assets'][number];
+type Clients = CallOutput<'rdp.clients'>;
+
+/** The RDP part of the Remote sessions page: find a PC (to its page), recent sessions, client check. */
+export function RemoteRdpSection() {
+  const { t, i18n } = useTranslation('rdp');
+  const [query, setQuery] = useState('');
+  const [hits, setHits] = useState<AssetHit[] | null>(null);
+  const [clients, setClients] = useState<Clients | null>(null);
+
+  useEffect(() => {
+    const timer = setTimeout(() => {
+      api.call('rdp.assets', { query: query.trim(), limit: 20 }).then(
+        (r) => setHits(r.assets),
+        () => setHits([]),
+      );
+    }, 150);
+    return () => clearTimeout(timer);
+  }, [query]);
+  useEffect(() => {
+    api.call('rdp.clients', {}).then(setClients, () => setClients(null));
+  }, []);
+  const en = i18n.language.startsWith('en');
+
+  return (
+    <>
+      {clients?.missing && (
+        <p role="alert" className="card warn" data-testid="rdp-client-missing">
+          <strong>{t('page.clientsMissing')} : </strong>
+          {en ? clients.missing.en : clients.missing.fr}
+        </p>
+      )}
+      <section className="card" aria-labelledby="rdp-find-title">
+        <h2 id="rdp-find-title">{t('page.findAsset')}</h2>
+        <div className="rdp-find">
+          <input type="search" value={query} placeholder={t('page.findPlaceholder')} aria-label={t('page.findAsset')} onChange={(e) => setQuery(e.target.value)} maxLength={100} />
+        </div>
+        {hits && hits.length === 0 && <p className="muted">{t('page.noResult')}</p>}
+        {hits && hits.length > 0 && (
+          <ul className="rdp-find-results" data-testid="rdp-asset-results">
+            {hits.map((a) => (
+              <li key={a.id}>
+                <a href={routeHref({ page: 'remote', id: a.id })}>{a.name}</a>
+                <span className="muted">
+                  {a.ip ? ` · ${a.ip}` : ''}
+                  {a.os ? ` · ${a.os}` : ''}
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+      <section className="card" aria-labelledby="rdp-recent-title">
+        <h2 id="rdp-recent-title">{t('page.recent')}</h2>
+        <RdpSessionList />
+      </section>
+    </>
+  );
+}
