@@ -150,7 +150,9 @@ function stopChild(child: ChildProcess | null): Promise<void> {
 }
 
 function writeConfig(dir: string, port: number, listen: string, opts: SshdOptions): string {
+  // sshd keeps the first value it reads for a keyword: extra lines go first.
   const cfg = [
+    ...(opts.extraConfig ?? []),
     `ListenAddress ${listen}`,
     `Port ${port}`,
     `HostKey ${dir}/host_ed25519`,
@@ -170,7 +172,6 @@ function writeConfig(dir: string, port: number, listen: string, opts: SshdOption
     'MaxSessions 20',
     'MaxStartups 50:30:100',
     `LogLevel ${opts.logLevel ?? 'DEBUG1'}`,
-    ...(opts.extraConfig ?? []),
   ].join('\n') + '\n';
   const file = path.join(dir, 'sshd_config');
   fs.writeFileSync(file, cfg);

@@ -4,7 +4,10 @@
  * exchange: nothing is authenticated (no credential leaves) until the key is accepted.
  */
 import fs from 'node:fs';
-import { Client, type ConnectConfig, type AuthenticationType } from 'ssh2';
+import ssh2, { Client, type AnyAuthMethod, type AuthHandlerMiddleware } from 'ssh2';
+
+// ssh2 is CommonJS: `utils` is reachable through the default export under native ESM.
+const { utils } = ssh2;
 import { RelaisError } from '../../api/errors';
 import type { SshAuth } from '../../api/contracts/ssh';
 import { hostKeyInfo, type HostKeyInfo, type TrustStore } from './hostkeys';
@@ -53,34 +56,55 @@ export interface ConnectDeps {
 
 export const onceKey = (host: string, port: number, fingerprint: string) => `${host.toLowerCase()}:${port}:${fingerprint}`;
 
-async function authConfig(ep: Endpoint, deps: ConnectDeps): Promise<Partial<ConnectConfig> & { authHandler: AuthenticationType[]; kbdPassword?: string }> {
+/** Checks what can be checked without any secret, before connecting. */
+function precheck(ep: Endpoint): void {
   const target = endpointLabel(ep);
+  if (ep.auth === 'key') {
+    if (!ep.keyFile) throw sshErrors.keyUnreadable('(aucun fichier / no file)', 'no key file in the profile');
+    let raw: Buffer;
+    try {
+      raw = fs.readFileSync(ep.keyFile);
+    } catch (err) {
+      throw sshErrors.keyUnreadable(ep.keyFile, (err as NodeJS.ErrnoException).code ?? 'read error');
+    }
+    const parsed = utils.parseKey(raw);
+    if (parsed instanceof Error) {
+      if (/passphrase/i.test(parsed.message)) {
+        if (ep.password === undefined && !ep.credentialId) throw sshErrors.passphraseNeeded(ep.keyFile);
+      } else throw sshErrors.keyUnreadable(ep.keyFile, parsed.message.slice(0, 120));
+    }
+  } else if (ep.auth === 'agent') {
+    if (!process.env.SSH_AUTH_SOCK && process.platform !== 'win32') throw sshErrors.agentMissing();
+  } else if (ep.password === undefined && !ep.credentialId) throw sshErrors.passwordNeeded(target);
+}
+
+/**
+ * The authentication method, built only when ssh2 asks for it, i.e. after the host key was
+ * accepted: secrets are read from the vault (and audited as used) only then.
+ */
+async function authMethod(ep: Endpoint, deps: ConnectDeps): Promise<AnyAuthMethod> {
+  const target = endpointLabel(ep);
+  const secret = async () => ep.password ?? (ep.credentialId ? await deps.secret(ep.credentialId, target) : undefined);
   switch (ep.auth) {
     case 'key': {
-      if (!ep.keyFile) throw sshErrors.keyUnreadable('(aucun fichier / no file)', 'no key file in the profile');
-      let privateKey: Buffer;
-      try {
-        privateKey = fs.readFileSync(ep.keyFile);
-      } catch (err) {
-        throw sshErrors.keyUnreadable(ep.keyFile, (err as NodeJS.ErrnoException).code ?? 'read error');
-      }
-      const passphrase = ep.password ?? (ep.credentialId ? await deps.secret(ep.credentialId, target) : undefined);
-      return { privateKey, passphrase, authHandler: ['publickey'] };
+      const raw = fs.readFileSync(ep.keyFile!);
+      const passphrase = utils.parseKey(raw) instanceof Error ? await secret() : undefined;
+      const parsed = utils.parseKey(raw, passphrase);
+      const key = Array.isArray(parsed) ? parsed[0] : parsed;
+      if (!key || key instanceof Error) throw sshErrors.keyUnreadable(ep.keyFile!, 'wrong passphrase or unsupported format');
+      return { type: 'publickey', username: ep.username, key };
     }
-    case 'agent': {
-      const agent = process.env.SSH_AUTH_SOCK ?? (process.platform === 'win32' ? 'pageant' : undefined);
-      if (!agent) throw sshErrors.agentMissing();
-      return { agent, authHandler: ['agent'] };
-    }
+    case 'agent':
+      return { type: 'agent', username: ep.username, agent: process.env.SSH_AUTH_SOCK ?? 'pageant' };
     case 'password': {
-      const password = ep.password ?? (ep.credentialId ? await deps.secret(ep.credentialId, target) : undefined);
+      const password = await secret();
       if (!password) throw sshErrors.passwordNeeded(target);
-      return { password, authHandler: ['password'] };
+      return { type: 'password', username: ep.username, password };
     }
     case 'keyboard-interactive': {
-      const password = ep.password ?? (ep.credentialId ? await deps.secret(ep.credentialId, target) : undefined);
+      const password = await secret();
       if (!password) throw sshErrors.passwordNeeded(target);
-      return { tryKeyboard: true, authHandler: ['keyboard-interactive'], kbdPassword: password };
+      return { type: 'keyboard-interactive', username: ep.username, prompt: (_n, _i, _l, prompts, finish) => finish(prompts.map(() => password)) };
     }
   }
 }
@@ -96,53 +120,49 @@ function connectOne(ep: Endpoint, hop: number, deps: ConnectDeps, sock?: NodeJS.
       client.end();
       reject(err);
     };
-    authConfig(ep, deps).then(
-      (auth) => {
-        const { kbdPassword, ...cfg } = auth;
-        if (kbdPassword !== undefined) {
-          client.on('keyboard-interactive', (_name, _instr, _lang, prompts, finish) => finish(prompts.map(() => kbdPassword)));
-        }
-        client.once('ready', () => {
-          settled = true;
-          resolve(client);
-        });
-        client.on('error', (err: Error & { level?: string }) => {
-          if (rejection) return fail(rejection);
-          const msg = String(err.message);
-          if (err.level === 'client-authentication') return fail(sshErrors.authFailed(endpointLabel(ep), ep.auth));
-          if (/Encrypted private .*key detected, but no passphrase/i.test(msg)) return fail(sshErrors.passphraseNeeded(ep.keyFile ?? ''));
-          if (/Cannot parse privateKey|bad decrypt|Bad passphrase|Failed to decrypt|integrity check/i.test(msg)) return fail(sshErrors.keyUnreadable(ep.keyFile ?? '', 'wrong passphrase or unsupported format'));
-          fail(sshErrors.connectFailed(endpointLabel(ep), (err as NodeJS.ErrnoException).code ?? msg.slice(0, 120)));
-        });
-        client.once('close', () => fail(rejection ?? sshErrors.connectFailed(endpointLabel(ep), 'connection closed')));
-        try {
-          client.connect({
-            host: ep.host,
-            port: ep.port,
-            username: ep.username,
-            ...(sock ? { sock: sock as never } : {}),
-            readyTimeout: deps.readyTimeoutMs ?? 20_000,
-            keepaliveInterval: deps.keepaliveIntervalMs ?? 15_000,
-            keepaliveCountMax: 3,
-            ...cfg,
-            hostVerifier: (key: Buffer) => {
-              const info = hostKeyInfo(key);
-              const verdict = deps.trust.check(ep.host, ep.port, key);
-              if (verdict.status === 'trusted') return true;
-              if (verdict.status === 'changed') rejection = sshErrors.hostKeyChanged(ep.host, ep.port, verdict.known, info);
-              else if (deps.allowOnce.has(onceKey(ep.host, ep.port, info.fingerprint))) return true;
-              else rejection = new UnknownHostKey(hop, ep.host, ep.port, info);
-              return false;
-            },
-          });
-        } catch (err) {
-          const msg = String((err as Error).message);
-          if (/no passphrase/i.test(msg)) fail(sshErrors.passphraseNeeded(ep.keyFile ?? ''));
-          else fail(sshErrors.keyUnreadable(ep.keyFile ?? '', msg.slice(0, 120)));
-        }
+    try {
+      precheck(ep);
+    } catch (err) {
+      return reject(err);
+    }
+    let authTried = false;
+    const authHandler: AuthHandlerMiddleware = (_left, _partial, next) => {
+      if (authTried) return next(false as never);
+      authTried = true;
+      authMethod(ep, deps).then(next, (err: Error) => {
+        rejection = err;
+        next(false as never);
+      });
+    };
+    client.once('ready', () => {
+      settled = true;
+      resolve(client);
+    });
+    client.on('error', (err: Error & { level?: string }) => {
+      if (rejection) return fail(rejection);
+      if (err.level === 'client-authentication') return fail(sshErrors.authFailed(endpointLabel(ep), ep.auth));
+      fail(sshErrors.connectFailed(endpointLabel(ep), (err as NodeJS.ErrnoException).code ?? String(err.message).slice(0, 120)));
+    });
+    client.once('close', () => fail(rejection ?? sshErrors.connectFailed(endpointLabel(ep), 'connection closed')));
+    client.connect({
+      host: ep.host,
+      port: ep.port,
+      username: ep.username,
+      ...(sock ? { sock: sock as never } : {}),
+      readyTimeout: deps.readyTimeoutMs ?? 20_000,
+      keepaliveInterval: deps.keepaliveIntervalMs ?? 15_000,
+      keepaliveCountMax: 3,
+      authHandler,
+      hostVerifier: (key: Buffer) => {
+        const info = hostKeyInfo(key);
+        const verdict = deps.trust.check(ep.host, ep.port, key);
+        if (verdict.status === 'trusted') return true;
+        if (verdict.status === 'changed') rejection = sshErrors.hostKeyChanged(ep.host, ep.port, verdict.known, info);
+        else if (deps.allowOnce.has(onceKey(ep.host, ep.port, info.fingerprint))) return true;
+        else rejection = new UnknownHostKey(hop, ep.host, ep.port, info);
+        return false;
       },
-      (err) => fail(err instanceof Error ? err : new Error(String(err))),
-    );
+    });
   });
 }
 
