@@ -306,7 +306,7 @@ export function createRdpFeature(core: Core, deps: RdpDeps = {}) {
     running.set(record.id, client);
     const summary = { sessionId: record.id, method: input.method, pc: remote.asset.name, target: remote.target, technician, client: plan.client, ...(input.method === 'shadow' ? { shadowSessionId: input.shadowSessionId, control: input.control } : {}) };
     audit('rdp.launch', remote.target, input.ticketId, { ...summary, program: describePlan(plan).program });
-    onTimeline(input.ticketId, `${METHOD_LABEL[input.method].fr} — ${remote.asset.name}`, { ...summary, state: 'started', startedAt: record.startedAt });
+    onTimeline(input.ticketId, `${METHOD_LABEL[input.method].fr} — ${remote.asset.name} : lancée par ${technician} (${plan.client})`, { ...summary, state: 'started', startedAt: record.startedAt });
     emit(record);
 
     const setState = (state: SessionRecord['state'], message: SessionRecord['message']) => {
@@ -347,7 +347,14 @@ export function createRdpFeature(core: Core, deps: RdpDeps = {}) {
       const durationS = Math.max(0, Math.round((Date.parse(record.endedAt) - Date.parse(record.startedAt)) / 1000));
       const outcome = { state: record.state, exitCode: record.exitCode, startedAt: record.startedAt, endedAt: record.endedAt, durationS };
       audit('rdp.end', remote.target, input.ticketId, { sessionId: record.id, ...outcome });
-      onTimeline(input.ticketId, `${METHOD_LABEL[input.method].fr} — ${remote.asset.name} : ${record.message?.fr ?? 'session terminée'}`, { ...summary, ...outcome });
+      const minutes = Math.floor(durationS / 60);
+      const duration = minutes ? `${minutes} min ${durationS % 60} s` : `${durationS} s`;
+      const what = record.state === 'auth_failed' ? 'identifiants refusés' : record.state === 'failed' ? 'échec de la connexion' : 'session terminée';
+      onTimeline(
+        input.ticketId,
+        `${METHOD_LABEL[input.method].fr} — ${remote.asset.name} : ${what} (durée ${duration}${record.exitCode !== null ? `, code de sortie ${record.exitCode}` : ''})`,
+        { ...summary, ...outcome, message: record.message },
+      );
     });
     pendingEnds.add(end);
     void end.finally(() => pendingEnds.delete(end));
