@@ -1,5 +1,75 @@
-/** Run a configuration tool or a checklist from a ticket. */
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../api/client';
+import { ChecklistPanel, ChecklistStarter } from './ChecklistPanel';
+import { ToolLauncher } from './ToolLauncher';
+import { downloadBase64 } from './download';
+import { useCatalog, useErrorText, useLang, type ChecklistRun } from './shared';
+import './tools.css';
+
+/** Run a configuration tool or a checklist from a ticket, and export its intervention report. */
 export function TicketToolActions({ ticketId }: { ticketId: string }) {
-  void ticketId;
-  return null;
+  const { t } = useTranslation('tools');
+  const lang = useLang();
+  const errText = useErrorText();
+  const { catalog, error: catalogError } = useCatalog();
+  const [active, setActive] = useState<ChecklistRun[]>([]);
+  const [audience, setAudience] = useState<'agent' | 'manager'>('agent');
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+
+  const loadActive = useCallback(() => {
+    api.call('tools.checklistList', { ticketId, activeOnly: true }).then((r) => setActive(r.runs), () => {});
+  }, [ticketId]);
+  useEffect(loadActive, [loadActive]);
+
+  const exportReport = async () => {
+    setMessage(null);
+    try {
+      const pdf = await api.call('tools.report', { ticketId, audience, locale: lang });
+      downloadBase64(pdf.name, pdf.mime, pdf.base64);
+      setMessage({ ok: true, text: t('reportDone', { name: pdf.name }) });
+    } catch (e) {
+      setMessage({ ok: false, text: errText(e) });
+    }
+  };
+
+  return (
+    <section className="card ticket-tools" aria-labelledby="ticket-tools-title" data-testid="ticket-tools">
+      <h2 id="ticket-tools-title">{t('ticketTitle')}</h2>
+      {catalogError && <p className="error">{catalogError}</p>}
+      {catalog && (
+        <>
+          {active.map((r) => (
+            <ChecklistPanel key={r.id} runId={r.id} catalog={catalog} />
+          ))}
+          <details data-testid="ticket-launch-tool">
+            <summary>{t('launchTool')}</summary>
+            <ToolLauncher catalog={catalog} ticketId={ticketId} />
+          </details>
+          <details data-testid="ticket-launch-checklist">
+            <summary>{t('launchChecklist')}</summary>
+            <ChecklistStarter catalog={catalog} ticketId={ticketId} onStarted={(r) => setActive((a) => [r, ...a.filter((x) => x.id !== r.id)])} />
+          </details>
+        </>
+      )}
+      <div className="report-export">
+        <h3>{t('report')}</h3>
+        <div className="toolbar">
+          <label htmlFor="report-audience">{t('reportFor')}</label>
+          <select id="report-audience" value={audience} onChange={(e) => setAudience(e.target.value as 'agent' | 'manager')} data-testid="report-audience">
+            <option value="agent">{t('reportAgent')}</option>
+            <option value="manager">{t('reportManager')}</option>
+          </select>
+          <button type="button" onClick={() => void exportReport()} data-testid="report-export">
+            {t('reportExport')}
+          </button>
+        </div>
+        {message && (
+          <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'ok' : 'error'}>
+            {message.text}
+          </p>
+        )}
+      </div>
+    </section>
+  );
 }

@@ -1,0 +1,232 @@
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { CallInput, CallOutput } from '../../../src/api/contract';
+import { ContractError } from '../../../src/api/client';
+import { api } from '../../api/client';
+import { downloadBase64 } from './download';
+import { useRunState } from './run-store';
+
+export type Catalog = CallOutput<'tools.catalog'>;
+export type ToolSummary = Catalog['tools'][number];
+export type ToolParam = ToolSummary['params'][number];
+export type ToolTarget = CallInput<'tools.run'>['target'];
+export type ChecklistRun = CallOutput<'tools.checklistGet'>['run'];
+export type ParamValues = Record<string, string | number | boolean>;
+type Lang = 'fr' | 'en';
+
+export function useLang(): Lang {
+  const { i18n } = useTranslation();
+  return i18n.language.startsWith('en') ? 'en' : 'fr';
+}
+
+export function useErrorText(): (err: unknown) => string {
+  const lang = useLang();
+  return useCallback((err: unknown) => (err instanceof ContractError ? err.text(lang) : String((err as Error)?.message ?? err)), [lang]);
+}
+
+export function useCatalog(): { catalog: Catalog | null; error: string | null } {
+  const [catalog, setCatalog] = useState<Catalog | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const errText = useErrorText();
+  useEffect(() => {
+    api.call('tools.catalog', {}).then(setCatalog, (e) => setError(errText(e)));
+  }, [errText]);
+  return { catalog, error };
+}
+
+export interface SshProfileLite {
+  id: string;
+  name: string;
+  host: string;
+}
+
+export function useSshProfiles(): SshProfileLite[] {
+  const [profiles, setProfiles] = useState<SshProfileLite[]>([]);
+  useEffect(() => {
+    api.call('ssh.profiles', {}).then(
+      (r) => setProfiles(r.profiles.map((p) => ({ id: p.id, name: p.name, host: p.host }))),
+      () => setProfiles([]),
+    );
+  }, []);
+  return profiles;
+}
+
+/** Default values of a parameter list (what the form starts with). */
+export function defaults(params: ToolParam[]): ParamValues {
+  const out: ParamValues = {};
+  for (const p of params) {
+    if (p.default !== undefined) out[p.name] = p.default;
+    else if (p.type === 'boolean') out[p.name] = false;
+  }
+  return out;
+}
+
+/** A form generated from the tool's parameter schema. */
+export function ParamForm({ params, values, onChange, idPrefix }: { params: ToolParam[]; values: ParamValues; onChange: (v: ParamValues) => void; idPrefix: string }) {
+  const { t } = useTranslation('tools');
+  const lang = useLang();
+  const set = (name: string, v: string | number | boolean) => onChange({ ...values, [name]: v });
+  return (
+    <div className="tool-params">
+      {params.map((p) => {
+        const id = `${idPrefix}-${p.name}`;
+        const hint = p.help?.[lang];
+        const label = (
+          <span>
+            {p.label[lang]}
+            {!p.required && p.type !== 'boolean' && <span className="muted"> ({t('optional')})</span>}
+          </span>
+        );
+        if (p.type === 'boolean')
+          return (
+            <label key={p.name} className="field checkbox" htmlFor={id}>
+              <input id={id} type="checkbox" data-testid={`param-${p.name}`} checked={values[p.name] === true} onChange={(e) => set(p.name, e.target.checked)} />
+              {label}
+            </label>
+          );
+        return (
+          <label key={p.name} className="field" htmlFor={id}>
+            {label}
+            {p.type === 'enum' ? (
+              <select id={id} data-testid={`param-${p.name}`} value={String(values[p.name] ?? '')} onChange={(e) => set(p.name, e.target.value)}>
+                {values[p.name] === undefined && <option value="">—</option>}
+                {p.options.map((o) => (
+                  <option key={o.value} value={o.value}>
+                    {o.label[lang]}
+                  </option>
+                ))}
+              </select>
+            ) : p.type === 'integer' ? (
+              <input id={id} data-testid={`param-${p.name}`} type="number" min={p.min} max={p.max} step={1} required={p.required} value={String(values[p.name] ?? '')} onChange={(e) => set(p.name, e.target.value === '' ? '' : Number(e.target.value))} />
+            ) : p.type === 'string' && p.maxLength > 200 ? (
+              <textarea id={id} data-testid={`param-${p.name}`} maxLength={p.maxLength} rows={3} required={p.required} value={String(values[p.name] ?? '')} onChange={(e) => set(p.name, e.target.value)} />
+            ) : (
+              <input
+                id={id}
+                data-testid={`param-${p.name}`}
+                type="text"
+                spellCheck={false}
+                autoComplete="off"
+                maxLength={p.type === 'string' ? p.maxLength : p.type === 'hostname' ? 253 : p.type === 'uncPath' ? 260 : 200}
+                required={p.required}
+                placeholder={p.type === 'uncPath' ? '\\\\serveur\\partage' : p.type === 'printerName' ? '\\\\serveur\\imprimante' : undefined}
+                value={String(values[p.name] ?? '')}
+                onChange={(e) => set(p.name, e.target.value)}
+              />
+            )}
+            {hint && <span className="hint">{hint}</span>}
+          </label>
+        );
+      })}
+    </div>
+  );
+}
+
+export const targetKey = (t: ToolTarget) => (t.kind === 'local' ? 'local' : `ssh:${t.profileId}`);
+
+/** Where to run: this PC (when it has the tool's OS) or a saved SSH profile. */
+export function TargetPicker({ os, localOs, value, onChange, id }: { os: ToolSummary['os']; localOs: Catalog['localOs']; value: ToolTarget | null; onChange: (t: ToolTarget | null) => void; id: string }) {
+  const { t } = useTranslation('tools');
+  const profiles = useSshProfiles();
+  const options: { key: string; target: ToolTarget; label: string }[] = [];
+  if (localOs === os) options.push({ key: 'local', target: { kind: 'local' }, label: t('targetLocal') });
+  for (const p of profiles) options.push({ key: `ssh:${p.id}`, target: { kind: 'ssh', profileId: p.id }, label: t('targetSsh', { name: p.name, host: p.host }) });
+  const current = value ? targetKey(value) : '';
+  useEffect(() => {
+    if (!options.some((o) => o.key === current)) onChange(options[0]?.target ?? null);
+  });
+  return (
+    <label className="field" htmlFor={id}>
+      <span>{t('target')}</span>
+      {options.length === 0 ? (
+        <span className="warn">{t('noTarget')}</span>
+      ) : (
+        <select id={id} data-testid="tool-target" value={current} onChange={(e) => onChange(options.find((o) => o.key === e.target.value)?.target ?? null)}>
+          {options.map((o) => (
+            <option key={o.key} value={o.key}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      )}
+    </label>
+  );
+}
+
+/** Elevation is asked for: the technician confirms before a tool runs as administrator. */
+export function ElevationConfirm({ tool, target, onConfirm, onCancel }: { tool: string; target: string; onConfirm: () => void; onCancel: () => void }) {
+  const { t } = useTranslation('tools');
+  return (
+    <div role="alertdialog" aria-labelledby="elev-title" aria-describedby="elev-text" className="card elevation" data-testid="elevation-confirm">
+      <strong id="elev-title">{t('elevation.title')}</strong>
+      <p id="elev-text">{t('elevation.text', { tool, target })}</p>
+      <div className="toolbar">
+        <button type="button" className="primary" autoFocus onClick={onConfirm} data-testid="elevation-ok">
+          {t('elevation.confirm')}
+        </button>
+        <button type="button" onClick={onCancel}>
+          {t('elevation.cancel')}
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function fmtDuration(ms: number | null, lang: Lang): string {
+  if (ms === null) return '—';
+  const s = (ms / 1000).toFixed(1);
+  return `${lang === 'fr' ? s.replace('.', ',') : s} s`;
+}
+
+/** Live output of a run, its status, cancel, and the result once finished. */
+export function RunPanel({ runId }: { runId: string }) {
+  const { t } = useTranslation('tools');
+  const lang = useLang();
+  const errText = useErrorText();
+  const { run, output } = useRunState(runId);
+  const [error, setError] = useState<string | null>(null);
+  const running = !run || run.status === 'running';
+  return (
+    <section className="card run-panel" data-testid="run-panel" data-run-id={runId} data-status={run?.status ?? 'running'} aria-label={t('output')}>
+      <div className="toolbar">
+        <strong>{run?.toolLabel[lang] ?? '…'}</strong>
+        <span className={`badge run-${run?.status ?? 'running'}`} data-testid="run-status">
+          {t(`status.${run?.status ?? 'running'}`)}
+        </span>
+        {running && (
+          <button type="button" className="danger" data-testid="run-cancel" onClick={() => api.call('tools.cancel', { runId }).catch((e) => setError(errText(e)))}>
+            {t('cancel')}
+          </button>
+        )}
+      </div>
+      <pre className="tool-output" role="log" aria-live="polite" tabIndex={0} data-testid="tool-output">
+        {output || (running ? t('waitingOutput') : '')}
+      </pre>
+      {run && !running && (
+        <p className="muted" data-testid="run-result">
+          {t('result', { code: run.exitCode ?? '—', duration: fmtDuration(run.durationMs, lang), digest: run.outputDigest?.slice(0, 12) ?? '—' })}
+        </p>
+      )}
+      {run?.error && <p className="error">{run.error[lang]}</p>}
+      {run?.artifact && (
+        <button
+          type="button"
+          data-testid="run-artifact"
+          onClick={() =>
+            api.call('tools.artifact', { runId }).then(
+              (a) => downloadBase64(a.name, a.mime, a.base64),
+              (e) => setError(errText(e)),
+            )
+          }
+        >
+          {t('artifact', { name: run.artifact.name })}
+        </button>
+      )}
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+    </section>
+  );
+}
