@@ -72,7 +72,14 @@ export const queueRowSchema = z.object({
 });
 export type QueueRow = z.infer<typeof queueRowSchema>;
 
-export const queuePageSchema = z.object({ total: z.number().int(), offset: z.number().int(), rows: z.array(queueRowSchema) });
+export const queuePageSchema = z.object({
+  /** -1 when not asked for (pages after the first). */
+  total: z.number().int(),
+  /** A search's count stops at a cap: show "N+". */
+  capped: z.boolean(),
+  offset: z.number().int(),
+  rows: z.array(queueRowSchema),
+});
 export type QueuePage = z.infer<typeof queuePageSchema>;
 
 export const savedViewSchema = z.object({

@@ -18,6 +18,9 @@ export function openDatabase(file: string): Db {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db);
+  // Keeps the planner's statistics current so the queue's filters pick the right index
+  // (cheap: SQLite only analyses what changed enough).
+  db.pragma('optimize = 0x10002');
   return db;
 }
 

@@ -32,10 +32,7 @@ const BREACH_SQL = `(
  * prefix ("dupr" finds "Dupré"), with FTS syntax characters neutralised so any input is safe.
  */
 export function toFtsQuery(text: string): string | null {
-  const words = foldText(text)
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter(Boolean)
-    .slice(0, 12);
+  const words = searchTerms(text);
   if (words.length === 0) return null;
   return words.map((w) => `"${w}"*`).join(' ');
 }
@@ -51,9 +48,8 @@ function build(filter: QueueFilter, ctx: { now: Date; user: string }): Built {
   const where: string[] = [];
   const params: Record<string, unknown> = { now: ctx.now.toISOString() };
   const fts = filter.text ? toFtsQuery(filter.text) : null;
-  let from = 'tickets t';
+  const from = fts ? 'tickets_fts CROSS JOIN tickets t ON t.number = tickets_fts.rowid' : 'tickets t';
   if (fts) {
-    from = 'tickets_fts JOIN tickets t ON t.number = tickets_fts.rowid';
     where.push('tickets_fts MATCH @fts');
     params.fts = fts;
   }
@@ -102,36 +98,102 @@ type Row = {
   snippet: string | null;
 };
 
+/**
+ * Two steps, so the cost does not grow with the size of the queue: (1) the page's ticket
+ * numbers, found through the narrowest index (FTS5 first when searching, with CROSS JOIN
+ * fixing that order) and sorted on the sort key alone; (2) the 50 rows' columns, names
+ * and search highlights for those numbers only.
+ */
 export function queryQueue(db: Db, rawQuery: QueueQuery, ctx: { now: Date; user: string; withTotal?: boolean }): QueuePage {
   const q = queueQuerySchema.parse(rawQuery);
   const b = build(q.filter, ctx);
   const dir = q.dir === 'asc' ? 'ASC' : 'DESC';
-  const columns = b.fts
-    ? `highlight(tickets_fts, 0, '${MARK_START}', '${MARK_END}') AS subject,
-       highlight(tickets_fts, 2, '${MARK_START}', '${MARK_END}') AS requester,
-       snippet(tickets_fts, -1, '${MARK_START}', '${MARK_END}', '…', 12) AS snippet`
-    : 't.subject AS subject, t.requester_name AS requester, NULL AS snippet';
-  const needsJoins = ['team', 'category'].includes(q.sort);
-  // Team and category names come from two small tables; join them for the page only,
-  // unless the sort needs them, so SQLite can walk a ticket index and stop after `limit`.
-  const sql = needsJoins
-    ? `SELECT t.id, t.number, t.type, t.status, t.priority, t.technician, t.channel, t.created_at, t.updated_at,
-              t.tto_due, t.ttr_due, t.taken_at, t.resolved_at, tm.name AS team_name, c.full_name AS category_name, ${columns}
-       FROM ${b.from} LEFT JOIN teams tm ON tm.id = t.team_id LEFT JOIN categories c ON c.id = t.category_id
-       ${b.where} ORDER BY ${SORT_SQL[q.sort]} ${dir}, t.number ${dir} LIMIT @limit OFFSET @offset`
-    : `SELECT t.id, t.number, t.type, t.status, t.priority, t.technician, t.channel, t.created_at, t.updated_at,
-              t.tto_due, t.ttr_due, t.taken_at, t.resolved_at,
-              (SELECT name FROM teams WHERE id = t.team_id) AS team_name,
-              (SELECT full_name FROM categories WHERE id = t.category_id) AS category_name, ${columns}
-       FROM ${b.from} ${b.where} ORDER BY ${SORT_SQL[q.sort]} ${dir}, t.number ${dir} LIMIT @limit OFFSET @offset`;
-  const rows = stmt(db, sql).all({ ...b.params, limit: q.limit, offset: q.offset }) as Row[];
+  const joins = q.sort === 'team' ? 'LEFT JOIN teams tm ON tm.id = t.team_id' : q.sort === 'category' ? 'LEFT JOIN categories c ON c.id = t.category_id' : '';
+  // FTS5 hands rows out in rowid (= number) order itself: no sort needed for "newest first".
+  const order = b.fts && q.sort === 'number' ? `tickets_fts.rowid ${dir}` : `${SORT_SQL[q.sort]} ${dir}, t.number ${dir}`;
+  const from = b.fts ? 'tickets_fts CROSS JOIN tickets t ON t.number = tickets_fts.rowid' : 'tickets t';
+  const numbers = (stmt(db, `SELECT t.number AS n FROM ${from} ${joins} ${b.where} ORDER BY ${order} LIMIT @limit OFFSET @offset`).all({
+    ...b.params,
+    limit: q.limit,
+    offset: q.offset,
+  }) as { n: number }[]).map((r) => r.n);
+  const rows = fetchRows(db, numbers, b.fts ? searchTerms(q.filter.text ?? '') : null, ctx.now);
   const total = ctx.withTotal === false ? -1 : countQueue(db, q.filter, ctx);
-  return { total, offset: q.offset, rows: rows.map((r) => toRow(r, ctx.now)) };
+  return { total, capped: b.fts && total >= SEARCH_COUNT_CAP, offset: q.offset, rows };
 }
+
+function fetchRows(db: Db, numbers: number[], terms: string[] | null, now: Date): QueueRow[] {
+  if (numbers.length === 0) return [];
+  const list = numbers.join(',');
+  const data = db
+    .prepare(
+      `SELECT t.id, t.number, t.type, t.status, t.priority, t.technician, t.channel, t.created_at, t.updated_at,
+              t.tto_due, t.ttr_due, t.taken_at, t.resolved_at, t.subject, t.requester_name AS requester, NULL AS snippet,
+              (SELECT name FROM teams WHERE id = t.team_id) AS team_name,
+              (SELECT full_name FROM categories WHERE id = t.category_id) AS category_name
+       FROM tickets t WHERE t.number IN (${list})`,
+    )
+    .all() as Row[];
+  const byNumber = new Map(data.map((r) => [r.number, r]));
+  let docs = new Map<number, { description: string; assets: string; followups: string }>();
+  if (terms) {
+    const fts = db.prepare(`SELECT rowid AS n, description, assets, followups FROM tickets_fts WHERE rowid IN (${list})`).all() as { n: number; description: string; assets: string; followups: string }[];
+    docs = new Map(fts.map((d) => [d.n, d]));
+  }
+  return numbers.flatMap((n) => {
+    const r = byNumber.get(n);
+    if (!r) return [];
+    if (terms) {
+      const doc = docs.get(n);
+      r.subject = highlightTerms(r.subject, terms);
+      r.requester = highlightTerms(r.requester, terms);
+      r.snippet = doc ? bestSnippet([doc.description, doc.assets, doc.followups], terms) : null;
+    }
+    return [toRow(r, now)];
+  });
+}
+
+/** The folded words of a search, as FTS5 uses them (each a prefix). */
+export function searchTerms(text: string): string[] {
+  return foldText(text).split(/[^\p{L}\p{N}]+/u).filter(Boolean).slice(0, 12);
+}
+
+const WORD = /[\p{L}\p{N}]+/gu;
+const matchesTerm = (word: string, terms: string[]) => {
+  const f = foldText(word);
+  return terms.some((t) => f.startsWith(t));
+};
+
+/** Marks every word that starts with a search term (accent- and case-insensitive, like the FTS index). */
+export function highlightTerms(text: string, terms: string[]): string {
+  return text.replace(WORD, (w) => (matchesTerm(w, terms) ? `${MARK_START}${w}${MARK_END}` : w));
+}
+
+/** An excerpt around the first match in description, PCs or follow-ups. */
+export function bestSnippet(fields: string[], terms: string[], radius = 50): string | null {
+  for (const field of fields) {
+    for (const m of field.matchAll(WORD)) {
+      if (!matchesTerm(m[0], terms)) continue;
+      const start = Math.max(0, m.index - radius);
+      const end = Math.min(field.length, m.index + m[0].length + radius * 2);
+      return `${start > 0 ? '…' : ''}${highlightTerms(field.slice(start, end), terms)}${end < field.length ? '…' : ''}`;
+    }
+  }
+  return null;
+}
+
+/**
+ * Past this many matches a search's count stops ("5 000+"): a word found in most tickets
+ * ("de") would otherwise cost a walk of the whole index for a number nobody reads.
+ */
+export const SEARCH_COUNT_CAP = 5000;
 
 export function countQueue(db: Db, filter: QueueFilter, ctx: { now: Date; user: string }): number {
   const b = build(filter, ctx);
-  return (stmt(db, `SELECT COUNT(*) AS n FROM ${b.from} ${b.where}`).get(b.params) as { n: number }).n;
+  const sql = b.fts
+    ? `SELECT COUNT(*) AS n FROM (SELECT 1 FROM ${b.from} ${b.where} LIMIT ${SEARCH_COUNT_CAP})`
+    : `SELECT COUNT(*) AS n FROM ${b.from} ${b.where}`;
+  return (stmt(db, sql).get(b.params) as { n: number }).n;
 }
 
 function toRow(r: Row, now: Date): QueueRow {

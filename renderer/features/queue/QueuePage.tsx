@@ -38,7 +38,7 @@ export function QueuePage() {
   const [active, setActive] = useState(0);
   const searchRef = useRef<HTMLInputElement>(null);
   const listRef = useRef<HTMLDivElement>(null);
-  const { total, rowAt, ensureRange, refresh, error } = useQueueRows(params);
+  const { total, capped, rowAt, ensureRange, refresh, error } = useQueueRows(params);
 
   // The search box feeds the filter after a short pause in typing.
   useEffect(() => {
@@ -134,7 +134,7 @@ export function QueuePage() {
           />
         </label>
         <span className="muted" data-testid="queue-total" aria-live="polite">
-          {total === null ? t('queue.loading') : t('queue.count', { count: total })}
+          {total === null ? t('queue.loading') : capped ? t('queue.countCapped', { count: total }) : t('queue.count', { count: total })}
         </span>
       </header>
       <SavedViews views={views} activeId={viewId} onApply={applyView} current={params} onChanged={loadViews} />

@@ -18,6 +18,7 @@ export interface QueueParams {
 export function useQueueRows(params: QueueParams) {
   const key = JSON.stringify(params);
   const [total, setTotal] = useState<number | null>(null);
+  const [capped, setCapped] = useState(false);
   const [pages, setPages] = useState<Map<number, QueueRow[]>>(new Map());
   const [error, setError] = useState<unknown>(null);
   const loading = useRef(new Set<number>());
@@ -34,7 +35,10 @@ export function useQueueRows(params: QueueParams) {
         (res) => {
           loading.current.delete(page);
           if (gen !== generation.current) return;
-          if (withTotal) setTotal(res.total);
+          if (withTotal) {
+            setTotal(res.total);
+            setCapped(res.capped);
+          }
           setPages((prev) => new Map(prev).set(page, res.rows));
           setError(null);
         },
@@ -80,5 +84,5 @@ export function useQueueRows(params: QueueParams) {
   }, [fetchPage]);
 
   const rowAt = (i: number): QueueRow | undefined => pages.get(Math.floor(i / PAGE_SIZE))?.[i % PAGE_SIZE];
-  return { total, rowAt, ensureRange, refresh, error };
+  return { total, capped, rowAt, ensureRange, refresh, error };
 }

@@ -30,9 +30,16 @@ const migration: Migration = {
         prefix = '2 3 4'
       );
 
+      -- The document is built once, when the ticket row arrives: writers insert the PC links
+      -- and any imported follow-ups first (foreign keys deferred), because rewriting an FTS5
+      -- row right after inserting it flushes the index and makes bulk loads crawl.
       CREATE TRIGGER tickets_fts_insert AFTER INSERT ON tickets BEGIN
         INSERT INTO tickets_fts (rowid, subject, description, requester, assets, followups)
-        VALUES (new.number, new.subject, new.description, new.requester_name || ' ' || new.requester_phone, '', '');
+        VALUES (
+          new.number, new.subject, new.description, new.requester_name || ' ' || new.requester_phone,
+          COALESCE((SELECT group_concat(a.name || ' ' || a.serial || ' ' || a.ip, ' ') FROM ticket_assets ta JOIN assets a ON a.id = ta.asset_id WHERE ta.ticket_id = new.id), ''),
+          COALESCE((SELECT group_concat(body, ' ') FROM followups WHERE ticket_id = new.id AND kind <> 'call'), '')
+        );
       END;
       CREATE TRIGGER tickets_fts_update AFTER UPDATE OF subject, description, requester_name, requester_phone ON tickets BEGIN
         UPDATE tickets_fts SET subject = new.subject, description = new.description,
@@ -42,16 +49,21 @@ const migration: Migration = {
       CREATE TRIGGER tickets_fts_delete AFTER DELETE ON tickets BEGIN
         DELETE FROM tickets_fts WHERE rowid = old.number;
       END;
-      CREATE TRIGGER followups_fts_insert AFTER INSERT ON followups WHEN new.body <> '' BEGIN
+      -- A call's body is the ticket's description, already indexed.
+      CREATE TRIGGER followups_fts_insert AFTER INSERT ON followups
+      WHEN new.body <> '' AND new.kind <> 'call' AND EXISTS (SELECT 1 FROM tickets WHERE id = new.ticket_id) BEGIN
         UPDATE tickets_fts SET followups = followups || ' ' || new.body
         WHERE rowid = (SELECT number FROM tickets WHERE id = new.ticket_id);
       END;
-      CREATE TRIGGER ticket_assets_fts_insert AFTER INSERT ON ticket_assets BEGIN
+      CREATE TRIGGER ticket_assets_fts_insert AFTER INSERT ON ticket_assets
+      WHEN EXISTS (SELECT 1 FROM tickets WHERE id = new.ticket_id) BEGIN
         UPDATE tickets_fts SET assets = assets || ' ' || (SELECT name || ' ' || serial || ' ' || ip FROM assets WHERE id = new.asset_id)
         WHERE rowid = (SELECT number FROM tickets WHERE id = new.ticket_id);
       END;
 
       CREATE INDEX tickets_priority ON tickets(priority, updated_at);
+      CREATE INDEX tickets_team_updated ON tickets(team_id, updated_at);
+      CREATE INDEX tickets_status_priority ON tickets(status, priority);
       CREATE INDEX tickets_created ON tickets(created_at);
       CREATE INDEX tickets_ttr_due ON tickets(ttr_due);
       CREATE INDEX tickets_requester ON tickets(requester_name COLLATE NOCASE);

@@ -114,9 +114,16 @@ export function nextTicketNumber(db: Db): number {
 
 export type NewTicket = Omit<Ticket, 'number' | 'serverId' | 'slaBreached' | 'version' | 'categoryName' | 'teamName' | 'closedAt' | 'updatedAt'>;
 
-/** Inserts the ticket row and its PC links; returns its number. Runs inside the caller's transaction. */
+/**
+ * Inserts the ticket row and its PC links; returns its number. Runs inside the caller's
+ * transaction. Links go in first (foreign keys deferred to the commit) so the search
+ * document is written once, complete, by the insert trigger.
+ */
 export function insertTicket(db: Db, t: NewTicket): number {
   const number = nextTicketNumber(db);
+  db.pragma('defer_foreign_keys = ON');
+  const link = stmt(db, 'INSERT OR IGNORE INTO ticket_assets (ticket_id, asset_id) VALUES (?, ?)');
+  for (const a of t.assetIds) link.run(t.id, a);
   stmt(
     db,
     `INSERT INTO tickets (number, id, type, status, subject, description, urgency, impact, priority, category_id, channel,
@@ -128,8 +135,6 @@ export function insertTicket(db: Db, t: NewTicket): number {
     t.requesterId, t.requesterName, t.requesterPhone, t.teamId, t.technician, t.createdBy, t.createdAt, t.createdAt,
     t.takenAt, t.resolvedAt, t.solution, t.ttoDue, t.ttrDue,
   );
-  const link = stmt(db, 'INSERT OR IGNORE INTO ticket_assets (ticket_id, asset_id) VALUES (?, ?)');
-  for (const a of t.assetIds) link.run(t.id, a);
   return number;
 }
 

@@ -1,0 +1,91 @@
+/**
+ * Store benchmarks on a real SQLite file (WAL, synchronous=FULL) with 100,000 tickets:
+ * - search_100k_p95_ms: FTS query over subject/description/requester/PC/follow-ups, first page of 50;
+ * - queue_page_100k_p95_ms: a filtered, sorted page of 50 (with and without its total);
+ * - log_call_p99_ms: tickets.logCall's durable commit (ticket + timeline + outbox, fsync'd).
+ * Targets: under 10, 10 and 5 ms.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { openDatabase } from '../src/store/db';
+import { queryQueue } from '../src/store/queue-query';
+import { createTicketWorkflow } from '../src/store/ticket-workflow';
+import { listTeams } from '../src/store/repos/teams';
+import type { QueueQuery } from '../src/domain/queue';
+import { benchDataDir, percentile, round, timeMs, writeResults } from './_support';
+
+const N = Number(process.env.BENCH_TICKETS ?? 100_000);
+const data = await benchDataDir(N);
+try {
+  const db = openDatabase(path.join(data.dir, 'relais.db'));
+  const now = new Date();
+  const ctx = { now, user: 'Karim Benali' };
+  const teams = listTeams(db);
+
+  const searches = ['imprimante', 'vpn', 'dupre', 'mot de passe', 'PC-EAU', 'certificat', 'helene martin', 'bourrage imprimante', 'messagerie lente', 'licence', 'Gauthier', 'PC-FIN-G0042', 'télétravail', 'badge portique', 'sauvegarde'];
+  const search: number[] = [];
+  for (let round_ = 0; round_ < 20; round_++) {
+    for (const text of searches) search.push(timeMs(() => queryQueue(db, { filter: { text }, sort: 'number', dir: 'desc', limit: 50 }, { ...ctx, withTotal: false })));
+  }
+  const searchWithTotal: number[] = [];
+  for (const text of searches) searchWithTotal.push(timeMs(() => queryQueue(db, { filter: { text }, sort: 'number', dir: 'desc', limit: 50 }, ctx)));
+
+  const pages: QueueQuery[] = [
+    { filter: { statuses: [1, 2, 3, 4] }, sort: 'updatedAt', dir: 'desc' },
+    { filter: { statuses: [1, 2, 3, 4] }, sort: 'priority', dir: 'desc' },
+    { filter: { statuses: [1, 2, 3, 4], unassigned: true }, sort: 'priority', dir: 'desc' },
+    { filter: { teamIds: [teams[1]!.id] }, sort: 'updatedAt', dir: 'desc' },
+    { filter: { technician: 'Karim Benali', statuses: [1, 2, 3, 4] }, sort: 'ttrDue', dir: 'asc' },
+    { filter: { statuses: [1, 2, 3, 4], slaBreached: true }, sort: 'ttrDue', dir: 'asc' },
+    { filter: { priorities: [5] }, sort: 'createdAt', dir: 'desc' },
+    { filter: {}, sort: 'number', dir: 'desc' },
+    { filter: {}, sort: 'updatedAt', dir: 'desc', offset: 50_000 },
+    { filter: { statuses: [5, 6] }, sort: 'updatedAt', dir: 'desc' },
+  ];
+  const page: number[] = [];
+  const pageWithTotal: number[] = [];
+  const perQuery = pages.map(() => [] as number[]);
+  for (let r = 0; r < 20; r++) {
+    pages.forEach((q, i) => {
+      const ms = timeMs(() => queryQueue(db, { ...q, limit: 50 }, { ...ctx, withTotal: false }));
+      page.push(ms);
+      perQuery[i]!.push(ms);
+    });
+  }
+  if (process.env.BENCH_VERBOSE) pages.forEach((q, i) => console.error(JSON.stringify(q), percentile(perQuery[i]!, 95)));
+  const perSearch = new Map<string, number[]>();
+  searches.forEach((s, i) => perSearch.set(s, search.filter((_, j) => j % searches.length === i)));
+  if (process.env.BENCH_VERBOSE) for (const [s, xs] of perSearch) console.error(s, percentile(xs, 95));
+  for (let r = 0; r < 5; r++) for (const q of pages) pageWithTotal.push(timeMs(() => queryQueue(db, { ...q, limit: 50 }, ctx)));
+
+  const wf = createTicketWorkflow(db, { now: () => new Date(), currentUser: () => 'Standard Hotline' });
+  const person = db.prepare('SELECT id FROM people LIMIT 1').get() as { id: string };
+  // The floor under any durable commit on this disk: one tiny row, fsync'd.
+  db.exec('CREATE TABLE IF NOT EXISTS bench_noop (v)');
+  const noop = db.prepare('INSERT INTO bench_noop VALUES (1)');
+  const commit: number[] = [];
+  for (let i = 0; i < 500; i++) commit.push(timeMs(() => db.transaction(() => noop.run())()));
+  const logCall: number[] = [];
+  for (let i = 0; i < 500; i++) {
+    logCall.push(timeMs(() => wf.logCall({ requesterId: person.id, subject: `Appel ${i}`, description: 'Écran noir au démarrage du poste.', urgency: 3, impact: 2, durationSec: 90 })));
+  }
+  db.close();
+
+  writeResults('store', {
+    tickets: N,
+    ...(data.generateMs === null ? {} : { generate_ms: round(data.generateMs) }),
+    search_100k_p50_ms: percentile(search, 50),
+    search_100k_p95_ms: percentile(search, 95),
+    search_100k_with_total_p95_ms: percentile(searchWithTotal, 95),
+    queue_page_100k_p50_ms: percentile(page, 50),
+    queue_page_100k_p95_ms: percentile(page, 95),
+    queue_page_100k_with_total_p95_ms: percentile(pageWithTotal, 95),
+    log_call_p50_ms: percentile(logCall, 50),
+    log_call_p99_ms: percentile(logCall, 99),
+    fsync_commit_floor_p50_ms: percentile(commit, 50),
+    fsync_commit_floor_p99_ms: percentile(commit, 99),
+    load_average_1m: round(os.loadavg()[0]!),
+  });
+} finally {
+  data.cleanup();
+}
