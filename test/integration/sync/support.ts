@@ -166,7 +166,15 @@ export async function drainAll(h: Harness, timeoutMs: number): Promise<void> {
   for (;;) {
     await h.sync.engine.sync({ pull: false });
     const s = h.sync.engine.status();
-    if (s.pending === 0) return;
+    // Pending ops queued behind a parked op of the same ticket wait for the technician.
+    const runnable = (
+      h.core.db
+        .prepare(
+          "SELECT COUNT(*) AS n FROM outbox o WHERE state = 'pending' AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.ticket_id = o.ticket_id AND p.state = 'parked' AND p.seq < o.seq)",
+        )
+        .get() as { n: number }
+    ).n;
+    if (runnable === 0) return;
     if (Date.now() > deadline) throw new Error(`outbox not drained: ${s.pending} pending, last error ${s.lastError}`);
     const next = h.core.db.prepare("SELECT MIN(next_attempt_at) AS t FROM outbox WHERE state = 'pending'").get() as { t: string | null };
     const wait = next.t ? Math.max(20, Math.min(1_000, Date.parse(next.t) - Date.now())) : 20;
