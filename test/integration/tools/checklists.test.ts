@@ -70,8 +70,8 @@ describe('installer checklists', () => {
     const { timeline } = await h.call('tickets.get', { id: ticketId });
     const steps = timeline.filter((f: any) => f.kind === 'checklist_step' && typeof f.data.stepIndex === 'number');
     expect(steps.map((f: any) => f.data.stepIndex)).toEqual([0, 1, 2, 3, 4]);
-    expect(steps[0].body).toContain('cochée');
-    expect(steps[1].data).toMatchObject({ kind: 'tool', status: 'succeeded', runId: toolRun.id, exitCode: 0 });
+    expect(steps[0]!.body).toContain('cochée');
+    expect(steps[1]!.data).toMatchObject({ kind: 'tool', status: 'succeeded', runId: toolRun.id, exitCode: 0 });
     expect(timeline.some((f: any) => f.kind === 'checklist_step' && f.data.event === 'completed')).toBe(true);
   });
 
