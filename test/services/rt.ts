@@ -155,6 +155,14 @@ export async function startRt(): Promise<RtInstance> {
       detached: true, // own process group: stop() ends the master and its workers together
     });
     child = proc;
+    // If the test process dies without teardown, do not leave the server behind.
+    const onExit = () => {
+      try {
+        process.kill(-proc.pid!, 'SIGKILL');
+      } catch {}
+    };
+    process.once('exit', onExit);
+    proc.once('exit', () => process.off('exit', onExit));
     proc.stdout!.on('data', (d) => (logText = (logText + d).slice(-20_000)));
     proc.stderr!.on('data', (d) => (logText = (logText + d).slice(-20_000)));
     const deadline = Date.now() + 30_000;

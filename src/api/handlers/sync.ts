@@ -168,11 +168,11 @@ export function createSyncFeature(core: Core, deps: { tickets?: unknown; securit
   }
   /** Re-authentication = forget cached secrets and re-read them (a GLPI connector also opens a new session). */
   function withReauth(c: Connector): Connector {
-    const inner = c as Connector & { reauth?: () => Promise<void> };
+    const own = (c as Connector & { reauth?: () => Promise<void> }).reauth?.bind(c);
     return Object.assign(c, {
       async reauth() {
         tokenCache = {};
-        await inner.reauth?.();
+        await own?.();
       },
     });
   }
