@@ -7,6 +7,7 @@ import { buildRdpFile, encodeRdpFile, type RdpFileFields } from '../../remote/rd
 import {
   describePlan,
   findExecutable,
+  freeRdpCanPin,
   macOpenPlan,
   methodUnsupported,
   msraPlan,
@@ -83,6 +84,11 @@ const UNREACHABLE = (name: string) => ({
   fr: `Le poste ${name} est injoignable en RDP : vérifiez qu'il est allumé et connecté (VPN), puis réessayez.`,
   en: `The PC ${name} cannot be reached over RDP: check it is on and connected (VPN), then try again.`,
 });
+
+const NO_DISPLAY = {
+  fr: "Le client RDP ne peut pas ouvrir de fenêtre : aucun affichage X11 (variable DISPLAY). Lancez Relais depuis une session graphique (sous Wayland, XWayland doit être actif).",
+  en: 'The RDP client cannot open a window: no X11 display (DISPLAY variable). Start Relais from a graphical session (under Wayland, XWayland must be running).',
+};
 
 const METHOD_LABEL: Record<RdpLaunchMethod, { fr: string; en: string }> = {
   rdp: { fr: 'Prise en main à distance (RDP)', en: 'Remote control (RDP)' },
@@ -222,7 +228,8 @@ export function createRdpFeature(core: Core, deps: RdpDeps = {}) {
         let pinned = trustedFingerprint(core.db, host, port);
         // Known certificate: xfreerdp is pinned to it and refuses any other, no probe needed.
         // First use, a certificate xfreerdp refused, or an explicit approval: read it first.
-        if (!pinned || suspect.has(key) || input.trustFingerprint) {
+        // FreeRDP before 2.8 cannot pin: then the certificate is read before every launch.
+        if (!pinned || suspect.has(key) || input.trustFingerprint || !freeRdpCanPin(free.version)) {
           const seen = await env.probeCertificate(host, port);
           if (pinned !== seen) {
             if (input.trustFingerprint?.toLowerCase() !== seen) return { status: 'needs_trust', host, port, fingerprint: seen, previous: pinned };
@@ -323,6 +330,7 @@ export function createRdpFeature(core: Core, deps: RdpDeps = {}) {
         if (certKey) suspect.add(certKey);
         setState('failed', CERT_REJECTED(remote.asset.name));
       }
+      else if (s === 'no_display') setState('failed', NO_DISPLAY);
       else setState('failed', UNREACHABLE(remote.asset.name));
     };
     signalHandler = onSignal;

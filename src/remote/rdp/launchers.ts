@@ -87,6 +87,11 @@ export function parseFreeRdpVersion(output: string): FreeRdpVersion | null {
   return { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3]), text: `${m[1]}.${m[2]}.${m[3]}` };
 }
 
+/** FreeRDP 2.8+ and 3 take `/cert:deny,fingerprint:sha256:<hex>`. */
+export function freeRdpCanPin(v: FreeRdpVersion): boolean {
+  return v.major >= 3 || (v.major === 2 && v.minor >= 8);
+}
+
 export interface XfreerdpOptions {
   program?: string;
   version: FreeRdpVersion;
@@ -116,9 +121,10 @@ export function xfreerdpPlan(fields: RdpFileFields, options: XfreerdpOptions): L
   if (options.certFingerprint !== null) {
     const fp = options.certFingerprint.toLowerCase();
     if (!FINGERPRINT.test(fp)) throw new Error('bad certificate fingerprint');
-    const newCertSyntax = v3 || options.version.minor >= 8;
-    // deny: a certificate other than the pinned one ends the connection, no prompt.
-    args.push(newCertSyntax ? `/cert:deny,fingerprint:sha256:${fp}` : '/cert-deny');
+    // deny: a certificate other than the pinned one ends the connection, no prompt (which
+    // would otherwise read its answer from stdin). FreeRDP before 2.8 cannot pin: the caller
+    // checks the fingerprint itself right before the launch (see freeRdpCanPin).
+    args.push(freeRdpCanPin(options.version) ? `/cert:deny,fingerprint:sha256:${fp}` : '/cert-ignore');
   }
   if (f.fullScreen) args.push('/f');
   else args.push(`/size:${f.width}x${f.height}`);

@@ -28,7 +28,7 @@ export function writeTempRdpFile(contents: Buffer, name = 'session'): TempRdpFil
   return { file, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
-export type ClientSignal = 'auth_failed' | 'cert_rejected' | 'unreachable';
+export type ClientSignal = 'auth_failed' | 'cert_rejected' | 'unreachable' | 'no_display';
 
 /** What a FreeRDP (2 or 3) output line says about the connection, if anything. */
 export function classifyClientLine(line: string): ClientSignal | null {
@@ -38,6 +38,7 @@ export function classifyClientLine(line: string): ClientSignal | null {
   )
     return 'auth_failed';
   if (/certificate not trusted|ERRCONNECT_TLS_CONNECT_FAILED|CERTIFICATE NAME MISMATCH.*abort|fingerprint.*(mismatch|not match)/i.test(line)) return 'cert_rejected';
+  if (/failed to open display/i.test(line)) return 'no_display';
   if (/ERRCONNECT_(CONNECT_FAILED|DNS_NAME_NOT_FOUND|CONNECT_TRANSPORT_FAILED)|unable to connect to/i.test(line)) return 'unreachable';
   return null;
 }

@@ -202,3 +202,61 @@ describe('ticket targets and methods', () => {
     expect(spawned[0]!.fileText).toContain('full address:s:10.0.0.7:3389\r\n');
   });
 });
+
+describe('Linux: FreeRDP version and certificate checks', () => {
+  const FP = Array.from({ length: 32 }, () => 'ab').join(':');
+  const OTHER = Array.from({ length: 32 }, () => 'cd').join(':');
+  let bin: string;
+  let probes: number;
+
+  async function setup(binary: string, version: string, seen: () => string) {
+    spawned = [];
+    probes = 0;
+    bin = fs.mkdtempSync('/tmp/relais-fake-freerdp-');
+    // A stand-in client that only answers `/version` (the runner is replaced anyway).
+    fs.writeFileSync(`${bin}/${binary}`, `#!/bin/sh\necho "This is FreeRDP version ${version} (${version})"\n`, { mode: 0o755 });
+    h = await makeRdpHarness({
+      platform: 'linux',
+      processEnv: { PATH: bin },
+      runPlan: recordingRunner(spawned),
+      probeCertificate: async () => {
+        probes++;
+        return seen();
+      },
+    });
+    const id = insertAsset(h.core, { name: 'PC-LNX', ip: '10.9.8.7' });
+    await h.call('rdp.setAssetMethods', { assetId: id, methods: ['rdp'], defaultMethod: 'rdp', settings: { user: 'u' } });
+    return id;
+  }
+  afterEach(() => fs.rmSync(bin, { recursive: true, force: true }));
+
+  it('FreeRDP 2.11: pinned to the trusted fingerprint, not read again at each launch', async () => {
+    const id = await setup('xfreerdp', '2.11.7', () => FP);
+    expect(await h.call('rdp.launch', { assetId: id, method: 'rdp' })).toMatchObject({ status: 'needs_trust', fingerprint: FP, previous: null });
+    await h.call('rdp.launch', { assetId: id, method: 'rdp', trustFingerprint: FP });
+    await h.call('rdp.launch', { assetId: id, method: 'rdp' });
+    expect(probes).toBe(2);
+    expect(spawned.map((s) => s.plan.args.find((a) => a.startsWith('/cert')))).toEqual([`/cert:deny,fingerprint:sha256:${FP}`, `/cert:deny,fingerprint:sha256:${FP}`]);
+    expect(spawned[0]!.plan.program).toBe(`${bin}/xfreerdp`);
+    expect((await h.call('rdp.clients', {})).clients[0]).toMatchObject({ id: 'xfreerdp', available: true, version: '2.11.7' });
+  });
+
+  it('FreeRDP 3 (xfreerdp3): new gateway syntax is chosen from the version', async () => {
+    const id = await setup('xfreerdp3', '3.5.1', () => FP);
+    await h.call('rdp.setAssetMethods', { assetId: id, methods: ['rdp'], defaultMethod: 'rdp', settings: { user: 'u', gateway: { host: 'gw.ville.fr' } } });
+    await h.call('rdp.launch', { assetId: id, method: 'rdp', trustFingerprint: FP });
+    expect(spawned[0]!.plan.program).toBe(`${bin}/xfreerdp3`);
+    expect(spawned[0]!.plan.args).toContain('/gateway:g:gw.ville.fr:443,usage-method:direct');
+  });
+
+  it('FreeRDP before 2.8 cannot pin: the certificate is read before every launch and a change is shown', async () => {
+    let current = FP;
+    const id = await setup('xfreerdp', '2.6.1', () => current);
+    await h.call('rdp.launch', { assetId: id, method: 'rdp', trustFingerprint: FP });
+    await h.call('rdp.launch', { assetId: id, method: 'rdp' });
+    expect(probes).toBe(2);
+    current = OTHER;
+    expect(await h.call('rdp.launch', { assetId: id, method: 'rdp' })).toMatchObject({ status: 'needs_trust', fingerprint: OTHER, previous: FP });
+    expect(spawned).toHaveLength(2);
+  });
+});

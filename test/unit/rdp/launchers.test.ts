@@ -81,12 +81,12 @@ describe('Linux and macOS launchers', () => {
     });
   });
 
-  it('FreeRDP 3: same, with the /gateway: syntax; older FreeRDP 2 uses /cert-deny', () => {
+  it('FreeRDP 3: same, with the /gateway: syntax; FreeRDP before 2.8 cannot pin (the caller checks just before)', () => {
     const plan = xfreerdpPlan({ ...fields, fullScreen: true, multiMonitor: true, redirectDrives: true, redirectPrinters: true, clipboard: false, gateway: { host: 'gw.ville.fr', port: 8443 } }, { version: v3, password: 'pw', certFingerprint: FP });
     expect(plan.program).toBe('xfreerdp');
     expect(plan.args).toEqual(['/v:pc-042:3389', '/u:support', '/d:VILLE', '/from-stdin:force', `/cert:deny,fingerprint:sha256:${FP}`, '/f', '/multimon', '-clipboard', '+drives', '/printer', '/gateway:g:gw.ville.fr:8443,usage-method:direct']);
     const old = xfreerdpPlan(fields, { version: { major: 2, minor: 6, patch: 1, text: '2.6.1' }, password: null, certFingerprint: FP });
-    expect(old.args).toContain('/cert-deny');
+    expect(old.args).toContain('/cert-ignore');
     expect(old.args).not.toContain('/from-stdin:force');
     expect(old.stdin).toBeUndefined();
   });
@@ -112,6 +112,7 @@ describe('Linux and macOS launchers', () => {
     expect(classifyClientLine('[ERROR][com.freerdp.core.transport] - Authentication failure, check credentials.')).toBe('auth_failed');
     expect(classifyClientLine('[ERROR][com.freerdp.crypto] - certificate not trusted, aborting.')).toBe('cert_rejected');
     expect(classifyClientLine('[ERROR][com.freerdp.core] - freerdp_tcp_connect:freerdp_set_last_error_ex ERRCONNECT_CONNECT_FAILED [0x00020006]')).toBe('unreachable');
+    expect(classifyClientLine('[ERROR][com.freerdp.client.x11] - failed to open display: ')).toBe('no_display');
     expect(classifyClientLine('[INFO][com.freerdp.core] - ERRINFO_LOGOFF_BY_USER (0x0000000C)')).toBeNull();
   });
 });
