@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { usePreferences } from '../../app/preferences';
 import { SyncSettings } from '../sync/SyncSettings';
 import { SecuritySettings } from './SecuritySettings';
+import { DirectoryImport } from '../directory/DirectoryImport';
 
 export function SettingsPage() {
   const { t } = useTranslation('common');
@@ -42,6 +43,7 @@ export function SettingsPage() {
       </fieldset>
       <SyncSettings />
       <SecuritySettings />
+      <DirectoryImport />
     </section>
   );
 }
