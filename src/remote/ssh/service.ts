@@ -505,6 +505,7 @@ export class SshService {
             pgid = Number(m[1]);
             const rest = errHead.slice(m[0].length);
             errHead = null;
+            if (stopped) killGroup();
             if (rest) opts.onStderr(rest);
           } else if (errHead.length > 64 || (errHead.length > 0 && !'\x1eRELAIS_PGID='.startsWith(errHead.slice(0, 13)))) {
             const rest = errHead;
@@ -516,20 +517,27 @@ export class SshService {
           exitCode = typeof code === 'number' ? code : null;
           if (sig) exitSignal = sig;
         });
+        let groupKilled = false;
+        const killGroup = () => {
+          if (groupKilled || !pgid) return;
+          groupKilled = true;
+          conn.rc.client.exec(`kill -TERM -- -${pgid} 2>/dev/null; sleep 0.3; kill -KILL -- -${pgid} 2>/dev/null; true`, (err, ch) => {
+            if (err) return stream.close();
+            ch.resume();
+            ch.stderr.resume();
+            ch.once('close', () => stream.close());
+          });
+        };
         const stop = (why: 'aborted' | 'timeout') => {
           if (stopped) return;
           stopped = why;
           try {
             stream.signal('KILL');
           } catch {}
-          if (posix && pgid) {
-            conn.rc.client.exec(`kill -TERM -- -${pgid} 2>/dev/null; sleep 0.3; kill -KILL -- -${pgid} 2>/dev/null; true`, (err, ch) => {
-              if (err) return stream.close();
-              ch.resume();
-              ch.stderr.resume();
-              ch.once('close', () => stream.close());
-            });
-          } else stream.close();
+          if (!posix) return void stream.close();
+          // The group id may not have arrived yet: kill as soon as it does, close regardless.
+          if (pgid) killGroup();
+          setTimeout(() => stream.close(), 3000).unref();
         };
         const onAbort = () => stop('aborted');
         if (opts.signal?.aborted) onAbort();
