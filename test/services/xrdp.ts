@@ -258,7 +258,21 @@ export async function startXrdp(options: XrdpOptions = {}): Promise<XrdpService>
     xrdp: null,
     xvfb: null,
   };
+  // If the test process dies without its teardown, take the services down with it.
+  const killAll = () => {
+    for (const c of [procs.xrdp, procs.sesman, procs.ns, procs.xvfb]) {
+      if (!c?.pid || c.exitCode !== null || c.signalCode) continue;
+      for (const pid of descendants(c.pid)) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {}
+      }
+      c.kill('SIGKILL');
+    }
+  };
+  process.once('exit', killAll);
   const stop = async () => {
+    process.off('exit', killAll);
     await stopTree(procs.xrdp);
     await stopTree(procs.sesman);
     await stopTree(procs.ns);

@@ -59,8 +59,6 @@ export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   temp?: TempRdpFile | null;
   onSignal?: (signal: ClientSignal) => void;
-  /** Windows: clients that keep their own window and need no pipes. */
-  detachedWindow?: boolean;
 }
 
 /** Spawns the plan; resolves once the process exists (spawned), rejects if it cannot start. */
