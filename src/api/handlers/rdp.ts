@@ -90,6 +90,9 @@ const NO_DISPLAY = {
   en: 'The RDP client cannot open a window: no X11 display (DISPLAY variable). Start Relais from a graphical session (under Wayland, XWayland must be running).',
 };
 
+/** A FreeRDP session closed this fast without a user session: credentials refused. */
+const QUICK_CLOSE_MS = 15_000;
+
 const METHOD_LABEL: Record<RdpLaunchMethod, { fr: string; en: string }> = {
   rdp: { fr: 'Prise en main à distance (RDP)', en: 'Remote control (RDP)' },
   msra: { fr: "Assistance à distance (l'agent accepte)", en: 'Remote assistance (the agent accepts)' },
@@ -325,7 +328,9 @@ export function createRdpFeature(core: Core, deps: RdpDeps = {}) {
       emit({ ...record });
     };
     const onSignal = (s: ClientSignal) => {
-      if (s === 'auth_failed') setState('auth_failed', AUTH_FAILED(remote.asset.name));
+      if (s === 'logged_in') {
+        if (record.state === 'running') setState('logged_in', null);
+      } else if (s === 'auth_failed') setState('auth_failed', AUTH_FAILED(remote.asset.name));
       else if (s === 'cert_rejected') {
         if (certKey) suspect.add(certKey);
         setState('failed', CERT_REJECTED(remote.asset.name));
@@ -334,7 +339,7 @@ export function createRdpFeature(core: Core, deps: RdpDeps = {}) {
       else setState('failed', UNREACHABLE(remote.asset.name));
     };
     signalHandler = onSignal;
-    if (client.signal) onSignal(client.signal);
+    for (const s of client.signals) onSignal(s);
     if (env.outcomeProbe && input.method === 'rdp') {
       env
         .outcomeProbe({ host: remote.target, port: remote.settings.port, user: remote.settings.user, since })
@@ -345,7 +350,13 @@ export function createRdpFeature(core: Core, deps: RdpDeps = {}) {
         .catch(() => {});
     }
     const end = client.exited.then(({ code, signal }) => {
-      if (client.signal) onSignal(client.signal);
+      for (const s of client.signals) onSignal(s);
+      // xrdp-style servers log in inside the session and then just close the connection on
+      // bad credentials: a FreeRDP client that never saw a user session and was closed within
+      // seconds most likely had its credentials refused.
+      if (plan.client === 'xfreerdp' && record.state === 'running' && Date.now() - since < QUICK_CLOSE_MS && !client.signal) {
+        setState('auth_failed', AUTH_FAILED(remote.asset.name));
+      }
       running.delete(record.id);
       record.endedAt = core.now().toISOString();
       record.exitCode = code ?? (signal ? -1 : null);

@@ -28,7 +28,7 @@ export function writeTempRdpFile(contents: Buffer, name = 'session'): TempRdpFil
   return { file, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
-export type ClientSignal = 'auth_failed' | 'cert_rejected' | 'unreachable' | 'no_display';
+export type ClientSignal = 'logged_in' | 'auth_failed' | 'cert_rejected' | 'unreachable' | 'no_display';
 
 /** What a FreeRDP (2 or 3) output line says about the connection, if anything. */
 export function classifyClientLine(line: string): ClientSignal | null {
@@ -39,6 +39,8 @@ export function classifyClientLine(line: string): ClientSignal | null {
     return 'auth_failed';
   if (/certificate not trusted|ERRCONNECT_TLS_CONNECT_FAILED|CERTIFICATE NAME MISMATCH.*abort|fingerprint.*(mismatch|not match)/i.test(line)) return 'cert_rejected';
   if (/failed to open display/i.test(line)) return 'no_display';
+  // The device-redirection channel only starts once a user session exists on the server.
+  if (/RDPDR_USER_LOGGEDON_PDU|\[RDPDR\] transition .*RDPDR_CHANNEL_STATE_READY|cliprdr.*MonitorReady/.test(line)) return 'logged_in';
   if (/ERRCONNECT_(CONNECT_FAILED|DNS_NAME_NOT_FOUND|CONNECT_TRANSPORT_FAILED)|unable to connect to/i.test(line)) return 'unreachable';
   return null;
 }
@@ -50,8 +52,10 @@ export interface RunningClient {
   readonly spawnedAt: number;
   /** Resolves when the client has exited and its temp files are gone. */
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  /** First meaningful signal read from the client's output. */
+  /** First failure signal read from the client's output (credentials, certificate, network). */
   signal: ClientSignal | null;
+  /** Every distinct signal seen, in order (including `logged_in`). */
+  readonly signals: ClientSignal[];
   kill(): void;
 }
 
@@ -82,6 +86,7 @@ export function runPlan(plan: LaunchPlan, options: RunOptions = {}): Promise<Run
       pid: -1,
       spawnedAt: 0,
       signal: null,
+      signals: [],
       exited: new Promise((res) => {
         child.once('close', (code, sig) => {
           options.temp?.cleanup();
@@ -103,8 +108,9 @@ export function runPlan(plan: LaunchPlan, options: RunOptions = {}): Promise<Run
         if (rest.length > 8192) rest = rest.slice(-8192);
         for (const line of lines) {
           const s = classifyClientLine(line);
-          if (s && !running.signal) {
-            running.signal = s;
+          if (s && !running.signals.includes(s)) {
+            running.signals.push(s);
+            if (s !== 'logged_in' && !running.signal) running.signal = s;
             options.onSignal?.(s);
           }
         }

@@ -85,7 +85,8 @@ describe.skipIf(unavailable)('Linux launcher (xfreerdp) against a real xrdp', ()
     while (!exited) {
       for (const p of allCmdlines()) {
         expect(p.argv.includes(xrdp.password), `password in argv of pid ${p.pid}: ${p.argv.replace(xrdp.password, '***')}`).toBe(false);
-        if (p.pid === String(client.pid)) sawClient = p.argv;
+        // (A zombie's cmdline is empty: keep what was seen while it ran.)
+        if (p.pid === String(client.pid) && p.argv) sawClient = p.argv;
       }
       scans++;
       await new Promise((r) => setTimeout(r, 50));
@@ -132,6 +133,31 @@ describe.skipIf(unavailable)('Linux launcher (xfreerdp) against a real xrdp', ()
     expect(record.message?.fr).toMatch(/^Identifiants refusés/);
     expect(record.message?.en).toMatch(/^Credentials refused/);
     expect(states).toContain('auth_failed');
+  });
+
+  it("without xrdp's log, the client's own output tells a session from refused credentials", async () => {
+    const own = await makeRdpHarness({ platform: 'linux', processEnv: { ...process.env, DISPLAY: xrdp.display, HOME: home.dir } });
+    try {
+      const id = insertAsset(own.core, { name: 'PC-SANS-JOURNAL', ip: '127.0.0.1' });
+      const good = await own.security.vault.put('bon', xrdp.password, 'password');
+      const bad = await own.security.vault.put('mauvais', 'pas-le-bon', 'password');
+      await own.call('rdp.setAssetMethods', { assetId: id, methods: ['rdp'], defaultMethod: 'rdp', settings: { port: xrdp.port, user: xrdp.user, credentialId: good } });
+      const trust = await own.call('rdp.launch', { assetId: id, method: 'rdp' });
+      if (trust.status !== 'needs_trust') throw new Error('expected needs_trust');
+      const states: string[] = [];
+      own.core.events.subscribe((name, p: any) => name === 'rdp.session' && states.push(p.state));
+      const ok = await own.call('rdp.launch', { assetId: id, method: 'rdp', trustFingerprint: trust.fingerprint });
+      await own.rdp.idle();
+      expect(states).toContain('logged_in');
+      expect((await own.call('rdp.session', { sessionId: ok.status === 'started' ? ok.session.id : '' })).state).toBe('ended');
+      const ko = await own.call('rdp.launch', { assetId: id, method: 'rdp', credentialId: bad });
+      await own.rdp.idle();
+      const rec = await own.call('rdp.session', { sessionId: ko.status === 'started' ? ko.session.id : '' });
+      expect(rec.state).toBe('auth_failed');
+      expect(rec.message?.fr).toMatch(/^Identifiants refusés/);
+    } finally {
+      await own.dispose();
+    }
   });
 
   it('refuses a certificate other than the approved one (xfreerdp pinned, no prompt)', async () => {

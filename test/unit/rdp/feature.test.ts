@@ -43,7 +43,7 @@ function recordingRunner(spawned: Spawned[]): RdpEnvironment['runPlan'] {
       await new Promise((r) => setTimeout(r, 10));
     };
     spawned.push(entry);
-    return { child: new EventEmitter() as unknown as ChildProcess, pid: 4242, spawnedAt: performance.now(), exited, signal: null, kill: () => void entry.exit(1) } satisfies RunningClient;
+    return { child: new EventEmitter() as unknown as ChildProcess, pid: 4242, spawnedAt: performance.now(), exited, signal: null, signals: [], kill: () => void entry.exit(1) } satisfies RunningClient;
   };
 }
 

@@ -113,6 +113,7 @@ describe('Linux and macOS launchers', () => {
     expect(classifyClientLine('[ERROR][com.freerdp.crypto] - certificate not trusted, aborting.')).toBe('cert_rejected');
     expect(classifyClientLine('[ERROR][com.freerdp.core] - freerdp_tcp_connect:freerdp_set_last_error_ex ERRCONNECT_CONNECT_FAILED [0x00020006]')).toBe('unreachable');
     expect(classifyClientLine('[ERROR][com.freerdp.client.x11] - failed to open display: ')).toBe('no_display');
+    expect(classifyClientLine('[WARN][com.freerdp.channels.rdpdr.client] - Checking ExtendedPDU::RDPDR_USER_LOGGEDON_PDU, client supported, server not found')).toBe('logged_in');
     expect(classifyClientLine('[INFO][com.freerdp.core] - ERRINFO_LOGOFF_BY_USER (0x0000000C)')).toBeNull();
   });
 });
