@@ -183,12 +183,61 @@ export class SyncEngine {
 
   // ---- push -----------------------------------------------------------------------------
 
+  /**
+   * Durable bookkeeping, grouped: everything queued while a request is in flight commits in
+   * one transaction (one fsync), and an op's "done" commits together with the next op's
+   * "attempted" mark. Resolves once committed.
+   */
+  private commitQueue: { fn: () => unknown; resolve: (v: unknown) => void; reject: (e: unknown) => void }[] = [];
+  private commitScheduled = false;
+  private commit<T>(fn: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.commitQueue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      if (!this.commitScheduled) {
+        this.commitScheduled = true;
+        setImmediate(() => this.flushCommits());
+      }
+    });
+  }
+  private flushCommits() {
+    this.commitScheduled = false;
+    const batch = this.commitQueue.splice(0);
+    const results: ({ ok: true; v: unknown } | { ok: false; e: unknown })[] = [];
+    try {
+      this.db.transaction(() => {
+        for (const b of batch) {
+          try {
+            results.push({ ok: true, v: b.fn() });
+          } catch (e) {
+            results.push({ ok: false, e });
+          }
+        }
+      })();
+    } catch (e) {
+      for (const b of batch) b.reject(e);
+      return;
+    }
+    batch.forEach((b, i) => {
+      const r = results[i]!;
+      if (r.ok) b.resolve(r.v);
+      else b.reject(r.e);
+    });
+  }
+
   /** Drains what is due. Returns false when something failed (retry scheduled or parked). */
   async push(): Promise<boolean> {
     const connector = this.connector;
     if (!connector) return false;
     let allOk = true;
     const claimed = new Set<string>();
+    /** The first op of a ticket not done yet, when it can run now. */
+    const headOp = (ticketId: string): OutboxRow | null => {
+      const op = readOutbox(this.db, { ticketId, limit: 1_000 }).find((r) => r.state === 'pending' || r.state === 'parked');
+      if (!op || op.state !== 'pending') return null;
+      const due = this.db.prepare('SELECT next_attempt_at FROM outbox WHERE seq = ?').get(op.seq) as { next_attempt_at: string | null };
+      if (due.next_attempt_at && due.next_attempt_at > this.o.now().toISOString()) return null;
+      return op;
+    };
     const nextTicket = (): string | null => {
       const nowIso = this.o.now().toISOString();
       // Heads of each ticket's queue: the first op not done; runnable when pending and due.
@@ -209,22 +258,41 @@ export class SyncEngine {
       }
       return null;
     };
+    const markAttempt = (op: OutboxRow) => this.db.prepare('UPDATE outbox SET attempts = attempts + 1 WHERE seq = ?').run(op.seq);
+    /** Picks the next op (same ticket first, FIFO) and durably marks it attempted. */
+    const pick = (ticketId: string | null): { ticketId: string; op: OutboxRow } | null => {
+      let t = ticketId;
+      let op = t ? headOp(t) : null;
+      while (!op) {
+        t = nextTicket();
+        if (!t) return null;
+        op = headOp(t);
+      }
+      markAttempt(op);
+      return { ticketId: t!, op };
+    };
     const pendingTotal = this.status().pending;
     let done = 0;
     const worker = async () => {
-      for (;;) {
-        const ticketId = nextTicket();
-        if (!ticketId) return;
-        for (;;) {
-          const op = readOutbox(this.db, { ticketId, limit: 1_000 }).find((r) => r.state === 'pending' || r.state === 'parked');
-          if (!op || op.state !== 'pending') break;
-          const ok = await this.runOp(connector, op);
-          if (!ok) {
-            allOk = false;
-            break;
-          }
+      let cur = await this.commit(() => pick(null));
+      while (cur) {
+        const { ticketId, op } = cur;
+        const result = await this.attempt(connector, op);
+        if (result.ok) {
           done++;
           if (done % 10 === 0 || done === pendingTotal) this.o.onProgress?.({ phase: 'push', done, total: pendingTotal });
+          cur = await this.commit(() => {
+            result.finalize();
+            this.db.prepare("UPDATE outbox SET state = 'done', last_error = NULL, next_attempt_at = NULL WHERE seq = ?").run(op.seq);
+            return pick(ticketId);
+          });
+          if (result.changed) this.o.onTicketsChanged?.([ticketId]);
+        } else {
+          allOk = false;
+          cur = await this.commit(() => {
+            this.fail(op, result.error);
+            return pick(null);
+          });
         }
       }
     };
@@ -240,24 +308,21 @@ export class SyncEngine {
     return allOk;
   }
 
-  /** Runs one op; true when done, false when it was rescheduled or parked. */
-  private async runOp(connector: Connector, op: OutboxRow): Promise<boolean> {
-    this.db.prepare('UPDATE outbox SET attempts = attempts + 1 WHERE seq = ?').run(op.seq);
+  /** Sends one op (re-authenticating once on an auth failure); the local writes are returned, not made. */
+  private async attempt(connector: Connector, op: OutboxRow): Promise<{ ok: true; finalize: () => void; changed: boolean } | { ok: false; error: unknown }> {
     let reauthed = false;
     for (;;) {
       try {
-        await this.apply(connector, op);
-        this.db.prepare("UPDATE outbox SET state = 'done', last_error = NULL, next_attempt_at = NULL WHERE seq = ?").run(op.seq);
+        const finalize = await this.apply(connector, op);
         this.online = true;
-        return true;
+        return { ok: true, finalize: finalize ?? (() => {}), changed: !!finalize };
       } catch (err) {
         if (err instanceof SyncError && err.kind === 'auth' && !reauthed) {
           reauthed = true;
           await (connector as { reauth?: () => Promise<void> }).reauth?.().catch(() => {});
           continue;
         }
-        this.fail(op, err);
-        return false;
+        return { ok: false, error: err };
       }
     }
   }
@@ -288,40 +353,39 @@ export class SyncEngine {
     this.o.onTicketsChanged?.([op.ticketId]);
   }
 
-  private async apply(connector: Connector, op: OutboxRow): Promise<void> {
+  /** Sends one op; returns the local writes to make once it is known to be on the server. */
+  private async apply(connector: Connector, op: OutboxRow): Promise<(() => void) | null> {
     switch (op.kind) {
       case 'ticket.create': {
-        if (serverIdOf(this.db, op.ticketId)) return; // linked by a pull meanwhile
+        if (serverIdOf(this.db, op.ticketId)) return null; // linked by a pull meanwhile
         let serverId: string | null = null;
         if (op.attempts > 0) serverId = await connector.findTicketByOp(op.opId);
         if (!serverId) serverId = (await connector.createTicket(op.opId, createPayloadToSync(this.db, op.payload))).serverId;
         const sid = serverId;
-        this.db.transaction(() => {
+        return () => {
           if (!this.db.prepare('SELECT 1 FROM tickets WHERE id = ?').get(op.ticketId)) return;
           const other = ticketByServerId(this.db, sid);
           if (other && other !== op.ticketId) return;
           setServerId(this.db, op.ticketId, sid);
-        })();
-        this.o.onTicketsChanged?.([op.ticketId]);
-        return;
+        };
       }
       case 'followup.create': {
-        if (MIRROR_KINDS.has(op.payload.kind)) return;
+        if (MIRROR_KINDS.has(op.payload.kind)) return null;
         const serverId = await this.requireServerId(op.ticketId);
         const existing = this.db.prepare('SELECT server_id FROM followups WHERE id = ?').get(op.payload.id) as { server_id: string | null } | undefined;
-        if (existing?.server_id) return;
+        if (existing?.server_id) return null;
         let fid: string | null = null;
         if (op.attempts > 0) fid = await connector.findFollowupByOp(serverId, op.opId);
         if (!fid) {
           const body = op.payload.kind === 'call' || op.payload.kind === 'note' || op.payload.kind === 'solution' ? op.payload.body : `[${op.payload.kind}] ${op.payload.body}`;
           fid = (await connector.addFollowup(serverId, op.opId, { body, private: op.payload.private, author: op.payload.author })).serverId;
         }
-        if (fid) this.db.prepare('UPDATE followups SET server_id = ? WHERE id = ?').run(fid, op.payload.id);
-        return;
+        const f = fid;
+        return f ? () => void this.db.prepare('UPDATE followups SET server_id = ? WHERE id = ?').run(f, op.payload.id) : null;
       }
       case 'ticket.update': {
         await this.pushUpdate(connector, op);
-        return;
+        return null;
       }
     }
   }

@@ -1,0 +1,122 @@
+/**
+ * `npm run bench -- sync`: the cost of the sync engine over the raw REST calls, against a
+ * real Request Tracker 5 on 127.0.0.1 (test/services/rt.ts).
+ * - raw_rest_1000_ms: 1,000 ticket creates made directly with axios (same bodies, same
+ *   parallelism as the engine);
+ * - drain_1000_ms: 1,000 offline calls (ticket.create outbox rows) drained by the engine —
+ *   durable bookkeeping, mapping and retries included;
+ *   both are measured in interleaved blocks of 250 so server drift (a growing database,
+ *   the machine's load) hits both alike;
+ * - drain_overhead_ratio = drain / raw (target ≤ 1.10);
+ * - initial_pull_5000_ms: first sync of a server holding 5,000 more tickets (bulk-loaded in
+ *   RT's database), from an empty local store.
+ * Options: SYNC_BENCH_N (default 1000), SYNC_BENCH_PULL (default 5000), SYNC_BENCH_PAR (4).
+ */
+import axios from 'axios';
+import http from 'node:http';
+import { startRt } from '../test/services/rt';
+import { logCall, makeHarness } from '../test/integration/sync/support';
+import { round, writeResults } from './_support';
+
+const N = Number(process.env.SYNC_BENCH_N ?? 1000);
+const PULL = Number(process.env.SYNC_BENCH_PULL ?? 5000);
+const PAR = Number(process.env.SYNC_BENCH_PAR ?? 4);
+const BLOCK = Math.min(250, N);
+
+const rt = await startRt();
+try {
+  const raw = axios.create({
+    baseURL: `${rt.url}/REST/2.0`,
+    headers: { Authorization: `token ${rt.token}`, 'Content-Type': 'application/json' },
+    httpAgent: new http.Agent({ keepAlive: true, maxSockets: PAR }),
+    timeout: 60_000,
+    proxy: false,
+  });
+  /** The body the RT connector sends for a logged call (same fields, same custom fields). */
+  const body = (i: number) => ({
+    Queue: 'Hotline',
+    Subject: `Bench brut ${i}`,
+    Priority: 3,
+    Status: 'new',
+    Content: `Bench brut ${i}`,
+    ContentType: 'text/plain',
+    CustomFields: { Urgency: '3', Impact: '3', Type: 'incident', Category: '', Asset: '', Requester: 'Agent Test · 0102030405', RelaisOpId: `00000000-0000-7000-8000-${String(i).padStart(12, '0')}` },
+  });
+  async function rawBlock(from: number, n: number): Promise<number> {
+    let next = from;
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: PAR }, async () => {
+        while (next < from + n) {
+          const i = next++;
+          const res = await raw.post('/ticket', body(i));
+          if (res.status !== 201) throw new Error(`raw create failed: ${res.status}`);
+        }
+      }),
+    );
+    return performance.now() - t0;
+  }
+
+  const h = await makeHarness({ timeoutMs: 60_000, engine: { parallelism: PAR } });
+  let rawMs = 0;
+  let drainMs = 0;
+  try {
+    await h.sync.handlers['sync.configure']({ kind: 'rt', url: rt.url, token: rt.token }, { clientId: 'bench' });
+    await h.sync.engine.idle();
+    // Warm-up (connections, RT caches) outside the measurement.
+    await rawBlock(1_000_000, PAR * 2);
+    for (let i = 0; i < PAR * 2; i++) logCall(h.core.db, { subject: `warm ${i}` });
+    await h.sync.engine.push();
+    for (let done = 0; done < N; done += BLOCK) {
+      const n = Math.min(BLOCK, N - done);
+      rawMs += await rawBlock(done, n);
+      for (let i = 0; i < n; i++) logCall(h.core.db, { subject: `Bench moteur ${done + i}` });
+      const t0 = performance.now();
+      await h.sync.engine.push();
+      drainMs += performance.now() - t0;
+      const left = (h.core.db.prepare("SELECT COUNT(*) AS n FROM outbox WHERE state != 'done'").get() as { n: number }).n;
+      if (left) throw new Error(`drain left ${left} operations: ${h.sync.engine.status().lastError}`);
+      console.error(`[bench sync] ${done + n}/${N}: raw ${Math.round(rawMs)} ms, drain ${Math.round(drainMs)} ms`);
+    }
+  } finally {
+    await h.dispose();
+  }
+
+  // Bulk-load PULL tickets straight into RT's database (creating them over REST would take minutes).
+  await rt.sql(`
+    WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < ${PULL})
+    INSERT INTO Tickets (Queue, Type, Owner, Subject, Priority, InitialPriority, FinalPriority, Status, LastUpdatedBy, LastUpdated, Creator, Created, Starts, Started, Due, Resolved, Told)
+    SELECT (SELECT id FROM Queues WHERE Name = 'Hotline'), 'ticket', (SELECT id FROM Users WHERE Name = 'Nobody'), 'Ticket serveur ' || i, 3, 0, 0,
+           CASE i % 3 WHEN 0 THEN 'new' WHEN 1 THEN 'open' ELSE 'stalled' END, 1, datetime('now', '-' || (${PULL} - i) || ' seconds'), 1, datetime('now', '-1 day'),
+           '1970-01-01 00:00:00', '1970-01-01 00:00:00', '1970-01-01 00:00:00', '1970-01-01 00:00:00', '1970-01-01 00:00:00'
+    FROM seq;
+    UPDATE Tickets SET EffectiveId = id WHERE EffectiveId = 0 OR EffectiveId IS NULL;
+  `);
+  const serverTotal = Number((await rt.sql('SELECT COUNT(*) FROM Tickets;')).trim());
+  const p = await makeHarness({ timeoutMs: 60_000, engine: { parallelism: PAR } });
+  let pullMs = 0;
+  let pulled = 0;
+  try {
+    // configure starts the first sync in the background: measured from there to idle.
+    const t0 = performance.now();
+    await p.sync.handlers['sync.configure']({ kind: 'rt', url: rt.url, token: rt.token }, { clientId: 'bench' });
+    await p.sync.engine.idle();
+    await p.sync.engine.sync({ push: false });
+    pullMs = performance.now() - t0;
+    pulled = (p.core.db.prepare('SELECT COUNT(*) AS n FROM tickets').get() as { n: number }).n;
+  } finally {
+    await p.dispose();
+  }
+  writeResults('sync', {
+    drain_1000_ms: round(drainMs * (1000 / N)),
+    raw_rest_1000_ms: round(rawMs * (1000 / N)),
+    drain_overhead_ratio: round(drainMs / rawMs),
+    initial_pull_5000_ms: round(pullMs * (5000 / PULL)),
+    initial_pull_tickets: pulled,
+    server_tickets: serverTotal,
+    parallelism: PAR,
+    operations: N,
+  });
+} finally {
+  await rt.dispose();
+}
