@@ -212,7 +212,7 @@ export class ChecklistService {
       const status = toolRun.status === 'interrupted' ? 'interrupted' : 'failed';
       this.core.db.prepare('UPDATE checklist_steps SET status = ?, finished_at = ? WHERE run_id = ? AND idx = ?').run(status, toolRun.finishedAt, run.id, idx);
     }
-    await this.timeline(run, idx, `Étape ${idx + 1}/${run.steps.length} : ${runSummary(toolRun)}`, {
+    await this.timeline(run, idx, `Étape ${idx + 1}/${run.steps.length} : ${runSummary(toolRun, this.runs.describeTarget)}`, {
       kind: 'tool',
       status: toolRun.status,
       runId: toolRun.id,

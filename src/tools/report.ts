@@ -18,6 +18,8 @@ export interface ReportInput {
   generatedAt: Date;
   audience: 'agent' | 'manager';
   locale: 'fr' | 'en';
+  /** Names an SSH target (profile name and host) instead of its id. */
+  describeTarget?: (t: ToolRun['target']) => string;
 }
 
 const L = {
@@ -182,7 +184,7 @@ export async function buildInterventionReport(input: ReportInput): Promise<{ pdf
   }
   shown.forEach((r, i) => {
     const result = statusText(r.status)[input.locale] + (r.exitCode !== null ? ` (${r.exitCode})` : '');
-    const where = r.target.kind === 'local' ? t.local : targetText(r.target);
+    const where = r.target.kind === 'local' ? t.local : (input.describeTarget ?? targetText)(r.target);
     const label = r.toolLabel[input.locale] + (input.audience === 'manager' && r.outputDigest ? ` [${r.outputDigest.slice(0, 8)}]` : '');
     row([fmtDate(r.startedAt, input.locale, false), label, where, result, fmtDuration(r.durationMs, input.locale)], false, i % 2 === 1);
   });

@@ -5,6 +5,7 @@
  * remote process group it reported at start.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import { ELEVATION_MARKER, PID_MARKER, type PreparedCommand } from './command';
 
 export interface ExitInfo {
@@ -26,7 +27,8 @@ export interface ProcessHandle {
 }
 
 export interface Runner {
-  start(cmd: PreparedCommand, sink: StreamSink): ProcessHandle;
+  /** `runId` tags local processes (environment RELAIS_RUN_ID) so leftovers of a crash can be found. */
+  start(cmd: PreparedCommand, sink: StreamSink, runId?: string): ProcessHandle;
 }
 
 const KILL_GRACE_MS = 1500;
@@ -34,10 +36,11 @@ const KILL_GRACE_MS = 1500;
 /** Runs on this PC. */
 export function localRunner(platform: NodeJS.Platform = process.platform): Runner {
   return {
-    start(cmd, sink) {
+    start(cmd, sink, runId) {
       const posix = platform !== 'win32';
       const child = spawn(cmd.file, cmd.args, {
         shell: false,
+        env: runId ? { ...process.env, RELAIS_RUN_ID: runId } : process.env,
         detached: posix, // new process group: kill(-pid) reaches every descendant
         stdio: ['ignore', 'pipe', 'pipe'],
         windowsHide: true,
@@ -92,6 +95,38 @@ export function localRunner(platform: NodeJS.Platform = process.platform): Runne
       };
     },
   };
+}
+
+/**
+ * After a crash of the console, the processes of runs it had started locally may still be
+ * running (SIGKILL gives no chance to stop them). They carry RELAIS_RUN_ID=<run id> in their
+ * environment: find them in /proc (Linux) and end them. Returns how many were killed.
+ */
+export function killLeftovers(runIds: string[]): number {
+  if (process.platform !== 'linux' || runIds.length === 0) return 0;
+  const wanted = new Set(runIds.map((id) => `RELAIS_RUN_ID=${id}`));
+  let killed = 0;
+  let entries: string[] = [];
+  try {
+    entries = fs.readdirSync('/proc');
+  } catch {
+    return 0;
+  }
+  for (const e of entries) {
+    if (!/^\d+$/.test(e) || Number(e) === process.pid) continue;
+    let environ: string;
+    try {
+      environ = fs.readFileSync(`/proc/${e}/environ`, 'latin1');
+    } catch {
+      continue; // gone, or not ours
+    }
+    if (!environ.split('\0').some((kv) => wanted.has(kv))) continue;
+    try {
+      process.kill(Number(e), 'SIGKILL');
+      killed++;
+    } catch {}
+  }
+  return killed;
 }
 
 /** The SSH feature's exec service, as this feature uses it. */

@@ -15,7 +15,7 @@ import type { ParamValues, RunStatus, ToolOs, ToolRun, ToolTarget } from '../api
 import { prepareCommand, ELEVATION_MARKER } from './command';
 import type { LoadedTool } from './catalog';
 import { toParamValues, validateParams } from './params';
-import { localElevation, localRunner, sshRunner, type ProcessHandle, type Runner, type SshExec } from './runner';
+import { killLeftovers, localElevation, localRunner, sshRunner, type ProcessHandle, type Runner, type SshExec } from './runner';
 import type { TicketBridge } from './ticket-bridge';
 
 const MAX_STORED_OUTPUT = 1024 * 1024;
@@ -43,6 +43,8 @@ export interface ToolRunServiceOptions {
   core: Core;
   bridge: TicketBridge;
   sshExec?: SshExec | null;
+  /** How the timeline names a target (e.g. the SSH profile's name and host). */
+  describeTarget?: (t: ToolTarget) => string;
   /** Test seams. */
   localRunner?: Runner;
   elevationCheck?: () => 'root' | 'sudo' | 'script' | 'unavailable';
@@ -93,13 +95,14 @@ const STATUS_TEXT: Record<RunStatus, LocalizedText> = {
 export const statusText = (s: RunStatus) => STATUS_TEXT[s];
 
 export function targetText(t: ToolTarget): string {
-  return t.kind === 'local' ? 'ce poste / this PC' : `SSH ${t.profileId}`;
+  return t.kind === 'local' ? 'ce poste' : `SSH ${t.profileId}`;
 }
 
-export function runSummary(run: ToolRun): string {
+/** The timeline line of a run (French, the ticket's language), e.g. "… — réussi (code 0) en 1,2 s — ce poste". */
+export function runSummary(run: ToolRun, describe: (t: ToolTarget) => string = targetText): string {
   const secs = run.durationMs === null ? '' : ` en ${(run.durationMs / 1000).toFixed(1).replace('.', ',')} s`;
   const code = run.exitCode === null ? '' : ` (code ${run.exitCode})`;
-  return `${run.toolLabel.fr} — ${STATUS_TEXT[run.status].fr}${code}${secs} — ${targetText(run.target)}`;
+  return `${run.toolLabel.fr} — ${STATUS_TEXT[run.status].fr}${code}${secs} — ${describe(run.target)}`;
 }
 
 export class ToolRunService {
@@ -113,12 +116,23 @@ export class ToolRunService {
     this.core = opts.core;
     this.local = opts.localRunner ?? localRunner();
     this.platform = opts.platform ?? process.platform;
-    // Runs left 'running' by a crash or a killed process were interrupted.
-    this.core.db
-      .prepare(`UPDATE tool_runs SET status = 'interrupted', finished_at = COALESCE(finished_at, ?), error = ? WHERE status = 'running'`)
-      .run(this.core.now().toISOString(), JSON.stringify({ fr: "La console s'est arrêtée pendant l'exécution : relancez l'outil.", en: 'The console stopped during the run: run the tool again.' }));
+    // Runs left 'running' by a crash or a killed process were interrupted: end what they
+    // left running on this PC, and keep the output they had produced.
+    const left = this.core.db.prepare(`SELECT id, target, output FROM tool_runs WHERE status = 'running'`).all() as Row[];
+    killLeftovers(left.filter((r) => JSON.parse(r.target).kind === 'local').map((r) => r.id));
+    const mark = this.core.db.prepare(`UPDATE tool_runs SET status = 'interrupted', finished_at = COALESCE(finished_at, ?), output_digest = ?, error = ? WHERE id = ?`);
+    for (const r of left)
+      mark.run(this.core.now().toISOString(), crypto.createHash('sha256').update(r.output, 'utf8').digest('hex'), JSON.stringify({ fr: "La console s'est arrêtée pendant l'exécution : relancez l'outil.", en: 'The console stopped during the run: run the tool again.' }), r.id);
     this.core.onClose(() => this.shutdown());
   }
+
+  readonly describeTarget = (t: ToolTarget): string => {
+    try {
+      return this.opts.describeTarget?.(t) ?? targetText(t);
+    } catch {
+      return targetText(t);
+    }
+  };
 
   onFinished(fn: (run: ToolRun) => void): () => void {
     this.finishListeners.add(fn);
@@ -259,14 +273,32 @@ export class ToolRunService {
       }
       if (stream === 'stderr' && stderrHead.length < 4096) stderrHead += text;
       this.core.events.emit('tools.output', { runId: id, stream, text });
+      // Kept on disk as it comes (at most twice a second), so a crash keeps what was shown.
+      const since = Date.now() - lastFlush;
+      if (since >= 500) flush();
+      else flushTimer ??= setTimeout(flush, 500 - since);
+    };
+    let flushTimer: NodeJS.Timeout | null = null;
+    let lastFlush = 0;
+    const flush = () => {
+      if (flushTimer) clearTimeout(flushTimer);
+      flushTimer = null;
+      lastFlush = Date.now();
+      try {
+        this.core.db.prepare(`UPDATE tool_runs SET output = ?, output_bytes = ? WHERE id = ? AND status = 'running'`).run(stored, bytes, id);
+      } catch {}
     };
     const decOut = new StringDecoder('utf8');
     const decErr = new StringDecoder('utf8');
     const artifact = tool.returnsArtifact ? new ArtifactExtractor((t) => record('stdout', t)) : null;
-    const handle = runner.start(cmd, {
-      onStdout: (b) => (artifact ? artifact.push(decOut.write(b)) : record('stdout', decOut.write(b))),
-      onStderr: (b) => record('stderr', decErr.write(b)),
-    });
+    const handle = runner.start(
+      cmd,
+      {
+        onStdout: (b) => (artifact ? artifact.push(decOut.write(b)) : record('stdout', decOut.write(b))),
+        onStderr: (b) => record('stderr', decErr.write(b)),
+      },
+      id,
+    );
 
     const active: Active = { handle, cancelReason: null, finished: null as unknown as Promise<ToolRun> };
     const timer = setTimeout(() => {
@@ -275,6 +307,7 @@ export class ToolRunService {
     }, timeoutMs);
     active.finished = handle.done.then(async (exit) => {
       clearTimeout(timer);
+      if (flushTimer) clearTimeout(flushTimer);
       if (artifact) artifact.push(decOut.end(), true);
       else record('stdout', decOut.end());
       record('stderr', decErr.end());
@@ -318,7 +351,7 @@ export class ToolRunService {
         try {
           await this.opts.bridge.append(req.ticketId, {
             kind: 'tool_run',
-            body: runSummary(run),
+            body: runSummary(run, this.describeTarget),
             data: { runId: run.id, toolId: run.toolId, status: run.status, exitCode: run.exitCode, durationMs: run.durationMs, outputDigest: run.outputDigest, target: run.target, params: run.params, elevated: run.elevated, technician: run.technician },
           });
         } catch (err) {

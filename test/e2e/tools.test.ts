@@ -137,11 +137,14 @@ describe('configuration tools in the console', () => {
       // Step 3 starts a long tool; the host crashes while it runs.
       await panel.getByTestId('step-run').click();
       await expect.poll(() => panel.getByTestId('step-2').getAttribute('data-status')).toBe('running');
+      await expect.poll(() => panel.getByTestId('tool-output').textContent()).toContain('started 1');
       await screenshot(page, 'tools-checklist-before-crash');
+      expect(spawnSync('pgrep', ['-f', '600.1']).status).toBe(0);
       await host.stop('SIGKILL');
-      killLeftovers('600.1');
 
       host = await spawnHostProcess(dataDir, [], env);
+      // What the crashed host had started on this PC is ended when it comes back.
+      await expect.poll(() => spawnSync('pgrep', ['-f', '600.1']).status, { timeout: 5000 }).toBe(1);
       await openTicket(page, host.url, ticket.id);
       const resumed = page.getByTestId('ticket-tools').getByTestId('checklist-panel');
       await resumed.waitFor();
@@ -152,6 +155,8 @@ describe('configuration tools in the console', () => {
       expect(await resumed.getByTestId('step-2').getAttribute('data-status')).toBe('interrupted');
       expect(await resumed.getByTestId('checklist-progress').getAttribute('aria-valuenow')).toBe('2');
       expect(await resumed.getByTestId('step-run').textContent()).toBe("Relancer l'étape");
+      // The output shown before the crash was kept.
+      expect(await resumed.getByTestId('tool-output').textContent()).toContain('started 1');
       await screenshot(page, 'tools-checklist-resumed');
 
       // Skip the long step with a reason, tick the last one: the checklist completes.

@@ -8,6 +8,7 @@ import { ChecklistService } from '../../tools/checklists';
 import { buildInterventionReport } from '../../tools/report';
 import { createTicketBridge, type TicketsService } from '../../tools/ticket-bridge';
 import type { Runner, SshExec } from '../../tools/runner';
+import type { ToolTarget } from '../contracts/tools';
 
 export interface ToolFeatureDeps {
   tickets?: unknown;
@@ -34,10 +35,15 @@ export function createToolFeature(core: Core, deps: ToolFeatureDeps = {}) {
   const reload = () => (catalog = loadCatalog({ assetsDir: deps.assetsDir, adminDir }));
   const bridge = createTicketBridge(core, deps.tickets as TicketsService | undefined);
   // The SSH feature returns `{ handlers, ssh }`, `ssh.exec` being the command service.
-  const sshDep = deps.ssh as { exec?: SshExec; ssh?: { exec?: SshExec } } | undefined;
+  const sshDep = deps.ssh as { exec?: SshExec; ssh?: { exec?: SshExec; profiles?: { get(id: string): { name: string; host: string; username: string } | null } } } | undefined;
   const execFn = sshDep?.ssh?.exec ?? sshDep?.exec;
   const sshExec: SshExec | null = typeof execFn === 'function' ? (t, c, o) => execFn(t, c, o) : null;
-  const runs = new ToolRunService({ core, bridge, sshExec, localRunner: deps.localRunner, elevationCheck: deps.elevationCheck });
+  const describeTarget = (t: ToolTarget) => {
+    if (t.kind === 'local') return 'ce poste';
+    const p = sshDep?.ssh?.profiles?.get(t.profileId);
+    return p ? `${p.name} (${p.username}@${p.host}, SSH)` : `SSH ${t.profileId}`;
+  };
+  const runs = new ToolRunService({ core, bridge, sshExec, describeTarget, localRunner: deps.localRunner, elevationCheck: deps.elevationCheck });
   const checklists = new ChecklistService(core, runs, bridge, () => catalog);
 
   const tool = (id: string) => {
@@ -101,6 +107,7 @@ export function createToolFeature(core: Core, deps: ToolFeatureDeps = {}) {
         generatedAt: core.now(),
         audience,
         locale,
+        describeTarget: runs.describeTarget,
       });
       if (pages !== 1) throw new RelaisError('REPORT_LAYOUT', { fr: "La fiche d'intervention dépasse une page : signalez-le.", en: 'The intervention report exceeds one page: please report it.' });
       const name = `${locale === 'fr' ? 'fiche-intervention' : 'intervention-report'}-${ticket.number ?? ticket.id}.pdf`;
