@@ -1,4 +1,154 @@
-/** Settings section for the ITSM server (owned by the sync feature). */
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../api/client';
+import type { CallOutput } from '../../../src/api/contract';
+import { errorText, useSyncStatus } from './useSync';
+
+type Kind = 'rt' | 'glpi';
+type Verdict = CallOutput<'sync.test'>;
+
+/**
+ * Settings › ITSM server: kind, URL, credentials typed once (sent to the core, stored in
+ * the vault, never shown again: the fields stay empty and say whether one is stored), and
+ * "Tester la connexion" with a clear verdict.
+ */
 export function SyncSettings() {
-  return null;
+  const { t, i18n } = useTranslation('sync');
+  const { status } = useSyncStatus();
+  const cfg = status?.config;
+  const [kind, setKind] = useState<Kind>('rt');
+  const [url, setUrl] = useState('');
+  const [user, setUser] = useState('');
+  const [token, setToken] = useState('');
+  const [appToken, setAppToken] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [verdict, setVerdict] = useState<Verdict | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [saved, setSaved] = useState(false);
+  const [loadedFrom, setLoadedFrom] = useState<string | null>(null);
+
+  useEffect(() => {
+    const key = cfg ? `${cfg.kind}|${cfg.url}|${cfg.user}` : null;
+    if (!cfg || key === loadedFrom) return;
+    setLoadedFrom(key);
+    if (cfg.kind) setKind(cfg.kind);
+    if (cfg.url) setUrl(cfg.url);
+    if (cfg.user) setUser(cfg.user);
+  }, [cfg, loadedFrom]);
+
+  const lang = i18n.language;
+  const locked = cfg?.locked ?? false;
+  const input = () => ({
+    kind,
+    url: url.trim(),
+    ...(token ? { token } : {}),
+    ...(kind === 'glpi' && appToken ? { appToken } : {}),
+    ...(user.trim() ? { user: user.trim() } : {}),
+  });
+
+  const save = async () => {
+    setBusy(true);
+    setError(null);
+    setSaved(false);
+    try {
+      await api.call('sync.configure', input());
+      setToken('');
+      setAppToken('');
+      setSaved(true);
+    } catch (e) {
+      setError(errorText(e, lang));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const test = async () => {
+    setBusy(true);
+    setError(null);
+    setVerdict(null);
+    try {
+      setVerdict(await api.call('sync.test', token ? input() : undefined));
+    } catch (e) {
+      setError(errorText(e, lang));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <fieldset className="card" data-testid="sync-settings">
+      <legend>{t('settings.title')}</legend>
+      <p className="muted">{t('settings.intro')}</p>
+      <label className="field">
+        <span>{t('settings.kind')}</span>
+        <select data-testid="sync-kind" value={kind} disabled={locked || busy} onChange={(e) => setKind(e.target.value as Kind)}>
+          <option value="rt">Request Tracker 5 (REST2)</option>
+          <option value="glpi">GLPI (apirest.php)</option>
+        </select>
+      </label>
+      <label className="field">
+        <span>{t('settings.url')}</span>
+        <input
+          data-testid="sync-url"
+          type="url"
+          value={url}
+          disabled={locked || busy}
+          maxLength={500}
+          placeholder={kind === 'rt' ? 'https://rt.example.org' : 'https://glpi.example.org/apirest.php'}
+          onChange={(e) => setUrl(e.target.value)}
+        />
+      </label>
+      {locked && <p className="muted">{t('settings.locked')}</p>}
+      <label className="field">
+        <span>{t('settings.user')}</span>
+        <input data-testid="sync-user" value={user} disabled={busy} maxLength={120} onChange={(e) => setUser(e.target.value)} />
+      </label>
+      <label className="field">
+        <span>{kind === 'rt' ? t('settings.rtToken') : t('settings.userToken')}</span>
+        <input
+          data-testid="sync-token"
+          type="password"
+          autoComplete="off"
+          value={token}
+          disabled={busy}
+          placeholder={cfg?.hasToken ? t('settings.stored') : ''}
+          onChange={(e) => setToken(e.target.value)}
+        />
+      </label>
+      {kind === 'glpi' && (
+        <label className="field">
+          <span>{t('settings.appToken')}</span>
+          <input
+            data-testid="sync-app-token"
+            type="password"
+            autoComplete="off"
+            value={appToken}
+            disabled={busy}
+            placeholder={cfg?.hasAppToken ? t('settings.stored') : ''}
+            onChange={(e) => setAppToken(e.target.value)}
+          />
+        </label>
+      )}
+      <p className="muted">{t('settings.vault')}</p>
+      <div className="actions">
+        <button type="button" data-testid="sync-save" disabled={busy || !url.trim()} onClick={() => void save()}>
+          {t('settings.save')}
+        </button>
+        <button type="button" data-testid="sync-test" disabled={busy || (!cfg?.configured && !token)} onClick={() => void test()}>
+          {t('settings.test')}
+        </button>
+      </div>
+      {saved && <p className="ok" data-testid="sync-saved">{t('settings.saved')}</p>}
+      {verdict && (
+        <p role="status" data-testid="sync-verdict" className={verdict.ok ? 'ok' : 'error'}>
+          {verdict.ok ? '✔ ' : '✖ '}
+          {lang.startsWith('en') ? verdict.message.en : verdict.message.fr}
+        </p>
+      )}
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+    </fieldset>
+  );
 }

@@ -1,5 +1,83 @@
-/** Sync state of one ticket: conflicts to resolve, operations parked by the server. */
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../api/client';
+import { errorText, useTicketSync } from './useSync';
+
+const show = (v: unknown) => (v === null || v === undefined || v === '' ? '—' : typeof v === 'string' ? v : JSON.stringify(v));
+
+/**
+ * Sync state of one ticket: conflicts to choose (changed here and on the server), and
+ * changes parked "à traiter" with the server's message — retry, or discard after a
+ * confirmation (a copy stays on the timeline).
+ */
 export function TicketSyncBanner({ ticketId }: { ticketId: string }) {
-  void ticketId;
-  return null;
+  const { t, i18n } = useTranslation('sync');
+  const { state, setState } = useTicketSync(ticketId);
+  const [confirming, setConfirming] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  if (!state || (!state.conflicts.length && !state.parked.length)) return null;
+  const run = (p: Promise<typeof state>) =>
+    p.then(
+      (s) => {
+        setState(s);
+        setError(null);
+        setConfirming(null);
+      },
+      (e) => setError(errorText(e, i18n.language)),
+    );
+  const fieldName = (f: string) => t(`field.${f}`, { defaultValue: f });
+  return (
+    <section className="card warn sync-banner" data-testid="ticket-sync-banner" aria-label={t('banner.title')}>
+      {state.conflicts.map((c) => (
+        <div key={c.id} data-testid="sync-conflict" className="sync-conflict">
+          <strong>{t('banner.conflict', { field: fieldName(c.field) })}</strong>
+          <div>
+            {t('banner.here')} : <b>{show(c.localValue)}</b> · {t('banner.server')} : <b>{show(c.serverValue)}</b> · {t('banner.before')} : {show(c.baseValue)}
+          </div>
+          <div className="actions">
+            <button type="button" data-testid="keep-local" onClick={() => void run(api.call('sync.resolveConflict', { conflictId: c.id, keep: 'local' }))}>
+              {t('banner.keepLocal')}
+            </button>
+            <button type="button" data-testid="keep-server" onClick={() => void run(api.call('sync.resolveConflict', { conflictId: c.id, keep: 'server' }))}>
+              {t('banner.keepServer')}
+            </button>
+          </div>
+        </div>
+      ))}
+      {state.parked.map((p) => (
+        <div key={p.opId} data-testid="sync-parked-op" className="sync-parked">
+          <strong>{t('banner.parked')}</strong> {p.summary}
+          <div>
+            {t('banner.serverSaid')} : <q data-testid="server-message">{p.serverMessage || '—'}</q>
+            {p.status ? ` (HTTP ${p.status})` : ''}
+          </div>
+          <div className="actions">
+            <button type="button" data-testid="retry-op" onClick={() => void run(api.call('sync.retry', { opId: p.opId }))}>
+              {t('banner.retry')}
+            </button>
+            {confirming === p.opId ? (
+              <>
+                <span role="alert">{t('banner.confirmDiscard')}</span>
+                <button type="button" data-testid="confirm-discard" onClick={() => void run(api.call('sync.discard', { opId: p.opId, confirm: true }))}>
+                  {t('banner.discardYes')}
+                </button>
+                <button type="button" onClick={() => setConfirming(null)}>
+                  {t('banner.cancel')}
+                </button>
+              </>
+            ) : (
+              <button type="button" data-testid="discard-op" onClick={() => setConfirming(p.opId)}>
+                {t('banner.discard')}
+              </button>
+            )}
+          </div>
+        </div>
+      ))}
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+    </section>
+  );
 }

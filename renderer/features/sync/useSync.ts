@@ -1,0 +1,52 @@
+import { useCallback, useEffect, useState } from 'react';
+import { api } from '../../api/client';
+import { ContractError } from '../../../src/api/client';
+import type { CallOutput, EventPayload } from '../../../src/api/contract';
+
+export type SyncStatusDto = CallOutput<'sync.status'>;
+export type SyncProgress = EventPayload<'sync.progress'>;
+
+/** The sync status, kept current by `sync.changed` events; progress of the running sync. */
+export function useSyncStatus() {
+  const [status, setStatus] = useState<SyncStatusDto | null>(null);
+  const [progress, setProgress] = useState<SyncProgress | null>(null);
+  useEffect(() => {
+    let alive = true;
+    api.call('sync.status').then(
+      (s) => alive && setStatus(s),
+      () => {},
+    );
+    const off1 = api.on('sync.changed', (s) => {
+      setStatus(s);
+      if (!s.running) setProgress(null);
+    });
+    const off2 = api.on('sync.progress', (p) => setProgress(p));
+    return () => {
+      alive = false;
+      off1();
+      off2();
+    };
+  }, []);
+  return { status, progress };
+}
+
+/** A contract error in the UI's language. */
+export function errorText(err: unknown, lang: string): string {
+  if (err instanceof ContractError) return lang.startsWith('en') ? err.messages.en : err.messages.fr;
+  return String((err as Error)?.message ?? err);
+}
+
+export function useTicketSync(ticketId: string) {
+  const [state, setState] = useState<CallOutput<'sync.ticket'> | null>(null);
+  const reload = useCallback(() => {
+    api.call('sync.ticket', { ticketId }).then(setState, () => {});
+  }, [ticketId]);
+  useEffect(() => {
+    reload();
+    const off = api.on('sync.ticketState', (p) => {
+      if (p.ticketIds.includes(ticketId)) reload();
+    });
+    return off;
+  }, [ticketId, reload]);
+  return { state, setState, reload };
+}
