@@ -260,3 +260,29 @@ describe('Linux: FreeRDP version and certificate checks', () => {
     expect(spawned).toHaveLength(2);
   });
 });
+
+describe('Linux without FreeRDP', () => {
+  it('falls back to Remmina with the generated file (Remmina asks for the password itself)', async () => {
+    spawned = [];
+    const bin = fs.mkdtempSync('/tmp/relais-fake-remmina-');
+    fs.writeFileSync(`${bin}/remmina`, '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+    try {
+      h = await makeRdpHarness({ platform: 'linux', processEnv: { PATH: bin }, runPlan: recordingRunner(spawned) });
+      const id = insertAsset(h.core, { name: 'PC-REMMINA', ip: '10.1.1.1' });
+      const cred = await h.security.vault.put('x', 'Secret-Remmina', 'password');
+      await h.call('rdp.setAssetMethods', { assetId: id, methods: ['rdp'], defaultMethod: 'rdp', settings: { user: 'u', credentialId: cred } });
+      await h.call('rdp.launch', { assetId: id, method: 'rdp' });
+      const s = spawned[0]!;
+      expect(s.plan).toEqual({ client: 'remmina', program: `${bin}/remmina`, args: ['-c', s.file] });
+      expect(s.fileMode).toBe(0o600);
+      expect(s.fileText).toContain('full address:s:10.1.1.1:3389\r\n');
+      expect(s.fileText).not.toContain('Secret-Remmina');
+      expect((await h.call('rdp.clients', {})).clients).toEqual([
+        { id: 'xfreerdp', available: false, program: null, version: null },
+        { id: 'remmina', available: true, program: `${bin}/remmina`, version: null },
+      ]);
+    } finally {
+      fs.rmSync(bin, { recursive: true, force: true });
+    }
+  });
+});
