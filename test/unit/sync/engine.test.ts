@@ -1,0 +1,198 @@
+/**
+ * The engine's rules with a scripted in-memory connector: FIFO per ticket, bounded
+ * parallelism across tickets, retry classes with exponential backoff and jitter, re-auth
+ * once, parking, three-way merge, policy validation.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { SyncError, type Connector, type RemoteTicket, type SyncFields } from '../../../src/sync/types';
+import { syncPolicySchema } from '../../../src/api/contracts/sync';
+import { addFollowup, drainAll, localUpdate, logCall, makeHarness, outboxCounts, type Harness } from '../../integration/sync/support';
+
+interface FakeServer {
+  tickets: Map<string, { fields: Partial<SyncFields>; opId: string; followups: { body: string; opId: string }[] }>;
+  log: string[];
+  inFlight: number;
+  maxInFlight: number;
+  failNext: (SyncError | null)[];
+}
+
+function fakeConnector(server: FakeServer, delayMs = 5): Connector & { reauth(): Promise<void>; reauths: number } {
+  let id = 0;
+  const step = async <T>(what: string, fn: () => T): Promise<T> => {
+    server.inFlight++;
+    server.maxInFlight = Math.max(server.maxInFlight, server.inFlight);
+    try {
+      await new Promise((r) => setTimeout(r, delayMs));
+      const f = server.failNext.shift();
+      if (f) throw f;
+      server.log.push(what);
+      return fn();
+    } finally {
+      server.inFlight--;
+    }
+  };
+  const c = {
+    kind: 'rt' as const,
+    reauths: 0,
+    async reauth() {
+      c.reauths++;
+    },
+    testConnection: async () => ({ user: 'x', serverVersion: null }),
+    createTicket: (opId: string, fields: SyncFields) =>
+      step(`create:${fields.subject}`, () => {
+        const sid = String(++id);
+        server.tickets.set(sid, { fields: { ...fields }, opId, followups: [] });
+        return { serverId: sid };
+      }),
+    findTicketByOp: async (opId: string) => [...server.tickets.entries()].find(([, t]) => t.opId === opId)?.[0] ?? null,
+    getTicket: (sid: string) =>
+      step(`get:${sid}`, () => {
+        const t = server.tickets.get(sid);
+        if (!t) return { state: 'gone' as const };
+        const ticket: RemoteTicket = { serverId: sid, updatedAt: new Date().toISOString(), createdAt: new Date().toISOString(), fields: { ...t.fields }, etag: null, opId: t.opId, deleted: false };
+        return { state: 'found' as const, ticket };
+      }),
+    updateTicket: (sid: string, changes: Partial<SyncFields>) =>
+      step(`update:${sid}:${Object.keys(changes).join(',')}`, () => {
+        Object.assign(server.tickets.get(sid)!.fields, changes);
+      }),
+    addFollowup: (sid: string, opId: string, f: { body: string }) =>
+      step(`followup:${sid}:${f.body}`, () => {
+        server.tickets.get(sid)!.followups.push({ body: f.body, opId });
+        return { serverId: `${sid}-${server.tickets.get(sid)!.followups.length}` };
+      }),
+    findFollowupByOp: async (sid: string, opId: string) => {
+      const i = server.tickets.get(sid)?.followups.findIndex((f) => f.opId === opId) ?? -1;
+      return i >= 0 ? `${sid}-${i + 1}` : null;
+    },
+    listFollowups: async () => [],
+    listTickets: async () => ({ items: [], total: 0, hasMore: false }),
+    listAllIds: async () => [...server.tickets.keys()],
+    parseTicket: () => {
+      throw new Error('unused');
+    },
+    close: async () => {},
+  };
+  return c;
+}
+
+let h: Harness;
+afterEach(async () => {
+  await h?.dispose();
+});
+
+async function setup(server: FakeServer, parallelism = 4) {
+  const conn = fakeConnector(server);
+  h = await makeHarness({ connectorFactory: () => conn, engine: { parallelism, backoffBaseMs: 20, backoffMaxMs: 200 } });
+  await h.sync.handlers['sync.configure']({ kind: 'rt', url: 'http://127.0.0.1:1', token: 'secret-token-value' }, { clientId: 't' });
+  await h.sync.engine.idle();
+  return conn;
+}
+const newServer = (): FakeServer => ({ tickets: new Map(), log: [], inFlight: 0, maxInFlight: 0, failNext: [] });
+
+describe('sync engine', () => {
+  it('drains FIFO per ticket, in parallel across tickets up to the limit; follow-ups wait for the server id', async () => {
+    const server = newServer();
+    await setup(server, 3);
+    for (let i = 0; i < 12; i++) logCall(h.core.db, { subject: `T${i}`, followups: [`a${i}`, `b${i}`, `c${i}`] });
+    await drainAll(h, 10_000);
+    expect(outboxCounts(h.core.db)).toEqual({ done: 48 });
+    expect(server.maxInFlight).toBe(3);
+    for (let i = 0; i < 12; i++) {
+      const log = server.log.filter((l) => l.endsWith(`T${i}`) || new RegExp(`:[abc]${i}$`).test(l));
+      expect(log[0]).toBe(`create:T${i}`);
+      expect(log.slice(1).map((l) => l.split(':').pop())).toEqual([`a${i}`, `b${i}`, `c${i}`]);
+    }
+  });
+
+  it('transient errors retry with exponential backoff and jitter; nothing is sent twice', async () => {
+    const server = newServer();
+    await setup(server);
+    server.failNext = [new SyncError('transient', 'ECONNRESET'), new SyncError('transient', 'HTTP 503', 503), new SyncError('transient', 'too many', 429, 100)];
+    const c = logCall(h.core.db, { subject: 'retry', followups: ['x'] });
+    const delays: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      await h.sync.engine.sync({ pull: false });
+      const last = Date.now();
+      const row = h.core.db.prepare('SELECT attempts, next_attempt_at, last_error FROM outbox WHERE op_id = ?').get(c.createOp) as { attempts: number; next_attempt_at: string; last_error: string };
+      expect(row.attempts).toBe(i + 1);
+      delays.push(Date.parse(row.next_attempt_at) - last);
+      await new Promise((r) => setTimeout(r, Math.max(0, Date.parse(row.next_attempt_at) - Date.now()) + 5));
+    }
+    // base 20 ms: attempt n waits 20·2^(n-1) × [0.5, 1]; a 429 waits at least its Retry-After.
+    expect(delays[0]).toBeLessThanOrEqual(20);
+    expect(delays[1]).toBeLessThanOrEqual(40);
+    expect(delays[1]).toBeGreaterThanOrEqual(5);
+    expect(delays[2]).toBeGreaterThanOrEqual(85);
+    await drainAll(h, 5_000);
+    expect(server.tickets.size).toBe(1);
+    expect([...server.tickets.values()][0]!.followups).toHaveLength(1);
+  });
+
+  it('after a lost answer the marker is searched before retrying: never a duplicate', async () => {
+    const server = newServer();
+    const conn = await setup(server);
+    const origCreate = conn.createTicket;
+    let lost = 2;
+    conn.createTicket = async (opId, f) => {
+      const r = await origCreate(opId, f);
+      if (lost-- > 0) throw new SyncError('transient', 'socket hang up');
+      return r;
+    };
+    logCall(h.core.db, { subject: 'perdu' });
+    await drainAll(h, 5_000);
+    expect(server.tickets.size).toBe(1);
+  });
+
+  it('auth: re-authenticates once then parks with the server message; rejections park; the ticket queue waits', async () => {
+    const server = newServer();
+    const conn = await setup(server);
+    server.failNext = [new SyncError('auth', 'Unauthorized', 401), new SyncError('auth', 'Unauthorized', 401)];
+    const a = logCall(h.core.db, { subject: 'auth', followups: ['après'] });
+    await drainAll(h, 5_000);
+    expect(conn.reauths).toBe(1);
+    expect(outboxCounts(h.core.db)).toEqual({ parked: 1, pending: 1 });
+    const st = await h.sync.handlers['sync.ticket']({ ticketId: a.ticketId }, { clientId: 't' });
+    expect(st.parked[0]).toMatchObject({ serverMessage: 'Unauthorized', status: 401 });
+    // New credentials re-queue auth-parked ops.
+    await h.sync.handlers['sync.configure']({ kind: 'rt', url: 'http://127.0.0.1:1', token: 'another-token' }, { clientId: 't' });
+    await drainAll(h, 5_000);
+    expect(outboxCounts(h.core.db)).toEqual({ done: 2 });
+    server.failNext = [new SyncError('rejected', "Queue 'Nope' does not exist", 400)];
+    const b = logCall(h.core.db, { subject: 'refusé' });
+    await drainAll(h, 5_000);
+    expect((await h.sync.handlers['sync.ticket']({ ticketId: b.ticketId }, { clientId: 't' })).parked[0]!.serverMessage).toBe("Queue 'Nope' does not exist");
+  });
+
+  it('three-way merge: ours applied where the server kept the base, conflict where both changed, nothing overwritten', async () => {
+    const server = newServer();
+    await setup(server);
+    const c = logCall(h.core.db, { subject: 'merge', status: 1, priority: 3 });
+    await drainAll(h, 5_000);
+    const sid = [...server.tickets.keys()][0]!;
+    server.tickets.get(sid)!.fields.status = 4;
+    server.tickets.get(sid)!.fields.priority = 3;
+    localUpdate(h.core.db, c.ticketId, { status: 2, priority: 5, technician: 'alice' });
+    addFollowup(h.core.db, c.ticketId, 'un suivi ne conflicte jamais');
+    await drainAll(h, 5_000);
+    expect(server.tickets.get(sid)!.fields).toMatchObject({ status: 4, priority: 5, technician: 'alice' });
+    expect(server.tickets.get(sid)!.followups.map((f) => f.body)).toEqual(['un suivi ne conflicte jamais']);
+    const st = await h.sync.handlers['sync.ticket']({ ticketId: c.ticketId }, { clientId: 't' });
+    expect(st.conflicts.map((x) => [x.field, x.localValue, x.serverValue])).toEqual([['status', 2, 4]]);
+  });
+
+  it('secrets stay in the vault: not in sync_state, not in events', async () => {
+    const server = newServer();
+    await setup(server);
+    const rows = JSON.stringify(h.core.db.prepare('SELECT * FROM sync_state').all());
+    expect(rows).not.toContain('secret-token-value');
+    expect(JSON.stringify(h.events)).not.toContain('secret-token-value');
+  });
+
+  it('validates the policy preset', () => {
+    expect(syncPolicySchema.safeParse({ kind: 'glpi', url: 'https://glpi.ville.fr/apirest.php' }).success).toBe(true);
+    expect(syncPolicySchema.safeParse({ kind: 'jira', url: 'https://x' }).success).toBe(false);
+    expect(syncPolicySchema.safeParse({ kind: 'rt', url: 'ftp://x' }).success).toBe(false);
+    expect(syncPolicySchema.safeParse({ kind: 'rt', url: 'https://x', token: 'no secrets in policy' }).success).toBe(false);
+  });
+});
