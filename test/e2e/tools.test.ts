@@ -109,6 +109,57 @@ describe('configuration tools in the console', () => {
     }
   });
 
+  it('the catalog page shows the administrator folder problems, generates parameter forms, and cancels a run', async () => {
+    const temp = makeTempDir('relais-e2e-catalog-');
+    temps.push(temp.cleanup);
+    const policy = writeAdminFolder(temp.dir);
+    const broken = path.join(temp.dir, 'admin-tools', 'imprimantes-site.json');
+    fs.writeFileSync(broken, JSON.stringify({ id: 'imprimantes-site', label: { fr: 'x' } }));
+    const host = await startTestHost({ policyFile: policy });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      await page.goto(host.url);
+      await page.getByTestId('nav-tools').click();
+      const errors = page.getByTestId('catalog-errors');
+      await errors.waitFor();
+      expect(await errors.textContent()).toContain(broken);
+      expect(await errors.textContent()).toMatch(/label\.en/);
+      expect(await page.getByTestId('tool-list').locator('li').count()).toBeGreaterThanOrEqual(19);
+
+      // A form generated from the schema: enum as a list, UNC path as text, boolean as a box.
+      await page.getByTestId('tool-search').fill('lecteur réseau');
+      await page.getByTestId('tool-win-map-drive').click();
+      expect(await page.getByTestId('param-DriveLetter').evaluate((e) => e.tagName)).toBe('SELECT');
+      expect(await page.getByTestId('param-DriveLetter').inputValue()).toBe('S');
+      expect(await page.getByTestId('param-SharePath').getAttribute('maxlength')).toBe('260');
+      expect(await page.getByTestId('param-Persistent').isChecked()).toBe(true);
+      await screenshot(page, 'tools-catalog');
+
+      // A hostile value typed in a field comes back as plain text.
+      const hostile = "'; rm -rf ~ # $(id) `id` \u2018x\u2019";
+      await page.getByTestId('tool-search').fill('');
+      await page.getByTestId('tool-site-echo').click();
+      await page.getByTestId('param-Text').fill(hostile);
+      await page.getByTestId('tool-run').click();
+      await expect.poll(() => page.getByTestId('run-panel').getAttribute('data-status'), { timeout: 10_000 }).toBe('succeeded');
+      expect(await page.getByTestId('tool-output').textContent()).toBe(hostile);
+
+      // Cancel from the UI: the run stops and its processes are gone.
+      const marker = String(100000 + Math.floor(Math.random() * 899999));
+      await page.getByTestId('tool-site-sleep').click();
+      await page.getByTestId('param-Marker').fill(marker);
+      await page.getByTestId('tool-run').click();
+      await expect.poll(() => page.getByTestId('tool-output').textContent()).toContain(`started ${marker}`);
+      await page.getByTestId('run-cancel').click();
+      await expect.poll(() => page.getByTestId('run-panel').getAttribute('data-status'), { timeout: 10_000 }).toBe('cancelled');
+      expect(spawnSync('pgrep', ['-f', `600.${marker}`]).status).toBe(1);
+      await screenshot(page, 'tools-cancelled');
+      await page.close();
+    } finally {
+      await host.dispose();
+    }
+  });
+
   it('a checklist survives a crash of the host and resumes at the step where it stopped', async () => {
     const temp = makeTempDir('relais-e2e-checklist-');
     temps.push(temp.cleanup);
