@@ -22,6 +22,8 @@ export interface TicketDeps {
 /** The exec API other features (configuration tools) use over SSH. */
 export interface SshExecApi {
   exec(target: ExecTarget, command: string, opts: ExecOptions): Promise<ExecResult>;
+  /** SFTP push: written under a temporary name, renamed at the end. */
+  upload(target: ExecTarget, localPath: string, remotePath: string, opts?: { onProgress?(p: { bytes: number; total: number }): void; signal?: AbortSignal }): Promise<void>;
 }
 
 type SshHandlers = {
@@ -154,6 +156,7 @@ export function createSshFeature(core: Core, deps: { tickets?: unknown; security
 
   const ssh: SshExecApi & { service: SshService; trust: TrustStore; profiles: ProfileRepo } = {
     exec: (target, command, opts) => service.exec(target, command, opts),
+    upload: (target, localPath, remotePath, opts) => service.upload(target, localPath, remotePath, opts),
     service,
     trust,
     profiles,

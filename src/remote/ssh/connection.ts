@@ -4,6 +4,7 @@
  * exchange: nothing is authenticated (no credential leaves) until the key is accepted.
  */
 import fs from 'node:fs';
+import net from 'node:net';
 import ssh2, { Client, type AnyAuthMethod, type AuthHandlerMiddleware } from 'ssh2';
 
 // ssh2 is CommonJS: `utils` is reachable through the default export under native ESM.
@@ -144,11 +145,15 @@ function connectOne(ep: Endpoint, hop: number, deps: ConnectDeps, sock?: NodeJS.
       fail(sshErrors.connectFailed(endpointLabel(ep), (err as NodeJS.ErrnoException).code ?? String(err.message).slice(0, 120)));
     });
     client.once('close', () => fail(rejection ?? sshErrors.connectFailed(endpointLabel(ep), 'connection closed')));
+    // Interactive traffic: no Nagle delay (small pty/env requests otherwise wait for
+    // delayed ACKs, ~40 ms each), as OpenSSH does with TCP_NODELAY.
+    const tcp = sock ? null : net.connect({ host: ep.host, port: ep.port });
+    tcp?.setNoDelay(true);
     client.connect({
       host: ep.host,
       port: ep.port,
       username: ep.username,
-      ...(sock ? { sock: sock as never } : {}),
+      sock: (sock ?? tcp) as never,
       readyTimeout: deps.readyTimeoutMs ?? 20_000,
       keepaliveInterval: deps.keepaliveIntervalMs ?? 15_000,
       keepaliveCountMax: 3,

@@ -92,6 +92,8 @@ interface Session {
   cols: number;
   rows: number;
   recorded: boolean;
+  /** Releases the current channel's hold on its connection (once). */
+  releaseStream: (() => void) | null;
 }
 
 type OpenResult = { status: 'open'; session: SshSession } | { status: 'hostKey'; prompt: { promptId: string; host: string; port: number; keyType: string; fingerprint: string; hop: number } } | { status: 'cancelled' };
@@ -329,6 +331,7 @@ export class SshService {
         cols: o.cols,
         rows: o.rows,
         recorded: false,
+        releaseStream: null,
       };
       this.sessions.set(s.info.sessionId, s);
       this.deps.audit.append({ action: 'ssh.session.opened', target, ticketId: s.info.ticketId ?? undefined, details: { sessionId: s.info.sessionId, user: route.target.username, via: route.hops.map(endpointLabel) } });
@@ -338,6 +341,13 @@ export class SshService {
   }
 
   private wireStream(s: Session, stream: ClientChannel, conn: Conn): void {
+    let released = false;
+    s.releaseStream = () => {
+      if (released) return;
+      released = true;
+      this.release(conn);
+    };
+    const releaseThis = s.releaseStream;
     const onData = (buf: Buffer) => {
       if (s.stream !== stream) return;
       const text = s.decoder.write(buf);
@@ -355,7 +365,7 @@ export class SshService {
     stream.on('data', onData);
     stream.stderr.on('data', onData);
     stream.once('close', () => {
-      this.release(conn);
+      releaseThis();
       if (s.stream !== stream) return;
       s.stream = null;
       // The shell ended (exit) while the connection is alive: the session is over.
@@ -430,8 +440,11 @@ export class SshService {
     if (stream) {
       stream.removeAllListeners('data');
       stream.stderr.removeAllListeners('data');
+      // Drain so the channel can end and emit 'close'.
+      stream.resume();
+      stream.stderr.resume();
       stream.close();
-      if (s.conn) this.release(s.conn);
+      s.releaseStream?.();
     }
     s.conn = null;
     this.finish(s);
@@ -557,6 +570,38 @@ export class SshService {
       });
     } finally {
       this.release(conn);
+    }
+  }
+
+  /** Pushes a file over SFTP (temp name + rename) on a pooled, trusted connection. */
+  async upload(target: ExecTarget, localPath: string, remotePath: string, opts: { onProgress?(p: { bytes: number; total: number }): void; signal?: AbortSignal } = {}): Promise<void> {
+    const route = 'profileId' in target ? this.profileRoute(target.profileId) : this.routeForInput(target);
+    let conn: Conn;
+    try {
+      conn = (await this.connection(route)).conn;
+    } catch (err) {
+      if (err instanceof UnknownHostKey) throw sshErrors.hostKeyUnknown(err.host, err.port, err.info.keyType, err.info.fingerprint);
+      throw err;
+    }
+    this.retain(conn);
+    try {
+      const sftp = await this.sftpFor(conn);
+      await sftpUpload(sftp, localPath, remotePath, opts.onProgress ?? (() => {}), opts.signal ?? new AbortController().signal);
+    } catch (err) {
+      if (err instanceof TransferCancelled || err instanceof RelaisError) throw err;
+      throw sshErrors.transferFailed(String((err as Error).message ?? err).slice(0, 160));
+    } finally {
+      this.release(conn);
+    }
+  }
+
+  /** Drops pooled connections that no terminal or transfer uses (benchmarks, tests). */
+  dropIdle(): void {
+    for (const c of [...this.pool.values()]) {
+      if (c.channels > 0) continue;
+      c.closedByUs = true;
+      c.rc.end();
+      this.connectionGone(c);
     }
   }
 
