@@ -49,6 +49,8 @@ export interface EngineOptions {
   /** Equivalence of values on this server (e.g. RT open = 2 or 3). */
   normalize?(field: SyncField, v: unknown): unknown;
   random?(): number;
+  /** How often a pull also reconciles deletions and merges (default 15 min). */
+  reconcileEveryMs?: number;
 }
 
 export interface EngineStatus {
@@ -135,7 +137,17 @@ export class SyncEngine {
         if (!this.connector) return;
         let ok = true;
         if (options.push !== false) ok = (await this.push()) && ok;
-        if (options.pull !== false) ok = (await this.pull()) && ok;
+        if (options.pull !== false) {
+          const wasInitial = this.getState('watermark') === null;
+          ok = (await this.pull()) && ok;
+          // Deletions and merges do not show in "changed since": compare id lists now and then.
+          const last = this.getState('reconciledAt');
+          const every = this.o.reconcileEveryMs ?? 15 * 60_000;
+          if (!wasInitial && (!last || this.o.now().getTime() - Date.parse(last) > every)) {
+            await this.reconcile();
+            this.setState('reconciledAt', this.o.now().toISOString());
+          } else if (wasInitial) this.setState('reconciledAt', this.o.now().toISOString());
+        }
         if (ok) {
           this.setState('lastSuccessAt', this.o.now().toISOString());
           this.lastError = null;
