@@ -35,14 +35,16 @@ function seedTickets(db: Db, options: { now: Date; user: string }): void {
   const categories = new Map(listCategories(db).map((c) => [c.fullName, c.id]));
   const teams = listTeams(db);
   const techs = ticketData.technicians;
-  let clock = options.now.getTime() - 12 * 24 * 3600_000;
+  const start = options.now.getTime() - 12 * 24 * 3600_000;
+  let clock = start;
   let who = techs[0]!;
   const wf = createTicketWorkflow(db, { now: () => new Date(clock), currentUser: () => who });
   const hl = db.prepare("SELECT id FROM people WHERE email = 'helene.dupre@ville-exemple.fr'").get() as { id: string } | undefined;
   const count = 42;
   for (let i = 0; i < count; i++) {
     const tpl = ticketData.templates[i % ticketData.templates.length]!;
-    clock += Math.round((12 * 24 * 3600_000) / (count + 2));
+    // Each ticket starts at its own slot, so follow-ups never push the history into the future.
+    clock = start + Math.round((i * 11 * 24 * 3600_000) / count);
     who = techs[i % techs.length]!;
     const requesterId = i === 3 && hl ? hl.id : people[(i * 7) % people.length]!.id;
     const stage = i % 6;

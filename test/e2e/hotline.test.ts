@@ -110,4 +110,47 @@ describe('hotline, keyboard only', () => {
     await expect.poll(() => page.getByTestId('call-saved').textContent()).toContain('résolu au téléphone');
     await page.close();
   });
+
+  it('keeps the call in the form with a clear message when the disk is full, and saves it once space is back', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(host.url);
+    await page.locator('nav a').first().waitFor();
+    await page.keyboard.press('F2');
+    await expect.poll(() => focused(page)).toBe('requester-input');
+    await page.keyboard.type('francois lefevre');
+    await page.getByTestId('requester-suggestions').getByText('François Lefèvre').first().waitFor();
+    await page.keyboard.press('Enter');
+    const description = 'Le scanner du guichet ne numérise plus les actes. '.repeat(150);
+    await page.getByTestId('call-description').fill(description);
+    const db = host.service.core.db;
+    // No free pages left and no growth allowed: the next write fails with SQLITE_FULL, as on a full disk.
+    db.exec('VACUUM');
+    db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true })}`);
+    try {
+      await page.keyboard.press('Control+Enter');
+      await expect.poll(() => page.getByTestId('call-error').textContent()).toContain('Le disque est plein');
+      expect(await page.getByTestId('call-description').inputValue()).toBe(description);
+      expect(await page.getByTestId('requester-chosen').textContent()).toContain('François Lefèvre');
+      await screenshot(page, 'hotline-disk-full');
+    } finally {
+      db.pragma('max_page_count = 1073741823');
+    }
+    await page.keyboard.press('Control+Enter');
+    await expect.poll(() => page.getByTestId('call-saved').textContent()).toContain('Appel enregistré');
+    await page.close();
+  });
+
+  it('updates the queue live when a ticket is logged elsewhere', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(host.url);
+    await page.getByTestId('queue-row').first().waitFor();
+    await page.getByTestId('view-all').click();
+    await expect.poll(() => page.getByTestId('queue-total').textContent()).toMatch(/^\d+ tickets$/);
+    const before = Number(/^(\d+)/.exec((await page.getByTestId('queue-total').textContent())!)![1]);
+    const res = await host.service.dispatch('tickets.logCall', { requesterName: 'Poste de police', description: 'Radio du poste muette' }, { clientId: 'other' });
+    expect(res.ok).toBe(true);
+    await expect.poll(() => page.getByTestId('queue-total').textContent()).toBe(`${before + 1} tickets`);
+    await expect.poll(() => page.getByTestId('queue-row').first().textContent()).toContain('Radio du poste muette');
+    await page.close();
+  });
 });
