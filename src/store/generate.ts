@@ -68,10 +68,15 @@ export function generateTickets(db: Db, n: number, options: GenerateOptions = {}
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'phone', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     const link = db.prepare('INSERT INTO ticket_assets (ticket_id, asset_id) VALUES (?, ?)');
     const follow = db.prepare("INSERT INTO followups (id, ticket_id, kind, author, created_at, body) VALUES (?, ?, 'note', ?, ?, ?)");
-    // Links and follow-ups before their ticket (foreign keys checked at commit): the insert
-    // trigger then writes each search document once.
+    // Links and follow-ups go in before their ticket (foreign keys checked at commit), and
+    // the search documents are built in one INSERT … SELECT at the end with the per-row
+    // trigger set aside: a bulk FTS5 load is many times faster than 100,000 trigger runs.
+    // All inside this transaction, so the trigger is back before anyone else can write.
     db.pragma('defer_foreign_keys = ON');
+    const trigger = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'tickets_fts_insert'").get() as { sql: string } | undefined;
+    if (trigger) db.exec('DROP TRIGGER tickets_fts_insert');
     let number = (db.prepare('SELECT COALESCE(MAX(number), 0) AS n FROM tickets').get() as { n: number }).n;
+    const firstNumber = number + 1;
     const span = 730 * 24 * 3600_000;
     for (let i = 0; i < n; i++) {
       number++;
@@ -99,6 +104,16 @@ export function generateTickets(db: Db, n: number, options: GenerateOptions = {}
         pick(teams).id, tech, pick(TECHS), createdIso, resolved ?? taken ?? createdIso, taken, resolved,
         resolved ? `Résolu : ${pick(WORDS)} corrigé.` : null, due.ttoDue, due.ttrDue,
       );
+    }
+    if (trigger) {
+      db.prepare(
+        `INSERT INTO tickets_fts (rowid, subject, description, requester, assets, followups)
+         SELECT t.number, t.subject, t.description, t.requester_name || ' ' || t.requester_phone,
+           COALESCE((SELECT group_concat(a.name || ' ' || a.serial || ' ' || a.ip, ' ') FROM ticket_assets ta JOIN assets a ON a.id = ta.asset_id WHERE ta.ticket_id = t.id), ''),
+           COALESCE((SELECT group_concat(body, ' ') FROM followups WHERE ticket_id = t.id AND kind <> 'call'), '')
+         FROM tickets t WHERE t.number >= ?`,
+      ).run(firstNumber);
+      db.exec(trigger.sql);
     }
     return n;
   }).immediate();
