@@ -43,6 +43,8 @@ export interface ToolRunServiceOptions {
   core: Core;
   bridge: TicketBridge;
   sshExec?: SshExec | null;
+  /** The hash-chained audit log (security feature): every run's start and end are written there. */
+  audit?: (entry: { action: string; target?: string; ticketId?: string; details?: Record<string, unknown> }) => void;
   /** How the timeline names a target (e.g. the SSH profile's name and host). */
   describeTarget?: (t: ToolTarget) => string;
   /** Test seams. */
@@ -133,6 +135,14 @@ export class ToolRunService {
       return targetText(t);
     }
   };
+
+  private audit(action: string, run: ToolRun, details: Record<string, unknown>): void {
+    try {
+      this.opts.audit?.({ action, target: this.describeTarget(run.target), ticketId: run.ticketId ?? undefined, details: { runId: run.id, toolId: run.toolId, ...details } });
+    } catch (err) {
+      console.error('[relais] audit entry not written:', (err as Error).message);
+    }
+  }
 
   onFinished(fn: (run: ToolRun) => void): () => void {
     this.finishListeners.add(fn);
@@ -252,6 +262,7 @@ export class ToolRunService {
       )
       .run(id, tool.id, JSON.stringify(tool.label), req.ticketId ?? null, req.checklistRunId ?? null, JSON.stringify(target), JSON.stringify(params), started.toISOString(), this.core.currentUser(), tool.elevation ? 1 : 0);
     const startedRun = this.get(id).run;
+    this.audit('tool.run.started', startedRun, { params, elevated: tool.elevation, os: tool.os });
     this.core.events.emit('tools.started', { run: startedRun });
 
     // Output: decoded per stream, shown live, kept (up to 1 MB) and hashed as shown.
@@ -347,6 +358,7 @@ export class ToolRunService {
         .run(status, exit.exitCode, exit.signal, finished.toISOString(), finished.getTime() - started.getTime(), hash.digest('hex'), bytes, stored, truncated ? 1 : 0, error ? JSON.stringify(error) : null, art?.name ?? null, art?.file ?? null, art?.bytes ?? null, id);
       const run = this.get(id).run;
       this.active.delete(id);
+      this.audit('tool.run.finished', run, { status: run.status, exitCode: run.exitCode, durationMs: run.durationMs, outputDigest: run.outputDigest });
       if (req.ticketId && !req.skipTimeline) {
         try {
           await this.opts.bridge.append(req.ticketId, {

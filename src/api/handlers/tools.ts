@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import type { Core } from '../core';
 import type { HandlersFor } from '../handler-kit';
 import { RelaisError, commonErrors } from '../errors';
@@ -30,7 +31,9 @@ const MIME: Record<string, string> = { '.zip': 'application/zip', '.gz': 'applic
  * that survive a restart, and the intervention report.
  */
 export function createToolFeature(core: Core, deps: ToolFeatureDeps = {}) {
-  const adminDir = core.policy.policy.toolsDir ?? null;
+  // A relative folder in the policy file is relative to the policy file itself.
+  const rawDir = core.policy.policy.toolsDir ?? null;
+  const adminDir = rawDir && core.policy.file ? path.resolve(path.dirname(core.policy.file), rawDir) : rawDir;
   let catalog: Catalog = loadCatalog({ assetsDir: deps.assetsDir, adminDir });
   const reload = () => (catalog = loadCatalog({ assetsDir: deps.assetsDir, adminDir }));
   const bridge = createTicketBridge(core, deps.tickets as TicketsService | undefined);
@@ -43,7 +46,9 @@ export function createToolFeature(core: Core, deps: ToolFeatureDeps = {}) {
     const p = sshDep?.ssh?.profiles?.get(t.profileId);
     return p ? `${p.name} (${p.username}@${p.host}, SSH)` : `SSH ${t.profileId}`;
   };
-  const runs = new ToolRunService({ core, bridge, sshExec, describeTarget, localRunner: deps.localRunner, elevationCheck: deps.elevationCheck });
+  const security = deps.security as { audit?: { append(e: { action: string; target?: string; ticketId?: string; details?: Record<string, unknown> }): unknown } } | undefined;
+  const audit = security?.audit ? (e: Parameters<NonNullable<typeof security.audit>['append']>[0]) => void security.audit!.append(e) : undefined;
+  const runs = new ToolRunService({ core, bridge, sshExec, describeTarget, audit, localRunner: deps.localRunner, elevationCheck: deps.elevationCheck });
   const checklists = new ChecklistService(core, runs, bridge, () => catalog);
 
   const tool = (id: string) => {

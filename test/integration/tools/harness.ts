@@ -95,7 +95,7 @@ export function startHarness(dataDir: string, policyFile: string | null, extra: 
   const security = createSecurityFeature(core);
   const ssh = createSshFeature(core, { tickets, security });
   const tools = createToolFeature(core, { tickets, security, ssh, ...extra });
-  const handlers: Record<string, (input: unknown, caller: { clientId: string }) => unknown> = { ...tickets.handlers, ...ssh.handlers, ...tools.handlers } as never;
+  const handlers: Record<string, (input: unknown, caller: { clientId: string }) => unknown> = { ...tickets.handlers, ...security.handlers, ...ssh.handlers, ...tools.handlers } as never;
   const events: { name: string; payload: any }[] = [];
   core.events.subscribe((name, payload) => events.push({ name, payload }));
   return {

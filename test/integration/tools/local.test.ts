@@ -47,6 +47,11 @@ describe('tools run on this PC', () => {
     const entry = timeline.find((f: any) => f.kind === 'tool_run');
     expect(entry?.body).toContain('Informations système (Linux) — réussi (code 0)');
     expect(entry?.data).toMatchObject({ runId: run.id, status: 'succeeded', exitCode: 0, outputDigest: done.outputDigest });
+    // Start and end are in the hash-chained audit log.
+    const { rows: all } = await h.call('security.auditList', {});
+    const rows: any[] = all.filter((r: any) => r.details?.runId === run.id);
+    expect(rows.map((r: any) => r.action).sort()).toEqual(['tool.run.finished', 'tool.run.started']);
+    expect(rows.find((r: any) => r.action === 'tool.run.finished').details).toMatchObject({ status: 'succeeded', outputDigest: done.outputDigest });
   });
 
   it('streams output as it is produced, stdout and stderr, and records a non-zero exit as failed', async () => {
