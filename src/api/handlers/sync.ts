@@ -106,6 +106,7 @@ export function rtNormalize(field: SyncField, v: unknown): unknown {
  */
 export function createSyncFeature(core: Core, deps: { tickets?: unknown; security?: { vault?: SyncVault } | unknown } = {}, options: SyncFeatureOptions = {}) {
   const vault = (deps.security as { vault?: SyncVault } | undefined)?.vault ?? null;
+  const audit = (deps.security as { audit?: { append(e: { action: string; target?: string; ticketId?: string; details?: Record<string, unknown> }): unknown } } | undefined)?.audit ?? null;
   const policy = parsePolicy(core.policy.policy.sync);
   let tokenCache: { token?: string; appToken?: string } = {};
 
@@ -299,6 +300,7 @@ export function createSyncFeature(core: Core, deps: { tickets?: unknown; securit
       if (!cfg.tokenId || (cfg.kind === 'glpi' && !cfg.appTokenId)) throw syncErrors.missingToken(cfg.kind);
       if (prev && !sameServer) engine.setState('watermark', null);
       writeConfig(cfg);
+      audit?.append({ action: 'sync.configure', target: cfg.url, details: { kind: cfg.kind, tokenChanged: !!input.token, appTokenChanged: !!input.appToken } });
       applyConfig();
       // New credentials: changes parked for an authentication failure go through now.
       if (input.token || input.appToken) engine.retryParked({ kind: 'auth' });
@@ -393,6 +395,7 @@ export function createSyncFeature(core: Core, deps: { tickets?: unknown; securit
             JSON.stringify({ opId, kind: row.kind, payload: parseJson(row.payload), serverMessage: err?.message ?? null }),
           );
       })();
+      audit?.append({ action: 'sync.discard', ticketId: row.ticket_id, details: { opId, kind: row.kind } });
       emitTicketsChanged([row.ticket_id]);
       core.events.emit('sync.changed', statusDto());
       return ticketState(row.ticket_id);
