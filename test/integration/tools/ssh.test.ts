@@ -91,4 +91,32 @@ describe('tools over SSH (real sshd)', () => {
     expect(done.error?.fr).toMatch(/Élévation requise/);
     expect((await h.call('tools.get', { runId: run.id })).output).not.toContain('uid=');
   });
+
+  it('an installer checklist runs its tool steps on the remote PC', async () => {
+    const ticketId = await newTicket(h, 'Contrôle du serveur de fichiers');
+    let { run } = await h.call('tools.checklistStart', { checklistId: 'controle-poste-linux', target, ticketId });
+    await h.call('tools.checklistTick', { runId: run.id, stepIndex: 0, note: '' });
+    const { toolRun } = await h.call('tools.checklistRunStep', { runId: run.id, stepIndex: 1 });
+    expect((await h.tools.runs.wait(toolRun.id)).status).toBe('succeeded');
+    expect((await h.call('tools.get', { runId: toolRun.id })).output).toContain(os.hostname());
+    ({ run } = await until(() => h.call('tools.checklistGet', { runId: run.id }), (r) => r.run.currentStep === 2));
+    const { timeline } = await h.call('tickets.get', { id: ticketId });
+    const step = timeline.find((f: any) => f.kind === 'checklist_step' && f.data.stepIndex === 1);
+    expect(step?.body).toContain(`pc-test (${sshd.user}@${sshd.host}, SSH)`);
+  });
+
+  it('never runs on a host whose key is not trusted, and says what to do', async () => {
+    const other = await startSshd();
+    try {
+      const profile: any = await h.call('ssh.profileSave' as never, { name: 'pc-inconnu', host: other.host, port: other.port, username: other.user, auth: 'key', keyFile: other.keyFile } as never);
+      const { run } = await h.call('tools.run', { toolId: 'site-echo', target: { kind: 'ssh', profileId: profile.id }, params: { Text: 'marqueur-non-execute' } });
+      const done = await h.tools.runs.wait(run.id);
+      expect(done.status).toBe('error');
+      expect(done.error?.fr).toMatch(/Clé d'hôte inconnue/);
+      expect(done.error?.en).toMatch(/Open a terminal to this host first/);
+      expect((await h.call('tools.get', { runId: run.id })).output).not.toContain('marqueur-non-execute');
+    } finally {
+      await other.stop();
+    }
+  });
 });
