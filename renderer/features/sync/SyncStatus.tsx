@@ -1,3 +1,4 @@
+import './sync.css';
 import { useTranslation } from 'react-i18next';
 import { useState } from 'react';
 import { api } from '../../api/client';

@@ -1,3 +1,4 @@
+import './sync.css';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
@@ -49,7 +50,7 @@ export function TicketSyncBanner({ ticketId }: { ticketId: string }) {
           <strong>{t('banner.parked')}</strong> {p.summary}
           <div>
             {t('banner.serverSaid')} : <q data-testid="server-message">{p.serverMessage || '—'}</q>
-            {p.status ? ` (HTTP ${p.status})` : ''}
+            {p.status && p.status !== 200 ? ` (HTTP ${p.status})` : ''}
           </div>
           <div className="actions">
             <button type="button" data-testid="retry-op" onClick={() => void run(api.call('sync.retry', { opId: p.opId }))}>
