@@ -1,4 +1,4 @@
-import { useTranslation } from 'react-i18next';
+import { SshConnectButton } from './SshConnectButton';
 
 /**
  * The SSH entry of the "Se connecter" menu.
@@ -10,15 +10,5 @@ import { useTranslation } from 'react-i18next';
  * (props as below; the button must keep `role="menuitem"` to stay in the menu's keyboard order).
  */
 export function SshEntry({ assetId, host, ticketId, onDone }: { assetId: string; host: string; ticketId: string | null; onDone(): void }) {
-  const { t } = useTranslation('rdp');
-  void assetId;
-  void host;
-  void ticketId;
-  void onDone;
-  return (
-    <button type="button" role="menuitem" data-testid="rdp-method-ssh" data-method="ssh" disabled title={t('ssh.pending')}>
-      <span className="rdp-method-label">{t('method.ssh')}</span>
-      <span className="rdp-method-hint muted">{t('ssh.pending')}</span>
-    </button>
-  );
+  return <SshConnectButton assetId={assetId} host={host} ticketId={ticketId} onDone={onDone} />;
 }
