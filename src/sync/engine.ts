@@ -17,11 +17,12 @@
  * reconciled against the server's id list.
  */
 import type { Db } from '../store/db';
-import { readOutbox, type OutboxRow } from '../store/outbox';
+import type { OutboxRow } from '../store/outbox';
 import {
   changesToSync,
   createPayloadToSync,
   localFields,
+  readTicketOps,
   serverIdOf,
   setServerId,
   ticketByServerId,
@@ -244,7 +245,7 @@ export class SyncEngine {
     const claimed = new Set<string>();
     /** The first op of a ticket not done yet, when it can run now. */
     const headOp = (ticketId: string): OutboxRow | null => {
-      const op = readOutbox(this.db, { ticketId, limit: 1_000 }).find((r) => r.state === 'pending' || r.state === 'parked');
+      const op = readTicketOps(this.db, ticketId)[0];
       if (!op || op.state !== 'pending') return null;
       const due = this.db.prepare('SELECT next_attempt_at FROM outbox WHERE seq = ?').get(op.seq) as { next_attempt_at: string | null };
       if (due.next_attempt_at && due.next_attempt_at > this.o.now().toISOString()) return null;

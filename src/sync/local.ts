@@ -7,7 +7,7 @@
  */
 import { v7 as uuidv7 } from 'uuid';
 import type { Db } from '../store/db';
-import { readOutbox, type OutboxRow } from '../store/outbox';
+import { outboxRowSchema, type OutboxRow } from '../store/outbox';
 import type { RemoteFollowup, RemoteTicket, SyncField, SyncFields } from './types';
 
 export interface TicketRowLite {
@@ -168,9 +168,50 @@ function ensureAsset(db: Db, name: string): string {
   return id;
 }
 
+/**
+ * The outbox rows of one ticket not done yet, oldest first. A row that does not match the
+ * outbox format (a kind this version does not know, a damaged payload) is parked with the
+ * reason instead of stopping the whole drain.
+ */
+export function readTicketOps(db: Db, ticketId: string): OutboxRow[] {
+  const rows = db
+    .prepare("SELECT seq, op_id, ticket_id, kind, payload, base, created_at, state, attempts FROM outbox WHERE ticket_id = ? AND state IN ('pending', 'parked') ORDER BY seq")
+    .all(ticketId) as Record<string, unknown>[];
+  const out: OutboxRow[] = [];
+  for (const r of rows) {
+    let parsed: ReturnType<typeof outboxRowSchema.safeParse> | null = null;
+    try {
+      parsed = outboxRowSchema.safeParse({
+        seq: r.seq,
+        opId: r.op_id,
+        ticketId: r.ticket_id,
+        kind: r.kind,
+        payload: JSON.parse(String(r.payload)),
+        base: r.base === null ? null : JSON.parse(String(r.base)),
+        createdAt: r.created_at,
+        state: r.state,
+        attempts: r.attempts,
+      });
+    } catch {
+      parsed = null;
+    }
+    if (parsed?.success) {
+      out.push(parsed.data);
+      continue;
+    }
+    if (r.state === 'pending') {
+      const message = `outbox row not understood by this version of Relais (kind "${String(r.kind).slice(0, 40)}"): update Relais or discard this change`;
+      db.prepare("UPDATE outbox SET state = 'parked', last_error = ? WHERE seq = ?").run(JSON.stringify({ kind: 'rejected', status: null, message }), r.seq);
+    }
+    // A parked unreadable row still blocks the ticket's queue (FIFO): return it as a placeholder.
+    out.push({ seq: Number(r.seq), opId: String(r.op_id), ticketId, kind: 'followup.create', payload: { id: '', ticketId, kind: 'invalid', author: '', createdAt: '', body: '', data: null, private: true }, base: null, createdAt: String(r.created_at), state: 'parked', attempts: Number(r.attempts) });
+  }
+  return out;
+}
+
 /** Sync fields a local ticket has changes for that the server has not acknowledged yet. */
 export function pendingFields(db: Db, ticketId: string): { all: boolean; fields: Set<SyncField> } {
-  const rows = readOutbox(db, { ticketId, limit: 10_000 }).filter((r) => r.state !== 'done');
+  const rows = readTicketOps(db, ticketId);
   const fields = new Set<SyncField>();
   let all = false;
   for (const r of rows) {

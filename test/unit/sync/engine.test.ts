@@ -181,6 +181,21 @@ describe('sync engine', () => {
     expect(st.conflicts.map((x) => [x.field, x.localValue, x.serverValue])).toEqual([['status', 2, 4]]);
   });
 
+  it('an outbox row this version does not understand is parked with the reason; the rest drains', async () => {
+    const server = newServer();
+    await setup(server);
+    const a = logCall(h.core.db, { subject: 'normal' });
+    h.core.db
+      .prepare("INSERT INTO outbox (op_id, ticket_id, kind, payload, created_at) VALUES ('0190aaaa-0000-7000-8000-00000000dead', ?, 'ticket.teleport', '{}', ?)")
+      .run(a.ticketId, new Date().toISOString());
+    const b = logCall(h.core.db, { subject: 'autre' });
+    await drainAll(h, 5_000);
+    expect(outboxCounts(h.core.db)).toEqual({ done: 2, parked: 1 });
+    const st = await h.sync.handlers['sync.ticket']({ ticketId: a.ticketId }, { clientId: 't' });
+    expect(st.parked[0]!.serverMessage).toMatch(/not understood.*ticket\.teleport/);
+    void b;
+  });
+
   it('secrets stay in the vault: not in sync_state, not in events', async () => {
     const server = newServer();
     await setup(server);
