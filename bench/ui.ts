@@ -30,25 +30,22 @@ try {
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(null))));
   const cold = Date.now() - coldStart;
 
-  /** Runs in the page: changes route, resolves once a row exists and the next frame is painted. */
-  const navigateAndPaint = () =>
-    page.evaluate(
-      () =>
-        new Promise<number>((resolve) => {
-          const t0 = performance.now();
-          location.hash = '#/queue';
-          const check = () => {
-            if (document.querySelector('[data-testid="queue-row"]')) requestAnimationFrame(() => resolve(performance.now() - t0));
-            else requestAnimationFrame(check);
-          };
-          check();
-        }),
-    );
+  // Page scripts are passed as text: tsx would otherwise decorate nested functions with a
+  // helper (__name) that does not exist in the page.
+  const paintedAfter = (action: string, ready: string) =>
+    page.evaluate(`new Promise((resolve) => {
+      const t0 = performance.now();
+      ${action};
+      const check = () => ((${ready}) ? requestAnimationFrame(() => resolve(performance.now() - t0)) : requestAnimationFrame(check));
+      requestAnimationFrame(check);
+    })`) as Promise<number>;
+  const hasRow = `document.querySelector('[data-testid="queue-row"]')`;
+
   const firstRows: number[] = [];
   for (let i = 0; i < 15; i++) {
-    await page.evaluate(() => (location.hash = '#/settings'));
+    await page.evaluate(`location.hash = '#/settings'`);
     await page.locator('[data-testid="language"]').waitFor();
-    firstRows.push(await navigateAndPaint());
+    firstRows.push(await paintedAfter(`location.hash = '#/queue'`, hasRow));
   }
 
   const allView: number[] = [];
@@ -56,40 +53,20 @@ try {
     await page.getByTestId('view-open').click();
     await page.getByTestId('queue-row').first().waitFor();
     allView.push(
-      await page.evaluate(
-        () =>
-          new Promise<number>((resolve) => {
-            const t0 = performance.now();
-            (document.querySelector('[data-testid="view-all"]') as HTMLButtonElement).click();
-            const check = () => {
-              const total = document.querySelector('[data-testid="queue-total"]')?.textContent ?? '';
-              if (/100[\s\u202f\u00a0,.]?000/.test(total) && document.querySelector('[data-testid="queue-row"]')) requestAnimationFrame(() => resolve(performance.now() - t0));
-              else requestAnimationFrame(check);
-            };
-            check();
-          }),
+      await paintedAfter(
+        `document.querySelector('[data-testid="view-all"]').click()`,
+        `document.querySelector('[data-testid="queue-total"]').textContent.replace(/\\D/g, '') === document.querySelector('[data-testid="view-all"] .count').textContent.replace(/\\D/g, '') && ${hasRow}`,
       ),
     );
   }
 
   const scroll: number[] = [];
   for (let i = 0; i < 10; i++) {
+    const list = `document.querySelector('[data-testid="queue-list"]')`;
     scroll.push(
-      await page.evaluate(
-        (fraction) =>
-          new Promise<number>((resolve) => {
-            const list = document.querySelector('[data-testid="queue-list"]') as HTMLElement;
-            const t0 = performance.now();
-            list.scrollTop = list.scrollHeight * fraction;
-            const check = () => {
-              const loading = list.querySelectorAll('[data-testid="queue-row-loading"]').length;
-              const rows = list.querySelectorAll('[data-testid="queue-row"]').length;
-              if (rows > 0 && loading === 0) requestAnimationFrame(() => resolve(performance.now() - t0));
-              else requestAnimationFrame(check);
-            };
-            requestAnimationFrame(check);
-          }),
-        0.05 + i * 0.09,
+      await paintedAfter(
+        `${list}.scrollTop = ${list}.scrollHeight * ${0.05 + i * 0.09}`,
+        `${list}.querySelectorAll('[data-testid="queue-row"]').length > 0 && ${list}.querySelectorAll('[data-testid="queue-row-loading"]').length === 0`,
       ),
     );
   }

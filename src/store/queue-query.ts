@@ -53,6 +53,10 @@ function build(filter: QueueFilter, ctx: { now: Date; user: string }): Built {
     where.push('tickets_fts MATCH @fts');
     params.fts = fts;
   }
+  // A unary "+" keeps SQLite from using an index for that filter. Closed tickets and any
+  // one priority are most of the table: walking the sort column's index and stopping after
+  // one page beats collecting and sorting tens of thousands of matches.
+  const broadStatuses = filter.statuses?.some((st) => st >= 5) ?? false;
   const inList = (name: string, col: string, values: readonly (string | number)[]) => {
     const keys = values.map((v, i) => {
       params[`${name}${i}`] = v;
@@ -60,9 +64,9 @@ function build(filter: QueueFilter, ctx: { now: Date; user: string }): Built {
     });
     where.push(keys.length ? `${col} IN (${keys.join(', ')})` : '0');
   };
-  if (filter.statuses) inList('st', 't.status', filter.statuses);
-  if (filter.teamIds) inList('tm', 't.team_id', filter.teamIds);
-  if (filter.priorities) inList('pr', 't.priority', filter.priorities);
+  if (filter.statuses) inList('st', broadStatuses ? '+t.status' : 't.status', filter.statuses);
+  if (filter.teamIds) inList('tm', filter.teamIds.length > 1 ? '+t.team_id' : 't.team_id', filter.teamIds);
+  if (filter.priorities) inList('pr', '+t.priority', filter.priorities);
   if (filter.technician) {
     where.push('t.technician = @tech');
     params.tech = filter.technician;

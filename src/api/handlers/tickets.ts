@@ -12,6 +12,7 @@ import { countQueue, queryQueue } from '../../store/queue-query';
 import { commitImport, previewImport } from '../../store/directory-import';
 import { loadDemoIfEmpty } from '../../store/demo';
 import { stmt } from '../../store/statements';
+import { startIdleCheckpoints } from '../../store/checkpoint';
 import { BUILT_IN_VIEWS, savedViewSchema, type SavedView } from '../../domain/queue';
 import { DEFAULT_PRIORITY_MATRIX, DEFAULT_SLA, priorityMatrixSchema, slaTargetsSchema, type Ticket } from '../../domain/tickets';
 
@@ -28,6 +29,7 @@ const customViewsSchema = z.array(savedViewSchema);
 export function createTicketFeature(core: Core, deps: Record<string, unknown> = {}) {
   void deps;
   if (core.demo) loadDemoIfEmpty(core.db, { now: core.now(), user: core.currentUser() });
+  core.onClose(startIdleCheckpoints(core.db));
   const workflow = createTicketWorkflow(core.db, { now: () => core.now(), currentUser: () => core.currentUser() });
   const changed = (...ids: string[]) => core.events.emit('tickets.changed', { ids });
   const after = (t: Ticket) => (changed(t.id), t);
