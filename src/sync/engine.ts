@@ -237,42 +237,98 @@ export class SyncEngine {
     });
   }
 
+  /**
+   * Ops whose `attempts` this process incremented but which were never sent: their first
+   * send needs no search on the server. After a crash this set is empty, so every op with
+   * attempts > 0 is searched for before being sent again (never a duplicate).
+   */
+  private readonly fresh = new Set<number>();
+  /** Done on the server, "done" not committed yet (written in batches, off the critical path). */
+  private readonly doneLocal = new Set<number>();
+  private readonly localServerIds = new Map<string, string>();
+  private donePending: { seq: number; ticketId: string; finalize: () => void }[] = [];
+  private doneFlush: Promise<void> | null = null;
+
+  /** Commits finished ops in one transaction; a crash before it only means a search on restart. */
+  private flushDone(): Promise<void> {
+    if (this.doneFlush) return this.doneFlush;
+    this.doneFlush = new Promise<void>((resolve) => {
+      setImmediate(() => {
+        const batch = this.donePending.splice(0);
+        try {
+          this.db.transaction(() => {
+            for (const d of batch) {
+              try {
+                d.finalize();
+              } catch (err) {
+                this.log('error', `local write after sync failed: ${(err as Error).message}`);
+              }
+              this.db.prepare("UPDATE outbox SET state = 'done', last_error = NULL, next_attempt_at = NULL WHERE seq = ?").run(d.seq);
+            }
+          })();
+        } catch (err) {
+          // Not committed: the ops stay pending (attempts > 0) and are searched for next time.
+          this.log('error', `could not record sync progress: ${(err as Error).message}`);
+        }
+        for (const d of batch) this.doneLocal.delete(d.seq);
+        this.localServerIds.clear();
+        this.doneFlush = null;
+        if (batch.length) this.o.onTicketsChanged?.([...new Set(batch.map((d) => d.ticketId))]);
+        resolve();
+        if (this.donePending.length) void this.flushDone();
+      });
+    });
+    return this.doneFlush;
+  }
+
+  private serverIdOf(ticketId: string): string | null {
+    return this.localServerIds.get(ticketId) ?? serverIdOf(this.db, ticketId);
+  }
+
   /** Drains what is due. Returns false when something failed (retry scheduled or parked). */
   async push(): Promise<boolean> {
     const connector = this.connector;
     if (!connector) return false;
     let allOk = true;
     const claimed = new Set<string>();
+    const nowIso = () => this.o.now().toISOString();
     /** The first op of a ticket not done yet, when it can run now. */
     const headOp = (ticketId: string): OutboxRow | null => {
-      const op = readTicketOps(this.db, ticketId)[0];
+      const op = readTicketOps(this.db, ticketId).find((r) => !this.doneLocal.has(r.seq));
       if (!op || op.state !== 'pending') return null;
       const due = this.db.prepare('SELECT next_attempt_at FROM outbox WHERE seq = ?').get(op.seq) as { next_attempt_at: string | null };
-      if (due.next_attempt_at && due.next_attempt_at > this.o.now().toISOString()) return null;
+      if (due.next_attempt_at && due.next_attempt_at > nowIso()) return null;
       return op;
     };
+    let candidates: string[] = [];
+    const loadCandidates = () => {
+      // Tickets in order of their oldest waiting op; heads parked or in backoff are skipped by headOp.
+      candidates = (
+        this.db.prepare("SELECT ticket_id, MIN(seq) AS s FROM outbox WHERE state IN ('pending', 'parked') GROUP BY ticket_id ORDER BY s").all() as { ticket_id: string }[]
+      ).map((r) => r.ticket_id);
+    };
     const nextTicket = (): string | null => {
-      const nowIso = this.o.now().toISOString();
-      // Heads of each ticket's queue: the first op not done; runnable when pending and due.
-      const rows = this.db
-        .prepare(
-          `SELECT o.ticket_id, o.state, o.next_attempt_at FROM outbox o
-           JOIN (SELECT ticket_id, MIN(seq) AS seq FROM outbox WHERE state IN ('pending', 'parked') GROUP BY ticket_id) h
-             ON h.seq = o.seq
-           ORDER BY o.seq`,
-        )
-        .all() as { ticket_id: string; state: string; next_attempt_at: string | null }[];
-      for (const r of rows) {
-        if (claimed.has(r.ticket_id)) continue;
-        if (r.state !== 'pending') continue;
-        if (r.next_attempt_at && r.next_attempt_at > nowIso) continue;
-        claimed.add(r.ticket_id);
-        return r.ticket_id;
+      while (candidates.length) {
+        const t = candidates.shift()!;
+        if (claimed.has(t)) continue;
+        claimed.add(t);
+        return t;
       }
       return null;
     };
-    const markAttempt = (op: OutboxRow) => this.db.prepare('UPDATE outbox SET attempts = attempts + 1 WHERE seq = ?').run(op.seq);
-    /** Picks the next op (same ticket first, FIFO) and durably marks it attempted. */
+    /** Durable "may have been sent" mark, in bulk: one commit for everything runnable now. */
+    const claimAll = () => {
+      const rows = this.db.prepare("SELECT seq FROM outbox WHERE state = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)").all(nowIso()) as { seq: number }[];
+      const mark = this.db.prepare('UPDATE outbox SET attempts = attempts + 1 WHERE seq = ?');
+      this.db.transaction(() => {
+        for (const r of rows) {
+          if (this.fresh.has(r.seq) || this.doneLocal.has(r.seq)) continue;
+          mark.run(r.seq);
+          this.fresh.add(r.seq);
+        }
+      })();
+    };
+    /** Picks the next op (same ticket first, FIFO). */
     const pick = (ticketId: string | null): { ticketId: string; op: OutboxRow } | null => {
       let t = ticketId;
       let op = t ? headOp(t) : null;
@@ -281,31 +337,36 @@ export class SyncEngine {
         if (!t) return null;
         op = headOp(t);
       }
-      markAttempt(op);
       return { ticketId: t!, op };
     };
     const pendingTotal = this.status().pending;
     let done = 0;
     const worker = async () => {
-      let cur = await this.commit(() => pick(null));
+      let cur = pick(null);
       while (cur) {
         const { ticketId, op } = cur;
-        const result = await this.attempt(connector, op);
+        if (!this.fresh.has(op.seq)) {
+          // Arrived after the bulk claim, or retried: mark it before sending (durable).
+          await this.commit(() => this.db.prepare('UPDATE outbox SET attempts = attempts + 1 WHERE seq = ?').run(op.seq));
+          this.fresh.add(op.seq);
+          op.attempts += 1;
+        }
+        // `attempts` counts this claim: more than one means an earlier claim may have been sent.
+        const maybeSent = op.attempts > 1;
+        this.fresh.delete(op.seq);
+        const result = await this.attempt(connector, { ...op, attempts: maybeSent ? op.attempts : 0 });
         if (result.ok) {
           done++;
           if (done % 10 === 0 || done === pendingTotal) this.o.onProgress?.({ phase: 'push', done, total: pendingTotal });
-          cur = await this.commit(() => {
-            result.finalize();
-            this.db.prepare("UPDATE outbox SET state = 'done', last_error = NULL, next_attempt_at = NULL WHERE seq = ?").run(op.seq);
-            return pick(ticketId);
-          });
-          if (result.changed) this.o.onTicketsChanged?.([ticketId]);
+          this.doneLocal.add(op.seq);
+          if (result.serverId) this.localServerIds.set(ticketId, result.serverId);
+          this.donePending.push({ seq: op.seq, ticketId, finalize: result.finalize });
+          void this.flushDone();
+          cur = pick(ticketId);
         } else {
           allOk = false;
-          cur = await this.commit(() => {
-            this.fail(op, result.error);
-            return pick(null);
-          });
+          await this.commit(() => this.fail(op, result.error));
+          cur = pick(null);
         }
       }
     };
@@ -313,7 +374,10 @@ export class SyncEngine {
     for (let round = 0; round < 1000; round++) {
       const before = done;
       claimed.clear();
+      claimAll();
+      loadCandidates();
       await Promise.all(Array.from({ length: this.parallelism }, worker));
+      await this.flushDone();
       if (done === before) break;
       if (this.status().pending === 0) break;
     }
@@ -322,13 +386,13 @@ export class SyncEngine {
   }
 
   /** Sends one op (re-authenticating once on an auth failure); the local writes are returned, not made. */
-  private async attempt(connector: Connector, op: OutboxRow): Promise<{ ok: true; finalize: () => void; changed: boolean } | { ok: false; error: unknown }> {
+  private async attempt(connector: Connector, op: OutboxRow): Promise<{ ok: true; finalize: () => void; serverId: string | null } | { ok: false; error: unknown }> {
     let reauthed = false;
     for (;;) {
       try {
-        const finalize = await this.apply(connector, op);
+        const r = await this.apply(connector, op);
         this.online = true;
-        return { ok: true, finalize: finalize ?? (() => {}), changed: !!finalize };
+        return { ok: true, finalize: r?.finalize ?? (() => {}), serverId: r?.serverId ?? null };
       } catch (err) {
         if (err instanceof SyncError && err.kind === 'auth' && !reauthed) {
           reauthed = true;
@@ -343,7 +407,7 @@ export class SyncEngine {
   private fail(op: OutboxRow, err: unknown) {
     const e = err instanceof SyncError ? err : err instanceof BadDataError ? new SyncError('transient', err.reason) : new SyncError('transient', (err as Error)?.message ?? String(err));
     if (e.kind === 'transient' || e.kind === 'conflict') {
-      const attempts = op.attempts + 1;
+      const attempts = Math.max(1, op.attempts); // this attempt is already counted (claimed before sending)
       const base = this.o.backoffBaseMs ?? 1_000;
       const max = this.o.backoffMaxMs ?? 5 * 60_000;
       const exp = Math.min(max, base * 2 ** Math.min(attempts - 1, 20));
@@ -367,19 +431,22 @@ export class SyncEngine {
   }
 
   /** Sends one op; returns the local writes to make once it is known to be on the server. */
-  private async apply(connector: Connector, op: OutboxRow): Promise<(() => void) | null> {
+  private async apply(connector: Connector, op: OutboxRow): Promise<{ finalize: () => void; serverId?: string } | null> {
     switch (op.kind) {
       case 'ticket.create': {
-        if (serverIdOf(this.db, op.ticketId)) return null; // linked by a pull meanwhile
+        if (this.serverIdOf(op.ticketId)) return null; // linked by a pull meanwhile
         let serverId: string | null = null;
         if (op.attempts > 0) serverId = await connector.findTicketByOp(op.opId);
         if (!serverId) serverId = (await connector.createTicket(op.opId, createPayloadToSync(this.db, op.payload))).serverId;
         const sid = serverId;
-        return () => {
-          if (!this.db.prepare('SELECT 1 FROM tickets WHERE id = ?').get(op.ticketId)) return;
-          const other = ticketByServerId(this.db, sid);
-          if (other && other !== op.ticketId) return;
-          setServerId(this.db, op.ticketId, sid);
+        return {
+          serverId: sid,
+          finalize: () => {
+            if (!this.db.prepare('SELECT 1 FROM tickets WHERE id = ?').get(op.ticketId)) return;
+            const other = ticketByServerId(this.db, sid);
+            if (other && other !== op.ticketId) return;
+            setServerId(this.db, op.ticketId, sid);
+          },
         };
       }
       case 'followup.create': {
@@ -394,7 +461,7 @@ export class SyncEngine {
           fid = (await connector.addFollowup(serverId, op.opId, { body, private: op.payload.private, author: op.payload.author })).serverId;
         }
         const f = fid;
-        return f ? () => void this.db.prepare('UPDATE followups SET server_id = ? WHERE id = ?').run(f, op.payload.id) : null;
+        return f ? { finalize: () => void this.db.prepare('UPDATE followups SET server_id = ? WHERE id = ?').run(f, op.payload.id) } : null;
       }
       case 'ticket.update': {
         await this.pushUpdate(connector, op);
@@ -404,7 +471,7 @@ export class SyncEngine {
   }
 
   private async requireServerId(ticketId: string): Promise<string> {
-    const sid = serverIdOf(this.db, ticketId);
+    const sid = this.serverIdOf(ticketId);
     if (sid) return sid;
     // FIFO per ticket makes this rare: the create was discarded or the ticket is unknown.
     throw new SyncError('rejected', 'the ticket does not exist on the server yet (its creation was not sent): retry after it is created, or discard this change');
