@@ -73,6 +73,32 @@ describe('SSH terminal from a ticket', () => {
     await page.close();
   });
 
+  it('offers to reconnect after the server restarts and keeps the scrollback', async () => {
+    const p = await ok('ssh.profileSave', { name: 'srv-reprise', host: sshd.host, port: sshd.port, username: sshd.user, auth: 'key', keyFile: sshd.keyFile });
+    void p;
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(host.url);
+    await page.getByTestId('nav-remote').click();
+    await page.getByTestId('ssh-profile').filter({ hasText: 'srv-reprise' }).getByTestId('ssh-profile-connect').click();
+    const terminal = page.getByTestId('ssh-terminal');
+    await expect.poll(() => terminal.getAttribute('data-state')).toBe('open');
+    await page.locator('.xterm-helper-textarea').focus();
+    await page.keyboard.type('echo avant-$((3*3))\n');
+    await expect.poll(() => terminal.locator('.xterm-rows').textContent(), { timeout: 15_000 }).toContain('avant-9');
+
+    await sshd.restart();
+    await page.getByTestId('ssh-dropped').waitFor({ timeout: 20_000 });
+    expect(await page.getByTestId('ssh-dropped').textContent()).toMatch(/Se reconnecter/);
+    await screenshot(page, 'ssh-dropped');
+    await page.getByTestId('ssh-reconnect').click();
+    await expect.poll(() => terminal.getAttribute('data-state')).toBe('open');
+    await page.locator('.xterm-helper-textarea').focus();
+    await page.keyboard.type('echo apres-$((4*4))\n');
+    await expect.poll(() => terminal.locator('.xterm-rows').textContent(), { timeout: 15_000 }).toContain('apres-16');
+    expect(await terminal.locator('.xterm-rows').textContent()).toContain('avant-9');
+    await page.close();
+  });
+
   it('shows the vault without any secret and the audit chain status in Settings', async () => {
     const secret = 'Tr3s-secret-e2e-9xQ';
     await ok('security.vaultPut', { label: 'compte applis', kind: 'password', secret });
