@@ -14,6 +14,8 @@ import { makeTempDir } from '../support/temp-dir';
 import { spawnHostProcess, startTestHost, type HostProcess } from '../support/web-host';
 import { RawClient } from '../support/ws-client';
 import { writeAdminFolder } from '../integration/tools/harness';
+import { startSshd } from '../services/sshd';
+import { TrustStore } from '../../src/remote/ssh/hostkeys';
 
 let browser: Browser;
 const temps: (() => void)[] = [];
@@ -106,6 +108,47 @@ describe('configuration tools in the console', () => {
       await page.close();
     } finally {
       await host.dispose();
+    }
+  });
+
+  it("runs a tool on the ticket's linked PC over SSH (its profile is proposed first)", async () => {
+    const temp = makeTempDir('relais-e2e-tools-ssh-');
+    temps.push(temp.cleanup);
+    process.env.RELAIS_KNOWN_HOSTS = '';
+    const sshd = await startSshd();
+    const host = await startTestHost({ policyFile: writeAdminFolder(temp.dir) });
+    try {
+      const c = await RawClient.open(host.port, host.token);
+      const imported = await c.call('directory.importCommit', { kind: 'assets', csv: `nom;ip;os\nPC-URBA-042;${sshd.host};Debian 12\n` });
+      expect(imported.ok).toBe(true);
+      const assetId = (host.service.core.db.prepare('SELECT id FROM assets WHERE name = ?').get('PC-URBA-042') as { id: string }).id;
+      const profile = await c.call('ssh.profileSave', { name: 'PC-URBA-042', host: sshd.host, port: sshd.port, username: sshd.user, auth: 'key', keyFile: sshd.keyFile, assetId });
+      expect(profile.ok).toBe(true);
+      // The technician approved this PC's host key earlier (same trust store as the terminals).
+      const [keyType = '', publicKey = ''] = fs.readFileSync(path.join(sshd.dir, 'host_ed25519.pub'), 'utf8').trim().split(/\s+/);
+      new TrustStore(host.service.core.db).remember(sshd.host, sshd.port, { keyType, fingerprint: sshd.hostKeyFingerprint, publicKey }, 'test', new Date().toISOString());
+      const t = await c.call('tickets.logCall', { subject: 'VPN ne se connecte pas', requesterName: 'Élodie Martin', description: 'Appel', assetIds: [assetId] });
+      c.close();
+      expect(t.ok).toBe(true);
+
+      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      await openTicket(page, host.url, t.value.id);
+      const tools = page.getByTestId('ticket-tools');
+      await tools.getByTestId('ticket-launch-tool').locator('summary').click();
+      await tools.getByTestId('tool-select').selectOption('linux-system-info');
+      await expect.poll(() => tools.getByTestId('tool-target').inputValue()).toBe(`ssh:${profile.value.id}`);
+      await tools.getByTestId('tool-run').click();
+      await expect.poll(() => tools.getByTestId('run-panel').getAttribute('data-status'), { timeout: 15_000 }).toBe('succeeded');
+      expect(await tools.getByTestId('tool-output').textContent()).toContain(`Hostname : ${os.hostname()}`);
+      await expect.poll(() => page.getByTestId('timeline').locator('li[data-kind="tool_run"]').textContent(), { timeout: 10_000 }).toContain(
+        `Informations système (Linux) — réussi (code 0)`,
+      );
+      expect(await page.getByTestId('timeline').locator('li[data-kind="tool_run"]').textContent()).toContain(`PC-URBA-042 (${sshd.user}@${sshd.host}, SSH)`);
+      await screenshot(page, 'tools-ssh-from-ticket');
+      await page.close();
+    } finally {
+      await host.dispose();
+      await sshd.stop();
     }
   });
 

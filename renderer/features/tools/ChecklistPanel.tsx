@@ -4,7 +4,7 @@ import { api } from '../../api/client';
 import { ElevationConfirm, ParamForm, RunPanel, TargetPicker, defaults, useErrorText, useLang, type Catalog, type ChecklistRun, type ParamValues, type ToolTarget } from './shared';
 
 /** Start one of the catalog's checklists on a PC (optionally for a ticket). */
-export function ChecklistStarter({ catalog, ticketId, onStarted }: { catalog: Catalog; ticketId?: string; onStarted: (run: ChecklistRun) => void }) {
+export function ChecklistStarter({ catalog, ticketId, onStarted, preferAssets }: { catalog: Catalog; ticketId?: string; onStarted: (run: ChecklistRun) => void; preferAssets?: string[] }) {
   const { t } = useTranslation('tools');
   const lang = useLang();
   const errText = useErrorText();
@@ -42,7 +42,7 @@ export function ChecklistStarter({ catalog, ticketId, onStarted }: { catalog: Ca
       {def && (
         <>
           <p className="muted">{def.help[lang]}</p>
-          <TargetPicker os={def.os} localOs={catalog.localOs} value={target} onChange={setTarget} id={`cl-target-${def.id}`} />
+          <TargetPicker os={def.os} localOs={catalog.localOs} value={target} onChange={setTarget} id={`cl-target-${def.id}`} preferAssets={preferAssets} />
           <button type="submit" className="primary" disabled={!target} data-testid="checklist-start">
             {t('startChecklist')}
           </button>

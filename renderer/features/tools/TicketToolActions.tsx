@@ -17,6 +17,11 @@ export function TicketToolActions({ ticketId }: { ticketId: string }) {
   const [audience, setAudience] = useState<'agent' | 'manager'>('agent');
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
 
+  const [assets, setAssets] = useState<string[]>([]);
+  useEffect(() => {
+    api.call('tickets.get', { id: ticketId }).then((d) => setAssets(d.ticket.assetIds), () => {});
+  }, [ticketId]);
+
   const loadActive = useCallback(() => {
     api.call('tools.checklistList', { ticketId, activeOnly: true }).then((r) => setActive(r.runs), () => {});
   }, [ticketId]);
@@ -44,11 +49,11 @@ export function TicketToolActions({ ticketId }: { ticketId: string }) {
           ))}
           <details data-testid="ticket-launch-tool">
             <summary>{t('launchTool')}</summary>
-            <ToolLauncher catalog={catalog} ticketId={ticketId} />
+            <ToolLauncher catalog={catalog} ticketId={ticketId} preferAssets={assets} />
           </details>
           <details data-testid="ticket-launch-checklist">
             <summary>{t('launchChecklist')}</summary>
-            <ChecklistStarter catalog={catalog} ticketId={ticketId} onStarted={(r) => setActive((a) => [r, ...a.filter((x) => x.id !== r.id)])} />
+            <ChecklistStarter catalog={catalog} ticketId={ticketId} preferAssets={assets} onStarted={(r) => setActive((a) => [r, ...a.filter((x) => x.id !== r.id)])} />
           </details>
         </>
       )}

@@ -4,7 +4,7 @@ import { api } from '../../api/client';
 import { ElevationConfirm, ParamForm, RunPanel, TargetPicker, defaults, useErrorText, useLang, useSshProfiles, type Catalog, type ParamValues, type ToolSummary, type ToolTarget } from './shared';
 
 /** Pick a tool, fill its generated form, choose the PC, run it and follow its output. */
-export function ToolLauncher({ catalog, ticketId, initialToolId }: { catalog: Catalog; ticketId?: string; initialToolId?: string }) {
+export function ToolLauncher({ catalog, ticketId, initialToolId, preferAssets }: { catalog: Catalog; ticketId?: string; initialToolId?: string; preferAssets?: string[] }) {
   const { t } = useTranslation('tools');
   const lang = useLang();
   const errText = useErrorText();
@@ -75,7 +75,7 @@ export function ToolLauncher({ catalog, ticketId, initialToolId }: { catalog: Ca
               {tool.elevation && <span className="badge danger">{t('needsElevation')}</span>}
             </p>
             <ParamForm params={tool.params} values={values} onChange={setValues} idPrefix={`p-${tool.id}`} />
-            <TargetPicker os={tool.os} localOs={catalog.localOs} value={target} onChange={setTarget} id={`target-${tool.id}`} />
+            <TargetPicker os={tool.os} localOs={catalog.localOs} value={target} onChange={setTarget} id={`target-${tool.id}`} preferAssets={preferAssets} />
             {confirming ? (
               <ElevationConfirm tool={tool.label[lang]} target={targetLabel(target)} onConfirm={() => void run(true)} onCancel={() => setConfirming(false)} />
             ) : (

@@ -38,13 +38,14 @@ export interface SshProfileLite {
   id: string;
   name: string;
   host: string;
+  assetId: string | null;
 }
 
 export function useSshProfiles(): SshProfileLite[] {
   const [profiles, setProfiles] = useState<SshProfileLite[]>([]);
   useEffect(() => {
     api.call('ssh.profiles', {}).then(
-      (r) => setProfiles(r.profiles.map((p) => ({ id: p.id, name: p.name, host: p.host }))),
+      (r) => setProfiles(r.profiles.map((p) => ({ id: p.id, name: p.name, host: p.host, assetId: p.assetId }))),
       () => setProfiles([]),
     );
   }, []);
@@ -124,16 +125,25 @@ export function ParamForm({ params, values, onChange, idPrefix }: { params: Tool
 
 export const targetKey = (t: ToolTarget) => (t.kind === 'local' ? 'local' : `ssh:${t.profileId}`);
 
-/** Where to run: this PC (when it has the tool's OS) or a saved SSH profile. */
-export function TargetPicker({ os, localOs, value, onChange, id }: { os: ToolSummary['os']; localOs: Catalog['localOs']; value: ToolTarget | null; onChange: (t: ToolTarget | null) => void; id: string }) {
+/**
+ * Where to run: this PC (when it has the tool's OS) or a saved SSH profile. From a ticket,
+ * the profiles of the ticket's linked PCs come first (and are chosen by default).
+ */
+export function TargetPicker({ os, localOs, value, onChange, id, preferAssets = [] }: { os: ToolSummary['os']; localOs: Catalog['localOs']; value: ToolTarget | null; onChange: (t: ToolTarget | null) => void; id: string; preferAssets?: string[] }) {
   const { t } = useTranslation('tools');
   const profiles = useSshProfiles();
   const options: { key: string; target: ToolTarget; label: string }[] = [];
+  const linked = profiles.filter((p) => p.assetId && preferAssets.includes(p.assetId));
+  const sshOption = (p: SshProfileLite) => ({ key: `ssh:${p.id}`, target: { kind: 'ssh', profileId: p.id } as ToolTarget, label: t('targetSsh', { name: p.name, host: p.host }) });
+  options.push(...linked.map(sshOption));
   if (localOs === os) options.push({ key: 'local', target: { kind: 'local' }, label: t('targetLocal') });
-  for (const p of profiles) options.push({ key: `ssh:${p.id}`, target: { kind: 'ssh', profileId: p.id }, label: t('targetSsh', { name: p.name, host: p.host }) });
+  options.push(...profiles.filter((p) => !linked.includes(p)).map(sshOption));
   const current = value ? targetKey(value) : '';
+  // Until the technician picks one, follow the preferred (first) option as profiles load.
+  const [touched, setTouched] = useState(false);
+  const first = options[0];
   useEffect(() => {
-    if (!options.some((o) => o.key === current)) onChange(options[0]?.target ?? null);
+    if ((!touched && first && first.key !== current) || !options.some((o) => o.key === current)) onChange(first?.target ?? null);
   });
   return (
     <label className="field" htmlFor={id}>
@@ -141,7 +151,15 @@ export function TargetPicker({ os, localOs, value, onChange, id }: { os: ToolSum
       {options.length === 0 ? (
         <span className="warn">{t('noTarget')}</span>
       ) : (
-        <select id={id} data-testid="tool-target" value={current} onChange={(e) => onChange(options.find((o) => o.key === e.target.value)?.target ?? null)}>
+        <select
+          id={id}
+          data-testid="tool-target"
+          value={current}
+          onChange={(e) => {
+            setTouched(true);
+            onChange(options.find((o) => o.key === e.target.value)?.target ?? null);
+          }}
+        >
           {options.map((o) => (
             <option key={o.key} value={o.key}>
               {o.label}
