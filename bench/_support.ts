@@ -19,6 +19,19 @@ export function writeResults(suite: string, metrics: Record<string, number | str
   return file;
 }
 
+/**
+ * Wall-clock and CPU time of one run. On a machine shared with other work, wall-clock
+ * includes waiting for a core; the CPU time is what the operation itself cost.
+ */
+export function timeBoth(fn: () => void): { wall: number; cpu: number } {
+  const c0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  fn();
+  const wall = Number(process.hrtime.bigint() - t0) / 1e6;
+  const c = process.cpuUsage(c0);
+  return { wall, cpu: (c.user + c.system) / 1000 };
+}
+
 export function timeMs(fn: () => void): number {
   const t0 = process.hrtime.bigint();
   fn();
