@@ -29,7 +29,7 @@ import {
   upsertRemoteFollowups,
   upsertRemoteTicket,
 } from './local';
-import { BadDataError, SyncError, type Connector, type SyncField, type SyncFields } from './types';
+import { BadDataError, SyncError, type Connector, type SyncField, type SyncFields, type TicketPage } from './types';
 
 export interface EngineOptions {
   db: Db;
@@ -547,8 +547,7 @@ export class SyncEngine {
     const changedIds = new Set<string>();
     const normalize = (f: SyncField, v: unknown) => (this.o.normalize ? this.o.normalize(f, v) : v);
     const createdBy = `sync:${connector.kind}`;
-    for (let page = 1; page < 100_000; page++) {
-      const res = await connector.listTickets(since, page, pageSize);
+    const applyPage = (res: TicketPage) => {
       this.online = true;
       const apply = this.db.transaction(() => {
         for (const raw of res.items) {
@@ -578,7 +577,29 @@ export class SyncEngine {
       apply();
       done += res.items.length;
       this.o.onProgress?.({ phase: 'pull', done, total: res.total ?? null });
-      if (!res.hasMore || res.items.length === 0) break;
+    };
+    const first = await connector.listTickets(since, 1, pageSize);
+    applyPage(first);
+    if (first.hasMore && first.items.length > 0) {
+      if (first.total !== null) {
+        // The total is known: the remaining pages are fetched in parallel (the server's
+        // rendering, not the local store, is the slow part) and applied as they arrive.
+        const pages = Math.ceil(first.total / first.items.length);
+        let next = 2;
+        const worker = async () => {
+          while (next <= pages) {
+            const res = await connector.listTickets(since, next++, pageSize);
+            applyPage(res);
+          }
+        };
+        await Promise.all(Array.from({ length: this.parallelism }, worker));
+      } else {
+        for (let page = 2; page < 100_000; page++) {
+          const res = await connector.listTickets(since, page, pageSize);
+          applyPage(res);
+          if (!res.hasMore || res.items.length === 0) break;
+        }
+      }
     }
     // Follow-ups of tickets that changed (incremental syncs only; the first sync brings the queue).
     if (!initial && this.o.pullFollowups !== false && changedTickets.length) {
