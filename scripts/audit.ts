@@ -29,7 +29,7 @@ function main(): number {
       console.log("Journal d'audit vide (aucune entrée). / Audit log empty (no rows).");
       return 0;
     }
-    const audit = createAuditLog(db, { now: () => new Date(), actor: () => 'audit-cli' });
+    const audit = createAuditLog(db, { now: () => new Date(), actor: () => 'audit-cli', headFile: path.join(dataDir, 'audit-head.json') });
     if (command === 'list') {
       for (const r of audit.list({ limit: Number(arg('--limit') ?? 20) }).reverse())
         console.log(`${r.seq}\t${r.at}\t${r.actor}\t${r.action}\t${r.target ?? ''}\t${r.ticketId ?? ''}`);

@@ -4,7 +4,9 @@
  * deleting or reordering rows breaks the chain at the first altered row; `verify()` finds it.
  */
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import type { Db } from '../store/db';
+import { writeFileAtomic } from '../core/atomic-file';
 
 export interface AuditEntryInput {
   action: string;
@@ -69,7 +71,20 @@ const toRow = (r: DbRow): AuditRow => ({
   hash: r.hash,
 });
 
-export function createAuditLog(db: Db, opts: { now(): Date; actor(): string }): AuditLog {
+/**
+ * `headFile` (optional) keeps the last row's sequence and hash outside the database, so
+ * deleting rows at the end of the log (which leaves a valid shorter chain) is detected too.
+ */
+export function createAuditLog(db: Db, opts: { now(): Date; actor(): string; headFile?: string }): AuditLog {
+  const readHead = (): { seq: number; hash: string } | null => {
+    if (!opts.headFile) return null;
+    try {
+      const h = JSON.parse(fs.readFileSync(opts.headFile, 'utf8')) as { seq?: unknown; hash?: unknown };
+      return typeof h.seq === 'number' && typeof h.hash === 'string' ? { seq: h.seq, hash: h.hash } : null;
+    } catch {
+      return null;
+    }
+  };
   const last = db.prepare('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1');
   const insert = db.prepare('INSERT INTO audit (seq, at, actor, action, target, ticket_id, details, prev_hash, hash) VALUES (@seq, @at, @actor, @action, @target, @ticket_id, @details, @prev_hash, @hash)');
   const append = db.transaction((entry: AuditEntryInput): AuditRow => {
@@ -88,8 +103,19 @@ export function createAuditLog(db: Db, opts: { now(): Date; actor(): string }): 
     insert.run(row);
     return toRow(row);
   });
+  const appendAndAnchor = (entry: AuditEntryInput): AuditRow => {
+    const row = append.immediate(entry);
+    if (opts.headFile) {
+      try {
+        writeFileAtomic(opts.headFile, JSON.stringify({ seq: row.seq, hash: row.hash }));
+      } catch {
+        // The chain itself is in the database; the anchor only adds tail-truncation detection.
+      }
+    }
+    return row;
+  };
   return {
-    append: (entry) => append.immediate(entry),
+    append: appendAndAnchor,
     verify() {
       let prevHash = GENESIS;
       let expectedSeq = 1;
@@ -100,6 +126,13 @@ export function createAuditLog(db: Db, opts: { now(): Date; actor(): string }): 
         if (r.seq !== expectedSeq || r.prev_hash !== prevHash || rowHash(rest) !== hash) return { ok: false, rows: Number(db.prepare('SELECT count(*) AS n FROM audit').pluck().get()), brokenAt: r.seq !== expectedSeq ? expectedSeq : r.seq };
         prevHash = hash;
         expectedSeq++;
+      }
+      const head = readHead();
+      if (head) {
+        // Rows missing at the end, or the whole chain rewritten: the anchor no longer matches.
+        if (head.seq >= expectedSeq) return { ok: false, rows, brokenAt: expectedSeq };
+        const at = db.prepare('SELECT hash FROM audit WHERE seq = ?').pluck().get(head.seq) as string | undefined;
+        if (at !== head.hash) return { ok: false, rows, brokenAt: head.seq };
       }
       return { ok: true, rows };
     },

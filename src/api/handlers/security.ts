@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Core } from '../core';
 import type { Handler } from '../handler-kit';
 import { createAuditLog, type AuditEntryInput, type AuditLog } from '../../security/audit';
@@ -26,7 +27,7 @@ type SecurityHandlers = {
 export function createSecurityFeature(core: Core, deps: { vaultFactory?: unknown } = {}): SecurityFeature {
   const factory = (typeof deps.vaultFactory === 'function' ? deps.vaultFactory : fileVaultFactory) as VaultFactory;
   const vault = factory({ db: core.db, dataDir: core.dataDir, now: () => core.now() });
-  const log = createAuditLog(core.db, { now: () => core.now(), actor: () => core.currentUser() });
+  const log = createAuditLog(core.db, { now: () => core.now(), actor: () => core.currentUser(), headFile: path.join(core.dataDir, 'audit-head.json') });
   const audit: AuditLog = {
     ...log,
     append(entry: AuditEntryInput) {

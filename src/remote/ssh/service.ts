@@ -169,7 +169,17 @@ export class SshService {
     const pending = this.connecting.get(key);
     if (pending) return { conn: await pending, reused: true };
     const p = (async () => {
-      const rc = await connectRoute(route, { trust: this.deps.trust, allowOnce, secret: (id, usedFor) => this.secret(id, usedFor) });
+      let rc: RouteConnection;
+      try {
+        rc = await connectRoute(route, { trust: this.deps.trust, allowOnce, secret: (id, usedFor) => this.secret(id, usedFor) });
+      } catch (err) {
+        // A refused changed key may be an interception attempt: keep a trace of it.
+        if (err instanceof RelaisError && err.code === 'SSH_HOSTKEY_CHANGED') {
+          const d = err.details as { host: string; port: number; oldFingerprints: string[]; newFingerprint: string };
+          this.deps.audit.append({ action: 'hostkey.refused', target: `${d.host}:${d.port}`, details: { oldFingerprints: d.oldFingerprints, newFingerprint: d.newFingerprint } });
+        }
+        throw err;
+      }
       const conn: Conn = { id: uuidv7(), key, route, rc, channels: 0, closedByUs: false, dead: false, idleTimer: null, sftp: null };
       const onGone = () => this.connectionGone(conn);
       rc.client.once('close', onGone);
