@@ -20,6 +20,14 @@ export function TicketActions({ ticket, meta, onDone }: { ticket: Ticket; meta: 
   const [teamId, setTeamId] = useState(ticket.teamId ?? '');
   const [technician, setTechnician] = useState(ticket.technician ?? '');
   const [solution, setSolution] = useState('');
+  // When the ticket changes (here or elsewhere), the pickers follow it; drafts are kept.
+  const [seenVersion, setSeenVersion] = useState(ticket.version);
+  if (seenVersion !== ticket.version) {
+    setSeenVersion(ticket.version);
+    setStatus(ticket.status === 5 ? 6 : ticket.status);
+    setTeamId(ticket.teamId ?? '');
+    setTechnician(ticket.technician ?? '');
+  }
 
   const run = async (fn: () => Promise<unknown>, after?: () => void) => {
     if (busy) return;
