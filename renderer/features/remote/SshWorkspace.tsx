@@ -145,6 +145,8 @@ export function SshWorkspace() {
         </div>
       )}
 
+      <OrphanSessions known={tabs.map((tab) => tab.info.sessionId)} />
+
       <h3>{t('profiles.title')}</h3>
       {profiles.length === 0 && <p className="muted">{t('profiles.empty')}</p>}
       <ul className="ssh-profiles">
@@ -429,5 +431,43 @@ function ProfileForm({ initial, onCancel, onSaved }: { initial: Partial<ProfileI
         </button>
       </div>
     </form>
+  );
+}
+
+/**
+ * Sessions still open in the core without a terminal here (the page was reloaded): reattach
+ * a terminal (new output only) or close them so they end on the ticket's timeline.
+ */
+function OrphanSessions({ known }: { known: string[] }) {
+  const { t } = useTranslation('ssh');
+  const [sessions, setSessions] = useState<CallOutput<'ssh.sessions'>['sessions']>([]);
+  const load = useCallback(() => void api.call('ssh.sessions').then((r) => setSessions(r.sessions.filter((s) => s.state !== 'closed')), () => {}), []);
+  useEffect(() => {
+    load();
+    return api.on('ssh.status', load);
+  }, [load]);
+  const orphans = sessions.filter((s) => !known.includes(s.sessionId));
+  if (orphans.length === 0) return null;
+  return (
+    <div className="ssh-banner" data-testid="ssh-orphans">
+      <span>{t('orphans.title')}</span>
+      <ul className="ssh-profiles">
+        {orphans.map((s) => (
+          <li key={s.sessionId}>
+            <span>
+              {s.target} <span className="muted">{new Date(s.startedAt).toLocaleTimeString()}</span>
+            </span>
+            <span className="ssh-profile-actions">
+              <button type="button" onClick={() => sshStore.adopt(s, s.target)}>
+                {t('orphans.attach')}
+              </button>
+              <button type="button" onClick={() => void api.call('ssh.close', { sessionId: s.sessionId }).then(load, load)}>
+                {t('orphans.close')}
+              </button>
+            </span>
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }

@@ -69,7 +69,7 @@ export const sshStore = {
     const existing = sshStore.find(info.sessionId);
     if (existing) {
       existing.info = info;
-      existing.state = 'open';
+      existing.state = info.state;
       existing.reason = null;
       set({ tabs: [...state.tabs], active: info.sessionId });
       return existing;
@@ -109,7 +109,7 @@ export const sshStore = {
       }
       return true;
     });
-    const tab: TerminalTab = { info, title, state: 'open', reason: null, term, fit, search, host, opened: false };
+    const tab: TerminalTab = { info, title, state: info.state, reason: null, term, fit, search, host, opened: false };
     set({ tabs: [...state.tabs, tab], active: sessionId });
     return tab;
   },
