@@ -67,7 +67,8 @@ describe('configuration tools in the console', () => {
       await tools.getByTestId('tool-select').selectOption('site-stream');
       await expect.poll(() => tools.getByTestId('tool-target').inputValue()).toBe('local');
       await tools.getByTestId('tool-run').click();
-      const panel = tools.getByTestId('run-panel');
+      const launcher = tools.getByTestId('ticket-launch-tool');
+      const panel = launcher.getByTestId('run-panel');
       // Output arrives while the tool is still running.
       await expect.poll(() => panel.getByTestId('tool-output').textContent(), { timeout: 5000 }).toContain('ligne 1');
       expect(await panel.getAttribute('data-status')).toBe('running');
@@ -79,8 +80,8 @@ describe('configuration tools in the console', () => {
       // A real tool: system information, with this machine's host name.
       await tools.getByTestId('tool-select').selectOption('linux-system-info');
       await tools.getByTestId('tool-run').click();
-      await expect.poll(() => tools.getByTestId('run-panel').getAttribute('data-status'), { timeout: 10_000 }).toBe('succeeded');
-      expect(await tools.getByTestId('tool-output').textContent()).toContain(`Hostname : ${os.hostname()}`);
+      await expect.poll(() => launcher.getByTestId('run-panel').getAttribute('data-status'), { timeout: 10_000 }).toBe('succeeded');
+      expect(await launcher.getByTestId('tool-output').textContent()).toContain(`Hostname : ${os.hostname()}`);
 
       const timeline = page.getByTestId('timeline');
       await expect.poll(() => timeline.locator('li[data-kind="tool_run"]').count(), { timeout: 10_000 }).toBe(2);
@@ -88,6 +89,8 @@ describe('configuration tools in the console', () => {
       expect(texts.join('\n')).toContain('Sortie progressive — échec (code 3)');
       expect(texts.join('\n')).toContain('Informations système (Linux) — réussi (code 0)');
       await screenshot(page, 'tools-ticket-timeline');
+      // Past runs of the ticket, with their stored output.
+      await expect.poll(() => tools.getByTestId('recent-runs').locator('ul > li').count()).toBe(2);
 
       // Elevation is confirmed in the UI before the tool runs.
       await tools.getByTestId('tool-select').selectOption('site-whoami');
@@ -95,8 +98,8 @@ describe('configuration tools in the console', () => {
       await tools.getByTestId('elevation-confirm').waitFor();
       await screenshot(page, 'tools-elevation-confirm');
       await tools.getByTestId('elevation-ok').click();
-      await expect.poll(() => tools.getByTestId('run-panel').getAttribute('data-status'), { timeout: 10_000 }).toBe('succeeded');
-      expect(await tools.getByTestId('tool-output').textContent()).toContain('uid=0');
+      await expect.poll(() => launcher.getByTestId('run-panel').getAttribute('data-status'), { timeout: 10_000 }).toBe('succeeded');
+      expect(await launcher.getByTestId('tool-output').textContent()).toContain('uid=0');
 
       // The intervention report downloads as a one-page PDF.
       const [download] = await Promise.all([page.waitForEvent('download'), tools.getByTestId('report-export').click()]);
@@ -138,8 +141,8 @@ describe('configuration tools in the console', () => {
       await tools.getByTestId('tool-select').selectOption('linux-system-info');
       await expect.poll(() => tools.getByTestId('tool-target').inputValue()).toBe(`ssh:${profile.value.id}`);
       await tools.getByTestId('tool-run').click();
-      await expect.poll(() => tools.getByTestId('run-panel').getAttribute('data-status'), { timeout: 15_000 }).toBe('succeeded');
-      expect(await tools.getByTestId('tool-output').textContent()).toContain(`Hostname : ${os.hostname()}`);
+      await expect.poll(() => tools.getByTestId('ticket-launch-tool').getByTestId('run-panel').getAttribute('data-status'), { timeout: 15_000 }).toBe('succeeded');
+      expect(await tools.getByTestId('ticket-launch-tool').getByTestId('tool-output').textContent()).toContain(`Hostname : ${os.hostname()}`);
       await expect.poll(() => page.getByTestId('timeline').locator('li[data-kind="tool_run"]').textContent(), { timeout: 10_000 }).toContain(
         `Informations système (Linux) — réussi (code 0)`,
       );

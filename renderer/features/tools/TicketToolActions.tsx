@@ -4,7 +4,10 @@ import { api } from '../../api/client';
 import { ChecklistPanel, ChecklistStarter } from './ChecklistPanel';
 import { ToolLauncher } from './ToolLauncher';
 import { downloadBase64 } from './download';
-import { useCatalog, useErrorText, useLang, type ChecklistRun } from './shared';
+import { RunPanel, useCatalog, useErrorText, useLang, type ChecklistRun } from './shared';
+import type { CallOutput } from '../../../src/api/contract';
+
+type ToolRunSummary = CallOutput<'tools.runs'>['runs'][number];
 import './tools.css';
 
 /** Run a configuration tool or a checklist from a ticket, and export its intervention report. */
@@ -26,6 +29,15 @@ export function TicketToolActions({ ticketId }: { ticketId: string }) {
     api.call('tools.checklistList', { ticketId, activeOnly: true }).then((r) => setActive(r.runs), () => {});
   }, [ticketId]);
   useEffect(loadActive, [loadActive]);
+  // A checklist started for this ticket elsewhere (another window) shows up here too.
+  useEffect(() => api.on('tools.checklistChanged', (p) => p.run.ticketId === ticketId && !active.some((r) => r.id === p.run.id) && p.run.status === 'active' && loadActive()), [ticketId, active, loadActive]);
+
+  const [recent, setRecent] = useState<ToolRunSummary[]>([]);
+  const loadRecent = useCallback(() => {
+    api.call('tools.runs', { ticketId, limit: 10 }).then((r) => setRecent(r.runs), () => {});
+  }, [ticketId]);
+  useEffect(loadRecent, [loadRecent]);
+  useEffect(() => api.on('tools.finished', (p) => p.run.ticketId === ticketId && loadRecent()), [ticketId, loadRecent]);
 
   const exportReport = async () => {
     setMessage(null);
@@ -56,6 +68,26 @@ export function TicketToolActions({ ticketId }: { ticketId: string }) {
             <ChecklistStarter catalog={catalog} ticketId={ticketId} preferAssets={assets} onStarted={(r) => setActive((a) => [r, ...a.filter((x) => x.id !== r.id)])} />
           </details>
         </>
+      )}
+      {recent.length > 0 && (
+        <details className="recent-runs" data-testid="recent-runs">
+          <summary>{t('recentRuns')}</summary>
+          <ul>
+            {recent.map((r) => (
+              <li key={r.id}>
+                <details>
+                  <summary>
+                    {r.toolLabel[lang]} — <span className={`badge run-${r.status}`}>{t(`status.${r.status}`)}</span>{' '}
+                    <time className="muted" dateTime={r.startedAt}>
+                      {new Date(r.startedAt).toLocaleString(lang === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'short', timeStyle: 'short' })}
+                    </time>
+                  </summary>
+                  <RunPanel runId={r.id} />
+                </details>
+              </li>
+            ))}
+          </ul>
+        </details>
       )}
       <div className="report-export">
         <h3>{t('report')}</h3>
