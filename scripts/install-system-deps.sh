@@ -6,7 +6,8 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 need=()
 for pkg in chromium openssh-server openssh-client xrdp xorgxrdp freerdp2-x11 xvfb x11-apps xauth \
-           request-tracker5 rt5-db-sqlite rt5-standalone sqlite3 poppler-utils; do
+           request-tracker5 rt5-db-sqlite rt5-standalone sqlite3 poppler-utils \
+           iproute2 procps; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need+=("$pkg")
 done
 if [ ${#need[@]} -eq 0 ]; then echo "system packages: all present"; exit 0; fi
