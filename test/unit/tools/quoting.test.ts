@@ -132,6 +132,18 @@ describe('POSIX sh: parameters are positional arguments, never script text', () 
     expect(r.stderr.toString()).toMatch(/^RELAIS-PGID \d+ +\d+\n$/);
   });
 
+  it('asks for elevation with sudo -n (never a password prompt) unless already root', () => {
+    const v = validateParams(tool, { Text: 'a' });
+    const sudo = prepareCommand(tool, v, { elevate: true, isRoot: false, where: 'local' });
+    expect(sudo.file).toBe('sudo');
+    expect(sudo.args.slice(0, 4)).toEqual(['-n', '--', 'sh', '-c']);
+    expect(sudo.args.slice(5)).toEqual(['relais', 'a', '3', 'false']);
+    expect(prepareCommand(tool, v, { elevate: true, isRoot: true, where: 'local' }).file).toBe('sh');
+    const remote = prepareCommand(tool, v, { elevate: true, where: 'remote' }).remote;
+    expect(remote).toContain('sudo -n -- sh -c ');
+    expect(remote).toContain('exit 126');
+  });
+
   it('refuses a NUL byte before anything runs', () => {
     expect(() => build('a\u0000b')).toThrow(/NUL/);
     expect(() => shQuote('a\u0000b')).toThrow();
