@@ -62,6 +62,21 @@ describe('SSH terminal from a ticket', () => {
     await expect.poll(() => terminal.locator('.xterm-rows').textContent(), { timeout: 15_000 }).toContain('héllo-42');
     const rows = await terminal.locator('.xterm-rows').textContent();
     expect(rows).toContain('echo héllo-$((40+2))');
+    // 256 colours: palette colour 196 is rendered with its own class.
+    await page.keyboard.type("printf '\\033[38;5;196mROUGE\\033[0m\\n'\n");
+    await expect.poll(() => terminal.locator('.xterm-rows span.xterm-fg-196').filter({ hasText: 'ROUGE' }).count(), { timeout: 10_000 }).toBe(1);
+    // The pty follows the panel's size (fit), not a fixed 80x24; and it follows a resize.
+    await page.keyboard.type('echo "taille=$(stty size)"\n');
+    await expect.poll(async () => /taille=(\d+) (\d+)/.exec((await terminal.locator('.xterm-rows').textContent()) ?? '')?.[2], { timeout: 10_000 }).toBeTruthy();
+    const [, rows1, cols1] = /taille=(\d+) (\d+)/.exec((await terminal.locator('.xterm-rows').textContent())!)!;
+    expect(Number(cols1)).toBeGreaterThan(100);
+    await page.setViewportSize({ width: 900, height: 700 });
+    await page.locator('.xterm-helper-textarea').focus();
+    await page.keyboard.type('clear; echo "apres=$(stty size)"\n');
+    await expect.poll(async () => /apres=(\d+) (\d+)/.exec((await terminal.locator('.xterm-rows').textContent()) ?? '')?.[2], { timeout: 10_000 }).toBeTruthy();
+    const [, , cols2] = /apres=(\d+) (\d+)/.exec((await terminal.locator('.xterm-rows').textContent())!)!;
+    expect(Number(cols2)).toBeLessThan(Number(cols1));
+    void rows1;
     await screenshot(page, 'ssh-terminal-hello');
 
     // Close the tab: the session goes on the ticket's timeline.
