@@ -204,7 +204,7 @@ export function CallLogPage() {
         )}
         <div className="call-actions">
           <button type="button" className="primary" disabled={saving} onClick={() => void save('keep')} data-testid="call-save">
-            {saving ? t('call.saving') : t('call.save')} <kbd aria-hidden="true">Ctrl+Entrée</kbd>
+            {saving ? t('call.saving') : t('call.save')} <kbd aria-hidden="true">{t('call.keySave')}</kbd>
           </button>
           <button type="button" disabled={saving} onClick={() => void save('solved_on_phone')} data-testid="call-solved">
             {t('call.solvedOnPhone')} <kbd aria-hidden="true">F8</kbd>
