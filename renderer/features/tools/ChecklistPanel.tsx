@@ -151,7 +151,7 @@ export function ChecklistPanel({ runId, catalog }: { runId: string; catalog: Cat
               )}
               {askParams.length > 0 && <ParamForm params={askParams} values={values} onChange={setValues} idPrefix={`cl-${run.id}`} />}
               {confirming && tool ? (
-                <ElevationConfirm tool={tool.label[lang]} target={run.target.kind === 'local' ? t('targetLocal') : run.target.profileId} onConfirm={() => runStep(true)} onCancel={() => setConfirming(false)} />
+                <ElevationConfirm tool={tool.label[lang]} target={run.target.kind === 'local' ? t('targetLocalInline') : run.target.profileId} onConfirm={() => runStep(true)} onCancel={() => setConfirming(false)} />
               ) : (
                 <button type="submit" className="primary" data-testid="step-run">
                   {current.status === 'failed' || current.status === 'interrupted' ? t('retryStep') : t('runStep')}

@@ -24,7 +24,7 @@ export function ToolLauncher({ catalog, ticketId, initialToolId, preferAssets }:
     setValues(next ? defaults(next.params) : {});
     setError(null);
   };
-  const targetLabel = (tg: ToolTarget | null) => (!tg ? '' : tg.kind === 'local' ? t('targetLocal') : (profiles.find((p) => p.id === tg.profileId)?.name ?? tg.profileId));
+  const targetLabel = (tg: ToolTarget | null) => (!tg ? '' : tg.kind === 'local' ? t('targetLocalInline') : (profiles.find((p) => p.id === tg.profileId)?.name ?? tg.profileId));
 
   const run = async (elevationConfirmed: boolean) => {
     if (!tool || !target) return;
