@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
-import { ElevationConfirm, ParamForm, RunPanel, TargetPicker, defaults, useErrorText, useLang, type Catalog, type ChecklistRun, type ParamValues, type ToolTarget } from './shared';
+import { ElevationConfirm, ParamForm, RunPanel, TargetPicker, defaults, useErrorText, useLang, useSshProfiles, type Catalog, type ChecklistRun, type ParamValues, type ToolTarget } from './shared';
 
 /** Start one of the catalog's checklists on a PC (optionally for a ticket). */
 export function ChecklistStarter({ catalog, ticketId, onStarted, preferAssets }: { catalog: Catalog; ticketId?: string; onStarted: (run: ChecklistRun) => void; preferAssets?: string[] }) {
@@ -67,6 +67,7 @@ export function ChecklistPanel({ runId, catalog }: { runId: string; catalog: Cat
   const [note, setNote] = useState('');
   const [values, setValues] = useState<ParamValues>({});
   const [confirming, setConfirming] = useState(false);
+  const profiles = useSshProfiles();
 
   useEffect(() => {
     api.call('tools.checklistGet', { runId }).then((r) => setRun(r.run), (e) => setError(errText(e)));
@@ -151,7 +152,7 @@ export function ChecklistPanel({ runId, catalog }: { runId: string; catalog: Cat
               )}
               {askParams.length > 0 && <ParamForm params={askParams} values={values} onChange={setValues} idPrefix={`cl-${run.id}`} />}
               {confirming && tool ? (
-                <ElevationConfirm tool={tool.label[lang]} target={run.target.kind === 'local' ? t('targetLocalInline') : run.target.profileId} onConfirm={() => runStep(true)} onCancel={() => setConfirming(false)} />
+                <ElevationConfirm tool={tool.label[lang]} target={run.target.kind === 'local' ? t('targetLocalInline') : (profiles.find((p) => run.target.kind === 'ssh' && p.id === run.target.profileId)?.name ?? run.target.profileId)} onConfirm={() => runStep(true)} onCancel={() => setConfirming(false)} />
               ) : (
                 <button type="submit" className="primary" data-testid="step-run">
                   {current.status === 'failed' || current.status === 'interrupted' ? t('retryStep') : t('runStep')}
