@@ -2,6 +2,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../../src/api/core';
 import { createTicketFeature } from '../../../src/api/handlers/tickets';
 import { readOutbox } from '../../../src/store/outbox';
+import { logCallInputSchema } from '../../../src/domain/tickets';
 import { makeTempDir } from '../../support/temp-dir';
 
 let core: Core | null = null;
@@ -40,7 +41,7 @@ describe('the ticket feature as other features use it', () => {
     const events: { name: string; payload: unknown }[] = [];
     core.events.subscribe((name, payload) => events.push({ name, payload }));
     const person = core.db.prepare("SELECT id FROM people WHERE email = 'helene.dupre@ville-exemple.fr'").get() as { id: string };
-    const t = await f.handlers['tickets.logCall']({ ...defaults, requesterId: person.id, description: 'Session bloquée' }, { clientId: 't' });
+    const t = await f.handlers['tickets.logCall'](logCallInputSchema.parse({ requesterId: person.id, description: 'Session bloquée', durationSec: 30 }), { clientId: 't' });
     const ticket = f.tickets.get(t.id);
     expect(ticket.assetIds.length).toBe(1);
     const before = ticket.updatedAt;
@@ -58,4 +59,3 @@ describe('the ticket feature as other features use it', () => {
   });
 });
 
-const defaults = { type: 'incident', channel: 'phone', subject: '', urgency: 3, impact: 3, categoryId: null, requesterName: '', requesterPhone: '', assetIds: [], outcome: 'keep', teamId: null, solution: '', durationSec: 30 } as const;
