@@ -74,7 +74,11 @@ function lockDownSessions(): void {
   const ses = session.defaultSession;
   ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   ses.setPermissionCheckHandler(() => false);
-  ses.on('will-download', (event) => event.preventDefault());
+  // Only files the console itself produced (intervention reports, collected logs, made into
+  // blob: URLs by the renderer) may be saved; Electron then asks where, with a save dialog.
+  ses.on('will-download', (event, item) => {
+    if (!item.getURL().startsWith(`blob:${ORIGIN}/`)) event.preventDefault();
+  });
   app.on('web-contents-created', (_event, contents) => {
     contents.on('will-navigate', (event, url) => {
       if (!url.startsWith(`${ORIGIN}/`)) event.preventDefault();

@@ -80,6 +80,17 @@ describe('Electron host hardening', () => {
     expect(fake.recorded.openedExternal).toEqual(['https://glpi-project.org/fr/']);
   });
 
+  it('lets the console save only the files it made itself (blob: URLs of its own origin)', () => {
+    const attempt = (url: string) => {
+      let prevented = false;
+      fake.session.defaultSession.emit('will-download', { preventDefault: () => (prevented = true) }, { getURL: () => url });
+      return !prevented;
+    };
+    expect(attempt('blob:app://relais/5f0c-report')).toBe(true);
+    expect(attempt('https://evil.example/payload.exe')).toBe(false);
+    expect(attempt('blob:https://evil.example/x')).toBe(false);
+  });
+
   it('denies every permission request', async () => {
     const answer = await new Promise<boolean>((resolve) => fake.recorded.permissionRequest!(win().webContents, 'media', resolve));
     expect(answer).toBe(false);
