@@ -5,8 +5,8 @@
  *   parallelism as the engine);
  * - drain_1000_ms: 1,000 offline calls (ticket.create outbox rows) drained by the engine —
  *   durable bookkeeping, mapping and retries included;
- *   both are measured in interleaved blocks of 250 so server drift (a growing database,
- *   the machine's load) hits both alike;
+ *   both are measured in interleaved blocks of 250, alternating which goes first, so server
+ *   drift (a growing database, the machine's load) hits both alike;
  * - drain_overhead_ratio = drain / raw (target ≤ 1.10);
  * - initial_pull_5000_ms: first sync of a server holding 5,000 more tickets (bulk-loaded in
  *   RT's database), from an empty local store.
@@ -67,13 +67,22 @@ try {
     await rawBlock(1_000_000, PAR * 2);
     for (let i = 0; i < PAR * 2; i++) logCall(h.core.db, { subject: `warm ${i}` });
     await h.sync.engine.push();
-    for (let done = 0; done < N; done += BLOCK) {
+    for (let done = 0, block = 0; done < N; done += BLOCK, block++) {
       const n = Math.min(BLOCK, N - done);
-      rawMs += await rawBlock(done, n);
       for (let i = 0; i < n; i++) logCall(h.core.db, { subject: `Bench moteur ${done + i}` });
-      const t0 = performance.now();
-      await h.sync.engine.push();
-      drainMs += performance.now() - t0;
+      const drain = async () => {
+        const t0 = performance.now();
+        await h.sync.engine.push();
+        drainMs += performance.now() - t0;
+      };
+      // Alternate which goes first, so neither always meets the server right after a burst.
+      if (block % 2 === 0) {
+        rawMs += await rawBlock(done, n);
+        await drain();
+      } else {
+        await drain();
+        rawMs += await rawBlock(done, n);
+      }
       const left = (h.core.db.prepare("SELECT COUNT(*) AS n FROM outbox WHERE state != 'done'").get() as { n: number }).n;
       if (left) throw new Error(`drain left ${left} operations: ${h.sync.engine.status().lastError}`);
       console.error(`[bench sync] ${done + n}/${N}: raw ${Math.round(rawMs)} ms, drain ${Math.round(drainMs)} ms`);
