@@ -44,7 +44,7 @@ interface Built {
   fts: boolean;
 }
 
-function build(filter: QueueFilter, ctx: { now: Date; user: string }): Built {
+function build(filter: QueueFilter, ctx: { now: Date; user: string }, purpose: 'page' | 'count' = 'page'): Built {
   const where: string[] = [];
   const params: Record<string, unknown> = { now: ctx.now.toISOString() };
   const fts = filter.text ? toFtsQuery(filter.text) : null;
@@ -56,7 +56,9 @@ function build(filter: QueueFilter, ctx: { now: Date; user: string }): Built {
   // A unary "+" keeps SQLite from using an index for that filter. Closed tickets and any
   // one priority are most of the table: walking the sort column's index and stopping after
   // one page beats collecting and sorting tens of thousands of matches.
-  const broadStatuses = filter.statuses?.some((st) => st >= 5) ?? false;
+  // (A count has no sort to walk: there the filter's own index is always the best path.)
+  const page = purpose === 'page';
+  const broadStatuses = page && (filter.statuses?.some((st) => st >= 5) ?? false);
   const inList = (name: string, col: string, values: readonly (string | number)[]) => {
     const keys = values.map((v, i) => {
       params[`${name}${i}`] = v;
@@ -65,8 +67,8 @@ function build(filter: QueueFilter, ctx: { now: Date; user: string }): Built {
     where.push(keys.length ? `${col} IN (${keys.join(', ')})` : '0');
   };
   if (filter.statuses) inList('st', broadStatuses ? '+t.status' : 't.status', filter.statuses);
-  if (filter.teamIds) inList('tm', filter.teamIds.length > 1 ? '+t.team_id' : 't.team_id', filter.teamIds);
-  if (filter.priorities) inList('pr', '+t.priority', filter.priorities);
+  if (filter.teamIds) inList('tm', page && filter.teamIds.length > 1 ? '+t.team_id' : 't.team_id', filter.teamIds);
+  if (filter.priorities) inList('pr', page ? '+t.priority' : 't.priority', filter.priorities);
   if (filter.technician) {
     where.push('t.technician = @tech');
     params.tech = filter.technician;
@@ -193,7 +195,7 @@ export function bestSnippet(fields: string[], terms: string[], radius = 50): str
 export const SEARCH_COUNT_CAP = 5000;
 
 export function countQueue(db: Db, filter: QueueFilter, ctx: { now: Date; user: string }): number {
-  const b = build(filter, ctx);
+  const b = build(filter, ctx, 'count');
   const sql = b.fts
     ? `SELECT COUNT(*) AS n FROM (SELECT 1 FROM ${b.from} ${b.where} LIMIT ${SEARCH_COUNT_CAP})`
     : `SELECT COUNT(*) AS n FROM ${b.from} ${b.where}`;
