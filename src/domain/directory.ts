@@ -2,7 +2,13 @@ import { z } from 'zod';
 import { assetSchema, personSchema } from './tickets';
 
 /** Directory look-up results and CSV import previews (shared by the core and the renderer). */
-export const directoryHitSchema = z.object({ person: personSchema.nullable(), asset: assetSchema.nullable() });
+export const directoryHitSchema = z.object({
+  person: personSchema.nullable(),
+  /** The PC the agent typed, when the hit came from a PC name, serial or IP. */
+  asset: assetSchema.nullable(),
+  /** The person's PCs, so the hotline can confirm the right one on the phone. */
+  personAssets: z.array(assetSchema),
+});
 export type DirectoryHit = z.infer<typeof directoryHitSchema>;
 
 export const importKindSchema = z.enum(['people', 'assets']);

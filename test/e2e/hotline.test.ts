@@ -32,6 +32,7 @@ describe('hotline, keyboard only', () => {
     await page.getByTestId('requester-suggestions').getByText('Hélène Dupré', { exact: false }).first().waitFor();
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByTestId('requester-chosen').textContent()).toContain('Hélène Dupré');
+    expect(await page.getByTestId('requester-chosen').textContent()).toContain('PC-EAU-0042');
     // Focus moved on to the subject.
     await expect.poll(() => focused(page)).toBe('call-subject');
     await page.keyboard.type('Compteur de sectorisation hors ligne');

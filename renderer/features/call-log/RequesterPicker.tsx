@@ -89,7 +89,7 @@ export function RequesterPicker({ value, onChange, inputRef, invalid }: {
   };
 
   if (value?.kind === 'directory') {
-    const pcs = value.hit.asset ? [value.hit.asset.name] : [];
+    const pcs = value.hit.asset ? [value.hit.asset.name] : value.hit.personAssets.map((a) => a.name);
     return (
       <div className="field">
         <span id={`${listId}-label`}>{t('field.requester')}</span>

@@ -78,6 +78,7 @@ export function findPersonByNameOrEmail(db: Db, value: string): Person | undefin
 export interface DirectoryHit {
   person: Person | null;
   asset: Asset | null;
+  personAssets: Asset[];
 }
 
 /** Suggestions for the call form: people by name/phone/e-mail, PCs by name/serial/IP (with their user). */
@@ -91,10 +92,10 @@ export function searchDirectory(db: Db, query: string, limit = 10): DirectoryHit
   const args = effective.map((t) => `%${escapeLike(t)}%`);
   const people = db.prepare(`SELECT * FROM people WHERE ${cond} ORDER BY last_name, first_name LIMIT ?`).all(...args, limit) as PersonRow[];
   const assets = db.prepare(`SELECT * FROM assets WHERE ${cond} ORDER BY name LIMIT ?`).all(...args, limit) as AssetRow[];
-  const hits: DirectoryHit[] = people.map((r) => ({ person: toPerson(r), asset: null }));
+  const hits: DirectoryHit[] = people.map((r) => ({ person: toPerson(r), asset: null, personAssets: assetsOfPerson(db, r.id) }));
   for (const a of assets) {
     const owner = a.person_id ? getPerson(db, a.person_id) ?? null : null;
-    hits.push({ person: owner, asset: toAsset(a) });
+    hits.push({ person: owner, asset: toAsset(a), personAssets: owner ? assetsOfPerson(db, owner.id) : [] });
   }
   // Names that start with the query first: "dup" ranks Dupré before Lafdupont.
   const first = terms[0]!;
