@@ -16,7 +16,7 @@ const msg = (err: unknown, lang: string) => (err instanceof ContractError ? err.
 /** SSH on the remote-sessions page: connection profiles, host-key prompts and the terminal tabs. */
 export function SshWorkspace() {
   const { t, i18n } = useTranslation('ssh');
-  const { tabs, active } = useSyncExternalStore(sshStore.subscribe, sshStore.get);
+  const { tabs, active, pending: pendingRequest } = useSyncExternalStore(sshStore.subscribe, sshStore.get);
   const [profiles, setProfiles] = useState<Profile[]>([]);
   const [prompt, setPrompt] = useState<HostKeyPrompt | null>(null);
   const [changed, setChanged] = useState<ChangedKey | null>(null);
@@ -83,9 +83,10 @@ export function SshWorkspace() {
     }
   };
 
-  // A request from a ticket's "Se connecter" menu: connect with the PC's profile, or
-  // propose a new profile for it.
+  // A request from a "Se connecter" menu (a ticket, or a PC found on this page): connect
+  // with the PC's profile, or propose a new profile for it.
   useEffect(() => {
+    if (!pendingRequest) return;
     const pending = sshStore.takePending();
     if (!pending) return;
     void api.call('ssh.profiles', { assetId: pending.assetId }).then((r) => {
@@ -93,7 +94,7 @@ export function SshWorkspace() {
       if (p) void connect(p, pending.ticketId);
       else setEditing({ name: pending.host, host: pending.host, port: 22, auth: 'password', assetId: pending.assetId, pendingTicketId: pending.ticketId } as never);
     });
-  }, [connect]);
+  }, [connect, pendingRequest]);
 
   return (
     <section className="card ssh-workspace" aria-labelledby="ssh-title" data-testid="ssh-workspace">
