@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { v7 as uuidv7 } from 'uuid';
 import type { Db } from './db';
+import { followupSchema } from '../domain/tickets';
 
 /**
  * The outbox: every local change to a ticket writes one row here IN THE SAME TRANSACTION
@@ -57,16 +58,8 @@ export type TicketCreatePayload = z.infer<typeof ticketCreatePayloadSchema>;
 export const ticketUpdatePayloadSchema = z.object({ changes: z.record(z.string(), z.unknown()) });
 export const ticketUpdateBaseSchema = z.record(z.string(), z.unknown());
 
-export const followupCreatePayloadSchema = z.object({
-  id: z.string(),
-  ticketId: z.string(),
-  kind: z.string(),
-  author: z.string(),
-  createdAt: z.string(),
-  body: z.string(),
-  data: z.unknown().nullable(),
-  private: z.boolean(),
-});
+/** A follow-up is pushed exactly as the timeline holds it. */
+export const followupCreatePayloadSchema = followupSchema;
 export type FollowupCreatePayload = z.infer<typeof followupCreatePayloadSchema>;
 
 export const outboxKindSchema = z.enum(['ticket.create', 'ticket.update', 'followup.create']);
