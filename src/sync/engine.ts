@@ -249,9 +249,28 @@ export class SyncEngine {
   private donePending: { seq: number; ticketId: string; finalize: () => void }[] = [];
   private doneFlush: Promise<void> | null = null;
 
-  /** Commits finished ops in one transaction; a crash before it only means a search on restart. */
-  private flushDone(): Promise<void> {
+  private doneTimer: NodeJS.Timeout | null = null;
+  /**
+   * Commits finished ops in one transaction; a crash before it only means a search on
+   * restart. Batched on a short timer (or when many are waiting) so the fsync of the
+   * commit stays off the requests' path; `now` forces it (end of a drain round).
+   */
+  private flushDone(now = false): Promise<void> {
     if (this.doneFlush) return this.doneFlush;
+    if (!now && this.donePending.length < 64) {
+      if (!this.doneTimer) {
+        this.doneTimer = setTimeout(() => {
+          this.doneTimer = null;
+          void this.flushDone(true);
+        }, 200);
+        this.doneTimer.unref?.();
+      }
+      return Promise.resolve();
+    }
+    if (this.doneTimer) {
+      clearTimeout(this.doneTimer);
+      this.doneTimer = null;
+    }
     this.doneFlush = new Promise<void>((resolve) => {
       setImmediate(() => {
         const batch = this.donePending.splice(0);
@@ -270,12 +289,13 @@ export class SyncEngine {
           // Not committed: the ops stay pending (attempts > 0) and are searched for next time.
           this.log('error', `could not record sync progress: ${(err as Error).message}`);
         }
-        for (const d of batch) this.doneLocal.delete(d.seq);
-        this.localServerIds.clear();
+        for (const d of batch) {
+          this.doneLocal.delete(d.seq);
+          if (this.localServerIds.get(d.ticketId) !== undefined && !this.donePending.some((p) => p.ticketId === d.ticketId)) this.localServerIds.delete(d.ticketId);
+        }
         this.doneFlush = null;
         if (batch.length) this.o.onTicketsChanged?.([...new Set(batch.map((d) => d.ticketId))]);
         resolve();
-        if (this.donePending.length) void this.flushDone();
       });
     });
     return this.doneFlush;
@@ -377,7 +397,8 @@ export class SyncEngine {
       claimAll();
       loadCandidates();
       await Promise.all(Array.from({ length: this.parallelism }, worker));
-      await this.flushDone();
+      await this.flushDone(true);
+      while (this.doneFlush || this.donePending.length) await this.flushDone(true);
       if (done === before) break;
       if (this.status().pending === 0) break;
     }
