@@ -8,8 +8,8 @@
  *   both are measured in interleaved blocks of 250, alternating which goes first, so server
  *   drift (a growing database, the machine's load) hits both alike;
  * - drain_overhead_ratio = drain / raw (target ≤ 1.10);
- * - initial_pull_5000_ms: first sync of a server holding 5,000 more tickets (bulk-loaded in
- *   RT's database), from an empty local store.
+ * - initial_pull_5000_ms: first sync of a server holding 5,000 tickets (the bench's own
+ *   creates topped up by a bulk load in RT's database), from an empty local store.
  * Options: SYNC_BENCH_N (default 1000), SYNC_BENCH_PULL (default 5000), SYNC_BENCH_PAR (4).
  */
 import axios from 'axios';
@@ -91,12 +91,15 @@ try {
     await h.dispose();
   }
 
-  // Bulk-load PULL tickets straight into RT's database (creating them over REST would take minutes).
+  // Bulk-load tickets straight into RT's database (creating them over REST would take
+  // minutes) so that the server holds PULL tickets in all.
+  const existing = Number((await rt.sql('SELECT COUNT(*) FROM Tickets;')).trim());
+  const toLoad = Math.max(1, PULL - existing);
   await rt.sql(`
-    WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < ${PULL})
+    WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < ${toLoad})
     INSERT INTO Tickets (Queue, Type, Owner, Subject, Priority, InitialPriority, FinalPriority, Status, LastUpdatedBy, LastUpdated, Creator, Created, Starts, Started, Due, Resolved, Told)
     SELECT (SELECT id FROM Queues WHERE Name = 'Hotline'), 'ticket', (SELECT id FROM Users WHERE Name = 'Nobody'), 'Ticket serveur ' || i, 3, 0, 0,
-           CASE i % 3 WHEN 0 THEN 'new' WHEN 1 THEN 'open' ELSE 'stalled' END, 1, datetime('now', '-' || (${PULL} - i) || ' seconds'), 1, datetime('now', '-1 day'),
+           CASE i % 3 WHEN 0 THEN 'new' WHEN 1 THEN 'open' ELSE 'stalled' END, 1, datetime('now', '-' || (${toLoad} - i) || ' seconds'), 1, datetime('now', '-1 day'),
            '1970-01-01 00:00:00', '1970-01-01 00:00:00', '1970-01-01 00:00:00', '1970-01-01 00:00:00', '1970-01-01 00:00:00'
     FROM seq;
     UPDATE Tickets SET EffectiveId = id WHERE EffectiveId = 0 OR EffectiveId IS NULL;
@@ -120,7 +123,7 @@ try {
     drain_1000_ms: round(drainMs * (1000 / N)),
     raw_rest_1000_ms: round(rawMs * (1000 / N)),
     drain_overhead_ratio: round(drainMs / rawMs),
-    initial_pull_5000_ms: round(pullMs * (5000 / PULL)),
+    initial_pull_5000_ms: round(pullMs * (5000 / Math.max(1, pulled))),
     initial_pull_tickets: pulled,
     server_tickets: serverTotal,
     parallelism: PAR,
