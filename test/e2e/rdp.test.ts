@@ -12,7 +12,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { launchBrowser, screenshot } from '../support/browser';
 import { startTestHost } from '../support/web-host';
 import { makeTempDir } from '../support/temp-dir';
-import { freePort, startXrdp, xrdpUnavailable, type XrdpService } from '../services/xrdp';
+import { freePort, startXrdp, type XrdpService } from '../services/xrdp';
 
 let browser: Browser;
 let host: Awaited<ReturnType<typeof startTestHost>>;
@@ -39,14 +39,12 @@ async function openTicket(page: Page, ticketId: string) {
 const menuItems = (page: Page, asset: string) => page.locator(`[data-testid="rdp-connect"][data-asset="${asset}"] [role="menuitem"]`);
 
 beforeAll(async () => {
-  if (!xrdpUnavailable()) {
-    xrdp = await startXrdp({ user: 'relaise2e', sessionSeconds: 3 });
-    home = makeTempDir('relais-e2e-rdp-home-');
-    // The in-process host's xfreerdp draws on the test display; FreeRDP's files go to a temp HOME.
-    for (const k of ['DISPLAY', 'HOME']) saved[k] = process.env[k];
-    process.env.DISPLAY = xrdp.display;
-    process.env.HOME = home.dir;
-  }
+  xrdp = await startXrdp({ user: 'relaise2e', sessionSeconds: 3 });
+  home = makeTempDir('relais-e2e-rdp-home-');
+  // The in-process host's xfreerdp draws on the test display; FreeRDP's files go to a temp HOME.
+  for (const k of ['DISPLAY', 'HOME']) saved[k] = process.env[k];
+  process.env.DISPLAY = xrdp.display;
+  process.env.HOME = home.dir;
   [browser, host] = await Promise.all([launchBrowser(), startTestHost()]);
 });
 afterAll(async () => {
@@ -126,7 +124,7 @@ describe('"Se connecter" on a ticket', () => {
     await page.close();
   });
 
-  it.skipIf(xrdpUnavailable())('shows the certificate fingerprint, then runs a real session recorded on the ticket', async () => {
+  it('shows the certificate fingerprint, then runs a real session recorded on the ticket', async () => {
     const pc = insertAsset('PC-XRDP-01', '127.0.0.1');
     const cred = await ok('security.vaultPut', { label: 'Support PC-XRDP-01', kind: 'password', secret: xrdp!.password });
     await ok('rdp.setAssetMethods', { assetId: pc, methods: ['rdp'], defaultMethod: 'rdp', settings: { port: xrdp!.port, user: xrdp!.user, credentialId: cred.id, width: 800, height: 600 } });

@@ -8,11 +8,10 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startXrdp, xrdpUnavailable, type XrdpService } from '../../services/xrdp';
+import { startXrdp, type XrdpService } from '../../services/xrdp';
 import { insertAsset, makeRdpHarness, xrdpLogProbe } from './harness';
 import { makeTempDir } from '../../support/temp-dir';
 
-const unavailable = xrdpUnavailable();
 let xrdp: XrdpService;
 let h: Awaited<ReturnType<typeof makeRdpHarness>>;
 let home: ReturnType<typeof makeTempDir>;
@@ -33,7 +32,8 @@ function allCmdlines(): { pid: string; argv: string }[] {
   return out;
 }
 
-describe.skipIf(unavailable)('Linux launcher (xfreerdp) against a real xrdp', () => {
+// Needs xrdp, FreeRDP and Xvfb (scripts/install-system-deps.sh): fails, never skips, without them.
+describe('Linux launcher (xfreerdp) against a real xrdp', () => {
   beforeAll(async () => {
     xrdp = await startXrdp({ sessionSeconds: 4 });
     home = makeTempDir('relais-rdp-home-');
