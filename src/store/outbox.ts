@@ -105,19 +105,25 @@ export function readOutbox(db: Db, options: { ticketId?: string; state?: string;
     where.push('state = ?');
     args.push(options.state);
   }
-  const sql = `SELECT seq, op_id, ticket_id, kind, payload, base, created_at, state, attempts FROM outbox ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq LIMIT ?`;
+  const sql = `SELECT ${OUTBOX_COLUMNS} FROM outbox ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq LIMIT ?`;
   const rows = db.prepare(sql).all(...args, options.limit ?? 1000) as Record<string, unknown>[];
-  return rows.map((r) =>
-    outboxRowSchema.parse({
-      seq: r.seq,
-      opId: r.op_id,
-      ticketId: r.ticket_id,
-      kind: r.kind,
-      payload: JSON.parse(String(r.payload)),
-      base: r.base === null ? null : JSON.parse(String(r.base)),
-      createdAt: r.created_at,
-      state: r.state,
-      attempts: r.attempts,
-    }),
-  );
+  return rows.map((r) => outboxRowSchema.parse(outboxRowFromDb(r)));
+}
+
+/** The columns `outboxRowFromDb` reads. */
+export const OUTBOX_COLUMNS = 'seq, op_id, ticket_id, kind, payload, base, created_at, state, attempts';
+
+/** A database row in the shape `outboxRowSchema` checks (throws on a damaged JSON column). */
+export function outboxRowFromDb(r: Record<string, unknown>): unknown {
+  return {
+    seq: r.seq,
+    opId: r.op_id,
+    ticketId: r.ticket_id,
+    kind: r.kind,
+    payload: JSON.parse(String(r.payload)),
+    base: r.base === null ? null : JSON.parse(String(r.base)),
+    createdAt: r.created_at,
+    state: r.state,
+    attempts: r.attempts,
+  };
 }

@@ -7,7 +7,7 @@
  */
 import { v7 as uuidv7 } from 'uuid';
 import type { Db } from '../store/db';
-import { outboxRowSchema, type OutboxRow } from '../store/outbox';
+import { OUTBOX_COLUMNS, outboxRowFromDb, outboxRowSchema, type OutboxRow } from '../store/outbox';
 import type { RemoteFollowup, RemoteTicket, SyncField, SyncFields } from './types';
 
 export interface TicketRowLite {
@@ -175,23 +175,13 @@ function ensureAsset(db: Db, name: string): string {
  */
 export function readTicketOps(db: Db, ticketId: string): OutboxRow[] {
   const rows = db
-    .prepare("SELECT seq, op_id, ticket_id, kind, payload, base, created_at, state, attempts FROM outbox WHERE ticket_id = ? AND state IN ('pending', 'parked') ORDER BY seq")
+    .prepare(`SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE ticket_id = ? AND state IN ('pending', 'parked') ORDER BY seq`)
     .all(ticketId) as Record<string, unknown>[];
   const out: OutboxRow[] = [];
   for (const r of rows) {
     let parsed: ReturnType<typeof outboxRowSchema.safeParse> | null = null;
     try {
-      parsed = outboxRowSchema.safeParse({
-        seq: r.seq,
-        opId: r.op_id,
-        ticketId: r.ticket_id,
-        kind: r.kind,
-        payload: JSON.parse(String(r.payload)),
-        base: r.base === null ? null : JSON.parse(String(r.base)),
-        createdAt: r.created_at,
-        state: r.state,
-        attempts: r.attempts,
-      });
+      parsed = outboxRowSchema.safeParse(outboxRowFromDb(r));
     } catch {
       parsed = null;
     }
