@@ -9,12 +9,17 @@ import { repoRoot } from '../../support/paths';
 const running: ChildProcess[] = [];
 const cleanups: (() => void)[] = [];
 afterEach(() => {
-  for (const c of running.splice(0)) c.kill('SIGTERM');
+  // npm runs the host as a grandchild: end the whole process group, not just npm.
+  for (const c of running.splice(0)) {
+    try {
+      process.kill(-c.pid!, 'SIGTERM');
+    } catch {}
+  }
   for (const c of cleanups.splice(0)) c();
 });
 
 function run(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const child = spawn('npm', args, { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('npm', args, { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   running.push(child);
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
