@@ -42,6 +42,46 @@ async function remoteRename(sftp: SFTPWrapper, from: string, to: string): Promis
   await p<void>((cb) => sftp.rename(from, to, (err) => cb(err, undefined)));
 }
 
+/**
+ * Moves `total` bytes in CHUNK-sized requests with up to IN_FLIGHT outstanding, like
+ * OpenSSH's sftp client. `chunk(pos, len, done)` starts one request; `done(err, bytes)`
+ * reports it. Resolves when all are done; throws TransferCancelled or the first failure.
+ */
+async function pipelined(
+  total: number,
+  signal: AbortSignal,
+  onProgress: (p: TransferProgress) => void,
+  chunk: (pos: number, len: number, done: (err: Error | null | undefined, bytes: number) => void) => void,
+): Promise<void> {
+  let next = 0;
+  let moved = 0;
+  let failure: Error | null = null;
+  await new Promise<void>((resolve) => {
+    let inflight = 0;
+    const pump = () => {
+      while (!failure && !signal.aborted && inflight < IN_FLIGHT && next < total) {
+        const pos = next;
+        const len = Math.min(CHUNK, total - pos);
+        next += len;
+        inflight++;
+        chunk(pos, len, (err, bytes) => {
+          inflight--;
+          if (err) failure ??= err;
+          else {
+            moved += bytes;
+            onProgress({ bytes: moved, total });
+          }
+          pump();
+        });
+      }
+      if (inflight === 0 && (next >= total || failure || signal.aborted)) resolve();
+    };
+    pump();
+  });
+  if (signal.aborted) throw new TransferCancelled();
+  if (failure) throw failure;
+}
+
 export async function sftpUpload(
   sftp: SFTPWrapper,
   localPath: string,
@@ -55,39 +95,12 @@ export async function sftpUpload(
   let handle: Buffer | null = null;
   try {
     handle = await p<Buffer>((cb) => sftp.open(tmp, 'w', 0o644, cb));
-    let next = 0;
-    let done = 0;
-    let failure: Error | null = null;
-    await new Promise<void>((resolve) => {
-      let inflight = 0;
-      const pump = () => {
-        if (failure || signal.aborted) {
-          if (inflight === 0) resolve();
-          return;
-        }
-        while (inflight < IN_FLIGHT && next < total) {
-          const pos = next;
-          const len = Math.min(CHUNK, total - pos);
-          next += len;
-          const buf = Buffer.allocUnsafe(len);
-          const read = fs.readSync(fd, buf, 0, len, pos);
-          inflight++;
-          sftp.write(handle!, buf, 0, read, pos, (err) => {
-            inflight--;
-            if (err) failure ??= err;
-            else {
-              done += read;
-              onProgress({ bytes: done, total });
-            }
-            pump();
-          });
-        }
-        if (inflight === 0 && (next >= total || failure || signal.aborted)) resolve();
-      };
-      pump();
+    const h = handle;
+    await pipelined(total, signal, onProgress, (pos, len, done) => {
+      const buf = Buffer.allocUnsafe(len);
+      const read = fs.readSync(fd, buf, 0, len, pos);
+      sftp.write(h, buf, 0, read, pos, (err) => done(err, read));
     });
-    if (signal.aborted) throw new TransferCancelled();
-    if (failure) throw failure;
     await p<void>((cb) => sftp.close(handle!, (err) => cb(err, undefined)));
     handle = null;
     await remoteRename(sftp, tmp, remotePath);
@@ -114,40 +127,16 @@ export async function sftpDownload(
   let handle: Buffer | null = null;
   try {
     handle = await p<Buffer>((cb) => sftp.open(remotePath, 'r', cb));
-    let next = 0;
-    let done = 0;
-    let failure: Error | null = null;
-    await new Promise<void>((resolve) => {
-      let inflight = 0;
-      const pump = () => {
-        if (failure || signal.aborted) {
-          if (inflight === 0) resolve();
-          return;
-        }
-        while (inflight < IN_FLIGHT && next < total) {
-          const pos = next;
-          const len = Math.min(CHUNK, total - pos);
-          next += len;
-          const buf = Buffer.allocUnsafe(len);
-          inflight++;
-          sftp.read(handle!, buf, 0, len, pos, (err, bytesRead) => {
-            inflight--;
-            if (err) failure ??= err;
-            else if (bytesRead < len) failure ??= new Error('short read (file changed during transfer)');
-            else {
-              fs.writeSync(fd, buf, 0, bytesRead, pos);
-              done += bytesRead;
-              onProgress({ bytes: done, total });
-            }
-            pump();
-          });
-        }
-        if (inflight === 0 && (next >= total || failure || signal.aborted)) resolve();
-      };
-      pump();
+    const h = handle;
+    await pipelined(total, signal, onProgress, (pos, len, done) => {
+      const buf = Buffer.allocUnsafe(len);
+      sftp.read(h, buf, 0, len, pos, (err, bytesRead) => {
+        if (err) return done(err, 0);
+        if (bytesRead < len) return done(new Error('short read (file changed during transfer)'), 0);
+        fs.writeSync(fd, buf, 0, bytesRead, pos);
+        done(null, bytesRead);
+      });
     });
-    if (signal.aborted) throw new TransferCancelled();
-    if (failure) throw failure;
     await p<void>((cb) => sftp.close(handle!, (err) => cb(err, undefined)));
     handle = null;
     fs.fsyncSync(fd);
