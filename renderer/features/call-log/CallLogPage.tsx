@@ -23,6 +23,23 @@ const EMPTY: Form = { subject: '', description: '', type: 'incident', channel: '
 const LEVELS = [1, 2, 3, 4, 5];
 
 /** Counts the call from the moment the form opens (or the previous call was saved). */
+/** Urgency or impact, 1 (très basse) to 5 (très haute). */
+function LevelField({ field, value, onChange }: { field: 'urgency' | 'impact'; value: number; onChange(v: number): void }) {
+  const { t } = useTranslation('hotline');
+  return (
+    <label className="field">
+      <span>{t(`field.${field}`)}</span>
+      <select data-testid={`call-${field}`} value={value} onChange={(e) => onChange(Number(e.target.value))}>
+        {LEVELS.map((l) => (
+          <option key={l} value={l}>
+            {l} — {t(`level.${l}`)}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 function useCallTimer() {
   const [startedAt, setStartedAt] = useState(() => Date.now());
   const [, tick] = useState(0);
@@ -153,26 +170,8 @@ export function CallLogPage() {
               ))}
             </select>
           </label>
-          <label className="field">
-            <span>{t('field.urgency')}</span>
-            <select data-testid="call-urgency" value={form.urgency} onChange={(e) => set('urgency', Number(e.target.value))}>
-              {LEVELS.map((l) => (
-                <option key={l} value={l}>
-                  {l} — {t(`level.${l}`)}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="field">
-            <span>{t('field.impact')}</span>
-            <select data-testid="call-impact" value={form.impact} onChange={(e) => set('impact', Number(e.target.value))}>
-              {LEVELS.map((l) => (
-                <option key={l} value={l}>
-                  {l} — {t(`level.${l}`)}
-                </option>
-              ))}
-            </select>
-          </label>
+          <LevelField field="urgency" value={form.urgency} onChange={(v) => set('urgency', v)} />
+          <LevelField field="impact" value={form.impact} onChange={(v) => set('impact', v)} />
           <div className="field">
             <span>{t('field.priority')}</span>
             <output data-testid="call-priority" className={`priority p${priority}`}>
