@@ -75,8 +75,34 @@ export type TicketLookup =
   | { state: 'gone' }
   | { state: 'merged'; into: string };
 
+/**
+ * What a connector needs on the server (queues or groups per team, custom fields, rights,
+ * user mappings) and whether each piece is there: the connection test's report and the
+ * input of "Préparer le serveur".
+ */
+export interface ReadinessCheck {
+  /** Stable key, e.g. 'queue:SIG', 'customfield:Urgency', 'right:CreateTicket', 'group:Hotline'. */
+  key: string;
+  ok: boolean;
+  /** Message code + params for the renderer to word in the user's language (e.g. 'sync.check.queueMissing'). */
+  code: string;
+  params?: Record<string, string | number>;
+  /** True when prepare() can create it with the current credentials. */
+  fixable: boolean;
+}
+export interface ServerReadiness {
+  /** The account the server authenticated (never the display name typed by the operator). */
+  account: string;
+  serverVersion: string | null;
+  checks: ReadinessCheck[];
+}
+
 export interface Connector {
   readonly kind: 'rt' | 'glpi';
+  /** Everything the connector needs on the server, checked read-only (the connection test). */
+  inspect?(): Promise<ServerReadiness>;
+  /** Creates what inspect() found missing and fixable; returns the readiness afterwards. */
+  prepare?(): Promise<ServerReadiness>;
   /** Checks URL + credentials; returns who we are on the server. */
   testConnection(): Promise<{ user: string; serverVersion: string | null }>;
   createTicket(opId: string, fields: SyncFields): Promise<{ serverId: string }>;
