@@ -11,11 +11,11 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { openDatabase } from '../src/store/db';
-import { queryQueue } from '../src/store/queue-query';
-import { createTicketWorkflow } from '../src/store/ticket-workflow';
-import { listTeams } from '../src/store/repos/teams';
-import { startIdleCheckpoints } from '../src/store/checkpoint';
+import { openDatabase } from '../src/features/schema/database';
+import { queryQueue } from '../src/features/tickets/queue-query';
+import { createTicketWorkflow } from '../src/features/tickets/ticket-workflow';
+import { listTeams } from '../src/features/tickets/repos/teams';
+import { startIdleCheckpoints } from '../src/platform/checkpoint';
 import type { QueueQuery } from '../src/domain/queue';
 import { benchDataDir, percentile, round, timeBoth, timeMs, writeResults } from './_support';
 

@@ -1,5 +1,5 @@
 import Store from 'electron-store';
-import type { PreferencesBackend } from '../src/core/preferences';
+import type { PreferencesBackend } from '../src/base/preferences';
 import type { Preferences } from '../src/domain/preferences';
 
 /** Preferences in electron-store (validated again by the core when read). */

@@ -10,7 +10,7 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { createService, type Service } from '../src/api/service';
-import { safeStorageVaultFactory } from '../src/security/vault';
+import { safeStorageVaultFactory } from '../src/features/security/vault';
 import { contentSecurityPolicy, securityHeaders } from './web-security';
 import { electronStoreBackend, windowStateStore } from './electron-store-backend';
 

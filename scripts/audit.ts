@@ -6,8 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { createAuditLog } from '../src/security/audit';
-import { resolveDataDir } from '../src/core/paths';
+import { createAuditLog } from '../src/features/security/audit';
+import { resolveDataDir } from '../src/base/paths';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import { resolveDataDir } from '../src/core/paths';
+import { resolveDataDir } from '../src/base/paths';
 import { startWebHost } from '../main/web';
 
 export interface RunOptions {

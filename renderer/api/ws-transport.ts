@@ -1,5 +1,5 @@
 import type { Transport } from '../../src/api/client';
-import type { SerializedError } from '../../src/api/errors';
+import type { SerializedError } from '../../src/base/errors';
 
 type Result = { ok: true; value: unknown } | { ok: false; error: SerializedError };
 const TOKEN_KEY = 'relais.token';

@@ -4,7 +4,7 @@
  * contract before sending so a form learns of a bad field at once.
  */
 import { calls, type CallInput, type CallName, type CallOutput, type EventName, type EventPayload } from './contract';
-import type { SerializedError } from './errors';
+import type { SerializedError } from '../base/errors';
 
 export interface Transport {
   invoke(name: string, input: unknown): Promise<{ ok: true; value: unknown } | { ok: false; error: SerializedError }>;

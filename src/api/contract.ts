@@ -54,4 +54,4 @@ export function isEventName(name: unknown): name is EventName {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(events, name);
 }
 
-export { errorSchema, RelaisError, type SerializedError, type LocalizedText } from './errors';
+export { errorSchema, RelaisError, type SerializedError, type LocalizedText } from '../base/errors';

@@ -1,11 +1,11 @@
 import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
-import { openDatabase, type Db } from '../store/db';
-import { EventBus } from '../core/events';
-import { PreferencesService, jsonFileBackend, type PreferencesBackend } from '../core/preferences';
-import { loadPolicy, type LoadedPolicy } from '../core/policy';
-import { defaultPolicyFile } from '../core/paths';
+import { openDatabase, type Db } from '../features/schema/database';
+import { EventBus } from '../base/events';
+import { PreferencesService, jsonFileBackend, type PreferencesBackend } from '../base/preferences';
+import { loadPolicy, type LoadedPolicy } from '../base/policy';
+import { defaultPolicyFile } from '../base/paths';
 
 export type HostKind = 'electron' | 'web';
 

@@ -1,8 +1,8 @@
 import { calls, isCallName, type CallName } from './contract';
-import { commonErrors, toRelaisError, type SerializedError } from './errors';
+import { commonErrors, toRelaisError, type SerializedError } from '../base/errors';
 import { createCore, type Core, type CoreOptions } from './core';
 import type { Caller, Handlers } from './handler-kit';
-import type { VaultFactory } from '../security/vault';
+import type { VaultFactory } from '../features/security/vault';
 import { appHandlers } from './handlers/app';
 import { createTicketFeature } from './handlers/tickets';
 import { createSecurityFeature } from './handlers/security';

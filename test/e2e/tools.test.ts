@@ -15,7 +15,7 @@ import { spawnHostProcess, startTestHost, type HostProcess } from '../support/we
 import { RawClient } from '../support/ws-client';
 import { writeAdminFolder } from '../integration/tools/harness';
 import { startSshd } from '../services/sshd';
-import { TrustStore } from '../../src/remote/ssh/hostkeys';
+import { TrustStore } from '../../src/features/ssh/hostkeys';
 
 let browser: Browser;
 const temps: (() => void)[] = [];

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { call, event } from '../contract-kit';
-import { localizedText } from '../errors';
+import { localizedText } from '../../base/errors';
 
 const empty = z.strictObject({}).optional();
 

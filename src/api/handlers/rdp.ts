@@ -1,9 +1,9 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { Core } from '../core';
 import type { Handler } from '../handler-kit';
-import { RelaisError } from '../errors';
+import { RelaisError } from '../../base/errors';
 import type { AssetRemote, LaunchResult, RdpClientId, RdpLaunchMethod, SessionRecord } from '../contracts/rdp';
-import { buildRdpFile, encodeRdpFile, type RdpFileFields } from '../../remote/rdp/rdp-file';
+import { buildRdpFile, encodeRdpFile, type RdpFileFields } from '../../features/rdp/rdp-file';
 import {
   describePlan,
   findExecutable,
@@ -21,11 +21,11 @@ import {
   xfreerdpPlan,
   type FreeRdpVersion,
   type LaunchPlan,
-} from '../../remote/rdp/launchers';
-import { probeCertificate } from '../../remote/rdp/cert';
-import { decodeQwinsta, parseQwinsta, shadowableSessions } from '../../remote/rdp/qwinsta';
-import { runCommand, runPlan, writeTempRdpFile, type ClientSignal, type RunningClient, type TempRdpFile } from '../../remote/rdp/runner';
-import { cleanHost } from '../../remote/rdp/sanitize';
+} from '../../features/rdp/launchers';
+import { probeCertificate } from '../../features/rdp/cert';
+import { decodeQwinsta, parseQwinsta, shadowableSessions } from '../../features/rdp/qwinsta';
+import { runCommand, runPlan, writeTempRdpFile, type ClientSignal, type RunningClient, type TempRdpFile } from '../../features/rdp/runner';
+import { cleanHost } from '../../features/rdp/sanitize';
 import {
   getAssetRemote,
   getSession,
@@ -36,7 +36,7 @@ import {
   trustFingerprint,
   trustedFingerprint,
   updateSession,
-} from '../../remote/rdp/store';
+} from '../../features/rdp/store';
 import path from 'node:path';
 import fs from 'node:fs';
 

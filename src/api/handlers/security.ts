@@ -1,8 +1,8 @@
 import path from 'node:path';
 import type { Core } from '../core';
 import type { Handler } from '../handler-kit';
-import { createAuditLog, type AuditEntryInput, type AuditLog } from '../../security/audit';
-import { fileVaultFactory, type Vault, type VaultFactory } from '../../security/vault';
+import { createAuditLog, type AuditEntryInput, type AuditLog } from '../../features/security/audit';
+import { fileVaultFactory, type Vault, type VaultFactory } from '../../features/security/vault';
 
 export interface SecurityFeature {
   handlers: SecurityHandlers;

@@ -5,11 +5,11 @@ import type { Core } from '../core';
 import type { Handler } from '../handler-kit';
 import type { SecurityFeature } from './security';
 import { profileInputSchema } from '../contracts/ssh';
-import { ProfileRepo } from '../../remote/ssh/profiles';
-import { TrustStore } from '../../remote/ssh/hostkeys';
-import { SshService, type ConnectionProfileInput, type ExecOptions, type ExecResult, type ExecTarget } from '../../remote/ssh/service';
-import { parseSshConfig } from '../../remote/ssh/config-import';
-import { sshErrors } from '../../remote/ssh/errors';
+import { ProfileRepo } from '../../features/ssh/profiles';
+import { TrustStore } from '../../features/ssh/hostkeys';
+import { SshService, type ConnectionProfileInput, type ExecOptions, type ExecResult, type ExecTarget } from '../../features/ssh/service';
+import { parseSshConfig } from '../../features/ssh/config-import';
+import { sshErrors } from '../../features/ssh/errors';
 
 export type { ConnectionProfileInput, ExecOptions, ExecResult, ExecTarget };
 

@@ -1,15 +1,15 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { Core } from '../core';
 import type { Handler } from '../handler-kit';
-import { RelaisError } from '../errors';
+import { RelaisError } from '../../base/errors';
 import { isEventName } from '../contract';
 import { syncPolicySchema, type ServerKind, type SyncPolicy, type SyncStatusDto } from '../contracts/sync';
-import { SyncEngine, safeParse, type EngineOptions } from '../../sync/engine';
-import { createRtConnector } from '../../sync/connectors/rt';
-import { createGlpiConnector } from '../../sync/connectors/glpi';
-import { SyncError, type Connector, type SyncField } from '../../sync/types';
-import { writeOutbox } from '../../store/outbox';
-import { ensureCategory, ensureTeam } from '../../sync/local';
+import { SyncEngine, safeParse, type EngineOptions } from '../../features/sync/engine';
+import { createRtConnector } from '../../features/sync/connectors/rt';
+import { createGlpiConnector } from '../../features/sync/connectors/glpi';
+import { SyncError, type Connector, type SyncField } from '../../features/sync/types';
+import { writeOutbox } from '../../features/tickets/outbox';
+import { ensureCategory, ensureTeam } from '../../features/sync/local';
 
 /** What sync needs from the security feature (the vault; core only). */
 export interface SyncVault {

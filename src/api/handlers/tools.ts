@@ -2,13 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Core } from '../core';
 import type { HandlersFor } from '../handler-kit';
-import { RelaisError, commonErrors } from '../errors';
-import { loadCatalog, type Catalog } from '../../tools/catalog';
-import { localOs, ToolRunService } from '../../tools/runs';
-import { ChecklistService } from '../../tools/checklists';
-import { buildInterventionReport } from '../../tools/report';
-import { createTicketBridge, type TicketsService } from '../../tools/ticket-bridge';
-import type { Runner, SshExec } from '../../tools/runner';
+import { RelaisError, commonErrors } from '../../base/errors';
+import { loadCatalog, type Catalog } from '../../features/tools/catalog';
+import { localOs, ToolRunService } from '../../features/tools/runs';
+import { ChecklistService } from '../../features/tools/checklists';
+import { buildInterventionReport } from '../../features/tools/report';
+import { createTicketBridge, type TicketsService } from '../../features/tools/ticket-bridge';
+import type { Runner, SshExec } from '../../features/tools/runner';
 import type { ToolTarget } from '../contracts/tools';
 
 export interface ToolFeatureDeps {

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../../../src/store/db';
-import { commitImport, previewImport } from '../../../src/store/directory-import';
-import { searchDirectory } from '../../../src/store/repos/directory';
+import { openDatabase, type Db } from '../../../src/features/schema/database';
+import { commitImport, previewImport } from '../../../src/features/tickets/directory-import';
+import { searchDirectory } from '../../../src/features/tickets/repos/directory';
 import { makeTempDir } from '../../support/temp-dir';
 
 let temp: ReturnType<typeof makeTempDir>;

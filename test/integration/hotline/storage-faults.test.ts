@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createService, type Service } from '../../../src/api/service';
-import { toRelaisError } from '../../../src/api/errors';
+import { toRelaisError } from '../../../src/base/errors';
 import { makeTempDir } from '../../support/temp-dir';
 
 let svc: Service | null = null;

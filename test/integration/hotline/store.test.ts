@@ -1,12 +1,12 @@
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../../../src/store/db';
-import { createTicketWorkflow } from '../../../src/store/ticket-workflow';
-import { insertAsset, insertPerson, searchDirectory } from '../../../src/store/repos/directory';
-import { findTeamByName, listCategories, listTeams } from '../../../src/store/repos/teams';
-import { readOutbox, outboxRowSchema } from '../../../src/store/outbox';
-import { queryQueue, countQueue } from '../../../src/store/queue-query';
-import { writeSetting } from '../../../src/store/repos/settings';
+import { openDatabase, type Db } from '../../../src/features/schema/database';
+import { createTicketWorkflow } from '../../../src/features/tickets/ticket-workflow';
+import { insertAsset, insertPerson, searchDirectory } from '../../../src/features/tickets/repos/directory';
+import { findTeamByName, listCategories, listTeams } from '../../../src/features/tickets/repos/teams';
+import { readOutbox, outboxRowSchema } from '../../../src/features/tickets/outbox';
+import { queryQueue, countQueue } from '../../../src/features/tickets/queue-query';
+import { writeSetting } from '../../../src/features/tickets/repos/settings';
 import { MARK_END, MARK_START } from '../../../src/domain/queue';
 import { makeTempDir } from '../../support/temp-dir';
 

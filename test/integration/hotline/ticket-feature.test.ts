@@ -1,7 +1,7 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../../src/api/core';
 import { createTicketFeature } from '../../../src/api/handlers/tickets';
-import { readOutbox } from '../../../src/store/outbox';
+import { readOutbox } from '../../../src/features/tickets/outbox';
 import { logCallInputSchema } from '../../../src/domain/tickets';
 import { makeTempDir } from '../../support/temp-dir';
 

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { createService, type Service } from '../../../src/api/service';
-import { safeStorageVaultFactory, type SafeStorageLike } from '../../../src/security/vault';
+import { safeStorageVaultFactory, type SafeStorageLike } from '../../../src/features/security/vault';
 import { makeTempDir } from '../../support/temp-dir';
 import { repoRoot } from '../../support/web-host';
 

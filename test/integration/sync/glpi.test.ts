@@ -4,8 +4,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startGlpiFake, type GlpiFake } from '../../services/glpi-fake';
-import { createGlpiConnector } from '../../../src/sync/connectors/glpi';
-import { SyncError } from '../../../src/sync/types';
+import { createGlpiConnector } from '../../../src/features/sync/connectors/glpi';
+import { SyncError } from '../../../src/features/sync/types';
 import { addFollowup, callOf, drainAll, localUpdate, logCall, makeHarness, outboxCounts, type Harness } from './support';
 
 let glpi: GlpiFake;

@@ -3,8 +3,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRt, type RtInstance } from '../../services/rt';
-import { createRtConnector } from '../../../src/sync/connectors/rt';
-import { BadDataError } from '../../../src/sync/types';
+import { createRtConnector } from '../../../src/features/sync/connectors/rt';
+import { BadDataError } from '../../../src/features/sync/types';
 import { createServerTicket, rtFetch } from './rt-helpers';
 import { addFollowup, callOf, drainAll, localUpdate, logCall, makeHarness, outboxCounts } from './support';
 

@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createService, type Service } from '../../../src/api/service';
-import { loadPolicy } from '../../../src/core/policy';
-import { resolveDataDir } from '../../../src/core/paths';
+import { loadPolicy } from '../../../src/base/policy';
+import { resolveDataDir } from '../../../src/base/paths';
 import { makeTempDir } from '../../support/temp-dir';
 
 const cleanups: (() => void | Promise<void>)[] = [];

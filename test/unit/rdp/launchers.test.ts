@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { RelaisError } from '../../../src/api/errors';
+import { RelaisError } from '../../../src/base/errors';
 import {
   macOpenPlan,
   msraPlan,
@@ -11,8 +11,8 @@ import {
   shadowPlan,
   xfreerdpPlan,
   type FreeRdpVersion,
-} from '../../../src/remote/rdp/launchers';
-import { classifyClientLine } from '../../../src/remote/rdp/runner';
+} from '../../../src/features/rdp/launchers';
+import { classifyClientLine } from '../../../src/features/rdp/runner';
 import { HOSTILE } from './hostile';
 
 const winEnv = { SystemRoot: 'C:\\Windows' };

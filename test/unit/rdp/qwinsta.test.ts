@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeQwinsta, parseQwinsta, shadowableSessions } from '../../../src/remote/rdp/qwinsta';
+import { decodeQwinsta, parseQwinsta, shadowableSessions } from '../../../src/features/rdp/qwinsta';
 
 const fixture = (name: string) => fs.readFileSync(path.join(import.meta.dirname, 'fixtures', name));
 

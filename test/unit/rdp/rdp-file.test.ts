@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { RelaisError } from '../../../src/api/errors';
+import { RelaisError } from '../../../src/base/errors';
 import { isHostOrIp } from '../../../src/api/contracts/rdp';
-import { buildRdpFile, decodeRdpFile, encodeRdpFile, RDP_FILE_KEYS, type RdpFileFields } from '../../../src/remote/rdp/rdp-file';
-import { stripControls } from '../../../src/remote/rdp/sanitize';
+import { buildRdpFile, decodeRdpFile, encodeRdpFile, RDP_FILE_KEYS, type RdpFileFields } from '../../../src/features/rdp/rdp-file';
+import { stripControls } from '../../../src/features/rdp/sanitize';
 import { HOSTILE } from './hostile';
 
 const expectedKeys = RDP_FILE_KEYS.map((k) => `${k}:`);

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runPlan, writeTempRdpFile } from '../../../src/remote/rdp/runner';
+import { runPlan, writeTempRdpFile } from '../../../src/features/rdp/runner';
 
 describe('runner (real processes)', () => {
   it('writes the temp file 0600 in a 0700 folder, passes stdin, and removes the file when the client exits', async () => {

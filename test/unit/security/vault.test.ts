@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
-import { openDatabase } from '../../../src/store/db';
-import { createVault, fileCipher, safeStorageCipher, type SafeStorageLike } from '../../../src/security/vault';
-import { createAuditLog } from '../../../src/security/audit';
+import { openDatabase } from '../../../src/features/schema/database';
+import { createVault, fileCipher, safeStorageCipher, type SafeStorageLike } from '../../../src/features/security/vault';
+import { createAuditLog } from '../../../src/features/security/audit';
 import { makeTempDir } from '../../support/temp-dir';
 
 const ctx = (dir: string) => ({ db: openDatabase(':memory:'), dataDir: dir, now: () => new Date('2026-01-02T03:04:05Z') });

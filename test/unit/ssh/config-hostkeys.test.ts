@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseSshConfig } from '../../../src/remote/ssh/config-import';
-import { fingerprintOf, keyTypeOf, readKnownHosts } from '../../../src/remote/ssh/hostkeys';
-import { stripAnsi } from '../../../src/remote/ssh/service';
+import { parseSshConfig } from '../../../src/features/ssh/config-import';
+import { fingerprintOf, keyTypeOf, readKnownHosts } from '../../../src/features/ssh/hostkeys';
+import { stripAnsi } from '../../../src/features/ssh/service';
 import { makeTempDir } from '../../support/temp-dir';
 
 describe('~/.ssh/config import', () => {

@@ -4,7 +4,7 @@
  * once, parking, three-way merge, policy validation.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { SyncError, type Connector, type RemoteTicket, type SyncFields } from '../../../src/sync/types';
+import { SyncError, type Connector, type RemoteTicket, type SyncFields } from '../../../src/features/sync/types';
 import { syncPolicySchema } from '../../../src/api/contracts/sync';
 import { addFollowup, drainAll, localUpdate, logCall, makeHarness, outboxCounts, type Harness } from '../../integration/sync/support';
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadCatalog } from '../../../src/tools/catalog';
+import { loadCatalog } from '../../../src/features/tools/catalog';
 const repoRoot = path.resolve(import.meta.dirname, '../../..');
 import { makeTempDir } from '../../support/temp-dir';
 

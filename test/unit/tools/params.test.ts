@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isHostname, isPrinterName, isUncPath, validateParam } from '../../../src/tools/params';
+import { isHostname, isPrinterName, isUncPath, validateParam } from '../../../src/features/tools/params';
 import type { ToolParam } from '../../../src/api/contracts/tools';
 
 const label = { fr: 'Champ', en: 'Field' };

@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { toolDefinitionSchema, type ToolDefinition } from '../../../src/api/contracts/tools';
-import { decodePowerShell, prepareCommand, psQuote, shQuote } from '../../../src/tools/command';
-import { validateParams } from '../../../src/tools/params';
+import { decodePowerShell, prepareCommand, psQuote, shQuote } from '../../../src/features/tools/command';
+import { validateParams } from '../../../src/features/tools/params';
 import { HOSTILE } from './hostile';
 
 const label = { fr: 'x', en: 'x' };

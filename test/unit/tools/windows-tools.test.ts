@@ -5,9 +5,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadCatalog } from '../../../src/tools/catalog';
-import { decodePowerShell, prepareCommand } from '../../../src/tools/command';
-import { validateParams } from '../../../src/tools/params';
+import { loadCatalog } from '../../../src/features/tools/catalog';
+import { decodePowerShell, prepareCommand } from '../../../src/features/tools/command';
+import { validateParams } from '../../../src/features/tools/params';
 import type { ToolParam } from '../../../src/api/contracts/tools';
 
 const assetsDir = path.resolve(import.meta.dirname, '../../../assets');

@@ -1,0 +1,180 @@
+import { parse } from 'csv-parse/sync';
+import type { Db } from '../../platform/db';
+import { RelaisError } from '../../base/errors';
+import { foldText } from '../../domain/tickets';
+import type { ImportKind, ImportLineError, ImportPreview } from '../../domain/directory';
+import { assetSearchKey, findAssetByName, findPersonByNameOrEmail, insertAsset, insertPerson, personSearchKey } from './repos/directory';
+import { stmt } from '../../platform/statements';
+
+/**
+ * CSV import of the directory: people (nom, prénom, service/direction, téléphone, e-mail,
+ * site) and PCs (nom, numéro de série, utilisateur, IP, OS). Every line is checked first;
+ * the commit refuses the whole file while any line is wrong, and writes all lines in one
+ * transaction, so the directory is never half-imported.
+ */
+type Field = 'lastName' | 'firstName' | 'department' | 'phone' | 'email' | 'site' | 'name' | 'serial' | 'user' | 'ip' | 'os';
+
+const HEADERS: Record<ImportKind, Record<string, Field>> = {
+  people: {
+    nom: 'lastName', 'last name': 'lastName', lastname: 'lastName',
+    prenom: 'firstName', 'first name': 'firstName', firstname: 'firstName',
+    service: 'department', direction: 'department', 'service/direction': 'department', 'service / direction': 'department', department: 'department',
+    telephone: 'phone', tel: 'phone', phone: 'phone',
+    'e-mail': 'email', email: 'email', mail: 'email', courriel: 'email',
+    site: 'site',
+  },
+  assets: {
+    nom: 'name', name: 'name', poste: 'name',
+    'numero de serie': 'serial', serie: 'serial', serial: 'serial', 'serial number': 'serial',
+    utilisateur: 'user', user: 'user',
+    ip: 'ip', 'adresse ip': 'ip',
+    os: 'os', 'systeme': 'os', "systeme d'exploitation": 'os',
+  },
+};
+const REQUIRED: Record<ImportKind, Field> = { people: 'lastName', assets: 'name' };
+
+type Parsed = { line: number; values: Partial<Record<Field, string>> };
+const err = (line: number, fr: string, en: string): ImportLineError => ({ line, reason: { fr, en } });
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const PHONE = /^[0-9+().\s-]{2,30}$/;
+const PC_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+const IPV6 = /^[0-9a-fA-F:]{2,39}$/;
+
+function readCsv(kind: ImportKind, csv: string): { columns: string[]; rows: Parsed[]; errors: ImportLineError[] } {
+  const text = csv.replace(/^\uFEFF/, '');
+  const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
+  // French spreadsheets export with ';'; others with ','.
+  const delimiter = (firstLine.match(/;/g)?.length ?? 0) >= (firstLine.match(/,/g)?.length ?? 0) ? ';' : ',';
+  let records: string[][];
+  try {
+    records = parse(text, { delimiter, relax_column_count: true, skip_empty_lines: true, trim: true, bom: true }) as string[][];
+  } catch (e) {
+    const line = (e as { lines?: number }).lines ?? 1;
+    return { columns: [], rows: [], errors: [err(line, `Fichier CSV illisible vers la ligne ${line} (guillemet non fermé ?) : corrigez le fichier puis réessayez.`, `Unreadable CSV near line ${line} (unclosed quote?): fix the file and try again.`)] };
+  }
+  if (records.length === 0) return { columns: [], rows: [], errors: [err(1, 'Le fichier est vide.', 'The file is empty.')] };
+  const header = records[0]!;
+  const map = header.map((h) => HEADERS[kind][foldText(h).trim()]);
+  const columns = header.filter((_, i) => map[i]);
+  if (!map.includes(REQUIRED[kind])) {
+    return {
+      columns,
+      rows: [],
+      errors: [err(1, 'Colonne « nom » introuvable dans la première ligne : la première ligne doit nommer les colonnes.', 'No "nom" (name) column in the first line: the first line must name the columns.')],
+    };
+  }
+  const rows = records.slice(1).map((rec, i) => {
+    const values: Partial<Record<Field, string>> = {};
+    rec.forEach((v, j) => {
+      const f = map[j];
+      if (f) values[f] = v;
+    });
+    return { line: i + 2, values };
+  });
+  return { columns, rows, errors: [] };
+}
+
+function checkPerson(r: Parsed, seenEmails: Map<string, number>): ImportLineError | null {
+  const v = r.values;
+  if (!v.lastName) return err(r.line, 'Nom manquant.', 'Missing last name.');
+  for (const [f, max] of [['lastName', 100], ['firstName', 100], ['department', 120], ['site', 120], ['email', 200]] as const) {
+    if ((v[f] ?? '').length > max) return err(r.line, `Champ trop long (${f}, ${max} caractères au plus).`, `Field too long (${f}, at most ${max} characters).`);
+  }
+  if (v.email && !EMAIL.test(v.email)) return err(r.line, `Adresse e-mail invalide : « ${v.email.slice(0, 80)} ».`, `Invalid e-mail address: "${v.email.slice(0, 80)}".`);
+  if (v.phone && !PHONE.test(v.phone)) return err(r.line, `Numéro de téléphone invalide : « ${v.phone.slice(0, 40)} ».`, `Invalid phone number: "${v.phone.slice(0, 40)}".`);
+  if (v.email) {
+    const key = v.email.toLowerCase();
+    const prev = seenEmails.get(key);
+    if (prev) return err(r.line, `E-mail déjà présent à la ligne ${prev}.`, `E-mail already on line ${prev}.`);
+    seenEmails.set(key, r.line);
+  }
+  return null;
+}
+
+function checkAsset(db: Db, r: Parsed, seenNames: Map<string, number>, peopleInFile: Set<string>): ImportLineError | null {
+  const v = r.values;
+  if (!v.name) return err(r.line, 'Nom du poste manquant.', 'Missing PC name.');
+  if (!PC_NAME.test(v.name)) return err(r.line, `Nom de poste invalide : « ${v.name.slice(0, 80)} » (lettres, chiffres, - . _ ; 63 caractères au plus).`, `Invalid PC name: "${v.name.slice(0, 80)}" (letters, digits, - . _; at most 63 characters).`);
+  const key = v.name.toLowerCase();
+  const prev = seenNames.get(key);
+  if (prev) return err(r.line, `Poste déjà présent à la ligne ${prev}.`, `PC already on line ${prev}.`);
+  seenNames.set(key, r.line);
+  if (v.ip && !IPV4.test(v.ip) && !(v.ip.includes(':') && IPV6.test(v.ip))) return err(r.line, `Adresse IP invalide : « ${v.ip.slice(0, 60)} ».`, `Invalid IP address: "${v.ip.slice(0, 60)}".`);
+  if ((v.serial ?? '').length > 100 || (v.os ?? '').length > 100) return err(r.line, 'Numéro de série ou OS trop long (100 caractères au plus).', 'Serial number or OS too long (at most 100 characters).');
+  if (v.user && !findPersonByNameOrEmail(db, v.user) && !peopleInFile.has(foldText(v.user))) {
+    return err(r.line, `Utilisateur « ${v.user.slice(0, 80)} » absent de l'annuaire : importez d'abord les personnes, ou laissez la colonne vide.`, `User "${v.user.slice(0, 80)}" is not in the directory: import people first, or leave the column empty.`);
+  }
+  return null;
+}
+
+function validate(db: Db, kind: ImportKind, csv: string) {
+  const { columns, rows, errors } = readCsv(kind, csv);
+  const seen = new Map<string, number>();
+  const valid: Parsed[] = [];
+  for (const r of rows) {
+    const e = kind === 'people' ? checkPerson(r, seen) : checkAsset(db, r, seen, new Set());
+    if (e) errors.push(e);
+    else valid.push(r);
+  }
+  return { columns, rows, valid, errors };
+}
+
+export function previewImport(db: Db, kind: ImportKind, csv: string): ImportPreview {
+  const { columns, valid, errors } = validate(db, kind, csv);
+  const fields: Field[] = kind === 'people' ? ['lastName', 'firstName', 'department', 'phone', 'email', 'site'] : ['name', 'serial', 'user', 'ip', 'os'];
+  return {
+    kind,
+    columns,
+    sample: valid.slice(0, 20).map((r) => fields.map((f) => r.values[f] ?? '')),
+    valid: valid.length,
+    errors: errors.slice(0, 500),
+  };
+}
+
+export const importErrors = {
+  hasErrors: (count: number, errors: ImportLineError[]) =>
+    new RelaisError(
+      'IMPORT_HAS_ERRORS',
+      {
+        fr: `${count} ligne(s) en erreur : rien n'a été importé. Corrigez les lignes indiquées dans le fichier puis relancez l'import.`,
+        en: `${count} line(s) with errors: nothing was imported. Fix the lines shown in the file and import again.`,
+      },
+      { errors: errors.slice(0, 100) },
+    ),
+  empty: () =>
+    new RelaisError('IMPORT_EMPTY', {
+      fr: "Aucune ligne à importer : le fichier ne contient que l'en-tête.",
+      en: 'No line to import: the file holds only the header.',
+    }),
+};
+
+/** All or nothing: refuses the file while any line is wrong; one transaction otherwise. */
+export function commitImport(db: Db, kind: ImportKind, csv: string): number {
+  return db.transaction(() => {
+    // Validate inside the transaction so the checks and the writes see the same directory.
+    const { valid, errors } = validate(db, kind, csv);
+    if (errors.length) throw importErrors.hasErrors(errors.length, errors);
+    if (valid.length === 0) throw importErrors.empty();
+    for (const { values: v } of valid) {
+      if (kind === 'people') {
+        const p = { lastName: v.lastName!, firstName: v.firstName ?? '', department: v.department ?? '', phone: v.phone ?? '', email: v.email ?? '', site: v.site ?? '' };
+        const existing = p.email ? findPersonByNameOrEmail(db, p.email) : undefined;
+        if (existing) {
+          stmt(db, 'UPDATE people SET last_name=?, first_name=?, department=?, phone=?, email=?, site=?, search_key=? WHERE id=?').run(
+            p.lastName, p.firstName, p.department, p.phone, p.email, p.site, personSearchKey(p), existing.id,
+          );
+        } else insertPerson(db, p);
+      } else {
+        const owner = v.user ? findPersonByNameOrEmail(db, v.user) : undefined;
+        const a = { name: v.name!, serial: v.serial ?? '', personId: owner?.id ?? null, ip: v.ip ?? '', os: v.os ?? '' };
+        const existing = findAssetByName(db, a.name);
+        if (existing) {
+          stmt(db, 'UPDATE assets SET name=?, serial=?, person_id=?, ip=?, os=?, search_key=? WHERE id=?').run(a.name, a.serial, a.personId, a.ip, a.os, assetSearchKey(a), existing.id);
+        } else insertAsset(db, a);
+      }
+    }
+    return valid.length;
+  }).immediate();
+}

@@ -1,0 +1,224 @@
+import type { Db } from '../../platform/db';
+import { stmt } from '../../platform/statements';
+import { MARK_END, MARK_START, queueQuerySchema, type QueueFilter, type QueuePage, type QueueQuery, type QueueRow, type SortColumn } from '../../domain/queue';
+import { foldText, slaBreached, type Channel, type TicketStatus, type TicketType } from '../../domain/tickets';
+
+/**
+ * The queue's one query: filters, full-text search and sort all run in SQLite so the
+ * renderer only ever holds the page it shows, whatever the size of the queue.
+ */
+const SORT_SQL: Record<SortColumn, string> = {
+  number: 't.number',
+  subject: 't.subject COLLATE NOCASE',
+  status: 't.status',
+  priority: 't.priority',
+  requester: 't.requester_name COLLATE NOCASE',
+  team: 'tm.name',
+  technician: 't.technician',
+  category: 'c.full_name',
+  createdAt: 't.created_at',
+  updatedAt: 't.updated_at',
+  ttrDue: 't.ttr_due',
+};
+
+/** SQL twin of domain/tickets.ts slaBreached(): late to take charge or late to resolve. */
+const BREACH_SQL = `(
+  (t.tto_due IS NOT NULL AND ((t.taken_at IS NULL AND t.tto_due < @now) OR t.taken_at > t.tto_due)) OR
+  (t.ttr_due IS NOT NULL AND ((t.resolved_at IS NULL AND t.ttr_due < @now) OR t.resolved_at > t.ttr_due))
+)`;
+
+/**
+ * Turns what the agent typed into an FTS5 query: every word must appear, each as a
+ * prefix ("dupr" finds "Dupré"), with FTS syntax characters neutralised so any input is safe.
+ */
+export function toFtsQuery(text: string): string | null {
+  const words = searchTerms(text);
+  if (words.length === 0) return null;
+  return words.map((w) => `"${w}"*`).join(' ');
+}
+
+interface Built {
+  from: string;
+  where: string;
+  params: Record<string, unknown>;
+  fts: boolean;
+}
+
+function build(filter: QueueFilter, ctx: { now: Date; user: string }, purpose: 'page' | 'count' = 'page'): Built {
+  const where: string[] = [];
+  const params: Record<string, unknown> = { now: ctx.now.toISOString() };
+  const fts = filter.text ? toFtsQuery(filter.text) : null;
+  const from = fts ? 'tickets_fts CROSS JOIN tickets t ON t.number = tickets_fts.rowid' : 'tickets t';
+  if (fts) {
+    where.push('tickets_fts MATCH @fts');
+    params.fts = fts;
+  }
+  // A unary "+" keeps SQLite from using an index for that filter. Closed tickets and any
+  // one priority are most of the table: walking the sort column's index and stopping after
+  // one page beats collecting and sorting tens of thousands of matches.
+  // (A count has no sort to walk: there the filter's own index is always the best path.)
+  const page = purpose === 'page';
+  const broadStatuses = page && (filter.statuses?.some((st) => st >= 5) ?? false);
+  const inList = (name: string, col: string, values: readonly (string | number)[]) => {
+    const keys = values.map((v, i) => {
+      params[`${name}${i}`] = v;
+      return `@${name}${i}`;
+    });
+    where.push(keys.length ? `${col} IN (${keys.join(', ')})` : '0');
+  };
+  if (filter.statuses) inList('st', broadStatuses ? '+t.status' : 't.status', filter.statuses);
+  if (filter.teamIds) inList('tm', page && filter.teamIds.length > 1 ? '+t.team_id' : 't.team_id', filter.teamIds);
+  if (filter.priorities) inList('pr', page ? '+t.priority' : 't.priority', filter.priorities);
+  if (filter.technician) {
+    where.push('t.technician = @tech');
+    params.tech = filter.technician;
+  }
+  if (filter.mine) {
+    where.push('t.technician = @me');
+    params.me = ctx.user;
+  }
+  if (filter.unassigned) where.push('t.technician IS NULL');
+  if (filter.slaBreached === true) where.push(BREACH_SQL);
+  if (filter.slaBreached === false) where.push(`NOT ${BREACH_SQL}`);
+  return { from, where: where.length ? `WHERE ${where.join(' AND ')}` : '', params, fts: fts !== null };
+}
+
+type Row = {
+  id: string;
+  number: number;
+  type: string;
+  status: number;
+  subject: string;
+  requester: string;
+  priority: number;
+  team_name: string | null;
+  technician: string | null;
+  category_name: string | null;
+  channel: string;
+  created_at: string;
+  updated_at: string;
+  tto_due: string | null;
+  ttr_due: string | null;
+  taken_at: string | null;
+  resolved_at: string | null;
+  snippet: string | null;
+};
+
+/**
+ * Two steps, so the cost does not grow with the size of the queue: (1) the page's ticket
+ * numbers, found through the narrowest index (FTS5 first when searching, with CROSS JOIN
+ * fixing that order) and sorted on the sort key alone; (2) the 50 rows' columns, names
+ * and search highlights for those numbers only.
+ */
+export function queryQueue(db: Db, rawQuery: QueueQuery, ctx: { now: Date; user: string; withTotal?: boolean }): QueuePage {
+  const q = queueQuerySchema.parse(rawQuery);
+  const b = build(q.filter, ctx);
+  const dir = q.dir === 'asc' ? 'ASC' : 'DESC';
+  const joins = q.sort === 'team' ? 'LEFT JOIN teams tm ON tm.id = t.team_id' : q.sort === 'category' ? 'LEFT JOIN categories c ON c.id = t.category_id' : '';
+  // FTS5 hands rows out in rowid (= number) order itself: no sort needed for "newest first".
+  const order = b.fts && q.sort === 'number' ? `tickets_fts.rowid ${dir}` : `${SORT_SQL[q.sort]} ${dir}, t.number ${dir}`;
+  const from = b.fts ? 'tickets_fts CROSS JOIN tickets t ON t.number = tickets_fts.rowid' : 'tickets t';
+  const numbers = (stmt(db, `SELECT t.number AS n FROM ${from} ${joins} ${b.where} ORDER BY ${order} LIMIT @limit OFFSET @offset`).all({
+    ...b.params,
+    limit: q.limit,
+    offset: q.offset,
+  }) as { n: number }[]).map((r) => r.n);
+  const rows = fetchRows(db, numbers, b.fts ? searchTerms(q.filter.text ?? '') : null, ctx.now);
+  const total = ctx.withTotal === false ? -1 : countQueue(db, q.filter, ctx);
+  return { total, capped: b.fts && total >= SEARCH_COUNT_CAP, offset: q.offset, rows };
+}
+
+function fetchRows(db: Db, numbers: number[], terms: string[] | null, now: Date): QueueRow[] {
+  if (numbers.length === 0) return [];
+  const list = numbers.join(',');
+  const data = db
+    .prepare(
+      `SELECT t.id, t.number, t.type, t.status, t.priority, t.technician, t.channel, t.created_at, t.updated_at,
+              t.tto_due, t.ttr_due, t.taken_at, t.resolved_at, t.subject, t.requester_name AS requester, NULL AS snippet,
+              (SELECT name FROM teams WHERE id = t.team_id) AS team_name,
+              (SELECT full_name FROM categories WHERE id = t.category_id) AS category_name
+       FROM tickets t WHERE t.number IN (${list})`,
+    )
+    .all() as Row[];
+  const byNumber = new Map(data.map((r) => [r.number, r]));
+  let docs = new Map<number, { description: string; assets: string; followups: string }>();
+  if (terms) {
+    const fts = db.prepare(`SELECT rowid AS n, description, assets, followups FROM tickets_fts WHERE rowid IN (${list})`).all() as { n: number; description: string; assets: string; followups: string }[];
+    docs = new Map(fts.map((d) => [d.n, d]));
+  }
+  return numbers.flatMap((n) => {
+    const r = byNumber.get(n);
+    if (!r) return [];
+    if (terms) {
+      const doc = docs.get(n);
+      r.subject = highlightTerms(r.subject, terms);
+      r.requester = highlightTerms(r.requester, terms);
+      r.snippet = doc ? bestSnippet([doc.description, doc.assets, doc.followups], terms) : null;
+    }
+    return [toRow(r, now)];
+  });
+}
+
+/** The folded words of a search, as FTS5 uses them (each a prefix). */
+export function searchTerms(text: string): string[] {
+  return foldText(text).split(/[^\p{L}\p{N}]+/u).filter(Boolean).slice(0, 12);
+}
+
+const WORD = /[\p{L}\p{N}]+/gu;
+const matchesTerm = (word: string, terms: string[]) => {
+  const f = foldText(word);
+  return terms.some((t) => f.startsWith(t));
+};
+
+/** Marks every word that starts with a search term (accent- and case-insensitive, like the FTS index). */
+export function highlightTerms(text: string, terms: string[]): string {
+  return text.replace(WORD, (w) => (matchesTerm(w, terms) ? `${MARK_START}${w}${MARK_END}` : w));
+}
+
+/** An excerpt around the first match in description, PCs or follow-ups. */
+export function bestSnippet(fields: string[], terms: string[], radius = 50): string | null {
+  for (const field of fields) {
+    for (const m of field.matchAll(WORD)) {
+      if (!matchesTerm(m[0], terms)) continue;
+      const start = Math.max(0, m.index - radius);
+      const end = Math.min(field.length, m.index + m[0].length + radius * 2);
+      return `${start > 0 ? '…' : ''}${highlightTerms(field.slice(start, end), terms)}${end < field.length ? '…' : ''}`;
+    }
+  }
+  return null;
+}
+
+/**
+ * Past this many matches a search's count stops ("5 000+"): a word found in most tickets
+ * ("de") would otherwise cost a walk of the whole index for a number nobody reads.
+ */
+export const SEARCH_COUNT_CAP = 5000;
+
+export function countQueue(db: Db, filter: QueueFilter, ctx: { now: Date; user: string }): number {
+  const b = build(filter, ctx, 'count');
+  const sql = b.fts
+    ? `SELECT COUNT(*) AS n FROM (SELECT 1 FROM ${b.from} ${b.where} LIMIT ${SEARCH_COUNT_CAP})`
+    : `SELECT COUNT(*) AS n FROM ${b.from} ${b.where}`;
+  return (stmt(db, sql).get(b.params) as { n: number }).n;
+}
+
+function toRow(r: Row, now: Date): QueueRow {
+  return {
+    id: r.id,
+    number: r.number,
+    type: r.type as TicketType,
+    status: r.status as TicketStatus,
+    subject: r.subject,
+    requester: r.requester,
+    priority: r.priority,
+    teamName: r.team_name,
+    technician: r.technician,
+    categoryName: r.category_name,
+    channel: r.channel as Channel,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    ttrDue: r.ttr_due,
+    slaBreached: slaBreached({ ttoDue: r.tto_due, ttrDue: r.ttr_due, takenAt: r.taken_at, resolvedAt: r.resolved_at }, now),
+    snippet: r.snippet,
+  };
+}

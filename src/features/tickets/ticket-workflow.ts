@@ -1,0 +1,242 @@
+import { v7 as uuidv7 } from 'uuid';
+import type { Db } from '../../platform/db';
+import { RelaisError, commonErrors } from '../../base/errors';
+import {
+  DEFAULT_PRIORITY_MATRIX,
+  DEFAULT_SLA,
+  computePriority,
+  deriveSubject,
+  logCallInputSchema,
+  priorityMatrixSchema,
+  slaDueDates,
+  slaTargetsSchema,
+  type Followup,
+  type LogCallInput,
+  type Ticket,
+  type TicketStatus,
+} from '../../domain/tickets';
+import { writeOutbox } from './outbox';
+import { readSetting } from './repos/settings';
+import { findCategory, findTeam, findTeamByName } from './repos/teams';
+import { assetsOfPerson, getAsset, getPerson } from './repos/directory';
+import { findTicket, insertTicket, touchTicket, updateTicketColumns, type TicketChanges, type UpdatableField } from './repos/tickets';
+import { insertFollowup, listFollowups, type TimelineEntry } from './repos/followups';
+
+export interface WorkflowContext {
+  now(): Date;
+  currentUser(): string;
+}
+
+const ticketLabel = { fr: 'Ticket', en: 'Ticket' };
+
+export const ticketErrors = {
+  unknownReference: (what: { fr: string; en: string }, id: string) =>
+    new RelaisError(
+      'INVALID_INPUT',
+      {
+        fr: `${what.fr} inconnu(e) (${id.slice(0, 64)}) : choisissez une valeur dans la liste puis réessayez.`,
+        en: `Unknown ${what.en} (${id.slice(0, 64)}): pick a value from the list and try again.`,
+      },
+      { id },
+    ),
+  solutionRequired: () =>
+    new RelaisError('INVALID_INPUT', {
+      fr: 'Une solution est nécessaire pour résoudre le ticket : décrivez ce qui a été fait puis réessayez.',
+      en: 'A solution is needed to resolve the ticket: describe what was done and try again.',
+    }),
+};
+
+/**
+ * Every change to tickets goes through here: one IMMEDIATE transaction writes the change,
+ * its timeline entries and their outbox rows, and commits with synchronous=FULL before
+ * returning — so when a caller gets a result, the change is on disk and queued for sync.
+ */
+export function createTicketWorkflow(db: Db, ctx: WorkflowContext) {
+  const now = () => ctx.now().toISOString();
+  const tx = <T>(fn: () => T): T => db.transaction(fn).immediate();
+
+  const mustGet = (id: string): Ticket => {
+    const t = findTicket(db, id, ctx.now());
+    if (!t) throw commonErrors.notFound(ticketLabel, id);
+    return t;
+  };
+
+  /** Applies field changes with a `ticket.update` outbox row holding the before-values (merge base). */
+  const applyChanges = (before: Ticket, changes: TicketChanges, at: string): boolean => {
+    const changed: TicketChanges = {};
+    const base: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(changes) as [UpdatableField, unknown][]) {
+      if (before[k] !== v) {
+        (changed as Record<string, unknown>)[k] = v;
+        base[k] = before[k];
+      }
+    }
+    if (Object.keys(changed).length === 0) return false;
+    updateTicketColumns(db, before.id, changed, at);
+    const payload: Record<string, unknown> = { ...changed };
+    // Sync maps teams by name on the server side: carry it beside the local id.
+    if ('teamId' in changed) {
+      payload.teamName = changed.teamId ? (findTeam(db, changed.teamId)?.name ?? null) : null;
+      base.teamName = before.teamName;
+    }
+    writeOutbox(db, { kind: 'ticket.update', ticketId: before.id, payload: { changes: payload }, base }, at);
+    return true;
+  };
+
+  const append = (ticketId: string, entry: TimelineEntry, at: string): Followup =>
+    insertFollowup(db, ticketId, entry, { author: ctx.currentUser(), createdAt: at });
+
+  return {
+    get: mustGet,
+    timeline: (id: string): Followup[] => {
+      mustGet(id);
+      return listFollowups(db, id);
+    },
+
+    logCall(rawInput: LogCallInput): Ticket {
+      const input = logCallInputSchema.parse(rawInput);
+      return tx(() => {
+        const at = now();
+        const user = ctx.currentUser();
+        let requesterName = input.requesterName;
+        let requesterPhone = input.requesterPhone;
+        let assetIds = [...new Set(input.assetIds)];
+        if (input.requesterId) {
+          const person = getPerson(db, input.requesterId);
+          if (!person) throw ticketErrors.unknownReference({ fr: 'Demandeur', en: 'requester' }, input.requesterId);
+          requesterName = `${person.firstName} ${person.lastName}`.trim();
+          requesterPhone = input.requesterPhone || person.phone;
+          // The agent's PC is what a technician will connect to: link it unless the agent picked one.
+          if (assetIds.length === 0) assetIds = assetsOfPerson(db, person.id).map((a) => a.id);
+        }
+        for (const a of assetIds) if (!getAsset(db, a)) throw ticketErrors.unknownReference({ fr: 'Poste', en: 'PC' }, a);
+        const category = input.categoryId ? findCategory(db, input.categoryId) : null;
+        if (input.categoryId && !category) throw ticketErrors.unknownReference({ fr: 'Catégorie', en: 'category' }, input.categoryId);
+
+        const hotline = findTeamByName(db, 'Hotline') ?? null;
+        const team = input.teamId ? findTeam(db, input.teamId) : input.outcome === 'route' ? undefined : hotline;
+        if (input.teamId && !team) throw ticketErrors.unknownReference({ fr: 'Équipe', en: 'team' }, input.teamId);
+
+        const matrix = readSetting(db, 'tickets.priorityMatrix', priorityMatrixSchema, DEFAULT_PRIORITY_MATRIX);
+        const sla = readSetting(db, 'tickets.sla', slaTargetsSchema, DEFAULT_SLA);
+        const priority = computePriority(input.urgency, input.impact, matrix);
+        const due = slaDueDates(new Date(at), priority, sla);
+        const routed = input.outcome === 'route';
+        const solved = input.outcome === 'solved_on_phone';
+        const solution = solved ? input.solution || input.description || 'Résolu au téléphone' : null;
+        const status: TicketStatus = routed ? 1 : solved ? 5 : 2;
+
+        const ticket = {
+          id: uuidv7(),
+          type: input.type,
+          status,
+          subject: deriveSubject(input.subject, input.description),
+          description: input.description,
+          urgency: input.urgency,
+          impact: input.impact,
+          priority,
+          categoryId: category?.id ?? null,
+          channel: input.channel,
+          requesterId: input.requesterId,
+          requesterName,
+          requesterPhone,
+          teamId: team?.id ?? null,
+          technician: routed ? null : user,
+          createdBy: user,
+          createdAt: at,
+          takenAt: routed ? null : at,
+          resolvedAt: solved ? at : null,
+          solution,
+          ttoDue: due.ttoDue,
+          ttrDue: due.ttrDue,
+          assetIds,
+        };
+        const number = insertTicket(db, ticket);
+        writeOutbox(db, {
+          kind: 'ticket.create',
+          ticketId: ticket.id,
+          payload: { ...ticket, number, categoryName: category?.fullName ?? null, teamName: team?.name ?? null },
+        }, at);
+        append(ticket.id, { kind: 'call', body: input.description, data: { durationSec: input.durationSec, channel: input.channel } }, at);
+        if (routed) append(ticket.id, { kind: 'assign', body: '', data: { team: team?.name ?? null, technician: null } }, at);
+        if (solved) append(ticket.id, { kind: 'solution', body: solution ?? '', data: { onPhone: true } }, at);
+        return mustGet(ticket.id);
+      });
+    },
+
+    /** The shared timeline service other features (SSH, RDP, tools, sync) record into. */
+    append(ticketId: string, entry: TimelineEntry): Followup {
+      return tx(() => {
+        mustGet(ticketId);
+        const at = now();
+        const f = append(ticketId, entry, at);
+        touchTicket(db, ticketId, at);
+        return f;
+      });
+    },
+
+    addFollowup(ticketId: string, body: string, isPrivate: boolean): Followup {
+      return tx(() => {
+        mustGet(ticketId);
+        const at = now();
+        const f = append(ticketId, { kind: 'note', body, private: isPrivate }, at);
+        touchTicket(db, ticketId, at);
+        return f;
+      });
+    },
+
+    takeCharge(ticketId: string): Ticket {
+      return tx(() => {
+        const t = mustGet(ticketId);
+        const at = now();
+        const user = ctx.currentUser();
+        const changes: TicketChanges = { technician: user, takenAt: t.takenAt ?? at };
+        if (t.status === 1 || t.status === 4) changes.status = 2;
+        if (applyChanges(t, changes, at)) append(t.id, { kind: 'assign', body: '', data: { team: t.teamName, technician: user, from: t.technician, status: changes.status ?? t.status } }, at);
+        return mustGet(ticketId);
+      });
+    },
+
+    setStatus(ticketId: string, status: TicketStatus): Ticket {
+      if (status === 5) throw ticketErrors.solutionRequired();
+      return tx(() => {
+        const t = mustGet(ticketId);
+        const at = now();
+        const changes: TicketChanges = { status };
+        if (status === 6) changes.closedAt = at;
+        // Reopening clears the resolution so SLA and the queue see it as open again.
+        if (status < 5) Object.assign(changes, { resolvedAt: null, closedAt: null });
+        if ((status === 2 || status === 3) && !t.takenAt) changes.takenAt = at;
+        if (applyChanges(t, changes, at)) append(t.id, { kind: 'status', body: '', data: { from: t.status, to: status } }, at);
+        return mustGet(ticketId);
+      });
+    },
+
+    route(ticketId: string, teamId: string, technician: string | null): Ticket {
+      return tx(() => {
+        const t = mustGet(ticketId);
+        const team = findTeam(db, teamId);
+        if (!team) throw ticketErrors.unknownReference({ fr: 'Équipe', en: 'team' }, teamId);
+        const at = now();
+        const changes: TicketChanges = { teamId, technician };
+        if (t.status < 5) changes.status = technician ? 2 : 1;
+        if (technician && !t.takenAt) changes.takenAt = at;
+        if (applyChanges(t, changes, at)) append(t.id, { kind: 'assign', body: '', data: { team: team.name, technician, fromTeam: t.teamName, from: t.technician } }, at);
+        return mustGet(ticketId);
+      });
+    },
+
+    resolve(ticketId: string, solution: string): Ticket {
+      if (!solution.trim()) throw ticketErrors.solutionRequired();
+      return tx(() => {
+        const t = mustGet(ticketId);
+        const at = now();
+        const changes: TicketChanges = { status: 5, solution, resolvedAt: at, takenAt: t.takenAt ?? at, technician: t.technician ?? ctx.currentUser() };
+        applyChanges(t, changes, at);
+        append(t.id, { kind: 'solution', body: solution }, at);
+        return mustGet(ticketId);
+      });
+    },
+  };
+}
+export type TicketWorkflow = ReturnType<typeof createTicketWorkflow>;

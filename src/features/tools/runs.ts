@@ -1,0 +1,447 @@
+/**
+ * Tool runs: validates the request, builds the command (command.ts), starts it on the right
+ * runner, streams its output to the UI as `tools.output` events, enforces the timeout,
+ * handles cancel, and records status, exit code, duration and the sha256 of the output in
+ * SQLite; the result goes on the ticket's timeline.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
+import { v7 as uuidv7 } from 'uuid';
+import type { Core } from '../../api/core';
+import { RelaisError, commonErrors, type LocalizedText } from '../../base/errors';
+import type { ParamValues, RunStatus, ToolOs, ToolRun, ToolTarget } from '../../api/contracts/tools';
+import { prepareCommand, ELEVATION_MARKER } from './command';
+import type { LoadedTool } from './catalog';
+import { toParamValues, validateParams } from './params';
+import { killLeftovers, localElevation, localRunner, sshRunner, type ProcessHandle, type Runner, type SshExec } from './runner';
+import type { TicketBridge } from './ticket-bridge';
+
+const MAX_STORED_OUTPUT = 1024 * 1024;
+const MAX_ARTIFACT_BYTES = 100 * 1024 * 1024;
+const ARTIFACT_BEGIN = /^-----BEGIN RELAIS ARTIFACT ([A-Za-z0-9._-]{1,100})-----\r?$/;
+const ARTIFACT_END = /^-----END RELAIS ARTIFACT-----\r?$/;
+
+export function localOs(platform: NodeJS.Platform = process.platform): ToolOs | null {
+  return platform === 'win32' ? 'windows' : platform === 'linux' ? 'linux' : null;
+}
+
+export interface StartRequest {
+  tool: LoadedTool;
+  params: ParamValues;
+  target: ToolTarget;
+  ticketId?: string | null;
+  checklistRunId?: string | null;
+  elevationConfirmed: boolean;
+  timeoutSeconds?: number;
+  /** Checklist steps put their own entry on the timeline. */
+  skipTimeline?: boolean;
+}
+
+export interface ToolRunServiceOptions {
+  core: Core;
+  bridge: TicketBridge;
+  sshExec?: SshExec | null;
+  /** The hash-chained audit log (security feature): every run's start and end are written there. */
+  audit?: (entry: { action: string; target?: string; ticketId?: string; details?: Record<string, unknown> }) => void;
+  /** How the timeline names a target (e.g. the SSH profile's name and host). */
+  describeTarget?: (t: ToolTarget) => string;
+  /** Test seams. */
+  localRunner?: Runner;
+  elevationCheck?: () => 'root' | 'sudo' | 'script' | 'unavailable';
+  platform?: NodeJS.Platform;
+}
+
+interface Active {
+  handle: ProcessHandle;
+  cancelReason: 'cancelled' | 'timeout' | 'shutdown' | null;
+  finished: Promise<ToolRun>;
+}
+
+type Row = Record<string, any>;
+
+export function rowToRun(r: Row): ToolRun {
+  return {
+    id: r.id,
+    toolId: r.tool_id,
+    toolLabel: JSON.parse(r.tool_label),
+    ticketId: r.ticket_id ?? null,
+    checklistRunId: r.checklist_run_id ?? null,
+    target: JSON.parse(r.target),
+    params: JSON.parse(r.params),
+    status: r.status,
+    exitCode: r.exit_code ?? null,
+    signal: r.signal ?? null,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at ?? null,
+    durationMs: r.duration_ms ?? null,
+    outputDigest: r.output_digest ?? null,
+    outputBytes: r.output_bytes,
+    technician: r.technician,
+    elevated: !!r.elevated,
+    error: r.error ? JSON.parse(r.error) : null,
+    artifact: r.artifact_name ? { name: r.artifact_name, bytes: r.artifact_bytes } : null,
+  };
+}
+
+const STATUS_TEXT: Record<RunStatus, LocalizedText> = {
+  running: { fr: 'en cours', en: 'running' },
+  succeeded: { fr: 'réussi', en: 'succeeded' },
+  failed: { fr: 'échec', en: 'failed' },
+  cancelled: { fr: 'annulé', en: 'cancelled' },
+  timeout: { fr: 'délai dépassé', en: 'timed out' },
+  interrupted: { fr: 'interrompu (arrêt de la console)', en: 'interrupted (console stopped)' },
+  error: { fr: 'erreur', en: 'error' },
+};
+export const statusText = (s: RunStatus) => STATUS_TEXT[s];
+
+export function targetText(t: ToolTarget): string {
+  return t.kind === 'local' ? 'ce poste' : `SSH ${t.profileId}`;
+}
+
+/** The timeline line of a run (French, the ticket's language), e.g. "… — réussi (code 0) en 1,2 s — ce poste". */
+export function runSummary(run: ToolRun, describe: (t: ToolTarget) => string = targetText): string {
+  const secs = run.durationMs === null ? '' : ` en ${(run.durationMs / 1000).toFixed(1).replace('.', ',')} s`;
+  const code = run.exitCode === null ? '' : ` (code ${run.exitCode})`;
+  return `${run.toolLabel.fr} — ${STATUS_TEXT[run.status].fr}${code}${secs} — ${describe(run.target)}`;
+}
+
+export class ToolRunService {
+  private readonly core: Core;
+  private readonly active = new Map<string, Active>();
+  private readonly finishListeners = new Set<(run: ToolRun) => void>();
+  private readonly local: Runner;
+  private readonly platform: NodeJS.Platform;
+
+  constructor(private readonly opts: ToolRunServiceOptions) {
+    this.core = opts.core;
+    this.local = opts.localRunner ?? localRunner();
+    this.platform = opts.platform ?? process.platform;
+    // Runs left 'running' by a crash or a killed process were interrupted: end what they
+    // left running on this PC, and keep the output they had produced.
+    const left = this.core.db.prepare(`SELECT id, target, output FROM tool_runs WHERE status = 'running'`).all() as Row[];
+    killLeftovers(left.filter((r) => JSON.parse(r.target).kind === 'local').map((r) => r.id));
+    const mark = this.core.db.prepare(`UPDATE tool_runs SET status = 'interrupted', finished_at = COALESCE(finished_at, ?), output_digest = ?, error = ? WHERE id = ?`);
+    for (const r of left)
+      mark.run(this.core.now().toISOString(), crypto.createHash('sha256').update(r.output, 'utf8').digest('hex'), JSON.stringify({ fr: "La console s'est arrêtée pendant l'exécution : relancez l'outil.", en: 'The console stopped during the run: run the tool again.' }), r.id);
+    this.core.onClose(() => this.shutdown());
+  }
+
+  readonly describeTarget = (t: ToolTarget): string => {
+    try {
+      return this.opts.describeTarget?.(t) ?? targetText(t);
+    } catch {
+      return targetText(t);
+    }
+  };
+
+  private audit(action: string, run: ToolRun, details: Record<string, unknown>): void {
+    try {
+      this.opts.audit?.({ action, target: this.describeTarget(run.target), ticketId: run.ticketId ?? undefined, details: { runId: run.id, toolId: run.toolId, ...details } });
+    } catch (err) {
+      console.error('[relais] audit entry not written:', (err as Error).message);
+    }
+  }
+
+  onFinished(fn: (run: ToolRun) => void): () => void {
+    this.finishListeners.add(fn);
+    return () => this.finishListeners.delete(fn);
+  }
+
+  get(id: string): { run: ToolRun; output: string; truncated: boolean } {
+    const r = this.core.db.prepare('SELECT * FROM tool_runs WHERE id = ?').get(id) as Row | undefined;
+    if (!r) throw commonErrors.notFound({ fr: 'Exécution', en: 'Run' }, id);
+    return { run: rowToRun(r), output: r.output, truncated: !!r.output_truncated };
+  }
+
+  list(filter: { ticketId?: string; limit: number }): ToolRun[] {
+    const rows = filter.ticketId
+      ? this.core.db.prepare('SELECT * FROM tool_runs WHERE ticket_id = ? ORDER BY started_at DESC, id DESC LIMIT ?').all(filter.ticketId, filter.limit)
+      : this.core.db.prepare('SELECT * FROM tool_runs ORDER BY started_at DESC, id DESC LIMIT ?').all(filter.limit);
+    return (rows as Row[]).map(rowToRun);
+  }
+
+  artifact(id: string): { name: string; file: string } {
+    const r = this.core.db.prepare('SELECT artifact_name, artifact_file FROM tool_runs WHERE id = ?').get(id) as Row | undefined;
+    if (!r) throw commonErrors.notFound({ fr: 'Exécution', en: 'Run' }, id);
+    if (!r.artifact_file || !fs.existsSync(r.artifact_file))
+      throw new RelaisError('TOOL_NO_ARTIFACT', { fr: "Cette exécution n'a pas ramené d'archive.", en: 'This run brought back no archive.' });
+    return { name: r.artifact_name, file: r.artifact_file };
+  }
+
+  /** Waits for a run to finish (tests, checklists). */
+  wait(id: string): Promise<ToolRun> {
+    const a = this.active.get(id);
+    return a ? a.finished : Promise.resolve(this.get(id).run);
+  }
+
+  isActive(id: string): boolean {
+    return this.active.has(id);
+  }
+
+  async cancel(id: string): Promise<boolean> {
+    const a = this.active.get(id);
+    if (!a) return false;
+    a.cancelReason ??= 'cancelled';
+    await a.handle.kill();
+    await a.finished;
+    return true;
+  }
+
+  private async shutdown(): Promise<void> {
+    await Promise.all(
+      [...this.active.values()].map(async (a) => {
+        a.cancelReason ??= 'shutdown';
+        await a.handle.kill().catch(() => {});
+        await a.finished.catch(() => {});
+      }),
+    );
+  }
+
+  /** Validates and starts a run; resolves once it has started (status 'running'). */
+  async start(req: StartRequest): Promise<ToolRun> {
+    const { tool, target } = req;
+    const validated = validateParams(tool, req.params);
+    if (tool.elevation && !req.elevationConfirmed)
+      throw new RelaisError(
+        'TOOL_ELEVATION_CONFIRM',
+        {
+          fr: `« ${tool.label.fr} » s'exécute avec les droits administrateur : confirmez l'élévation pour le lancer.`,
+          en: `"${tool.label.en}" runs with administrator rights: confirm elevation to start it.`,
+        },
+        { toolId: tool.id },
+      );
+    let runner: Runner;
+    let isRoot = false;
+    if (target.kind === 'local') {
+      const here = localOs(this.platform);
+      if (here !== tool.os)
+        throw new RelaisError(
+          'TOOL_OS_MISMATCH',
+          {
+            fr: `« ${tool.label.fr} » est un outil ${tool.os === 'windows' ? 'Windows' : 'Linux'} : ce poste ne peut pas l'exécuter. Choisissez un poste distant (SSH) sous ${tool.os === 'windows' ? 'Windows' : 'Linux'}.`,
+            en: `"${tool.label.en}" is a ${tool.os === 'windows' ? 'Windows' : 'Linux'} tool: this PC cannot run it. Pick a remote ${tool.os === 'windows' ? 'Windows' : 'Linux'} PC (SSH).`,
+          },
+          { toolOs: tool.os, localOs: here },
+        );
+      if (tool.elevation) {
+        const e = (this.opts.elevationCheck ?? localElevation)();
+        if (e === 'unavailable')
+          throw new RelaisError('TOOL_ELEVATION_UNAVAILABLE', {
+            fr: "Élévation requise : cet outil a besoin des droits administrateur (root) et « sudo -n » n'est pas autorisé pour ce compte. Lancez la console depuis un compte autorisé ou demandez une règle sudo sans mot de passe.",
+            en: 'Elevation required: this tool needs administrator (root) rights and "sudo -n" is not allowed for this account. Start the console from an allowed account or ask for a passwordless sudo rule.',
+          });
+        isRoot = e === 'root';
+      }
+      runner = this.local;
+    } else {
+      if (target.os && target.os !== tool.os)
+        throw new RelaisError('TOOL_OS_MISMATCH', {
+          fr: `« ${tool.label.fr} » vise ${tool.os}, le poste distant est sous ${target.os} : choisissez l'outil équivalent.`,
+          en: `"${tool.label.en}" targets ${tool.os}, the remote PC runs ${target.os}: pick the matching tool.`,
+        });
+      if (!this.opts.sshExec)
+        throw new RelaisError('TOOL_SSH_UNAVAILABLE', {
+          fr: "Les connexions SSH ne sont pas disponibles dans cette console : exécutez l'outil sur ce poste ou réessayez plus tard.",
+          en: 'SSH connections are not available in this console: run the tool on this PC or try again later.',
+        });
+      runner = sshRunner(this.opts.sshExec, target.profileId);
+    }
+    if (req.ticketId) await this.opts.bridge.header(req.ticketId); // must exist
+
+    const cmd = prepareCommand(tool, validated, { elevate: tool.elevation, isRoot, where: target.kind === 'local' ? 'local' : 'remote' });
+    const id = uuidv7();
+    const started = this.core.now();
+    const timeoutMs = (req.timeoutSeconds ?? tool.timeoutSeconds ?? Math.max(30, tool.expectedSeconds * 4)) * 1000;
+    const params = toParamValues(validated);
+    this.core.db
+      .prepare(
+        `INSERT INTO tool_runs (id, tool_id, tool_label, ticket_id, checklist_run_id, target, params, status, started_at, technician, elevated)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?)`,
+      )
+      .run(id, tool.id, JSON.stringify(tool.label), req.ticketId ?? null, req.checklistRunId ?? null, JSON.stringify(target), JSON.stringify(params), started.toISOString(), this.core.currentUser(), tool.elevation ? 1 : 0);
+    const startedRun = this.get(id).run;
+    this.audit('tool.run.started', startedRun, { params, elevated: tool.elevation, os: tool.os });
+    this.core.events.emit('tools.started', { run: startedRun });
+
+    // Output: decoded per stream, shown live, kept (up to 1 MB) and hashed as shown.
+    const hash = crypto.createHash('sha256');
+    let bytes = 0;
+    let stored = '';
+    let truncated = false;
+    let stderrHead = '';
+    const record = (stream: 'stdout' | 'stderr' | 'system', text: string) => {
+      if (!text) return;
+      const b = Buffer.from(text, 'utf8');
+      hash.update(b);
+      bytes += b.length;
+      if (!truncated) {
+        if (stored.length + text.length > MAX_STORED_OUTPUT) {
+          stored += text.slice(0, MAX_STORED_OUTPUT - stored.length);
+          truncated = true;
+        } else stored += text;
+      }
+      if (stream === 'stderr' && stderrHead.length < 4096) stderrHead += text;
+      this.core.events.emit('tools.output', { runId: id, stream, text });
+      // Kept on disk as it comes (at most twice a second), so a crash keeps what was shown.
+      const since = Date.now() - lastFlush;
+      if (since >= 500) flush();
+      else flushTimer ??= setTimeout(flush, 500 - since);
+    };
+    let flushTimer: NodeJS.Timeout | null = null;
+    let lastFlush = 0;
+    const flush = () => {
+      if (flushTimer) clearTimeout(flushTimer);
+      flushTimer = null;
+      lastFlush = Date.now();
+      try {
+        this.core.db.prepare(`UPDATE tool_runs SET output = ?, output_bytes = ? WHERE id = ? AND status = 'running'`).run(stored, bytes, id);
+      } catch {}
+    };
+    const decOut = new StringDecoder('utf8');
+    const decErr = new StringDecoder('utf8');
+    const artifact = tool.returnsArtifact ? new ArtifactExtractor((t) => record('stdout', t)) : null;
+    const handle = runner.start(
+      cmd,
+      {
+        onStdout: (b) => (artifact ? artifact.push(decOut.write(b)) : record('stdout', decOut.write(b))),
+        onStderr: (b) => record('stderr', decErr.write(b)),
+      },
+      id,
+    );
+
+    const active: Active = { handle, cancelReason: null, finished: null as unknown as Promise<ToolRun> };
+    const timer = setTimeout(() => {
+      active.cancelReason ??= 'timeout';
+      void handle.kill();
+    }, timeoutMs);
+    active.finished = handle.done.then(async (exit) => {
+      clearTimeout(timer);
+      if (flushTimer) clearTimeout(flushTimer);
+      if (artifact) artifact.push(decOut.end(), true);
+      else record('stdout', decOut.end());
+      record('stderr', decErr.end());
+      const finished = this.core.now();
+      let status: RunStatus;
+      let error: LocalizedText | null = null;
+      if (active.cancelReason === 'cancelled') status = 'cancelled';
+      else if (active.cancelReason === 'timeout') {
+        status = 'timeout';
+        error = { fr: `Délai dépassé (${Math.round(timeoutMs / 1000)} s) : l'outil a été arrêté. Vérifiez le poste puis relancez avec un délai plus long si besoin.`, en: `Timed out (${Math.round(timeoutMs / 1000)} s): the tool was stopped. Check the PC, then run again with a longer timeout if needed.` };
+      } else if (active.cancelReason === 'shutdown') {
+        status = 'interrupted';
+        error = { fr: "La console s'est arrêtée pendant l'exécution : relancez l'outil.", en: 'The console stopped during the run: run the tool again.' };
+      } else if (exit.error) {
+        status = 'error';
+        error = startError(exit.error, cmd.file, target);
+      } else if (exit.exitCode === 126 && stderrHead.includes(ELEVATION_MARKER)) {
+        status = 'error';
+        error = {
+          fr: 'Élévation requise : le compte utilisé n\'a pas les droits administrateur sur ce poste (ou sudo sans mot de passe). Utilisez un compte administrateur.',
+          en: 'Elevation required: the account used has no administrator rights on this PC (or passwordless sudo). Use an administrator account.',
+        };
+      } else status = exit.exitCode === 0 ? 'succeeded' : 'failed';
+      if (status !== 'succeeded' && status !== 'failed') record('system', `\n[${STATUS_TEXT[status].fr} / ${STATUS_TEXT[status].en}]\n`);
+      let art: { name: string; file: string; bytes: number } | null = null;
+      if (artifact?.result) {
+        const dir = path.join(this.core.dataDir, 'artifacts', id);
+        fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+        const file = path.join(dir, artifact.result.name);
+        fs.writeFileSync(file, artifact.result.data, { mode: 0o600 });
+        art = { name: artifact.result.name, file, bytes: artifact.result.data.length };
+      }
+      this.core.db
+        .prepare(
+          `UPDATE tool_runs SET status = ?, exit_code = ?, signal = ?, finished_at = ?, duration_ms = ?, output_digest = ?, output_bytes = ?, output = ?, output_truncated = ?, error = ?, artifact_name = ?, artifact_file = ?, artifact_bytes = ? WHERE id = ?`,
+        )
+        .run(status, exit.exitCode, exit.signal, finished.toISOString(), finished.getTime() - started.getTime(), hash.digest('hex'), bytes, stored, truncated ? 1 : 0, error ? JSON.stringify(error) : null, art?.name ?? null, art?.file ?? null, art?.bytes ?? null, id);
+      const run = this.get(id).run;
+      this.active.delete(id);
+      this.audit('tool.run.finished', run, { status: run.status, exitCode: run.exitCode, durationMs: run.durationMs, outputDigest: run.outputDigest });
+      if (req.ticketId && !req.skipTimeline) {
+        try {
+          await this.opts.bridge.append(req.ticketId, {
+            kind: 'tool_run',
+            body: runSummary(run, this.describeTarget),
+            data: { runId: run.id, toolId: run.toolId, status: run.status, exitCode: run.exitCode, durationMs: run.durationMs, outputDigest: run.outputDigest, target: run.target, params: run.params, elevated: run.elevated, technician: run.technician },
+          });
+        } catch (err) {
+          console.error('[relais] tool run not added to the timeline:', (err as Error).message);
+        }
+      }
+      this.core.events.emit('tools.finished', { run });
+      for (const l of this.finishListeners) {
+        try {
+          l(run);
+        } catch {}
+      }
+      return run;
+    });
+    this.active.set(id, active);
+    return startedRun;
+  }
+}
+
+function startError(err: Error, file: string, target: ToolTarget): LocalizedText {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (target.kind === 'local' && code === 'ENOENT')
+    return { fr: `Programme introuvable sur ce poste : ${file}. Installez-le ou exécutez l'outil sur un autre poste.`, en: `Program not found on this PC: ${file}. Install it or run the tool on another PC.` };
+  const msg = (err as { messages?: LocalizedText }).messages;
+  if (msg) return msg;
+  return { fr: `L'outil n'a pas pu être lancé : ${err.message}. Vérifiez la connexion au poste puis réessayez.`, en: `The tool could not be started: ${err.message}. Check the connection to the PC and try again.` };
+}
+
+/**
+ * Pulls an archive sent between RELAIS ARTIFACT markers out of stdout; every other line
+ * goes to the output as usual (line-buffered so a marker is never split).
+ */
+export class ArtifactExtractor {
+  private buf = '';
+  private midLine = false;
+  private inside: { name: string; parts: string[]; size: number } | null = null;
+  result: { name: string; data: Buffer } | null = null;
+
+  constructor(private readonly emit: (text: string) => void) {}
+
+  push(text: string, end = false): void {
+    this.buf += text;
+    let nl: number;
+    let out = '';
+    while ((nl = this.buf.indexOf('\n')) >= 0) {
+      const line = this.buf.slice(0, nl);
+      this.buf = this.buf.slice(nl + 1);
+      out += this.midLine ? line + '\n' : this.line(line);
+      this.midLine = false;
+    }
+    if (this.buf && (end || (!this.inside && (this.midLine || !this.buf.startsWith('-'))))) {
+      // A partial line that cannot be a marker is shown at once (live output).
+      out += this.inside ? '' : this.buf;
+      this.midLine = !end;
+      this.buf = '';
+    }
+    if (out) this.emit(out);
+  }
+
+  private line(line: string): string {
+    if (this.inside) {
+      if (ARTIFACT_END.test(line)) {
+        const data = Buffer.from(this.inside.parts.join(''), 'base64');
+        this.result = { name: this.inside.name, data };
+        const msg = `[archive reçue / archive received : ${this.inside.name}, ${data.length} octets]\n`;
+        this.inside = null;
+        return msg;
+      }
+      const clean = line.trim();
+      this.inside.size += clean.length;
+      if (this.inside.size <= (MAX_ARTIFACT_BYTES * 4) / 3 + 4) this.inside.parts.push(clean);
+      return '';
+    }
+    const m = ARTIFACT_BEGIN.exec(line);
+    if (m) {
+      this.inside = { name: m[1]!, parts: [], size: 0 };
+      return '';
+    }
+    return line + '\n';
+  }
+}
