@@ -44,13 +44,13 @@ export function timeMs(fn: () => void): number {
  * (keyed by N and the schema version) and copied for each run.
  */
 export async function benchDataDir(n: number): Promise<{ dir: string; cleanup(): void; generateMs: number | null }> {
-  const { openDatabase } = await import('../src/features/schema/database');
+  const { openDatabase } = await import('../src/features/database');
   const { generateTickets } = await import('../src/features/tickets/generate');
-  const { migrations } = await import('../src/features/schema/migrations');
+  const { migrations } = await import('../src/features/migrations');
   const os = await import('node:os');
   const crypto = await import('node:crypto');
   // Keyed by the schema's source too: a changed index must not be measured on an old file.
-  const schema = crypto.createHash('sha256').update(migrations.map((m) => `${m.version}:${m.up.toString()}`).join('\n')).update(generateTickets.toString()).digest('hex').slice(0, 12);
+  const schema = crypto.createHash('sha256').update(migrations.map(({ migration: m }) => `${m.version}:${m.up.toString()}`).join('\n')).update(generateTickets.toString()).digest('hex').slice(0, 12);
   const cache = path.join(os.tmpdir(), `relais-bench-${n}-${schema}.db`);
   let generateMs: number | null = null;
   if (!fs.existsSync(cache)) {

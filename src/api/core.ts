@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
-import { openDatabase, type Db } from '../features/schema/database';
+import { openDatabase, type Db } from '../features/database';
 import { EventBus } from '../base/events';
 import { PreferencesService, jsonFileBackend, type PreferencesBackend } from '../base/preferences';
 import { loadPolicy, type LoadedPolicy } from '../base/policy';

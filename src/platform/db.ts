@@ -1,40 +1,58 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
-import { migrations } from '../features/schema/migrations';
+import { migrationId, type FeatureMigration } from './migration';
 
 export type Db = Database.Database;
 
 /**
- * Opens (creating if needed) the local store and brings its schema up to date.
+ * Opens (creating if needed) a SQLite store and applies the given migrations.
  * WAL + synchronous=FULL: once a write transaction returns, it survives a crash or a
  * SIGKILL of the process, which is what lets the UI acknowledge a logged call.
  */
-export function openDatabase(file: string): Db {
+export function openDb(file: string, migrations: readonly FeatureMigration[]): Db {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
-  migrate(db);
+  migrate(db, migrations);
   // Keeps the planner's statistics current so the queue's filters pick the right index
   // (cheap: SQLite only analyses what changed enough).
   db.pragma('optimize = 0x10002');
   return db;
 }
 
-/** Applies every migration newer than the database, all in one transaction. */
-export function migrate(db: Db): number {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  const pending = migrations.filter((m) => m.version > current).sort((a, b) => a.version - b.version);
-  if (pending.length === 0) return current;
-  const apply = db.transaction(() => {
-    for (const m of pending) {
-      m.up(db);
-      db.pragma(`user_version = ${m.version}`);
+/**
+ * Applies every migration missing from the ledger, in version order, in one transaction.
+ * A ledger of ids rather than one `user_version` number: a feature's migration numbered below
+ * another feature's newest one is still applied. Databases made before the ledger carry over:
+ * every migration at or below their `user_version` was applied then.
+ * Returns the ids applied now.
+ */
+export function migrate(db: Db, migrations: readonly FeatureMigration[]): string[] {
+  const ids = migrations.map(migrationId);
+  const dup = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (dup) throw new Error(`Two migrations share the id ${dup}`);
+  const run = db.transaction(() => {
+    const hasLedger = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`).get();
+    if (!hasLedger) {
+      db.exec(`CREATE TABLE schema_migrations (id TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`);
+      const legacy = db.pragma('user_version', { simple: true }) as number;
+      const carry = db.prepare(`INSERT INTO schema_migrations (id, applied_at) VALUES (?, 'before-ledger')`);
+      for (const m of migrations) if (m.migration.version <= legacy) carry.run(migrationId(m));
     }
+    const applied = new Set((db.prepare(`SELECT id FROM schema_migrations`).all() as { id: string }[]).map((r) => r.id));
+    const pending = migrations
+      .filter((m) => !applied.has(migrationId(m)))
+      .sort((a, b) => a.migration.version - b.migration.version);
+    const record = db.prepare(`INSERT INTO schema_migrations (id, applied_at) VALUES (?, ?)`);
+    for (const m of pending) {
+      m.migration.up(db);
+      record.run(migrationId(m), new Date().toISOString());
+    }
+    return pending.map(migrationId);
   });
-  apply.immediate();
-  return pending[pending.length - 1]!.version;
+  return run.immediate();
 }

@@ -21,7 +21,7 @@ describe('layering rule', () => {
   it('forbids Node modules and core internals in the renderer', async () => {
     expect(await violations('renderer/features/x.tsx', "import fs from 'node:fs'; export const f = fs;")).toHaveLength(1);
     expect(await violations('renderer/features/x.tsx', "import { spawn } from 'child_process'; export const s = spawn;")).toHaveLength(1);
-    expect(await violations('renderer/features/q/x.tsx', "import { openDatabase } from '../../../src/features/schema/database'; export const o = openDatabase;")).toHaveLength(1);
+    expect(await violations('renderer/features/q/x.tsx', "import { openDatabase } from '../../../src/features/database'; export const o = openDatabase;")).toHaveLength(1);
     expect(await violations('renderer/features/q/x.tsx', "import { ipcRenderer } from 'electron'; export const i = ipcRenderer;")).toHaveLength(1);
   });
 

@@ -1,0 +1,21 @@
+import type { FeatureMigration } from '../platform/migration';
+import m0001 from './tickets/migrations/0001-core';
+import m0002 from './tickets/migrations/0002-search-and-seed';
+import m0010 from './sync/migrations/0010-sync';
+import m0020 from './security/migrations/0020-security';
+import m0030 from './rdp/migrations/0030-remote-methods';
+import m0040 from './tools/migrations/0040-tool-runs';
+
+/**
+ * Every feature's migrations. The ledger (src/platform/db.ts) applies each one missing from a
+ * database in version order, whatever number it has; numbers only order them. Never edit a
+ * migration that has shipped; add a new one in the feature's migrations/ folder.
+ */
+export const migrations: readonly FeatureMigration[] = [
+  { feature: 'tickets', migration: m0001 },
+  { feature: 'tickets', migration: m0002 },
+  { feature: 'sync', migration: m0010 },
+  { feature: 'security', migration: m0020 },
+  { feature: 'rdp', migration: m0030 },
+  { feature: 'tools', migration: m0040 },
+];

@@ -1,1 +1,0 @@
-export { openDatabase, migrate, type Db } from '../../platform/db';
