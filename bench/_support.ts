@@ -44,9 +44,9 @@ export function timeMs(fn: () => void): number {
  * (keyed by N and the schema version) and copied for each run.
  */
 export async function benchDataDir(n: number): Promise<{ dir: string; cleanup(): void; generateMs: number | null }> {
-  const { openDatabase } = await import('../src/features/database');
+  const { openDatabase } = await import('../src/features/schema/database');
   const { generateTickets } = await import('../src/features/tickets/generate');
-  const { migrations } = await import('../src/features/migrations');
+  const { migrations } = await import('../src/features/schema/migrations');
   const os = await import('node:os');
   const crypto = await import('node:crypto');
   // Keyed by the schema's source too: a changed index must not be measured on an old file.

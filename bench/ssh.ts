@@ -37,7 +37,7 @@ const opensshOpts = ['-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=yes', '
 const core = createCore({ dataDir: path.join(dir, 'data'), host: 'web', policyFile: null });
 const tickets = createTicketFeature(core);
 const security = createSecurityFeature(core);
-const { ssh } = createSshFeature(core, { tickets, security });
+const { ssh } = createSshFeature(core, { tickets: tickets.port, security });
 const target = { host: sshd.host, port: sshd.port, username: sshd.user, auth: 'key' as const, keyFile: sshd.keyFile };
 
 async function oursFirstOutput(): Promise<number> {

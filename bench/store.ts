@@ -11,7 +11,7 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { openDatabase } from '../src/features/database';
+import { openDatabase } from '../src/features/schema/database';
 import { queryQueue } from '../src/features/tickets/queue-query';
 import { createTicketWorkflow } from '../src/features/tickets/ticket-workflow';
 import { listTeams } from '../src/features/tickets/repos/teams';

@@ -1,6 +1,6 @@
 import Store from 'electron-store';
 import type { PreferencesBackend } from '../src/base/preferences';
-import type { Preferences } from '../src/domain/preferences';
+import type { Preferences } from '../src/base/preferences-schema';
 
 /** Preferences in electron-store (validated again by the core when read). */
 export function electronStoreBackend(): PreferencesBackend {

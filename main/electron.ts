@@ -9,8 +9,7 @@ import { app, BrowserWindow, ipcMain, net, protocol, safeStorage, session, shell
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { pathToFileURL } from 'node:url';
-import { createService, type Service } from '../src/api/service';
-import { safeStorageVaultFactory } from '../src/features/security/vault';
+import { createService, safeStorageVaultFactory, type Service } from '../src/api/service';
 import { contentSecurityPolicy, securityHeaders } from './web-security';
 import { electronStoreBackend, windowStateStore } from './electron-store-backend';
 

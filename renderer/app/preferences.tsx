@@ -1,7 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CallOutput } from '../../src/api/contract';
-import type { PreferencesPatch } from '../../src/domain/preferences';
+import type { PreferencesPatch } from '../../src/base/preferences-schema';
 import { ContractError } from '../../src/api/client';
 import { api } from '../api/client';
 

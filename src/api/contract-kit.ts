@@ -12,3 +12,8 @@ export interface EventSpec<P extends z.ZodType = z.ZodType> {
 
 export const call = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O): CallSpec<I, O> => ({ input, output });
 export const event = <P extends z.ZodType>(payload: P): EventSpec<P> => ({ payload });
+
+/** Wraps a feature's event payload schemas (declared in its domain module) as contract events. */
+export function eventsOf<T extends Record<string, z.ZodType>>(payloads: T): { readonly [K in keyof T]: EventSpec<T[K]> } {
+  return Object.fromEntries(Object.entries(payloads).map(([k, p]) => [k, event(p)])) as { readonly [K in keyof T]: EventSpec<T[K]> };
+}

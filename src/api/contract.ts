@@ -43,6 +43,8 @@ export type CallInput<N extends CallName> = z.input<Calls[N]['input']>;
 export type ParsedInput<N extends CallName> = z.output<Calls[N]['input']>;
 export type CallOutput<N extends CallName> = z.output<Calls[N]['output']>;
 export type EventPayload<E extends EventName> = z.output<Events[E]['payload']>;
+/** Every event's payload by name: the type of the core's event bus. */
+export type CoreEvents = { [E in EventName]: EventPayload<E> };
 
 export const callNames = Object.keys(calls) as CallName[];
 export const eventNames = Object.keys(events) as EventName[];

@@ -1,8 +1,9 @@
 import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
-import { openDatabase, type Db } from '../features/database';
+import { openDatabase, type Db } from '../features/schema/database';
 import { EventBus } from '../base/events';
+import type { CoreEvents } from './contract';
 import { PreferencesService, jsonFileBackend, type PreferencesBackend } from '../base/preferences';
 import { loadPolicy, type LoadedPolicy } from '../base/policy';
 import { defaultPolicyFile } from '../base/paths';
@@ -32,7 +33,7 @@ export interface Core {
   readonly host: HostKind;
   readonly demo: boolean;
   readonly db: Db;
-  readonly events: EventBus;
+  readonly events: EventBus<CoreEvents>;
   readonly prefs: PreferencesService;
   readonly policy: LoadedPolicy;
   now(): Date;
@@ -56,7 +57,7 @@ export function createCore(options: CoreOptions): Core {
     host: options.host,
     demo: options.demo ?? false,
     db,
-    events: new EventBus(),
+    events: new EventBus<CoreEvents>(),
     prefs,
     policy,
     now: clock,

@@ -3,6 +3,9 @@ import { commonErrors, toRelaisError, type SerializedError } from '../base/error
 import { createCore, type Core, type CoreOptions } from './core';
 import type { Caller, Handlers } from './handler-kit';
 import type { VaultFactory } from '../features/security/vault';
+
+/** For the Electron host: the vault backed by Electron's safeStorage. */
+export { safeStorageVaultFactory } from '../features/security/vault';
 import { appHandlers } from './handlers/app';
 import { createTicketFeature } from './handlers/tickets';
 import { createSecurityFeature } from './handlers/security';
@@ -33,9 +36,9 @@ export function createService(options: ServiceOptions): Service {
   const core = createCore(options);
   const tickets = createTicketFeature(core);
   const security = createSecurityFeature(core, { vaultFactory: options.vaultFactory });
-  const ssh = createSshFeature(core, { tickets, security });
-  const rdp = createRdpFeature(core, { tickets, security });
-  const tools = createToolFeature(core, { tickets, security, ssh });
+  const ssh = createSshFeature(core, { tickets: tickets.port, security });
+  const rdp = createRdpFeature(core, { tickets: tickets.port, security });
+  const tools = createToolFeature(core, { tickets: tickets.port, audit: security.audit, ssh: ssh.port });
   const sync = createSyncFeature(core, { tickets, security });
 
   const handlers = {

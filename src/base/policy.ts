@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { z } from 'zod';
-import { preferencesPatchSchema } from '../domain/preferences';
+import { preferencesPatchSchema } from './preferences-schema';
 
 /**
  * The machine-wide policy an administrator deploys to preset and lock settings

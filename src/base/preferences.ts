@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { commonErrors } from './errors';
-import { preferencesPatchSchema, preferencesSchema, type Preferences, type PreferencesPatch } from '../domain/preferences';
+import { preferencesPatchSchema, preferencesSchema, type Preferences, type PreferencesPatch } from './preferences-schema';
 import { writeFileAtomic } from './atomic-file';
 import type { LoadedPolicy } from './policy';
 

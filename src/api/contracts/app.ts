@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { call, event } from '../contract-kit';
-import { localeSchema, preferencesPatchSchema, preferencesSchema } from '../../domain/preferences';
+import { localeSchema, preferencesPatchSchema, preferencesSchema } from '../../base/preferences-schema';
 
 const empty = z.strictObject({}).optional();
 

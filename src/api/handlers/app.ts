@@ -1,6 +1,6 @@
 import type { Core } from '../core';
 import type { Handler } from '../handler-kit';
-import { localeSchema } from '../../domain/preferences';
+import { localeSchema } from '../../base/preferences-schema';
 import pkg from '../../../package.json' with { type: 'json' };
 
 export function appHandlers(core: Core) {

@@ -6,6 +6,7 @@ import type { Handler } from '../handler-kit';
 import type { SecurityFeature } from './security';
 import { profileInputSchema } from '../contracts/ssh';
 import { ProfileRepo } from '../../features/ssh/profiles';
+import type { TicketPort } from '../../features/tickets/port';
 import { TrustStore } from '../../features/ssh/hostkeys';
 import { SshService, type ConnectionProfileInput, type ExecOptions, type ExecResult, type ExecTarget } from '../../features/ssh/service';
 import { parseSshConfig } from '../../features/ssh/config-import';
@@ -13,10 +14,11 @@ import { sshErrors } from '../../features/ssh/errors';
 
 export type { ConnectionProfileInput, ExecOptions, ExecResult, ExecTarget };
 
-/** What this feature needs from the tickets feature (timeline entries, ticket lookup). */
-export interface TicketDeps {
-  timeline?: { append(ticketId: string, entry: { kind: string; body: string; data?: unknown }): { id: string } };
-  tickets?: { get(id: string): unknown };
+/** What other features (configuration tools) may ask of SSH. */
+export interface SshPort {
+  exec(target: ExecTarget, command: string, opts: ExecOptions): Promise<ExecResult>;
+  /** "name (user@host, SSH)" for a saved profile, null when unknown. */
+  profileName(id: string): string | null;
 }
 
 /** The exec API other features (configuration tools) use over SSH. */
@@ -53,8 +55,8 @@ type SshHandlers = {
  * SSH sessions. `ssh` (the service) is what other features use: `ssh.exec(target, command,
  * opts)` runs a command over the same trusted, pooled connections as the terminals.
  */
-export function createSshFeature(core: Core, deps: { tickets?: unknown; security: Pick<SecurityFeature, 'vault' | 'audit'> }) {
-  const tickets = (deps.tickets ?? {}) as TicketDeps;
+export function createSshFeature(core: Core, deps: { tickets: TicketPort; security: Pick<SecurityFeature, 'vault' | 'audit'> }) {
+  const tickets = deps.tickets;
   const profiles = new ProfileRepo(core.db);
   const trust = new TrustStore(core.db);
   const service = new SshService({
@@ -62,9 +64,9 @@ export function createSshFeature(core: Core, deps: { tickets?: unknown; security
     vault: deps.security.vault,
     audit: deps.security.audit,
     profiles,
-    emit: (name, payload) => core.events.emit(name, payload),
+    emit: core.events.emit.bind(core.events),
     now: () => core.now(),
-    timeline: (ticketId, entry) => (tickets.timeline ? tickets.timeline.append(ticketId, entry) : null),
+    timeline: (ticketId, entry) => tickets.appendTimeline(ticketId, entry),
   });
   core.onClose(() => service.shutdown());
   const audit = deps.security.audit;
@@ -119,7 +121,7 @@ export function createSshFeature(core: Core, deps: { tickets?: unknown; security
       return { imported, skipped };
     },
     'ssh.open': (input) => {
-      if (input.ticketId && tickets.tickets) tickets.tickets.get(input.ticketId);
+      if (input.ticketId) tickets.get(input.ticketId);
       return service.open(input);
     },
     'ssh.answerHostKey': ({ promptId, decision }) => service.answerHostKey(promptId, decision, core.currentUser()),
@@ -161,5 +163,12 @@ export function createSshFeature(core: Core, deps: { tickets?: unknown; security
     trust,
     profiles,
   };
-  return { handlers, ssh };
+  const port: SshPort = {
+    exec: (target, command, opts) => service.exec(target, command, opts),
+    profileName(id) {
+      const p = profiles.get(id);
+      return p ? `${p.name} (${p.username}@${p.host}, SSH)` : null;
+    },
+  };
+  return { handlers, ssh, port };
 }

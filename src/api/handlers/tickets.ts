@@ -5,6 +5,7 @@ import type { Handler } from '../handler-kit';
 import { commonErrors } from '../../base/errors';
 import { createTicketWorkflow } from '../../features/tickets/ticket-workflow';
 import type { TimelineEntry } from '../../features/tickets/repos/followups';
+import type { TicketPort } from '../../features/tickets/port';
 import { getAsset, getPerson, searchDirectory } from '../../features/tickets/repos/directory';
 import { listCategories, listTeams } from '../../features/tickets/repos/teams';
 import { readSetting, writeSetting } from '../../features/tickets/repos/settings';
@@ -44,6 +45,10 @@ export function createTicketFeature(core: Core, deps: Record<string, unknown> = 
   };
   const tickets = {
     get: (id: string): Ticket => workflow.get(id),
+  };
+  const port: TicketPort = {
+    get: (id) => workflow.get(id),
+    appendTimeline: (ticketId, entry) => timeline.append(ticketId, entry),
   };
 
   const customViews = () => readSetting(core.db, VIEWS_KEY, customViewsSchema, []);
@@ -122,6 +127,6 @@ export function createTicketFeature(core: Core, deps: Record<string, unknown> = 
     },
   };
 
-  return { handlers, timeline, tickets, workflow };
+  return { handlers, timeline, tickets, workflow, port };
 }
 export type TicketFeature = ReturnType<typeof createTicketFeature>;

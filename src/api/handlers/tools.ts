@@ -7,15 +7,18 @@ import { loadCatalog, type Catalog } from '../../features/tools/catalog';
 import { localOs, ToolRunService } from '../../features/tools/runs';
 import { ChecklistService } from '../../features/tools/checklists';
 import { buildInterventionReport } from '../../features/tools/report';
-import { createTicketBridge, type TicketsService } from '../../features/tools/ticket-bridge';
+import { createTicketBridge } from '../../features/tools/ticket-bridge';
+import type { TicketPort } from '../../features/tickets/port';
+import type { AuditPort } from '../../features/security/port';
+import type { AuditEntryInput } from '../../features/security/audit';
 import type { Runner, SshExec } from '../../features/tools/runner';
 import type { ToolTarget } from '../contracts/tools';
 
 export interface ToolFeatureDeps {
-  tickets?: unknown;
-  security?: unknown;
-  /** The SSH feature: `exec(target, command, options)` runs a command on a saved profile. */
-  ssh?: unknown;
+  tickets: TicketPort;
+  audit: AuditPort;
+  /** The SSH feature's command runner and profile names (absent: local runs only). */
+  ssh?: { exec: SshExec; profileName(id: string): string | null } | null;
   /** Where the built-in `tools/` and `checklists/` folders are (default: the app's assets). */
   assetsDir?: string;
   /** Test seams. */
@@ -30,24 +33,19 @@ const MIME: Record<string, string> = { '.zip': 'application/zip', '.gz': 'applic
  * administrator's folder from the policy file), runs on this PC or over SSH, checklists
  * that survive a restart, and the intervention report.
  */
-export function createToolFeature(core: Core, deps: ToolFeatureDeps = {}) {
+export function createToolFeature(core: Core, deps: ToolFeatureDeps) {
   // A relative folder in the policy file is relative to the policy file itself.
   const rawDir = core.policy.policy.toolsDir ?? null;
   const adminDir = rawDir && core.policy.file ? path.resolve(path.dirname(core.policy.file), rawDir) : rawDir;
   let catalog: Catalog = loadCatalog({ assetsDir: deps.assetsDir, adminDir });
   const reload = () => (catalog = loadCatalog({ assetsDir: deps.assetsDir, adminDir }));
-  const bridge = createTicketBridge(core, deps.tickets as TicketsService | undefined);
-  // The SSH feature returns `{ handlers, ssh }`, `ssh.exec` being the command service.
-  const sshDep = deps.ssh as { exec?: SshExec; ssh?: { exec?: SshExec; profiles?: { get(id: string): { name: string; host: string; username: string } | null } } } | undefined;
-  const execFn = sshDep?.ssh?.exec ?? sshDep?.exec;
-  const sshExec: SshExec | null = typeof execFn === 'function' ? (t, c, o) => execFn(t, c, o) : null;
+  const bridge = createTicketBridge(deps.tickets);
+  const sshExec: SshExec | null = deps.ssh ? deps.ssh.exec : null;
   const describeTarget = (t: ToolTarget) => {
     if (t.kind === 'local') return 'ce poste';
-    const p = sshDep?.ssh?.profiles?.get(t.profileId);
-    return p ? `${p.name} (${p.username}@${p.host}, SSH)` : `SSH ${t.profileId}`;
+    return deps.ssh?.profileName(t.profileId) ?? `SSH ${t.profileId}`;
   };
-  const security = deps.security as { audit?: { append(e: { action: string; target?: string; ticketId?: string; details?: Record<string, unknown> }): unknown } } | undefined;
-  const audit = security?.audit ? (e: Parameters<NonNullable<typeof security.audit>['append']>[0]) => void security.audit!.append(e) : undefined;
+  const audit = (e: AuditEntryInput) => deps.audit.append(e);
   const runs = new ToolRunService({ core, bridge, sshExec, describeTarget, audit, localRunner: deps.localRunner, elevationCheck: deps.elevationCheck });
   const checklists = new ChecklistService(core, runs, bridge, () => catalog);
 

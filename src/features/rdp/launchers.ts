@@ -10,7 +10,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { RdpClientId } from '../../api/contracts/rdp';
+import type { RdpClientId } from '../../domain/rdp';
 import { RelaisError } from '../../base/errors';
 import { cleanRdpFields, type RdpFileFields } from './rdp-file';
 import { cleanHost, cleanInt, cleanText, hostPort } from './sanitize';

@@ -5,7 +5,7 @@
  * character of each row is `>` on the caller's own session, a space otherwise. The user
  * name is blank for services and listeners; a disconnected session has no session name.
  */
-import type { ShadowSession } from '../../api/contracts/rdp';
+import type { ShadowSession } from '../../domain/rdp';
 
 function normalizeState(word: string): ShadowSession['state'] {
   const w = word

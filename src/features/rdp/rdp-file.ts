@@ -4,7 +4,7 @@
  * add or change a line. Never writes a password (mstsc would ignore a clear one anyway, and
  * it must never touch the disk). Drive and printer redirection are off unless asked.
  */
-import type { GatewayCredentialMode } from '../../api/contracts/rdp';
+import type { GatewayCredentialMode } from '../../domain/rdp';
 import { cleanHost, cleanInt, cleanText, hostPort } from './sanitize';
 
 export interface RdpFileFields {

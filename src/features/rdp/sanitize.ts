@@ -7,7 +7,7 @@
  * replaced; then it is checked against its own rule (host name, number range, length).
  */
 import { RelaisError } from '../../base/errors';
-import { isHostOrIp } from '../../api/contracts/rdp';
+import { isHostOrIp } from '../../domain/rdp';
 
 // C0, DEL, C1, line/paragraph separators, zero-width and bidi controls, BOM.
 // eslint-disable-next-line no-control-regex -- matching control characters is the point

@@ -11,7 +11,7 @@ import {
   type RdpSettings,
   type RemoteMethod,
   type SessionRecord,
-} from '../../api/contracts/rdp';
+} from '../../domain/rdp';
 
 export interface AssetRow {
   id: string;

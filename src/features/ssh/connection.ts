@@ -10,7 +10,7 @@ import ssh2, { Client, type AnyAuthMethod, type AuthHandlerMiddleware } from 'ss
 // ssh2 is CommonJS: `utils` is reachable through the default export under native ESM.
 const { utils } = ssh2;
 import { RelaisError } from '../../base/errors';
-import type { SshAuth } from '../../api/contracts/ssh';
+import type { SshAuth } from '../../domain/ssh';
 import { hostKeyInfo, type HostKeyInfo, type TrustStore } from './hostkeys';
 import { sshErrors } from './errors';
 

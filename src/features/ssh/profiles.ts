@@ -1,6 +1,6 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { Db } from '../../platform/db';
-import type { ProfileInput, SshProfile } from '../../api/contracts/ssh';
+import type { ProfileInput, SshProfile } from '../../domain/ssh';
 
 interface Row {
   id: string;

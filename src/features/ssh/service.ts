@@ -8,8 +8,8 @@ import crypto from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import type { ClientChannel, SFTPWrapper } from 'ssh2';
 import { RelaisError, type LocalizedText } from '../../base/errors';
-import type { EventName, EventPayload } from '../../api/contract';
-import type { SshProfile, SshSession } from '../../api/contracts/ssh';
+import type { SshEvents } from '../../domain/ssh';
+import type { SshProfile, SshSession } from '../../domain/ssh';
 import type { AuditLog } from '../security/audit';
 import type { Vault } from '../security/vault';
 import { connectRoute, endpointLabel, onceKey, routeKey, UnknownHostKey, type Endpoint, type Route, type RouteConnection } from './connection';
@@ -30,7 +30,7 @@ export interface SshServiceDeps {
   vault: Vault;
   audit: AuditLog;
   profiles: ProfileRepo;
-  emit<E extends EventName>(name: E, payload: EventPayload<E>): void;
+  emit<E extends keyof SshEvents>(name: E, payload: SshEvents[E]): void;
   now(): Date;
   timeline(ticketId: string, entry: { kind: string; body: string; data?: unknown }): { id: string } | null;
 }
@@ -631,7 +631,7 @@ export class SshService {
     return conn.sftp;
   }
 
-  async transfer(direction: 'upload' | 'download', sessionId: string, localPath: string, remotePath: string): Promise<EventPayload<'ssh.transfer'>> {
+  async transfer(direction: 'upload' | 'download', sessionId: string, localPath: string, remotePath: string): Promise<SshEvents['ssh.transfer']> {
     const s = this.mustSession(sessionId);
     const { conn } = await this.connection(s.route);
     const sftp = await this.sftpFor(conn);

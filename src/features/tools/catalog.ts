@@ -13,7 +13,7 @@ import {
   toolDefinitionSchema,
   type ChecklistDefinition,
   type ToolDefinition,
-} from '../../api/contracts/tools';
+} from '../../domain/tools';
 import { validateParam } from './params';
 
 export interface LoadedTool extends ToolDefinition {

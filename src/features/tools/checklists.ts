@@ -6,9 +6,12 @@
  * Each step's result goes on the ticket's timeline (kind `checklist_step`).
  */
 import { v7 as uuidv7 } from 'uuid';
-import type { Core } from '../../api/core';
+import type { FeatureHost } from '../../platform/feature-host';
+import type { ToolEvents } from '../../domain/tools';
+
+type Core = FeatureHost<ToolEvents>;
 import { RelaisError, commonErrors } from '../../base/errors';
-import type { ChecklistRun, ParamValues, ToolRun, ToolTarget } from '../../api/contracts/tools';
+import type { ChecklistRun, ParamValues, ToolRun, ToolTarget } from '../../domain/tools';
 import type { Catalog } from './catalog';
 import { runSummary, type ToolRunService } from './runs';
 import type { TicketBridge } from './ticket-bridge';

@@ -13,7 +13,7 @@
  *   (`sh -c <script> relais <v1> <v2>`), and over SSH, where the remote shell parses one
  *   command line, every item is a POSIX single-quoted word (' written as '\'').
  */
-import type { ToolDefinition } from '../../api/contracts/tools';
+import type { ToolDefinition } from '../../domain/tools';
 import type { ValidatedParams } from './params';
 
 /** Quote characters PowerShell accepts for single-quoted strings. */

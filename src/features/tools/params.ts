@@ -5,7 +5,7 @@
  * with a message that says which field and what to enter.
  */
 import { RelaisError } from '../../base/errors';
-import type { ParamValues, ToolDefinition, ToolParam } from '../../api/contracts/tools';
+import type { ParamValues, ToolDefinition, ToolParam } from '../../domain/tools';
 
 export type TypedValue = string | number | boolean;
 /** Every declared parameter, in declaration order; null for an optional one left empty. */

@@ -6,7 +6,7 @@
  * ever comes from the UI.
  */
 import PDFDocument from 'pdfkit';
-import type { ChecklistRun, ToolRun } from '../../api/contracts/tools';
+import type { ChecklistRun, ToolRun } from '../../domain/tools';
 import { statusText, targetText } from './runs';
 import type { TicketHeader } from './ticket-bridge';
 

@@ -9,9 +9,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { v7 as uuidv7 } from 'uuid';
-import type { Core } from '../../api/core';
+import type { FeatureHost } from '../../platform/feature-host';
+import type { ToolEvents } from '../../domain/tools';
+
+type Core = FeatureHost<ToolEvents>;
 import { RelaisError, commonErrors, type LocalizedText } from '../../base/errors';
-import type { ParamValues, RunStatus, ToolOs, ToolRun, ToolTarget } from '../../api/contracts/tools';
+import type { ParamValues, RunStatus, ToolOs, ToolRun, ToolTarget } from '../../domain/tools';
 import { prepareCommand, ELEVATION_MARKER } from './command';
 import type { LoadedTool } from './catalog';
 import { toParamValues, validateParams } from './params';

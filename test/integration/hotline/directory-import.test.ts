@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../../../src/features/database';
+import { openDatabase, type Db } from '../../../src/features/schema/database';
 import { commitImport, previewImport } from '../../../src/features/tickets/directory-import';
 import { searchDirectory } from '../../../src/features/tickets/repos/directory';
 import { makeTempDir } from '../../support/temp-dir';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../../../src/features/database';
+import { openDatabase, type Db } from '../../../src/features/schema/database';
 import { createTicketWorkflow } from '../../../src/features/tickets/ticket-workflow';
 import { insertAsset, insertPerson, searchDirectory } from '../../../src/features/tickets/repos/directory';
 import { findTeamByName, listCategories, listTeams } from '../../../src/features/tickets/repos/teams';

@@ -29,7 +29,7 @@ beforeAll(async () => {
   core = createCore({ dataDir: path.join(temp.dir, 'data'), host: 'web', policyFile: null });
   const tickets = createTicketFeature(core);
   security = createSecurityFeature(core);
-  ({ ssh } = createSshFeature(core, { tickets, security }));
+  ({ ssh } = createSshFeature(core, { tickets: tickets.port, security }));
 });
 afterAll(async () => {
   await core?.close();

@@ -7,7 +7,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { createCore, type Core } from '../../../src/api/core';
 import { createSecurityFeature } from '../../../src/api/handlers/security';
 import { createSyncFeature, type SyncFeatureOptions } from '../../../src/api/handlers/sync';
-import type { Db } from '../../../src/features/database';
+import type { Db } from '../../../src/features/schema/database';
 import { writeOutbox } from '../../../src/features/tickets/outbox';
 import { makeTempDir } from '../../support/temp-dir';
 

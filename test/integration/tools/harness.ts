@@ -93,8 +93,8 @@ export function startHarness(dataDir: string, policyFile: string | null, extra: 
   const core = createCore({ dataDir, host: 'web', policyFile, demo: false });
   const tickets = createTicketFeature(core);
   const security = createSecurityFeature(core);
-  const ssh = createSshFeature(core, { tickets, security });
-  const tools = createToolFeature(core, { tickets, security, ssh, ...extra });
+  const ssh = createSshFeature(core, { tickets: tickets.port, security });
+  const tools = createToolFeature(core, { tickets: tickets.port, audit: security.audit, ssh: ssh.port, ...extra });
   const handlers: Record<string, (input: unknown, caller: { clientId: string }) => unknown> = { ...tickets.handlers, ...security.handlers, ...ssh.handlers, ...tools.handlers } as never;
   const events: { name: string; payload: any }[] = [];
   core.events.subscribe((name, payload) => events.push({ name, payload }));

@@ -21,7 +21,7 @@ describe('layering rule', () => {
   it('forbids Node modules and core internals in the renderer', async () => {
     expect(await violations('renderer/features/x.tsx', "import fs from 'node:fs'; export const f = fs;")).toHaveLength(1);
     expect(await violations('renderer/features/x.tsx', "import { spawn } from 'child_process'; export const s = spawn;")).toHaveLength(1);
-    expect(await violations('renderer/features/q/x.tsx', "import { openDatabase } from '../../../src/features/database'; export const o = openDatabase;")).toHaveLength(1);
+    expect(await violations('renderer/features/q/x.tsx', "import { openDatabase } from '../../../src/features/schema/database'; export const o = openDatabase;")).toHaveLength(1);
     expect(await violations('renderer/features/q/x.tsx', "import { ipcRenderer } from 'electron'; export const i = ipcRenderer;")).toHaveLength(1);
   });
 
@@ -29,7 +29,7 @@ describe('layering rule', () => {
     const ok = [
       "import { calls } from '../../../src/api/contract';",
       "import { createClient } from '../../../src/api/client';",
-      "import { preferencesSchema } from '../../../src/domain/preferences';",
+      "import { preferencesSchema } from '../../../src/base/preferences-schema';",
       'export const all = [calls, createClient, preferencesSchema];',
     ].join('\n');
     expect(await violations('renderer/features/q/x.tsx', ok)).toEqual([]);

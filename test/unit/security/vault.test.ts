@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
-import { openDatabase } from '../../../src/features/database';
+import { openDatabase } from '../../../src/features/schema/database';
 import { createVault, fileCipher, safeStorageCipher, type SafeStorageLike } from '../../../src/features/security/vault';
 import { createAuditLog } from '../../../src/features/security/audit';
 import { makeTempDir } from '../../support/temp-dir';

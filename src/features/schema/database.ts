@@ -1,4 +1,4 @@
-import { migrate as migrateWith, openDb, type Db } from '../platform/db';
+import { migrate as migrateWith, openDb, type Db } from '../../platform/db';
 import { migrations } from './migrations';
 
 export type { Db };

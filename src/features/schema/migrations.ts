@@ -1,10 +1,10 @@
-import type { FeatureMigration } from '../platform/migration';
-import m0001 from './tickets/migrations/0001-core';
-import m0002 from './tickets/migrations/0002-search-and-seed';
-import m0010 from './sync/migrations/0010-sync';
-import m0020 from './security/migrations/0020-security';
-import m0030 from './rdp/migrations/0030-remote-methods';
-import m0040 from './tools/migrations/0040-tool-runs';
+import type { FeatureMigration } from '../../platform/migration';
+import m0001 from '../tickets/migrations/0001-core';
+import m0002 from '../tickets/migrations/0002-search-and-seed';
+import m0010 from '../sync/migrations/0010-sync';
+import m0020 from '../security/migrations/0020-security';
+import m0030 from '../rdp/migrations/0030-remote-methods';
+import m0040 from '../tools/migrations/0040-tool-runs';
 
 /**
  * Every feature's migrations. The ledger (src/platform/db.ts) applies each one missing from a
