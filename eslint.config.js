@@ -44,6 +44,7 @@ export default tseslint.config(
         patterns: [
           { group: ['electron', 'electron/*', 'electron-store'], message: 'src/ is the core: it never imports electron (only main/ does).' },
           { group: ['react', 'react-dom', 'react/*', 'react-dom/*', 'react-i18next', '@xterm/*', '@tanstack/*'], message: 'src/ is the core: it never imports React or UI libraries.' },
+          { group: ['**/main/*', '**/renderer/*', '**/renderer'], message: 'src/ must not depend on the hosts or the renderer.' },
         ],
       }],
       'no-restricted-globals': ['error',

@@ -10,7 +10,8 @@ import { appHandlers } from './handlers/app';
 import { createTicketFeature } from './handlers/tickets';
 import { createSecurityFeature } from './handlers/security';
 import { createSshFeature } from './handlers/ssh';
-import { createRdpFeature } from './handlers/rdp';
+import { rdpHandlers } from './handlers/rdp';
+import { createRdpService } from '../features/rdp/service';
 import { createToolFeature } from './handlers/tools';
 import { createSyncFeature } from './handlers/sync';
 
@@ -37,7 +38,7 @@ export function createService(options: ServiceOptions): Service {
   const tickets = createTicketFeature(core);
   const security = createSecurityFeature(core, { vaultFactory: options.vaultFactory });
   const ssh = createSshFeature(core, { tickets: tickets.port, security });
-  const rdp = createRdpFeature(core, { tickets: tickets.port, security });
+  const rdp = createRdpService(core, { tickets: tickets.port, vault: security.vault, audit: security.audit });
   const tools = createToolFeature(core, { tickets: tickets.port, audit: security.audit, ssh: ssh.port });
   const sync = createSyncFeature(core, { tickets, security });
 
@@ -46,7 +47,7 @@ export function createService(options: ServiceOptions): Service {
     ...tickets.handlers,
     ...security.handlers,
     ...ssh.handlers,
-    ...rdp.handlers,
+    ...rdpHandlers(rdp),
     ...tools.handlers,
     ...sync.handlers,
   } satisfies Handlers;

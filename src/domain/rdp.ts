@@ -171,3 +171,10 @@ export const launchResultSchema = z.discriminatedUnion('status', [
 ]);
 export type LaunchResult = z.infer<typeof launchResultSchema>;
 
+
+/** The payloads of the events this feature emits (the contract wraps them as events). */
+export const rdpEventPayloads = {
+  /** A session started, changed state (login seen, credentials refused) or ended. */
+  'rdp.session': sessionRecordSchema,
+} as const;
+export type RdpEvents = { [K in keyof typeof rdpEventPayloads]: z.output<(typeof rdpEventPayloads)[K]> };

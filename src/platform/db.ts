@@ -28,7 +28,7 @@ export function openDb(file: string, migrations: readonly FeatureMigration[]): D
  * Applies every migration missing from the ledger, in version order, in one transaction.
  * A ledger of ids rather than one `user_version` number: a feature's migration numbered below
  * another feature's newest one is still applied. Databases made before the ledger carry over:
- * every migration at or below their `user_version` was applied then.
+ * the migrations shipped before it (`beforeLedger`) at or below their `user_version` were applied.
  * Returns the ids applied now.
  */
 export function migrate(db: Db, migrations: readonly FeatureMigration[]): string[] {
@@ -41,7 +41,7 @@ export function migrate(db: Db, migrations: readonly FeatureMigration[]): string
       db.exec(`CREATE TABLE schema_migrations (id TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`);
       const legacy = db.pragma('user_version', { simple: true }) as number;
       const carry = db.prepare(`INSERT INTO schema_migrations (id, applied_at) VALUES (?, 'before-ledger')`);
-      for (const m of migrations) if (m.migration.version <= legacy) carry.run(migrationId(m));
+      for (const m of migrations) if (m.beforeLedger && m.migration.version <= legacy) carry.run(migrationId(m));
     }
     const applied = new Set((db.prepare(`SELECT id FROM schema_migrations`).all() as { id: string }[]).map((r) => r.id));
     const pending = migrations

@@ -11,6 +11,8 @@ export interface Migration {
 export interface FeatureMigration {
   readonly feature: string;
   readonly migration: Migration;
+  /** Shipped while `user_version` alone tracked the schema: a database at or past its number has it. */
+  readonly beforeLedger?: true;
 }
 
 export const migrationId = (m: FeatureMigration) => `${m.feature}/${m.migration.name}`;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { call, event } from '../contract-kit';
-import { remoteMethodSchema, rdpLaunchMethodSchema, rdpSettingsSchema, assetRemoteSchema, clientsSchema, sessionRecordSchema, shadowSessionSchema, launchResultSchema, safeText, fingerprintSchema } from '../../domain/rdp';
+import { call, eventsOf } from '../contract-kit';
+import { remoteMethodSchema, rdpLaunchMethodSchema, rdpSettingsSchema, assetRemoteSchema, clientsSchema, sessionRecordSchema, shadowSessionSchema, launchResultSchema, safeText, fingerprintSchema, rdpEventPayloads } from '../../domain/rdp';
 
 export * from '../../domain/rdp';
 
@@ -52,7 +52,4 @@ export const rdpCalls = {
   ),
 } as const;
 
-export const rdpEvents = {
-  /** A session started, changed state (login seen, credentials refused) or ended. */
-  'rdp.session': event(sessionRecordSchema),
-} as const;
+export const rdpEvents = eventsOf(rdpEventPayloads);

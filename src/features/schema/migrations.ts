@@ -12,10 +12,10 @@ import m0040 from '../tools/migrations/0040-tool-runs';
  * migration that has shipped; add a new one in the feature's migrations/ folder.
  */
 export const migrations: readonly FeatureMigration[] = [
-  { feature: 'tickets', migration: m0001 },
-  { feature: 'tickets', migration: m0002 },
-  { feature: 'sync', migration: m0010 },
-  { feature: 'security', migration: m0020 },
-  { feature: 'rdp', migration: m0030 },
-  { feature: 'tools', migration: m0040 },
+  { feature: 'tickets', migration: m0001, beforeLedger: true },
+  { feature: 'tickets', migration: m0002, beforeLedger: true },
+  { feature: 'sync', migration: m0010, beforeLedger: true },
+  { feature: 'security', migration: m0020, beforeLedger: true },
+  { feature: 'rdp', migration: m0030, beforeLedger: true },
+  { feature: 'tools', migration: m0040, beforeLedger: true },
 ];

@@ -34,8 +34,12 @@ const MAX_FILE_BYTES = 256 * 1024;
 
 export function defaultAssetsDir(): string {
   if (process.env.RELAIS_ASSETS_DIR) return path.resolve(process.env.RELAIS_ASSETS_DIR);
-  const here = import.meta.dirname;
-  return here ? path.resolve(here, '../../assets') : path.resolve('assets');
+  // The nearest `assets/` above this module: the repository in development, the app's
+  // resources folder once bundled, whatever the depth of either.
+  for (let dir = import.meta.dirname ?? process.cwd(); ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'assets', 'tools'))) return path.join(dir, 'assets');
+    if (path.dirname(dir) === dir) return path.resolve('assets');
+  }
 }
 
 function issuesText(err: z.ZodError): string {
