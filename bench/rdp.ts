@@ -26,7 +26,7 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'relais-bench-rdp-'));
 // The real tickets, security and RDP features; every input validated against the contract
 // as service.dispatch does. The client draws on the test display, FreeRDP's files go to dir.
 const h = await makeRdpHarness({ processEnv: { ...process.env, DISPLAY: xrdp.display, HOME: dir } });
-const ok = (name: keyof typeof h.rdp.handlers, input: unknown): Promise<any> => h.call(name, input);
+const ok = (name: Parameters<typeof h.call>[0], input: unknown): Promise<any> => h.call(name, input);
 
 try {
   const assetId = insertAsset(h.core, { name: 'PC-BENCH-001', ip: '127.0.0.1' });

@@ -9,7 +9,8 @@ import { createCore, type Core } from '../../../src/api/core';
 import { calls } from '../../../src/api/contract';
 import { createTicketFeature } from '../../../src/api/handlers/tickets';
 import { createSecurityFeature } from '../../../src/api/handlers/security';
-import { createRdpFeature, type OutcomeProbe, type RdpEnvironment } from '../../../src/api/handlers/rdp';
+import { createRdpService, type OutcomeProbe, type RdpEnvironment } from '../../../src/features/rdp/service';
+import { rdpHandlers } from '../../../src/api/handlers/rdp';
 import { makeTempDir } from '../../support/temp-dir';
 import type { XrdpService } from '../../services/xrdp';
 
@@ -41,11 +42,12 @@ export async function makeRdpHarness(env: Partial<RdpEnvironment> = {}) {
   const core = createCore({ dataDir: temp.dir, host: 'web', policyFile: null });
   const tickets = createTicketFeature(core);
   const security = createSecurityFeature(core);
-  const rdp = createRdpFeature(core, { tickets, security, env });
+  const rdp = createRdpService(core, { tickets: tickets.port, vault: security.vault, audit: security.audit, env });
+  const handlers = rdpHandlers(rdp);
   /** Calls a handler after validating the input against the contract, as the hosts do. */
-  const call = async <N extends keyof typeof rdp.handlers>(name: N, input: unknown) => {
+  const call = async <N extends keyof typeof handlers>(name: N, input: unknown) => {
     const parsed = calls[name].input.parse(input);
-    return (rdp.handlers[name] as (i: unknown, c: { clientId: string }) => unknown)(parsed, { clientId: 'test' }) as ReturnType<(typeof rdp.handlers)[N]>;
+    return (handlers[name] as (i: unknown, c: { clientId: string }) => unknown)(parsed, { clientId: 'test' }) as ReturnType<(typeof handlers)[N]>;
   };
   const logTicket = async (assetIds: string[]) =>
     (await tickets.handlers['tickets.logCall'](calls['tickets.logCall'].input.parse({ requesterName: 'Agent Test', subject: 'Écran figé', assetIds }), { clientId: 'test' })) as {

@@ -12,7 +12,7 @@ import type { LaunchPlan } from '../../../src/features/rdp/launchers';
 import type { RunOptions, RunningClient } from '../../../src/features/rdp/runner';
 import { decodeRdpFile, RDP_FILE_KEYS } from '../../../src/features/rdp/rdp-file';
 import { isSafeText } from '../../../src/api/contracts/rdp';
-import type { RdpEnvironment } from '../../../src/api/handlers/rdp';
+import type { RdpEnvironment } from '../../../src/features/rdp/service';
 import { insertAsset, makeRdpHarness } from '../../integration/rdp/harness';
 import { HOSTILE } from './hostile';
 
