@@ -22,9 +22,9 @@ export interface Harness {
   dispose(): Promise<void>;
 }
 
-export async function makeHarness(options: SyncFeatureOptions = {}): Promise<Harness> {
+export async function makeHarness(options: SyncFeatureOptions = {}, clock?: () => Date): Promise<Harness> {
   const tmp = makeTempDir('relais-sync-');
-  const core = createCore({ dataDir: tmp.dir, host: 'web', policyFile: null });
+  const core = createCore({ dataDir: tmp.dir, host: 'web', policyFile: null, ...(clock ? { clock } : {}) });
   const security = createSecurityFeature(core);
   const sync = createSyncFeature(core, { security }, { background: false, ...options, engine: { backoffBaseMs: 100, backoffMaxMs: 1_500, ...options.engine } });
   const events: { name: string; payload: unknown }[] = [];
