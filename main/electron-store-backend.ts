@@ -1,15 +1,4 @@
 import Store from 'electron-store';
-import type { PreferencesBackend } from '../src/base/preferences';
-import type { Preferences } from '../src/base/preferences-schema';
-
-/** Preferences in electron-store (validated again by the core when read). */
-export function electronStoreBackend(): PreferencesBackend {
-  const store = new Store<{ preferences: Record<string, unknown> }>({ name: 'preferences', defaults: { preferences: {} } });
-  return {
-    read: () => store.get('preferences'),
-    write: (values: Preferences) => store.set('preferences', values),
-  };
-}
 
 export interface WindowState {
   width: number;

@@ -1,17 +1,18 @@
 /**
  * The Electron main process. It only wires: a hardened window, the app:// protocol that
- * serves the built renderer, and IPC bound to the contract through the same service the
- * web host uses. Follows Electron's security checklist: context isolation, sandbox, no
+ * serves the built renderer, safeStorage for the vault, and IPC forwarded to the core,
+ * which runs the same service as the web host in a utility process (main/core-process.ts)
+ * so its SQLite writes and ssh2 crypto never stall the window. Follows Electron's security checklist: context isolation, sandbox, no
  * Node integration, strict CSP, navigation and new windows denied, permission requests
  * denied, external links only to an allow-list, every IPC sender checked.
  */
-import { app, BrowserWindow, ipcMain, net, protocol, safeStorage, session, shell, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import { app, BrowserWindow, ipcMain, MessageChannelMain, net, protocol, safeStorage, session, shell, utilityProcess, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { pathToFileURL } from 'node:url';
-import { createService, safeStorageVaultFactory, type Service } from '../src/api/service';
+import { connectCore, type CoreClient } from './core-channel';
 import { contentSecurityPolicy, securityHeaders } from './web-security';
-import { electronStoreBackend, windowStateStore } from './electron-store-backend';
+import { windowStateStore } from './electron-store-backend';
 
 const SCHEME = 'app';
 const ORIGIN = `${SCHEME}://relais`;
@@ -28,30 +29,24 @@ if (!app.requestSingleInstanceLock()) {
   void app.whenReady().then(start);
 }
 
-let service: Service | null = null;
 let mainWindow: BrowserWindow | null = null;
 
 async function start(): Promise<void> {
   if (process.env.RELAIS_DATA_DIR) app.setPath('userData', path.resolve(process.env.RELAIS_DATA_DIR));
-  service = createService({
-    host: 'electron',
-    dataDir: app.getPath('userData'),
-    demo: process.argv.includes('--demo'),
-    preferencesBackend: electronStoreBackend(),
-    // Secrets are encrypted by the OS keyring through safeStorage (refused on basic_text).
-    vaultFactory: safeStorageVaultFactory(safeStorage),
-  });
+  // Secrets stay encrypted by the OS keyring through safeStorage (refused on basic_text):
+  // the core asks this process for each encryption.
+  const core = startCore({ dataDir: app.getPath('userData'), demo: process.argv.includes('--demo') });
 
   protocol.handle(SCHEME, serveRenderer);
   lockDownSessions();
-  bindContract(service);
+  bindContract(core.client);
   mainWindow = createWindow();
   app.on('second-instance', () => {
     if (mainWindow?.isMinimized()) mainWindow.restore();
     mainWindow?.focus();
   });
   app.on('window-all-closed', () => app.quit());
-  app.on('before-quit', () => void service?.close());
+  app.on('before-quit', () => core.stop());
 }
 
 function serveRenderer(request: Request): Promise<Response> | Response {
@@ -100,7 +95,20 @@ function isTrustedSender(event: IpcMainInvokeEvent, expected: WebContents | unde
   return frame === expected.mainFrame && frame.url.startsWith(`${ORIGIN}/`);
 }
 
-function bindContract(svc: Service): void {
+/** Forks the core's utility process and connects to it over a MessagePort. */
+function startCore(options: { dataDir: string; demo: boolean }): { client: CoreClient; stop(): void } {
+  const child = utilityProcess.fork(path.join(import.meta.dirname, 'core-process.mjs'), [], { serviceName: 'Relais core', stdio: 'inherit' });
+  const { port1, port2 } = new MessageChannelMain();
+  const client = connectCore({ postMessage: (m) => port1.postMessage(m), onMessage: (l) => port1.on('message', (e) => l(e.data)) }, safeStorage);
+  port1.start();
+  child.postMessage(options, [port2]);
+  child.once('exit', (code) => {
+    client.failAll({ fr: `Le cœur de Relais s'est arrêté (code ${code}) : redémarrez Relais.`, en: `Relais's core stopped (code ${code}): restart Relais.` });
+  });
+  return { client, stop: () => void child.kill() };
+}
+
+function bindContract(svc: CoreClient): void {
   const clientId = crypto.randomUUID();
   ipcMain.handle('relais:call', (event, name: unknown, input: unknown) => {
     if (!isTrustedSender(event, mainWindow?.webContents)) {
@@ -109,7 +117,7 @@ function bindContract(svc: Service): void {
     // dispatch() validates the name and the input against the contract before running anything.
     return svc.dispatch(name, input, { clientId });
   });
-  svc.core.events.subscribe((name, payload) => {
+  svc.onEvent((name, payload) => {
     if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send('relais:event', name, payload);
   });
 }

@@ -50,6 +50,14 @@ async function buildMain(): Promise<void> {
     outfile: 'dist/main/electron.mjs',
     banner: { js: "import { createRequire as __relaisRequire } from 'node:module'; const require = __relaisRequire(import.meta.url);" },
   });
+  // The core's utility process (main/core-process.ts): the service, off the window's process.
+  await esbuild({
+    ...common,
+    format: 'esm',
+    entryPoints: ['main/core-process.ts'],
+    outfile: 'dist/main/core-process.mjs',
+    banner: { js: "import { createRequire as __relaisRequire } from 'node:module'; const require = __relaisRequire(import.meta.url);" },
+  });
   // Sandboxed preloads must be a single CommonJS file requiring only 'electron'.
   await esbuild({ ...common, entryPoints: ['main/preload.ts'], outfile: 'dist/main/preload.cjs', external: ['electron'] });
 }

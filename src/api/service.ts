@@ -5,7 +5,7 @@ import type { Caller, Handlers } from './handler-kit';
 import type { VaultFactory } from '../features/security/vault';
 
 /** For the Electron host: the vault backed by Electron's safeStorage. */
-export { safeStorageVaultFactory } from '../features/security/vault';
+export { safeStorageVaultFactory, type SafeStorageLike } from '../features/security/vault';
 import { appHandlers } from './handlers/app';
 import { createTicketFeature } from './handlers/tickets';
 import { createSecurityFeature } from './handlers/security';

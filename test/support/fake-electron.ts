@@ -9,6 +9,7 @@
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
 
 export const recorded = {
   privilegedSchemes: [] as any[],
@@ -19,6 +20,7 @@ export const recorded = {
   permissionRequest: null as null | ((wc: unknown, permission: string, cb: (ok: boolean) => void) => void),
   permissionCheck: null as null | ((...args: unknown[]) => boolean),
   sandboxEnabled: false,
+  utilityProcesses: [] as { modulePath: string }[],
 };
 
 class FakeEvent {
@@ -149,4 +151,57 @@ export const safeStorage = {
   encryptStringAsync: async (s: string) => Buffer.from(s).reverse(),
   decryptStringAsync: async (b: Buffer) => ({ result: Buffer.from(b).reverse().toString(), shouldReEncrypt: false }),
 };
-export default { app, BrowserWindow, ipcMain, protocol, net, session, shell, safeStorage };
+/** Electron's MessagePortMain: 'message' events carry `{ data }`; messages queue until start(). */
+class FakePortMain extends EventEmitter {
+  private started = false;
+  constructor(readonly node: MessagePort) {
+    super();
+  }
+  postMessage(message: unknown) {
+    this.node.postMessage(message);
+  }
+  start() {
+    if (this.started) return;
+    this.started = true;
+    this.node.on('message', (data) => this.emit('message', { data, ports: [] }));
+  }
+  close() {
+    this.node.close();
+  }
+}
+export class MessageChannelMain {
+  readonly port1: FakePortMain;
+  readonly port2: FakePortMain;
+  constructor() {
+    const { port1, port2 } = new MessageChannel();
+    this.port1 = new FakePortMain(port1);
+    this.port2 = new FakePortMain(port2);
+  }
+}
+/**
+ * `utilityProcess.fork(modulePath)`: a child whose `process.parentPort` receives what main
+ * posts with the transferred ports. Here the core entry runs in this process, over a real
+ * MessageChannel, through the same `runCore` the utility process calls.
+ */
+class FakeUtilityProcess extends EventEmitter {
+  constructor(readonly modulePath: string) {
+    super();
+    recorded.utilityProcesses.push(this);
+  }
+  postMessage(data: unknown, ports: FakePortMain[] = []) {
+    void import('../../main/core-process').then(({ runCore, portOf }) => {
+      const port = ports[0]!;
+      this.service = runCore(portOf(port), data as { dataDir: string; demo: boolean });
+      port.start();
+    });
+  }
+  service: { close(): Promise<void> } | null = null;
+  kill() {
+    void this.service?.close().then(() => this.emit('exit', 0));
+    return true;
+  }
+}
+export const utilityProcess = {
+  fork: (modulePath: string) => new FakeUtilityProcess(modulePath),
+};
+export default { app, BrowserWindow, ipcMain, protocol, net, session, shell, safeStorage, MessageChannelMain, utilityProcess };

@@ -118,4 +118,8 @@ describe('Electron host hardening', () => {
   it('keeps the data in RELAIS_DATA_DIR', () => {
     expect(fs.existsSync(path.join(temp.dir, 'relais.db'))).toBe(true);
   });
+
+  it('runs the core in a utility process, not in the main process', () => {
+    expect(fake.recorded.utilityProcesses.map((p) => path.basename(p.modulePath))).toEqual(['core-process.mjs']);
+  });
 });
