@@ -6,7 +6,7 @@
  * Targets: under 10, 10 and 5 ms.
  * Each also has a *_cpu_* twin: the CPU time the operation used, which is what it would
  * take on an idle machine (wall-clock on a shared, overloaded machine includes the wait).
- * The store runs as in the app: WAL checkpoints happen between calls (src/store/checkpoint.ts),
+ * The store runs as in the app: WAL checkpoints happen between calls (src/platform/checkpoint.ts),
  * not inside a commit; the cost of folding the 500 calls' WAL back is reported beside.
  */
 import os from 'node:os';

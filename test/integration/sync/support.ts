@@ -1,7 +1,7 @@
 /**
  * Sync test harness: a real core (SQLite store, migrations, vault) with the sync feature,
  * and helpers that write local changes exactly as the tickets feature does (the change
- * and its outbox row in one transaction, `src/store/outbox.ts` format).
+ * and its outbox row in one transaction, `src/features/tickets/outbox.ts` format).
  */
 import { v7 as uuidv7 } from 'uuid';
 import { createCore, type Core } from '../../../src/api/core';
