@@ -1,7 +1,7 @@
 /**
  * A test double of GLPI 10's legacy REST API (`apirest.php`). GLPI cannot run on these
  * machines, so the connector is tested against this server, which reproduces what a real
- * GLPI 10.0.18 was observed to do (`/work/shared/GLPI-OBSERVED.md`; each line has a test in
+ * GLPI 10.0.18 was observed to do (`docs/glpi-observed.md`; each line has a test in
  * test/integration/sync/glpi-fake.test.ts) and, beyond that, what GLPI's API documents:
  *
  * - Sessions: `initSession` with Basic auth or `user_token` (header or query) + `App-Token`;

@@ -1,5 +1,5 @@
 /**
- * The GLPI test double against GLPI-OBSERVED.md: one test per observed behaviour of a real
+ * The GLPI test double against docs/glpi-observed.md: one test per observed behaviour of a real
  * GLPI 10.0.18, spoken to over raw HTTP (not through the connector), so the double cannot
  * drift towards the connector's assumptions.
  */

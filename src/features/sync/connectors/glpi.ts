@@ -1,6 +1,6 @@
 /**
  * GLPI connector (legacy REST API, `apirest.php`), written against what a real GLPI 10.0.18
- * does (`GLPI-OBSERVED.md`; test double: test/services/glpi-fake.ts).
+ * does (`docs/glpi-observed.md`; test double: test/services/glpi-fake.ts).
  *
  * | local        | GLPI                                                                     |
  * |--------------|--------------------------------------------------------------------------|

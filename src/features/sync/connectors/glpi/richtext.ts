@@ -2,7 +2,7 @@
  * GLPI rich text, both ways.
  *
  * GLPI 10 keeps ticket and follow-up content as HTML and answers it HTML-entity-encoded
- * (`x <b>y</b> & z` comes back as `x &#60;b&#62;y&#60;/b&#62; &#38; z`, GLPI-OBSERVED.md).
+ * (`x <b>y</b> & z` comes back as `x &#60;b&#62;y&#60;/b&#62; &#38; z`, docs/glpi-observed.md).
  * Relais keeps plain text. Out: text is escaped, paragraphs become `<p>`, single line breaks
  * `<br>`, and the operation id rides in an HTML comment people never see. In: one entity
  * decoding pass gives GLPI's HTML back; comments are read (op id) then dropped, block tags

@@ -1,7 +1,7 @@
 /**
  * GLPI `search/Ticket` rows → Relais's ticket fields (pull direction).
  *
- * Rows are keyed by search option id. What a real GLPI 10.0.18 sends (GLPI-OBSERVED.md):
+ * Rows are keyed by search option id. What a real GLPI 10.0.18 sends (docs/glpi-observed.md):
  * text entity-encoded (decoded here), field 5 (technician) a user id as a string, field 8
  * (group) a string for one group and an array for several, oldest first (the newest is the
  * ticket's team), dates in the server's zone without offset (converted to UTC). The async

@@ -1,6 +1,6 @@
 /**
  * GLPI answers dates as `YYYY-MM-DD hh:mm:ss` in the server's time zone, without an offset
- * (GLPI-OBSERVED.md). The connector learns that zone once per session (GLPI's `timezone`
+ * (docs/glpi-observed.md). The connector learns that zone once per session (GLPI's `timezone`
  * setting, else the offset between the session's `glpi_currenttime` and the HTTP `Date`
  * header) and converts both ways here.
  */
