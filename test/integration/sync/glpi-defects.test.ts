@@ -5,7 +5,9 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createGlpiConnector } from '../../../src/features/sync/connectors/glpi';
-import { callOf } from './support';
+import { createGlpiFeature } from '../../../src/api/handlers/glpi';
+import { glpiMappingsSchema, glpiStatusAfterSend } from '../../../src/domain/glpi';
+import { callOf, drainAll } from './support';
 import { makeGlpiWorld, opIdOf, TEAMS, visibleText, type GlpiWorld } from './glpi-support';
 
 let w: GlpiWorld;
@@ -87,6 +89,39 @@ describe('1. a fresh GLPI: groups, technicians, kept calls', () => {
     expect(w.glpi.groupsOf(w.serverId(routed.id))).toEqual(['DUN - Interventions']);
     expect(w.local(kept.id)).toMatchObject({ technician: 'root', team: 'Hotline' });
     expect(w.local(routed.id)).toMatchObject({ team: 'Interventions' });
+  });
+});
+
+describe('1. mappings set from the settings', () => {
+  it('a call parked for a missing group goes through once the team is mapped to an existing group (glpi.mappings.set)', async () => {
+    w = await makeGlpiWorld();
+    w.glpi.addGroup('DUN - Système d’information géographique');
+    const t = w.wf.logCall({ ...baseCall, outcome: 'route', teamId: w.teamId('SIG') });
+    await w.configure();
+    await w.syncAll();
+    expect(parkedMessages(w)).toEqual([expect.stringContaining('GLPI has no group "SIG" for team SIG')]);
+    const glpiFeature = createGlpiFeature(w.h.core, { sync: w.h.sync });
+    const saved = await glpiFeature.handlers['glpi.mappings.set']({ teams: { SIG: 'DUN - Système d’information géographique' }, technicians: {} }, { clientId: 't' });
+    expect(saved.teams.SIG).toBe('DUN - Système d’information géographique');
+    await w.h.sync.engine.idle();
+    await drainAll(w.h, 10_000);
+    expect(parkedMessages(w)).toEqual([]);
+    expect(w.glpi.groupsOf(w.serverId(t.id))).toEqual(['DUN - Système d’information géographique']);
+    expect(await glpiFeature.handlers['glpi.mappings.get'](undefined, { clientId: 't' })).toEqual(saved);
+    expect(glpiMappingsSchema.safeParse({ teams: { SIG: '' } }).success).toBe(false);
+    expect(glpiMappingsSchema.safeParse({ teams: {}, other: 1 }).success).toBe(false);
+  });
+
+  it('what the UI says before sending: a new ticket given a group or a technician becomes 2 in GLPI', async () => {
+    expect(glpiStatusAfterSend(1, { group: true, technician: false })).toEqual({ status: 2, notice: { code: 'sync.glpi.statusBecomesAssigned', params: { from: 1, to: 2 } } });
+    expect(glpiStatusAfterSend(1, { group: false, technician: false })).toEqual({ status: 1, notice: null });
+    expect(glpiStatusAfterSend(3, { group: true, technician: true })).toEqual({ status: 3, notice: null });
+    // The prediction is what the GLPI double does.
+    w = await makeGlpiWorld({ groups: true });
+    const c = connectorOf(w);
+    const r = await c.createTicket('0190aaaa-0000-7000-8000-000000000009', { subject: 's', description: 'd', type: 'incident', status: 1, urgency: 3, impact: 3, priority: 3, category: null, team: 'SIG', technician: null, requesterName: '', requesterPhone: '', requesterEmail: '', asset: null, solution: null });
+    expect(w.glpi.tickets.get(Number(r.serverId))!.status).toBe(glpiStatusAfterSend(1, { group: true, technician: false }).status);
+    await c.close();
   });
 });
 

@@ -8,6 +8,7 @@
  * as missing" for the connector's life.
  */
 import { z } from 'zod';
+import { glpiMappingsSchema } from '../../../../domain/glpi';
 import { decodeEntities } from './richtext';
 import type { GlpiSession } from './session';
 
@@ -17,10 +18,7 @@ export interface GlpiMappings {
   /** Local operator login → GLPI login. Unlisted operators use their own login. */
   technicians: Record<string, string>;
 }
-export const glpiMappingsSchema = z.strictObject({
-  teams: z.record(z.string().trim().min(1).max(200), z.string().trim().min(1).max(200)).default({}),
-  technicians: z.record(z.string().trim().min(1).max(200), z.string().trim().min(1).max(200)).default({}),
-});
+
 export const EMPTY_MAPPINGS: GlpiMappings = { teams: {}, technicians: {} };
 /** The stored mappings (JSON); absent or damaged: none (every name maps to itself). */
 export function readGlpiMappings(raw: string | null): GlpiMappings {
