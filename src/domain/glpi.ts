@@ -18,6 +18,6 @@ export type GlpiMappingsInput = z.input<typeof glpiMappingsSchema>;
  * (a message code with params) before sending, so the change is expected, not a surprise.
  */
 export function glpiStatusAfterSend(status: number, actors: { group: boolean; technician: boolean }): { status: number; notice: { code: string; params: { from: number; to: number } } | null } {
-  if (status === 1 && (actors.group || actors.technician)) return { status: 2, notice: { code: 'sync.glpi.statusBecomesAssigned', params: { from: 1, to: 2 } } };
+  if (status === 1 && (actors.group || actors.technician)) return { status: 2, notice: { code: 'glpi.statusBecomesAssigned', params: { from: 1, to: 2 } } };
   return { status, notice: null };
 }

@@ -25,8 +25,8 @@ describe('1. a fresh GLPI: groups, technicians, kept calls', () => {
     const before = await c.inspect!();
     expect(before.serverVersion).toBe('GLPI 10.0.18');
     expect(before.account).toBe('glpi');
-    expect(before.checks.filter((x) => x.key.startsWith('group:'))).toEqual(TEAMS.map((team) => ({ key: `group:${team}`, ok: false, code: 'sync.check.glpiGroupMissing', params: { team, group: team }, fixable: true })));
-    expect(before.checks.find((x) => x.key === 'technician:root')).toMatchObject({ ok: false, code: 'sync.check.glpiTechnicianMissing', fixable: false });
+    expect(before.checks.filter((x) => x.key.startsWith('group:'))).toEqual(TEAMS.map((team) => ({ key: `group:${team}`, ok: false, code: 'glpi.check.groupMissing', params: { team, group: team }, fixable: true })));
+    expect(before.checks.find((x) => x.key === 'technician:root')).toMatchObject({ ok: false, code: 'glpi.check.technicianMissing', fixable: false });
     const after = await c.prepare!();
     expect(after.checks.filter((x) => x.key.startsWith('group:')).every((x) => x.ok)).toBe(true);
     expect(w.glpi.rows('Group').map((g) => g.name).sort()).toEqual([...TEAMS].sort());
@@ -49,7 +49,7 @@ describe('1. a fresh GLPI: groups, technicians, kept calls', () => {
     const c = connectorOf(w, { lookups: { now: () => clock } });
     const fields = { subject: 'Routé', description: 'x', type: 'incident' as const, status: 1, urgency: 3, impact: 3, priority: 3, category: null, team: 'SIG', technician: null, requesterName: '', requesterPhone: '', requesterEmail: '', asset: null, solution: null };
     const err = await c.createTicket('0190aaaa-0000-7000-8000-000000000001', fields).catch((e) => e);
-    expect(err).toMatchObject({ kind: 'rejected', code: 'sync.glpi.groupMissing', params: { team: 'SIG', group: 'SIG' } });
+    expect(err).toMatchObject({ kind: 'rejected', code: 'glpi.error.groupMissing', params: { team: 'SIG', group: 'SIG' } });
     w.glpi.addGroup('SIG');
     clock += 11_000;
     const { serverId } = await c.createTicket('0190aaaa-0000-7000-8000-000000000001', fields);
@@ -113,7 +113,7 @@ describe('1. mappings set from the settings', () => {
   });
 
   it('what the UI says before sending: a new ticket given a group or a technician becomes 2 in GLPI', async () => {
-    expect(glpiStatusAfterSend(1, { group: true, technician: false })).toEqual({ status: 2, notice: { code: 'sync.glpi.statusBecomesAssigned', params: { from: 1, to: 2 } } });
+    expect(glpiStatusAfterSend(1, { group: true, technician: false })).toEqual({ status: 2, notice: { code: 'glpi.statusBecomesAssigned', params: { from: 1, to: 2 } } });
     expect(glpiStatusAfterSend(1, { group: false, technician: false })).toEqual({ status: 1, notice: null });
     expect(glpiStatusAfterSend(3, { group: true, technician: true })).toEqual({ status: 3, notice: null });
     // The prediction is what the GLPI double does.

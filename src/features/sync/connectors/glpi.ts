@@ -70,12 +70,12 @@ const SOLUTION_REFUSED = 4;
 
 export const glpiErrors = {
   unknownCategory: (category: string) =>
-    new GlpiSetupError('rejected', 'sync.glpi.unknownCategory', { category }, {
+    new GlpiSetupError('rejected', 'glpi.error.unknownCategory', { category }, {
       fr: `La catégorie « ${category} » n'existe pas dans GLPI : créez-la dans GLPI (Configuration › Intitulés › Catégories ITIL) ou choisissez-en une autre, puis réessayez.`,
       en: `Category "${category}" does not exist in GLPI: create it in GLPI (Setup › Dropdowns › ITIL categories) or pick another one, then retry.`,
     }),
   groupMissing: (team: string, group: string) =>
-    new GlpiSetupError('rejected', 'sync.glpi.groupMissing', { team, group }, {
+    new GlpiSetupError('rejected', 'glpi.error.groupMissing', { team, group }, {
       fr: `GLPI n'a pas de groupe « ${group} » pour l'équipe ${team} : créez-le (bouton « Préparer le serveur ») ou associez l'équipe à un groupe existant dans les réglages, puis réessayez.`,
       en: `GLPI has no group "${group}" for team ${team}: create it ("Prepare the server") or map the team to an existing group in the settings, then retry.`,
     }),
@@ -216,13 +216,13 @@ export function createGlpiConnector(options: GlpiOptions): Connector & { reauth(
           if (!(err instanceof SyncError) || err.kind === 'transient') throw err;
         }
       }
-      checks.push({ key: `group:${team}`, ok, code: ok ? 'sync.check.glpiGroupOk' : 'sync.check.glpiGroupMissing', params: { team, group }, fixable: !ok && !!canCreateGroups });
+      checks.push({ key: `group:${team}`, ok, code: ok ? 'glpi.check.groupOk' : 'glpi.check.groupMissing', params: { team, group }, fixable: !ok && !!canCreateGroups });
     }
     for (const operator of options.operators?.() ?? []) {
       const login = glpiLoginFor(m, operator);
       const ok = !!(await lookups.user(login));
       // GLPI accounts come from the directory (LDAP/SSO): Relais maps, it never creates users.
-      checks.push({ key: `technician:${operator}`, ok, code: ok ? 'sync.check.glpiTechnicianOk' : 'sync.check.glpiTechnicianMissing', params: { operator, login }, fixable: false });
+      checks.push({ key: `technician:${operator}`, ok, code: ok ? 'glpi.check.technicianOk' : 'glpi.check.technicianMissing', params: { operator, login }, fixable: false });
     }
     return { account: info.account, serverVersion: info.version ? `GLPI ${info.version}` : null, checks };
   }
