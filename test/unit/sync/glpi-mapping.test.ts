@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeEntities, fromGlpiHtml, toGlpiHtml } from '../../../src/features/sync/connectors/glpi/richtext';
 import { detectZone, glpiLocalToIso, isoToGlpiLocal } from '../../../src/features/sync/connectors/glpi/time';
 import { EXTRAS, listOf, parseSearchRow, splitContent } from '../../../src/features/sync/connectors/glpi/search';
+import { classify } from '../../../src/features/sync/connectors/glpi/session';
 import { glpiLoginFor, groupFor, operatorForLogin, readGlpiMappings, teamForGroup } from '../../../src/features/sync/connectors/glpi/mapping';
 
 /** What GLPI 10 does to text it stores (GLPI-OBSERVED.md): `&`, `<`, `>` as numeric entities. */
@@ -95,5 +96,17 @@ describe('GLPI name mappings', () => {
   it('damaged stored mappings mean none', () => {
     expect(readGlpiMappings('{not json')).toEqual({ teams: {}, technicians: {} });
     expect(readGlpiMappings(JSON.stringify({ teams: 3 }))).toEqual({ teams: {}, technicians: {} });
+  });
+});
+
+describe('GLPI answers classified', () => {
+  const res = (status: number, data: unknown) => ({ status, data, headers: {}, invalidUtf8: false });
+  it('set-up mistakes are named: App-Token, user token, a web page instead of the API (HTML or a redirect)', () => {
+    expect(classify(res(400, ['ERROR_WRONG_APP_TOKEN_PARAMETER', 'x']), 'https://g/apirest.php')).toMatchObject({ kind: 'auth', code: 'glpi.error.appTokenRefused' });
+    expect(classify(res(401, ['ERROR_GLPI_LOGIN_USER_TOKEN', 'x']), 'https://g/apirest.php')).toMatchObject({ kind: 'auth', code: 'glpi.error.userTokenRefused' });
+    expect(classify(res(404, '<!DOCTYPE html><html>Not Found</html>'), 'https://g/glpi')).toMatchObject({ code: 'glpi.error.urlNotApi', params: { suggestion: 'https://g/glpi/apirest.php' } });
+    expect(classify(res(302, undefined), 'https://g/glpi/index.php')).toMatchObject({ code: 'glpi.error.urlNotApi', params: { suggestion: 'https://g/glpi/apirest.php' } });
+    expect(classify(res(401, ['ERROR_SESSION_TOKEN_INVALID', 'x']), 'u')).toMatchObject({ kind: 'auth' });
+    expect(classify(res(503, ['ERROR', 'down']), 'u')).toMatchObject({ kind: 'transient' });
   });
 });

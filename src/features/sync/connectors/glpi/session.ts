@@ -184,7 +184,8 @@ export function classify(res: JsonResponse, baseURL: string): SyncError {
   if (/^ERROR_(SESSION_TOKEN|LOGIN_PARAMETERS_MISSING)/.test(code)) return new SyncError('auth', message, res.status);
   if (code === 'ERROR_ITEM_NOT_FOUND') return new SyncError('notFound', message, res.status);
   if (code === 'ERROR_RIGHT_MISSING' || code === 'ERROR_NOT_ALLOWED') return new SyncError('rejected', message, res.status);
-  if (!b.success && typeof res.data === 'string' && /<html|<!doctype/i.test(res.data)) return glpiSetupErrors.notApi(baseURL, res.status);
+  // GLPI's web interface answers HTML, or redirects to its login page.
+  if (!b.success && ((typeof res.data === 'string' && /<html|<!doctype/i.test(res.data)) || (res.status >= 300 && res.status < 400))) return glpiSetupErrors.notApi(baseURL, res.status);
   return errorForStatus(res.status, message, res.headers);
 }
 
