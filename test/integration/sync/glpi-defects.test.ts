@@ -154,6 +154,26 @@ describe('2. requester', () => {
   });
 });
 
+describe('2–4. edits keep what the content carries', () => {
+  it('a description edit keeps the op id and the requester line; a requester who is a GLPI user becomes the requester', async () => {
+    w = await makeGlpiWorld({ groups: true });
+    const c = connectorOf(w);
+    const op = '0190aaaa-0000-7000-8000-00000000000c';
+    const base = { subject: 's', description: 'Avant', type: 'incident' as const, status: 2, urgency: 3, impact: 3, priority: 3, category: null, team: 'SIG', technician: null, requesterName: 'Mme Martin', requesterPhone: '0611', requesterEmail: '', asset: null, solution: null };
+    const sid = (await c.createTicket(op, base)).serverId;
+    await c.updateTicket(sid, { description: 'Après <modif>' }, null);
+    const content = w.glpi.tickets.get(Number(sid))!.content;
+    expect(visibleText(content)).toBe('Après <modif>\n\nDemandeur (sans compte GLPI) : Mme Martin · 0611');
+    expect(opIdOf(content)).toBe(op);
+    const jd = w.glpi.addUser({ name: 'jdupont', phone: '0102030405' });
+    await c.updateTicket(sid, { requesterName: 'Jean Dupont', requesterPhone: '0102030405' }, null);
+    expect(w.glpi.requesterOf(Number(sid)).map((r) => r.users_id)).toEqual([jd]);
+    expect(visibleText(w.glpi.tickets.get(Number(sid))!.content)).toBe('Après <modif>');
+    expect(await c.findTicketByOp(op)).toBe(sid);
+    await c.close();
+  });
+});
+
 describe('3–4. content, follow-ups and the invisible op id', () => {
   it('the creation content is the call text; only real follow-ups become ITILFollowup; no marker people can read', async () => {
     w = await makeGlpiWorld({ groups: true, mappings: { teams: {}, technicians: { root: 'tech' } } });

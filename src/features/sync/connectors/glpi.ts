@@ -29,7 +29,7 @@ import { BadDataError, SyncError, type Connector, type ReadinessCheck, type Remo
 import { MAX_BODY } from './common';
 import { createLookups, EMPTY_MAPPINGS, glpiLoginFor, groupFor, operatorForLogin, type GlpiMappings, type LookupOptions } from './glpi/mapping';
 import { fromGlpiHtml, toGlpiHtml } from './glpi/richtext';
-import { EXTRAS, GLPI_OPT, listOf, parseSearchRow, requesterLine, searchSchema, type RowExtras } from './glpi/search';
+import { EXTRAS, GLPI_OPT, listOf, parseSearchRow, requesterLine, searchSchema, splitContent, type RowExtras } from './glpi/search';
 import { contentRangeTotal, createGlpiSession, GlpiSetupError } from './glpi/session';
 import { glpiLocalToIso, isoToGlpiLocal } from './glpi/time';
 
@@ -128,15 +128,15 @@ export function createGlpiConnector(options: GlpiOptions): Connector & { reauth(
   }
 
   /** Replaces the ticket's assigned actors of one kind: add the new row, delete the others. */
-  async function replaceActor(serverId: string, itemtype: 'Group_Ticket' | 'Ticket_User', key: 'groups_id' | 'users_id', wanted: number | null) {
+  async function replaceActor(serverId: string, itemtype: 'Group_Ticket' | 'Ticket_User', key: 'groups_id' | 'users_id', wanted: number | null, type = 2) {
     const res = await call('GET', `${ticketUrl(serverId)}/${itemtype}`, undefined, { range: '0-999' });
     const rows = z.array(z.unknown()).safeParse(res.data);
     const assigned = (rows.success ? rows.data : [])
       .map((r) => actorRowSchema.safeParse(r))
-      .filter((r) => r.success && r.data.type === 2)
+      .filter((r) => r.success && r.data.type === type)
       .map((r) => r.data!);
     const has = (row: Record<string, unknown>) => Number(row[key]) === wanted;
-    if (wanted !== null && !assigned.some(has)) await call('POST', `/${itemtype}`, { input: { tickets_id: Number(serverId), [key]: wanted, type: 2 } });
+    if (wanted !== null && !assigned.some(has)) await call('POST', `/${itemtype}`, { input: { tickets_id: Number(serverId), [key]: wanted, type } });
     for (const row of assigned) if (!has(row)) await call('DELETE', `/${itemtype}/${row.id}`, undefined, { force_purge: 1 });
   }
 
@@ -308,7 +308,23 @@ export function createGlpiConnector(options: GlpiOptions): Connector & { reauth(
     },
     async updateTicket(serverId: string, changes: Partial<SyncFields>, _etag: string | null) {
       const solving = changes.solution !== undefined && changes.solution !== null && changes.solution !== '' && (changes.status === undefined || changes.status >= 5);
-      const input = await plainInput({ ...changes, solution: undefined });
+      const input = await plainInput({ ...changes, solution: undefined, description: undefined });
+      const requesterChanged = changes.requesterName !== undefined || changes.requesterPhone !== undefined || changes.requesterEmail !== undefined;
+      if (changes.description !== undefined || requesterChanged) {
+        // The content also carries the op id (comment) and maybe the requester line: rebuild it, never drop them.
+        const current = ticketSchema.safeParse((await call('GET', ticketUrl(serverId))).data);
+        const parts = splitContent(current.success ? String((current.data as Record<string, unknown>).content ?? '') : '');
+        let requester = parts.requester;
+        if (requesterChanged) {
+          const wanted = { name: changes.requesterName ?? parts.requester?.name ?? '', phone: changes.requesterPhone ?? parts.requester?.phone ?? '', email: changes.requesterEmail ?? parts.requester?.email ?? '' };
+          const uid = await lookups.requester(wanted);
+          await replaceActor(serverId, 'Ticket_User', 'users_id', uid ? Number(uid) : null, 1);
+          requester = uid ? null : wanted;
+        }
+        const text = changes.description ?? parts.description;
+        const line = requester && (requester.name || requester.phone || requester.email) ? requesterLine(requester) : '';
+        input.content = toGlpiHtml(line ? (text ? `${text}\n\n${line}` : line) : text, parts.opId);
+      }
       // The solution record solves the ticket; a "closed" status follows it.
       if (solving && (input.status === 5 || input.status === undefined)) delete input.status;
       if (changes.team !== undefined) await replaceActor(serverId, 'Group_Ticket', 'groups_id', changes.team ? await groupId(changes.team) : null);
