@@ -12,6 +12,7 @@ import { sshCalls, sshEvents } from './contracts/ssh';
 import { rdpCalls, rdpEvents } from './contracts/rdp';
 import { toolCalls, toolEvents } from './contracts/tools';
 import { securityCalls, securityEvents } from './contracts/security';
+import { glpiCalls } from './contracts/glpi';
 
 export const calls = {
   ...appCalls,
@@ -21,6 +22,7 @@ export const calls = {
   ...rdpCalls,
   ...toolCalls,
   ...securityCalls,
+  ...glpiCalls,
 } as const;
 
 export const events = {

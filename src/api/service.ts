@@ -14,6 +14,7 @@ import { rdpHandlers } from './handlers/rdp';
 import { createRdpService } from '../features/rdp/service';
 import { createToolFeature } from './handlers/tools';
 import { createSyncFeature } from './handlers/sync';
+import { createGlpiFeature } from './handlers/glpi';
 
 export type CallResult = { ok: true; value: unknown } | { ok: false; error: SerializedError };
 
@@ -41,6 +42,7 @@ export function createService(options: ServiceOptions): Service {
   const rdp = createRdpService(core, { tickets: tickets.port, vault: security.vault, audit: security.audit });
   const tools = createToolFeature(core, { tickets: tickets.port, audit: security.audit, ssh: ssh.port });
   const sync = createSyncFeature(core, { tickets, security });
+  const glpi = createGlpiFeature(core, { sync });
 
   const handlers = {
     ...appHandlers(core),
@@ -50,6 +52,7 @@ export function createService(options: ServiceOptions): Service {
     ...rdpHandlers(rdp),
     ...tools.handlers,
     ...sync.handlers,
+    ...glpi.handlers,
   } satisfies Handlers;
 
   return {

@@ -1,25 +1,35 @@
 /**
- * GLPI cannot run on these machines (not packaged for Debian 12, its tarball and PHP
- * dependencies are unreachable), so the GLPI connector is tested against this HTTP server,
- * which answers as GLPI's `apirest.php` documents it:
- * - `GET /initSession` with `Authorization: user_token …` and `App-Token` → `{session_token}`;
- *   a wrong App-Token → 400 `["ERROR_WRONG_APP_TOKEN_PARAMETER", …]`, a wrong user token →
- *   401 `["ERROR_GLPI_LOGIN_USER_TOKEN", …]`;
- * - every other call needs `Session-Token` (+ `App-Token`): missing → 400
- *   `ERROR_SESSION_TOKEN_MISSING`, unknown/expired → 401 `ERROR_SESSION_TOKEN_INVALID`;
- * - `GET /killSession`, `GET /getFullSession`;
- * - `POST /Ticket` `{input}` → 201 `{id, message}` + `Location`; `GET|PUT /Ticket/:id`
- *   (404 `ERROR_ITEM_NOT_FOUND`), PUT → 200 `[{"<id>": true, "message": ""}]`;
- * - `POST /ITILFollowup`, `GET /Ticket/:id/ITILFollowup`, `POST /Item_Ticket`;
- * - `GET /search/Ticket` with `criteria[n][field|searchtype|value]`, `forcedisplay[n]`,
- *   `sort`, `order`, `range=a-b` → `{totalcount, count, data}` keyed by search option id,
- *   `Content-Range: a-b/total`, 206 when partial, 400 `ERROR_RANGE_EXCEED_TOTAL` past the end;
- * - `GET /<Itemtype>?searchText[field]=^value$` for Group, User, ITILCategory, Computer;
- * - errors as `["ERROR_…", "message"]` bodies (rights: 401 `ERROR_RIGHT_MISSING`).
+ * A test double of GLPI 10's legacy REST API (`apirest.php`). GLPI cannot run on these
+ * machines, so the connector is tested against this server, which reproduces what a real
+ * GLPI 10.0.18 was observed to do (`docs/glpi-observed.md`; each line has a test in
+ * test/integration/sync/glpi-fake.test.ts) and, beyond that, what GLPI's API documents:
+ *
+ * - Sessions: `initSession` with Basic auth or `user_token` (header or query) + `App-Token`;
+ *   a wrong password/token → 401, a wrong or missing App-Token → 400; after `killSession` or
+ *   expiry the token → 401 and re-initialising works. `getFullSession`, `getGlpiConfig`
+ *   (version 10.0.18, the server's time zone).
+ * - Lists: partial lists answer 206 with `Content-Range: start-end/total`. Without `range` a
+ *   list returns the user's list_limit (20) with an off-by-one header (`0-20/33`); `search/`
+ *   without range gives count 20 and `0-19/33`. `Reservation` has no search options.
+ * - Text: every text input is stored HTML-entity-encoded (`<` `&#60;`, `>` `&#62;`, `&`
+ *   `&#38;`) and read back so; HTML comments are kept; `externalid` is not kept.
+ * - A fresh GLPI: no groups, no categories, users glpi, post-only, tech, normal only.
+ * - Tickets: status 1 + an assigned group or user becomes 2; `_groups_id_assign` on PUT adds a
+ *   `Group_Ticket` row beside the others (replacing = deleting the old row); search field 5 is
+ *   the user id as a string, field 8 a string for one group and an array for several (oldest
+ *   first); `status: 5` creates no ITILSolution, an ITILSolution solves the ticket; a
+ *   follow-up moves only `date_mod`; DELETE puts a ticket in the trash (out of searches,
+ *   `GET` still answers with `is_deleted: 1`; `search/Ticket?is_deleted=1` lists the trash);
+ *   an unknown `itilcategories_id` is stored as 0; dates are server-local, without offset.
+ * - Reservations (overlap → 400, back-to-back accepted) and software licences (`number`
+ *   not enforced).
+ * - Any path outside `apirest.php` answers GLPI's login page (HTML).
  * Faults for tests: expire every session, refuse rights, commit then drop the answer.
  */
 import http from 'node:http';
 import type net from 'node:net';
+
+type Row = Record<string, unknown> & { id: number };
 
 export interface FakeTicket {
   id: number;
@@ -31,108 +41,152 @@ export interface FakeTicket {
   priority: number;
   type: number;
   itilcategories_id: number;
-  groups_id_assign: number | null;
-  users_id_assign: number | null;
   date: string;
   date_mod: string;
   is_deleted: number;
   /** Raw row overrides served in searches (to plant bad data). */
   raw?: Record<string, unknown>;
 }
-export interface FakeFollowup {
-  id: number;
-  items_id: number;
-  content: string;
-  is_private: number;
-  date: string;
-  users_id: number;
+
+export interface GlpiFakeOptions {
+  appToken?: string;
+  userToken?: string;
+  /** The server's time zone (GLPI's `timezone` setting); null: the setting is empty. */
+  timezone?: string | null;
+  /** Whether the token's profile may create groups (Super-Admin: yes). */
+  canCreateGroups?: boolean;
 }
 
-export interface GlpiFake {
-  url: string;
-  appToken: string;
-  userToken: string;
-  tickets: Map<number, FakeTicket>;
-  followups: FakeFollowup[];
-  itemTickets: { itemtype: string; items_id: number; tickets_id: number }[];
-  sessions: Set<string>;
-  killed: string[];
-  requests: { method: string; path: string; status: number }[];
-  /** Every open session becomes invalid (GLPI session timeout). */
-  expireSessions(): void;
-  /** The next `n` POSTs of this itemtype are committed, then the connection is dropped. */
-  dropAnswers(itemtype: 'Ticket' | 'ITILFollowup', n: number): void;
-  denyRights(on: boolean): void;
-  /** Moves the server clock (date_mod of new writes). */
-  setClock(iso: string): void;
-  addTicket(t: Partial<FakeTicket> & { name: string }): FakeTicket;
-  close(): Promise<void>;
+/** GLPI stores text inputs sanitised: `&`, `<`, `>` as numeric entities. */
+export const glpiEncode = (s: string) => s.replace(/&/g, '&#38;').replace(/</g, '&#60;').replace(/>/g, '&#62;');
+export const glpiDecode = (s: string) => s.replace(/&#60;/g, '<').replace(/&#62;/g, '>').replace(/&#38;/g, '&');
+
+/** `YYYY-MM-DD hh:mm:ss` of instant `ms` in `zone`. */
+export function localTime(ms: number, zone: string): string {
+  const f = new Intl.DateTimeFormat('en-CA', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  const p = Object.fromEntries(f.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
 }
 
-const OPT: Record<number, (t: FakeTicket, ctx: Ctx) => unknown> = {
-  1: (t) => t.name,
-  2: (t) => t.id,
-  3: (t) => t.priority,
-  5: (t, c) => (t.users_id_assign ? (c.users.find((u) => u.id === t.users_id_assign)?.name ?? null) : null),
-  7: (t, c) => (t.itilcategories_id ? (c.categories.find((x) => x.id === t.itilcategories_id)?.completename ?? null) : null),
-  8: (t, c) => (t.groups_id_assign ? (c.groups.find((g) => g.id === t.groups_id_assign)?.name ?? null) : null),
-  10: (t) => t.urgency,
-  11: (t) => t.impact,
-  12: (t) => t.status,
-  14: (t) => t.type,
-  15: (t) => t.date,
-  19: (t) => t.date_mod,
-  21: (t) => t.content,
-};
-interface Ctx {
-  users: { id: number; name: string }[];
-  groups: { id: number; name: string }[];
-  categories: { id: number; completename: string }[];
-  computers: { id: number; name: string }[];
-}
+const TEXT_FIELDS = new Set(['name', 'content', 'comment', 'completename', 'realname', 'firstname', 'serial']);
+const LIST_LIMIT = 20;
 
-export async function startGlpiFake(opts: { appToken?: string; userToken?: string } = {}): Promise<GlpiFake> {
+export async function startGlpiFake(opts: GlpiFakeOptions = {}) {
   const appToken = opts.appToken ?? 'app-token-fake-0123456789';
   const userToken = opts.userToken ?? 'user-token-fake-9876543210';
+  const zone = opts.timezone === undefined ? 'Europe/Paris' : opts.timezone;
+  let canCreateGroups = opts.canCreateGroups ?? true;
   const tickets = new Map<number, FakeTicket>();
-  const followups: FakeFollowup[] = [];
-  const itemTickets: GlpiFake['itemTickets'] = [];
-  const sessions = new Set<string>();
+  /** Every other itemtype: rows by id. */
+  const items = new Map<string, Map<number, Row>>();
+  const nextIds = new Map<string, number>();
+  const sessions = new Map<string, number>();
   const killed: string[] = [];
-  const requests: GlpiFake['requests'] = [];
-  const ctx: Ctx = {
-    users: [{ id: 2, name: 'glpi' }, { id: 7, name: 'tech1' }],
-    groups: ['Hotline', 'Interventions', 'Applications', 'SIG', 'Infrastructure technique'].map((name, i) => ({ id: i + 1, name })),
-    categories: [{ id: 1, completename: 'Matériel > Imprimante' }],
-    computers: [{ id: 11, name: 'PC-0042' }],
-  };
-  let nextId = 1;
-  let nextFu = 1;
-  let clock: string | null = null;
+  const requests: { method: string; path: string; status: number; query: string }[] = [];
+  let clockMs: number | null = null;
   let denied = false;
-  const drops: Record<string, number> = { Ticket: 0, ITILFollowup: 0 };
-  const now = () => clock ?? new Date().toISOString().replace('T', ' ').slice(0, 19);
+  const drops: Record<string, number> = {};
   const sockets = new Set<net.Socket>();
 
-  const addTicket = (t: Partial<FakeTicket> & { name: string }): FakeTicket => {
-    const ticket: FakeTicket = {
-      id: nextId++,
-      content: '',
-      status: 1,
-      urgency: 3,
-      impact: 3,
-      priority: 3,
-      type: 1,
-      itilcategories_id: 0,
-      groups_id_assign: null,
-      users_id_assign: null,
-      date: now(),
-      date_mod: now(),
-      is_deleted: 0,
-      ...t,
-    };
-    tickets.set(ticket.id, ticket);
+  const table = (itemtype: string) => {
+    let t = items.get(itemtype);
+    if (!t) items.set(itemtype, (t = new Map()));
+    return t;
+  };
+  const newId = (itemtype: string, start = 1) => {
+    const n = Math.max(nextIds.get(itemtype) ?? start, start);
+    nextIds.set(itemtype, n + 1);
+    return n;
+  };
+  const now = () => localTime(clockMs ?? Date.now(), zone ?? 'UTC');
+  const insert = (itemtype: string, fields: Record<string, unknown>, start = 1): Row => {
+    const row: Row = { ...fields, id: newId(itemtype, start), date_creation: now(), date_mod: now() };
+    table(itemtype).set(row.id, row);
+    return row;
+  };
+  const rows = (itemtype: string) => [...table(itemtype).values()];
+
+  // A fresh GLPI 10: its four default accounts, nothing else.
+  for (const [id, name, realname] of [[2, 'glpi', ''], [3, 'post-only', ''], [4, 'tech', ''], [5, 'normal', '']] as const) {
+    table('User').set(id, { id, name, realname, firstname: '', phone: '', mobile: '', is_active: 1, is_deleted: 0 });
+    nextIds.set('User', 6);
+  }
+  const passwords: Record<string, string> = { glpi: 'glpi', tech: 'tech', normal: 'normal', 'post-only': 'postonly' };
+  const tokenUser = 2;
+
+  const sanitize = (input: Record<string, unknown>) => {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(input)) out[k] = typeof v === 'string' && (TEXT_FIELDS.has(k) || k === 'content') ? glpiEncode(v) : v;
+    return out;
+  };
+
+  const assigned = (ticketId: number, itemtype: 'Group_Ticket' | 'Ticket_User') => rows(itemtype).filter((r) => r.tickets_id === ticketId && r.type === 2).sort((a, b) => a.id - b.id);
+  /** GLPI's own transition: a new ticket with an assigned group or technician is "assigned" (2). */
+  const autoAssign = (t: FakeTicket) => {
+    if (t.status === 1 && (assigned(t.id, 'Group_Ticket').length || assigned(t.id, 'Ticket_User').length)) t.status = 2;
+  };
+  const addActor = (itemtype: 'Group_Ticket' | 'Ticket_User', ticketId: number, key: 'groups_id' | 'users_id', id: number, type: number, extra: Record<string, unknown> = {}) => {
+    if (rows(itemtype).some((r) => r.tickets_id === ticketId && r[key] === id && r.type === type && id !== 0)) return null;
+    return insert(itemtype, { tickets_id: ticketId, [key]: id, type, ...extra });
+  };
+
+  const addTicket = (t: Partial<FakeTicket> & { name: string }, actors: { groups?: number[]; users?: number[] } = {}): FakeTicket => {
+    const id = newId('Ticket');
+    const ticket: FakeTicket = { id, content: '', status: 1, urgency: 3, impact: 3, priority: 3, type: 1, itilcategories_id: 0, date: now(), date_mod: now(), is_deleted: 0, ...t };
+    tickets.set(id, ticket);
+    for (const g of actors.groups ?? []) addActor('Group_Ticket', id, 'groups_id', g, 2);
+    for (const u of actors.users ?? []) addActor('Ticket_User', id, 'users_id', u, 2);
+    autoAssign(ticket);
     return ticket;
+  };
+  const touch = (ticketId: number) => {
+    const t = tickets.get(ticketId);
+    if (t) t.date_mod = now();
+  };
+
+  const nameOf = (itemtype: string, id: unknown) => (table(itemtype).get(Number(id))?.name as string | undefined) ?? null;
+  const oneOrMany = (list: string[]) => (list.length === 0 ? null : list.length === 1 ? list[0] : list);
+  const SEARCH: Record<string, Record<number, (r: Row) => unknown>> = {
+    Ticket: {
+      1: (t) => t.name,
+      2: (t) => t.id,
+      3: (t) => t.priority,
+      5: (t) => oneOrMany(assigned(t.id, 'Ticket_User').map((a) => String(a.users_id))),
+      7: (t) => (t.itilcategories_id ? ((table('ITILCategory').get(Number(t.itilcategories_id))?.completename as string) ?? null) : null),
+      8: (t) => oneOrMany(assigned(t.id, 'Group_Ticket').map((a) => nameOf('Group', a.groups_id) ?? '')),
+      10: (t) => t.urgency,
+      11: (t) => t.impact,
+      12: (t) => t.status,
+      14: (t) => t.type,
+      15: (t) => t.date,
+      19: (t) => t.date_mod,
+      21: (t) => t.content,
+    },
+    User: {
+      1: (u) => u.name,
+      2: (u) => u.id,
+      5: (u) => (u.email as string | undefined) ?? null,
+      6: (u) => u.phone,
+      9: (u) => u.firstname,
+      11: (u) => u.mobile,
+      34: (u) => u.realname,
+    },
+    // Licences: name (1), id (2), seat count (4).
+    SoftwareLicense: { 1: (l) => l.name, 2: (l) => l.id, 4: (l) => l.number },
+  };
+
+  /** `range=a-b` as GLPI reads it; without one, the user's list_limit and GLPI's header quirk. */
+  const paged = <T>(list: T[], range: string | null, search: boolean) => {
+    const total = list.length;
+    if (range === null) {
+      const page = list.slice(0, LIST_LIMIT);
+      // Observed: 0-20/33 on lists (one past the last row), 0-19/33 on search/.
+      const end = search ? Math.max(0, page.length - 1) : page.length;
+      return { page, header: `0-${end}/${total}`, partial: page.length < total, start: 0 };
+    }
+    const [a, b] = range.split('-').map(Number) as [number, number];
+    const page = list.slice(a, b + 1);
+    return { page, header: `${a}-${a + Math.max(0, page.length - 1)}/${total}`, partial: page.length < total, start: a };
   };
 
   const server = http.createServer((req, res) => {
@@ -141,26 +195,44 @@ export async function startGlpiFake(opts: { appToken?: string; userToken?: strin
     req.on('data', (d) => (body += d));
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://x');
-      const path = url.pathname.replace(/^\/apirest\.php/, '');
+      const q = url.searchParams;
       const send = (status: number, data: unknown, headers: Record<string, string> = {}) => {
-        requests.push({ method: req.method ?? '', path, status });
-        res.writeHead(status, { 'Content-Type': 'application/json; charset=UTF-8', ...headers });
+        requests.push({ method: req.method ?? '', path: url.pathname.replace(/^\/apirest\.php/, ''), status, query: url.search });
+        res.writeHead(status, { 'Content-Type': 'application/json; charset=UTF-8', Date: new Date(clockMs ?? Date.now()).toUTCString(), ...headers });
         res.end(typeof data === 'string' ? data : JSON.stringify(data));
       };
       const err = (status: number, code: string, message: string) => send(status, [code, message]);
-      if (req.headers['app-token'] !== appToken)
-        return err(400, 'ERROR_WRONG_APP_TOKEN_PARAMETER', "missing parameter app_token or parameter app_token seems invalid; view documentation in your browser at http://x/apirest.php/#ERROR_WRONG_APP_TOKEN_PARAMETER");
+      if (!url.pathname.startsWith('/apirest.php')) {
+        // GLPI's web interface: the login page, whatever the path.
+        requests.push({ method: req.method ?? '', path: url.pathname, status: 200, query: url.search });
+        res.writeHead(200, { 'Content-Type': 'text/html; charset=UTF-8' });
+        return res.end('<!DOCTYPE html>\n<html lang="fr"><head><title>GLPI - Authentification</title></head><body><form action="/front/login.php" method="post"></form></body></html>');
+      }
+      const path = url.pathname.replace(/^\/apirest\.php/, '') || '/';
+      const method = req.method ?? 'GET';
+      if (req.headers['app-token'] !== appToken && q.get('app_token') !== appToken)
+        return err(400, 'ERROR_WRONG_APP_TOKEN_PARAMETER', 'missing parameter app_token or parameter app_token seems invalid; view documentation in your browser at http://x/apirest.php/#ERROR_WRONG_APP_TOKEN_PARAMETER');
       if (path === '/initSession') {
         const auth = String(req.headers.authorization ?? '');
-        if (!auth.startsWith('user_token ')) return err(400, 'ERROR_LOGIN_PARAMETERS_MISSING', 'parameter(s) login, password or user_token are missing');
-        if (auth.slice('user_token '.length) !== userToken) return err(401, 'ERROR_GLPI_LOGIN_USER_TOKEN', 'parameter user_token seems invalid');
+        const token = auth.startsWith('user_token ') ? auth.slice('user_token '.length) : q.get('user_token');
+        let user: number | null = null;
+        if (auth.startsWith('Basic ')) {
+          const [login, ...pw] = Buffer.from(auth.slice(6), 'base64').toString('utf8').split(':');
+          const u = rows('User').find((r) => r.name === login);
+          if (!u || passwords[login!] !== pw.join(':')) return err(401, 'ERROR_GLPI_LOGIN', 'Identifiant ou mot de passe incorrect');
+          user = u.id;
+        } else if (token !== null) {
+          if (token !== userToken) return err(401, 'ERROR_GLPI_LOGIN_USER_TOKEN', 'parameter user_token seems invalid');
+          user = tokenUser;
+        } else return err(400, 'ERROR_LOGIN_PARAMETERS_MISSING', 'parameter(s) login, password or user_token are missing');
         const s = `sess${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
-        sessions.add(s);
+        sessions.set(s, user);
         return send(200, { session_token: s });
       }
-      const st = req.headers['session-token'];
+      const st = String(req.headers['session-token'] ?? q.get('session_token') ?? '');
       if (!st) return err(400, 'ERROR_SESSION_TOKEN_MISSING', 'parameter session_token is missing or empty');
-      if (!sessions.has(String(st))) return err(401, 'ERROR_SESSION_TOKEN_INVALID', 'session_token seems invalid');
+      const me = sessions.get(st);
+      if (me === undefined) return err(401, 'ERROR_SESSION_TOKEN_INVALID', 'session_token seems invalid');
       let input: Record<string, unknown> = {};
       if (body) {
         try {
@@ -169,140 +241,244 @@ export async function startGlpiFake(opts: { appToken?: string; userToken?: strin
           return err(400, 'ERROR_JSON_PAYLOAD_INVALID', 'JSON payload seems not valid');
         }
       }
-      const method = req.method ?? 'GET';
       if (path === '/killSession') {
-        sessions.delete(String(st));
-        killed.push(String(st));
+        sessions.delete(st);
+        killed.push(st);
         return send(200, true);
       }
-      if (path === '/getFullSession') return send(200, { session: { glpiID: 2, glpiname: 'glpi' } });
+      if (path === '/getFullSession') {
+        const u = table('User').get(me)!;
+        return send(200, {
+          session: { glpiID: me, glpiname: u.name, glpi_currenttime: now(), glpilist_limit: LIST_LIMIT, glpiactiveprofile: { name: 'Super-Admin', group: canCreateGroups ? 119 : 1, ticket: 261151 } },
+        });
+      }
+      if (path === '/getGlpiConfig') return send(200, { cfg_glpi: { version: '10.0.18', timezone: zone, list_limit: LIST_LIMIT, url_base: 'http://x' } });
       if (denied && method !== 'GET') return err(401, 'ERROR_RIGHT_MISSING', "You don't have permission to perform this action.");
       const dropIfAsked = (itemtype: string) => {
-        if (drops[itemtype]! > 0) {
+        if ((drops[itemtype] ?? 0) > 0) {
           drops[itemtype]!--;
-          requests.push({ method, path, status: 0 });
+          requests.push({ method, path, status: 0, query: url.search });
           req.socket.destroy();
           return true;
         }
         return false;
       };
+      const created = (itemtype: string, id: number) => (dropIfAsked(itemtype) ? undefined : send(201, { id, message: '' }, { Location: `http://x/apirest.php/${itemtype}/${id}` }));
+
+      let m = /^\/listSearchOptions\/(\w+)$/.exec(path);
+      if (m) {
+        const opts = SEARCH[m[1]!];
+        // Observed: Reservation has only the "common" header, no option.
+        const out: Record<string, unknown> = { common: 'Caractéristiques' };
+        for (const k of Object.keys(opts ?? {})) out[k] = { name: k, available_searchtypes: ['contains', 'equals'] };
+        return send(200, out);
+      }
+      m = /^\/search\/(\w+)$/.exec(path);
+      if (m) return search(m[1]!, q, send, err);
+
+      // ---- tickets ----
       if (path === '/Ticket' && method === 'POST') {
         if (!input.name || typeof input.name !== 'string') return err(400, 'ERROR_GLPI_ADD', 'Titre : champ obligatoire manquant');
+        const cat = Number(input.itilcategories_id ?? 0);
+        const s = sanitize(input);
         const t = addTicket({
-          name: input.name,
-          content: String(input.content ?? ''),
+          name: s.name as string,
+          content: String(s.content ?? ''),
           status: Number(input.status ?? 1),
           urgency: Number(input.urgency ?? 3),
           impact: Number(input.impact ?? 3),
           priority: Number(input.priority ?? 3),
           type: Number(input.type ?? 1),
-          itilcategories_id: Number(input.itilcategories_id ?? 0),
-          groups_id_assign: input._groups_id_assign ? Number(input._groups_id_assign) : null,
-          users_id_assign: input._users_id_assign ? Number(input._users_id_assign) : null,
+          // Observed: an unknown category is stored as 0, without an error.
+          itilcategories_id: table('ITILCategory').has(cat) ? cat : 0,
         });
-        if (dropIfAsked('Ticket')) return;
-        return send(201, { id: t.id, message: '' }, { Location: `http://x/apirest.php/Ticket/${t.id}` });
+        if (input._groups_id_assign) addActor('Group_Ticket', t.id, 'groups_id', Number(input._groups_id_assign), 2);
+        if (input._users_id_assign) addActor('Ticket_User', t.id, 'users_id', Number(input._users_id_assign), 2);
+        const notif = input._users_id_requester_notif as { alternative_email?: string[] } | undefined;
+        if (input._users_id_requester !== undefined) addActor('Ticket_User', t.id, 'users_id', Number(input._users_id_requester), 1, { alternative_email: notif?.alternative_email?.[0] ?? '' });
+        autoAssign(t);
+        return created('Ticket', t.id);
       }
-      let m = /^\/Ticket\/(\d+)$/.exec(path);
+      m = /^\/Ticket\/(\d+)$/.exec(path);
       if (m) {
         const t = tickets.get(Number(m[1]));
-        if (!t) return err(404, 'ERROR_ITEM_NOT_FOUND', 'Item not found');
+        if (!t) return err(404, 'ERROR_ITEM_NOT_FOUND', 'Élément introuvable');
         if (method === 'GET') {
-          const { raw: _raw, groups_id_assign: _g, users_id_assign: _u, ...plain } = t;
-          return send(200, plain);
+          const { raw: _raw, ...plain } = t;
+          // Observed: `externalid` sent at creation is not kept.
+          return send(200, { ...plain, externalid: null, users_id_recipient: tokenUser, entities_id: 0 });
+        }
+        if (method === 'DELETE') {
+          if (q.get('force_purge') === '1' || q.get('force_purge') === 'true') tickets.delete(t.id);
+          else {
+            t.is_deleted = 1;
+            t.date_mod = now();
+          }
+          return send(200, [{ [t.id]: true, message: '' }]);
         }
         if (method === 'PUT') {
+          const s = sanitize(input);
           if (input.status !== undefined) {
-            const s = Number(input.status);
-            if (!(s >= 1 && s <= 6)) return send(200, [{ [t.id]: false, message: 'Statut invalide' }]);
-            t.status = s;
+            const st2 = Number(input.status);
+            if (!(st2 >= 1 && st2 <= 6)) return send(400, ['ERROR_GLPI_UPDATE', 'Statut invalide']);
+            // Reopening refuses the solution waiting for approval (GLPI's ITILSolution status 4).
+            if (st2 < 5 && t.status >= 5) for (const sol of rows('ITILSolution')) if (sol.items_id === t.id && sol.status === 2) sol.status = 4;
+            t.status = st2;
           }
-          for (const k of ['name', 'urgency', 'impact', 'priority', 'type', 'itilcategories_id'] as const) if (input[k] !== undefined) (t as unknown as Record<string, unknown>)[k] = input[k];
-          if (input._groups_id_assign !== undefined) t.groups_id_assign = Number(input._groups_id_assign) || null;
-          if (input._users_id_assign !== undefined) t.users_id_assign = Number(input._users_id_assign) || null;
+          for (const k of ['name', 'content', 'urgency', 'impact', 'priority', 'type'] as const) if (s[k] !== undefined) (t as unknown as Record<string, unknown>)[k] = s[k];
+          if (input.itilcategories_id !== undefined) t.itilcategories_id = table('ITILCategory').has(Number(input.itilcategories_id)) ? Number(input.itilcategories_id) : 0;
+          // Observed: adds the group beside the existing ones (replacing = deleting the old row).
+          if (input._groups_id_assign) addActor('Group_Ticket', t.id, 'groups_id', Number(input._groups_id_assign), 2);
+          if (input._users_id_assign) addActor('Ticket_User', t.id, 'users_id', Number(input._users_id_assign), 2);
+          autoAssign(t);
           t.date_mod = now();
           return send(200, [{ [t.id]: true, message: '' }]);
         }
       }
-      m = /^\/Ticket\/(\d+)\/ITILFollowup$/.exec(path);
+      m = /^\/Ticket\/(\d+)\/(ITILFollowup|ITILSolution|Group_Ticket|Ticket_User|Item_Ticket)$/.exec(path);
       if (m && method === 'GET') {
-        const list = followups.filter((f) => f.items_id === Number(m![1]));
-        const [a, b] = (url.searchParams.get('range') ?? '0-49').split('-').map(Number) as [number, number];
-        const page = list.slice(a, b + 1);
-        return send(page.length < list.length ? 206 : 200, page, { 'Content-Range': `${a}-${a + Math.max(0, page.length - 1)}/${list.length}`, 'Accept-Range': 'ITILFollowup 1000' });
+        const tid = Number(m[1]);
+        if (!tickets.has(tid)) return err(404, 'ERROR_ITEM_NOT_FOUND', 'Élément introuvable');
+        const key = m[2] === 'ITILFollowup' || m[2] === 'ITILSolution' ? 'items_id' : 'tickets_id';
+        const list = rows(m[2]!).filter((r) => r[key] === tid).sort((a, b) => a.id - b.id);
+        return sendList(list, m[2]!);
       }
       if (path === '/ITILFollowup' && method === 'POST') {
         const t = tickets.get(Number(input.items_id));
         if (!t || input.itemtype !== 'Ticket') return err(400, 'ERROR_GLPI_ADD', 'Élément introuvable');
-        const f: FakeFollowup = { id: nextFu++, items_id: t.id, content: String(input.content ?? ''), is_private: Number(input.is_private ?? 0), date: now(), users_id: 2 };
-        followups.push(f);
+        const f = insert('ITILFollowup', { itemtype: 'Ticket', items_id: t.id, content: glpiEncode(String(input.content ?? '')), is_private: Number(input.is_private ?? 0), users_id: me, date: now() });
+        // Observed: a follow-up moves the ticket's date_mod and no ticket field.
         t.date_mod = now();
-        if (dropIfAsked('ITILFollowup')) return;
-        return send(201, { id: f.id, message: '' });
+        return created('ITILFollowup', f.id);
       }
-      if (path === '/Item_Ticket' && method === 'POST') {
-        itemTickets.push({ itemtype: String(input.itemtype), items_id: Number(input.items_id), tickets_id: Number(input.tickets_id) });
-        return send(201, { id: itemTickets.length, message: '' });
+      if (path === '/ITILSolution' && method === 'POST') {
+        const t = tickets.get(Number(input.items_id));
+        if (!t || input.itemtype !== 'Ticket') return err(400, 'ERROR_GLPI_ADD', 'Élément introuvable');
+        const sol = insert('ITILSolution', { itemtype: 'Ticket', items_id: t.id, content: glpiEncode(String(input.content ?? '')), status: 2, users_id: me, solutiontypes_id: 0 });
+        t.status = 5;
+        t.date_mod = now();
+        return created('ITILSolution', sol.id);
       }
-      if (path === '/search/Ticket') return search(url, send, err);
-      m = /^\/(Group|User|ITILCategory|Computer)$/.exec(path);
-      if (m && method === 'GET') {
-        const list = (m[1] === 'Group' ? ctx.groups : m[1] === 'User' ? ctx.users : m[1] === 'ITILCategory' ? ctx.categories : ctx.computers) as Record<string, unknown>[];
-        let out = list;
-        for (const [k, v] of url.searchParams) {
-          const f = /^searchText\[(\w+)\]$/.exec(k);
-          if (!f) continue;
-          const exact = /^\^(.*)\$$/.exec(v);
-          out = out.filter((r) => (exact ? String(r[f[1]!]) === exact[1] : String(r[f[1]!]).includes(v)));
+      if ((path === '/Group_Ticket' || path === '/Ticket_User') && method === 'POST') {
+        const itemtype = path.slice(1) as 'Group_Ticket' | 'Ticket_User';
+        const key = itemtype === 'Group_Ticket' ? 'groups_id' : 'users_id';
+        const t = tickets.get(Number(input.tickets_id));
+        if (!t || !table(itemtype === 'Group_Ticket' ? 'Group' : 'User').has(Number(input[key]))) return err(400, 'ERROR_GLPI_ADD', 'Élément introuvable');
+        const row = addActor(itemtype, t.id, key, Number(input[key]), Number(input.type ?? 2));
+        if (!row) return err(400, 'ERROR_GLPI_ADD', 'Cet acteur est déjà associé');
+        autoAssign(t);
+        touch(t.id);
+        return created(itemtype, row.id);
+      }
+      m = /^\/(Group_Ticket|Ticket_User)\/(\d+)$/.exec(path);
+      if (m && method === 'DELETE') {
+        const row = table(m[1]!).get(Number(m[2]));
+        if (!row) return err(404, 'ERROR_ITEM_NOT_FOUND', 'Élément introuvable');
+        table(m[1]!).delete(row.id);
+        touch(Number(row.tickets_id));
+        return send(200, [{ [row.id]: true, message: '' }]);
+      }
+      if (path === '/Reservation' && method === 'POST') {
+        const item = table('ReservationItem').get(Number(input.reservationitems_id));
+        if (!item) return err(400, 'ERROR_GLPI_ADD', 'Élément introuvable');
+        const begin = String(input.begin ?? '');
+        const end = String(input.end ?? '');
+        if (!(begin < end)) return err(400, 'ERROR_GLPI_ADD', 'Date de fin invalide');
+        // Observed: an overlapping reservation is refused; back-to-back is accepted.
+        const clash = rows('Reservation').some((r) => r.reservationitems_id === item.id && String(r.begin) < end && begin < String(r.end));
+        if (clash) return err(400, 'ERROR_GLPI_ADD', 'L’élément est déjà réservé pour cette période');
+        const r = insert('Reservation', { reservationitems_id: item.id, begin, end, users_id: Number(input.users_id ?? me), comment: glpiEncode(String(input.comment ?? '')) });
+        return created('Reservation', r.id);
+      }
+      m = /^\/ReservationItem\/(\d+)\/Reservation$/.exec(path);
+      if (m && method === 'GET') return sendList(rows('Reservation').filter((r) => r.reservationitems_id === Number(m![1])), 'Reservation');
+
+      // ---- every other itemtype: create, read, update, list ----
+      m = /^\/(\w+)(?:\/(\d+))?$/.exec(path);
+      const known = ['Group', 'User', 'ITILCategory', 'Computer', 'Item_Ticket', 'ReservationItem', 'Reservation', 'SoftwareLicense', 'ITILFollowup', 'ITILSolution', 'Group_Ticket', 'Ticket_User', 'Item_SoftwareLicense'];
+      if (m && known.includes(m[1]!)) {
+        const itemtype = m[1]!;
+        if (!m[2] && method === 'POST') {
+          if (itemtype === 'Group' && !canCreateGroups) return err(401, 'ERROR_RIGHT_MISSING', "You don't have permission to perform this action.");
+          if ((itemtype === 'Group' || itemtype === 'SoftwareLicense') && !input.name) return err(400, 'ERROR_GLPI_ADD', 'Nom : champ obligatoire manquant');
+          const row = insert(itemtype, { is_deleted: 0, ...sanitize(input) });
+          if (itemtype === 'Group' || itemtype === 'ITILCategory') row.completename ??= row.name;
+          return created(itemtype, row.id);
         }
-        return send(200, out);
+        if (!m[2] && method === 'GET') {
+          let list = rows(itemtype).filter((r) => q.get('is_deleted') === '1' || !r.is_deleted);
+          for (const [k, v] of q) {
+            const f = /^searchText\[(\w+)\]$/.exec(k);
+            if (!f) continue;
+            const exact = /^\^(.*)\$$/.exec(v);
+            const want = glpiEncode(exact ? exact[1]! : v).toLowerCase();
+            list = list.filter((r) => (exact ? String(r[f[1]!] ?? '').toLowerCase() === want : String(r[f[1]!] ?? '').toLowerCase().includes(want)));
+          }
+          return sendList(list.sort((a, b) => a.id - b.id), itemtype);
+        }
+        const row = m[2] ? table(itemtype).get(Number(m[2])) : undefined;
+        if (!row) return err(404, 'ERROR_ITEM_NOT_FOUND', 'Élément introuvable');
+        if (method === 'GET') return send(200, row);
+        if (method === 'PUT') {
+          Object.assign(row, sanitize(input), { id: row.id, date_mod: now() });
+          return send(200, [{ [row.id]: true, message: '' }]);
+        }
+        if (method === 'DELETE') {
+          table(itemtype).delete(row.id);
+          return send(200, [{ [row.id]: true, message: '' }]);
+        }
       }
       return err(400, 'ERROR_RESOURCE_NOT_FOUND_NOR_COMMONDBTM', 'resource not found or not an instance of CommonDBTM');
+
+      function sendList(list: Row[], itemtype: string) {
+        const p = paged(list, q.get('range'), false);
+        return send(p.partial ? 206 : 200, p.page, { 'Content-Range': p.header, 'Accept-Range': `${itemtype} 1000` });
+      }
     });
   });
 
-  function search(url: URL, send: (s: number, d: unknown, h?: Record<string, string>) => void, err: (s: number, c: string, m: string) => void) {
-    const p = url.searchParams;
-    let list = [...tickets.values()].filter((t) => !t.is_deleted);
+  function search(itemtype: string, p: URLSearchParams, send: (s: number, d: unknown, h?: Record<string, string>) => void, err: (s: number, c: string, m: string) => void) {
+    const opts = SEARCH[itemtype];
+    if (!opts) return err(400, 'ERROR_BAD_ARRAY', `no search option for ${itemtype}`);
+    const trash = p.get('is_deleted') === '1' || p.get('is_deleted') === 'true';
+    let list: Row[] = (itemtype === 'Ticket' ? ([...tickets.values()] as unknown as Row[]) : rows(itemtype)).filter((t) => (trash ? !!t.is_deleted : !t.is_deleted));
     for (let i = 0; p.has(`criteria[${i}][field]`); i++) {
       const field = Number(p.get(`criteria[${i}][field]`));
       const type = p.get(`criteria[${i}][searchtype]`);
       const value = p.get(`criteria[${i}][value]`) ?? '';
-      const get = OPT[field];
+      const get = opts[field];
       if (!get) return err(400, 'ERROR_BAD_ARRAY', `unknown search option ${field}`);
       list = list.filter((t) => {
-        const v = get(t, ctx);
-        if (type === 'contains') return String(v ?? '').includes(value);
-        if (type === 'equals') return String(v) === value;
-        if (type === 'morethan') return String(v) > value;
-        if (type === 'lessthan') return String(v) < value;
+        const raw = get(t);
+        const vals = (Array.isArray(raw) ? raw : [raw]).map((v) => String(v ?? ''));
+        if (type === 'contains') return vals.some((v) => v.toLowerCase().includes(glpiEncode(value).toLowerCase()));
+        if (type === 'equals') return vals.some((v) => v === glpiEncode(value));
+        if (type === 'morethan') return vals.some((v) => v > value);
+        if (type === 'lessthan') return vals.some((v) => v < value);
         return true;
       });
     }
     const sort = Number(p.get('sort') ?? 1);
     const desc = p.get('order') === 'DESC';
-    const key = OPT[sort] ?? OPT[1]!;
+    const key = opts[sort] ?? opts[1]!;
     list.sort((a, b) => {
-      const x = key(a, ctx) as string | number;
-      const y = key(b, ctx) as string | number;
+      const x = key(a) as string | number;
+      const y = key(b) as string | number;
       const c = x < y ? -1 : x > y ? 1 : a.id - b.id;
       return desc ? -c : c;
     });
     const total = list.length;
-    const [a, b] = (p.get('range') ?? '0-49').split('-').map(Number) as [number, number];
-    if (total > 0 && a >= total) return err(400, 'ERROR_RANGE_EXCEED_TOTAL', 'Provided range exceed total count of data');
-    const displayed = new Set<number>([1, 2, 80]);
+    const range = p.get('range');
+    if (range !== null && total > 0 && Number(range.split('-')[0]) >= total) return err(400, 'ERROR_RANGE_EXCEED_TOTAL', 'Provided range exceed total count of data');
+    const displayed = new Set<number>([1, 2]);
     for (let i = 0; p.has(`forcedisplay[${i}]`); i++) displayed.add(Number(p.get(`forcedisplay[${i}]`)));
-    const page = list.slice(a, b + 1).map((t) => {
+    const pg = paged(list, range, true);
+    const data = pg.page.map((t) => {
       const row: Record<string, unknown> = {};
-      for (const d of displayed) if (OPT[d]) row[d] = OPT[d]!(t, ctx);
-      return { ...row, ...(t.raw ?? {}) };
+      for (const d of displayed) if (opts[d]) row[d] = opts[d]!(t);
+      return { ...row, ...((t.raw as Record<string, unknown> | undefined) ?? {}) };
     });
-    const end = a + Math.max(0, page.length - 1);
-    send(page.length < total ? 206 : 200, { totalcount: total, count: page.length, sort, order: desc ? 'DESC' : 'ASC', data: page, 'content-range': `${a}-${end}/${total}` }, {
-      'Content-Range': `${a}-${end}/${total}`,
-      'Accept-Range': 'Ticket 1000',
-    });
+    send(pg.partial ? 206 : 200, { totalcount: total, count: data.length, sort, order: desc ? 'DESC' : 'ASC', data, 'content-range': pg.header }, { 'Content-Range': pg.header, 'Accept-Range': `${itemtype} 1000` });
   }
 
   server.on('connection', (s) => {
@@ -311,21 +487,76 @@ export async function startGlpiFake(opts: { appToken?: string; userToken?: strin
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as net.AddressInfo).port;
+  const groupsOf = (ticketId: number) => assigned(ticketId, 'Group_Ticket').map((a) => glpiDecode(nameOf('Group', a.groups_id) ?? ''));
   return {
+    /** GLPI's root (the web interface); the API is `url`. */
+    webUrl: `http://127.0.0.1:${port}`,
     url: `http://127.0.0.1:${port}/apirest.php`,
     appToken,
     userToken,
+    timezone: zone,
     tickets,
-    followups,
-    itemTickets,
+    items,
     sessions,
     killed,
     requests,
+    rows,
+    followups: (ticketId?: number) => rows('ITILFollowup').filter((f) => ticketId === undefined || f.items_id === ticketId).sort((a, b) => a.id - b.id),
+    solutions: (ticketId: number) => rows('ITILSolution').filter((s) => s.items_id === ticketId).sort((a, b) => a.id - b.id),
+    groupsOf,
+    technicianOf: (ticketId: number) => assigned(ticketId, 'Ticket_User').map((a) => String(table('User').get(Number(a.users_id))?.name ?? '')),
+    requesterOf: (ticketId: number) => rows('Ticket_User').filter((r) => r.tickets_id === ticketId && r.type === 1),
+    /** Every open session becomes invalid (GLPI session timeout). */
     expireSessions: () => sessions.clear(),
-    dropAnswers: (itemtype, n) => void (drops[itemtype] = n),
-    denyRights: (on) => void (denied = on),
-    setClock: (iso) => void (clock = iso.replace('T', ' ').slice(0, 19)),
+    /** The next `n` POSTs of this itemtype are committed, then the connection is dropped. */
+    dropAnswers: (itemtype: string, n: number) => void (drops[itemtype] = n),
+    denyRights: (on: boolean) => void (denied = on),
+    allowGroupCreation: (on: boolean) => void (canCreateGroups = on),
+    /** Moves the server clock (date_mod of new writes), an ISO instant. */
+    setClock: (iso: string | null) => void (clockMs = iso === null ? null : Date.parse(iso)),
+    now,
     addTicket,
+    /** What an administrator would create in GLPI's UI. */
+    addGroup: (name: string) => insert('Group', { name: glpiEncode(name), completename: glpiEncode(name), is_assign: 1, is_deleted: 0 }).id,
+    addUser: (u: { name: string; realname?: string; firstname?: string; email?: string; phone?: string; mobile?: string }) =>
+      insert('User', { realname: '', firstname: '', phone: '', mobile: '', is_active: 1, is_deleted: 0, ...u, name: glpiEncode(u.name) }).id,
+    addCategory: (completename: string) => insert('ITILCategory', { name: glpiEncode(completename.split(' > ').pop()!), completename: glpiEncode(completename), is_deleted: 0 }).id,
+    addComputer: (name: string) => insert('Computer', { name: glpiEncode(name), is_deleted: 0 }).id,
+    /** A technician's actions in GLPI's web interface. */
+    ui: {
+      followup: (ticketId: number, html: string, opts: { private?: boolean; users_id?: number } = {}) => {
+        const f = insert('ITILFollowup', { itemtype: 'Ticket', items_id: ticketId, content: glpiEncode(html), is_private: opts.private ? 1 : 0, users_id: opts.users_id ?? 4, date: now() });
+        touch(ticketId);
+        return f.id;
+      },
+      solve: (ticketId: number, html: string) => {
+        insert('ITILSolution', { itemtype: 'Ticket', items_id: ticketId, content: glpiEncode(html), status: 2, users_id: 4, solutiontypes_id: 0 });
+        const t = tickets.get(ticketId)!;
+        t.status = 5;
+        t.date_mod = now();
+      },
+      trash: (ticketId: number) => {
+        const t = tickets.get(ticketId)!;
+        t.is_deleted = 1;
+        t.date_mod = now();
+      },
+      route: (ticketId: number, groupId: number) => {
+        for (const a of assigned(ticketId, 'Group_Ticket')) table('Group_Ticket').delete(a.id);
+        addActor('Group_Ticket', ticketId, 'groups_id', groupId, 2);
+        autoAssign(tickets.get(ticketId)!);
+        touch(ticketId);
+      },
+      assign: (ticketId: number, userId: number) => {
+        for (const a of assigned(ticketId, 'Ticket_User')) table('Ticket_User').delete(a.id);
+        addActor('Ticket_User', ticketId, 'users_id', userId, 2);
+        autoAssign(tickets.get(ticketId)!);
+        touch(ticketId);
+      },
+      edit: (ticketId: number, changes: Partial<Pick<FakeTicket, 'name' | 'content' | 'status' | 'urgency' | 'impact' | 'priority' | 'itilcategories_id'>>) => {
+        const t = tickets.get(ticketId)!;
+        Object.assign(t, sanitize(changes), { date_mod: now() });
+      },
+    },
     close: () =>
       new Promise<void>((r) => {
         for (const s of sockets) s.destroy();
@@ -333,3 +564,4 @@ export async function startGlpiFake(opts: { appToken?: string; userToken?: strin
       }),
   };
 }
+export type GlpiFake = Awaited<ReturnType<typeof startGlpiFake>>;

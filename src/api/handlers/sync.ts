@@ -10,6 +10,7 @@ import { createGlpiConnector } from '../../features/sync/connectors/glpi';
 import { SyncError, type Connector, type SyncField } from '../../features/sync/types';
 import { writeOutbox } from '../../features/tickets/outbox';
 import { ensureCategory, ensureTeam } from '../../features/sync/local';
+import { readGlpiMappings } from '../../features/sync/connectors/glpi/mapping';
 
 /** What sync needs from the security feature (the vault; core only). */
 export interface SyncVault {
@@ -78,6 +79,8 @@ export const syncErrors = {
 
 /** A verdict the technician can act on, from a connector failure. */
 export function explainFailure(err: unknown): { fr: string; en: string } {
+  // A connector that knows the precise set-up mistake (GLPI: App-Token, URL without apirest.php) says it.
+  if (err instanceof SyncError && 'hint' in err && (err as { hint?: { fr: string; en: string } }).hint) return (err as { hint: { fr: string; en: string } }).hint;
   if (err instanceof SyncError) {
     const m = err.serverMessage.slice(0, 300);
     switch (err.kind) {
@@ -158,13 +161,22 @@ export function createSyncFeature(core: Core, deps: { tickets?: unknown; securit
     return v;
   };
 
+  /** What the GLPI connector reads from Relais: team/technician mappings (sync_state 'glpi.mappings'), teams, operators. */
+  function glpiContext() {
+    return {
+      mappings: () => readGlpiMappings(engine.getState('glpi.mappings')),
+      teams: () => (core.db.prepare('SELECT name FROM teams WHERE active = 1 ORDER BY position').all() as { name: string }[]).map((t) => t.name),
+      operators: () => [core.currentUser()],
+    };
+  }
+
   function makeConnector(cfg: StoredConfig): Connector {
     const secrets = { token: secretReader('token'), appToken: secretReader('appToken') };
     if (options.connectorFactory) return options.connectorFactory(cfg, secrets);
     const base =
       cfg.kind === 'rt'
         ? createRtConnector({ url: cfg.url, token: secrets.token, timeoutMs: options.timeoutMs ?? 15_000, user: cfg.user ?? undefined })
-        : createGlpiConnector({ url: cfg.url, userToken: secrets.token, appToken: secrets.appToken, timeoutMs: options.timeoutMs ?? 15_000 });
+        : createGlpiConnector({ url: cfg.url, userToken: secrets.token, appToken: secrets.appToken, timeoutMs: options.timeoutMs ?? 15_000, ...glpiContext() });
     return withReauth(base);
   }
   /** Re-authentication = forget cached secrets and re-read them (a GLPI connector also opens a new session). */
@@ -318,7 +330,7 @@ export function createSyncFeature(core: Core, deps: { tickets?: unknown; securit
           ? options.connectorFactory(cfg, { token: async () => token, appToken: async () => appToken })
           : cfg.kind === 'rt'
             ? createRtConnector({ url: cfg.url, token: () => token, timeoutMs: 10_000, user: cfg.user ?? undefined })
-            : createGlpiConnector({ url: cfg.url, userToken: () => token, appToken: () => appToken, timeoutMs: 10_000 });
+            : createGlpiConnector({ url: cfg.url, userToken: () => token, appToken: () => appToken, timeoutMs: 10_000, ...glpiContext() });
         temporary = true;
       } else {
         const c = engine.getConnector();

@@ -479,7 +479,7 @@ export class SyncEngine {
         if (op.attempts > 0) fid = await connector.findFollowupByOp(serverId, op.opId);
         if (!fid) {
           const body = op.payload.kind === 'call' || op.payload.kind === 'note' || op.payload.kind === 'solution' ? op.payload.body : `[${op.payload.kind}] ${op.payload.body}`;
-          fid = (await connector.addFollowup(serverId, op.opId, { body, private: op.payload.private, author: op.payload.author })).serverId;
+          fid = (await connector.addFollowup(serverId, op.opId, { body, private: op.payload.private, author: op.payload.author, kind: op.payload.kind })).serverId;
         }
         const f = fid;
         return f ? { finalize: () => void this.db.prepare('UPDATE followups SET server_id = ? WHERE id = ?').run(f, op.payload.id) } : null;
@@ -588,10 +588,9 @@ export class SyncEngine {
             continue;
           }
           const r = upsertRemoteTicket(this.db, t, { createdBy, normalize, localOpTicket: (opId) => this.localOpTicket(opId) });
-          if (r.changed) {
-            changedIds.add(r.ticketId);
-            if (!r.created) changedTickets.push({ ticketId: r.ticketId, serverId: t.serverId });
-          }
+          if (r.changed) changedIds.add(r.ticketId);
+          // A follow-up added on the server moves only its ticket's version (GLPI date_mod): fetch for every move.
+          if (!r.created && (r.changed || r.moved)) changedTickets.push({ ticketId: r.ticketId, serverId: t.serverId });
           if (!maxSeen || t.updatedAt > maxSeen) maxSeen = t.updatedAt;
         }
       });

@@ -213,7 +213,8 @@ export function pendingFields(db: Db, ticketId: string): { all: boolean; fields:
 
 const sameValue = (a: unknown, b: unknown) => (a ?? null) === (b ?? null);
 
-export type UpsertResult = { ticketId: string; created: boolean; changed: boolean };
+/** `moved`: the server's version of an existing ticket is new (its follow-ups may have changed). */
+export type UpsertResult = { ticketId: string; created: boolean; changed: boolean; moved?: boolean };
 
 /**
  * Applies one server ticket to the local store (in the caller's transaction). Fields with
@@ -281,7 +282,8 @@ export function upsertRemoteTicket(
     t.etag,
   );
   // Overlap of the watermark: the same version again changes nothing.
-  if (meta?.server_updated_at === t.updatedAt || pending.all) return { ticketId, created: false, changed: false };
+  const moved = meta?.server_updated_at !== t.updatedAt;
+  if (!moved || pending.all) return { ticketId, created: false, changed: false, moved };
   const local = localFields(db, ticketId)!;
   const sets: string[] = [];
   const args: unknown[] = [];
@@ -314,13 +316,13 @@ export function upsertRemoteTicket(
     db.prepare('DELETE FROM ticket_assets WHERE ticket_id = ?').run(ticketId);
     if (assetChange) db.prepare('INSERT OR IGNORE INTO ticket_assets (ticket_id, asset_id) VALUES (?, ?)').run(ticketId, ensureAsset(db, assetChange));
   }
-  if (!sets.length && assetChange === undefined) return { ticketId, created: false, changed: false };
+  if (!sets.length && assetChange === undefined) return { ticketId, created: false, changed: false, moved };
   if (sets.length) {
     sets.push('updated_at = MAX(updated_at, ?)', 'version = version + 1');
     args.push(t.updatedAt);
     db.prepare(`UPDATE tickets SET ${sets.join(', ')} WHERE id = ?`).run(...args, ticketId);
   }
-  return { ticketId, created: false, changed: true };
+  return { ticketId, created: false, changed: true, moved };
 }
 
 /** Adds the server's follow-ups that the local timeline does not have yet. Returns how many. */

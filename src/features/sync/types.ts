@@ -111,7 +111,8 @@ export interface Connector {
   getTicket(serverId: string): Promise<TicketLookup>;
   /** Sends only `changes`; `etag` makes the server refuse if the ticket moved on (SyncError 'conflict'). */
   updateTicket(serverId: string, changes: Partial<SyncFields>, etag: string | null): Promise<void>;
-  addFollowup(serverId: string, opId: string, followup: { body: string; private: boolean; author: string }): Promise<{ serverId: string | null }>;
+  /** `kind` is the timeline entry's kind ('note', 'call', 'solution'…): a connector may carry some otherwise (GLPI: ITILSolution). */
+  addFollowup(serverId: string, opId: string, followup: { body: string; private: boolean; author: string; kind?: string }): Promise<{ serverId: string | null }>;
   findFollowupByOp(serverId: string, opId: string): Promise<string | null>;
   listFollowups(serverId: string): Promise<RemoteFollowup[]>;
   /** Tickets changed at or after `since` (null: all), oldest first, page numbers from 1. */

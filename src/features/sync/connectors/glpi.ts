@@ -1,50 +1,39 @@
 /**
- * GLPI connector (legacy REST API, `apirest.php`).
+ * GLPI connector (legacy REST API, `apirest.php`), written against what a real GLPI 10.0.18
+ * does (`docs/glpi-observed.md`; test double: test/services/glpi-fake.ts).
  *
- * Session: `GET /initSession` with `Authorization: user_token <token>` and `App-Token`;
- * every later call sends `Session-Token` + `App-Token`; `GET /killSession` on close. An
- * expired session (401 `ERROR_SESSION_TOKEN_INVALID`) opens a new one once, transparently;
- * refused credentials (`ERROR_GLPI_LOGIN_USER_TOKEN`, `ERROR_WRONG_APP_TOKEN_PARAMETER`)
- * are 'auth' errors; `ERROR_RIGHT_MISSING` / `ERROR_GLPI_ADD` / … are rejections carrying
- * GLPI's message (`["ERROR_…", "message"]` bodies).
- *
- * Field mapping (local ↔ GLPI): GLPI is the reference of the local model, so most fields
- * map one to one.
- * | local        | GLPI Ticket (search option id in listings)                          |
- * |--------------|---------------------------------------------------------------------|
- * | subject      | name (1)                                                            |
- * | description  | content (21); created with the requester line and the op marker     |
- * | status 1–6   | status (12), same numbers                                           |
- * | type         | type (14): 1 incident, 2 request                                    |
- * | urgency etc. | urgency (10), impact (11), priority (3), same 1–6 scale             |
- * | category     | itilcategories_id (7: completename in listings)                     |
- * | team         | assigned group `_groups_id_assign` (8: group name in listings)      |
- * | technician   | assigned user `_users_id_assign` (5: login in listings)             |
- * | requester    | a "Demandeur : name · phone" first line of content (free text: the  |
- * |              | caller is often not a GLPI user)                                    |
- * | linked PC    | Item_Ticket (itemtype Computer, looked up by name)                  |
- * | follow-ups   | ITILFollowup (is_private), op marker at the end of content          |
- * | op UUID      | `[relais-op:UUID]` marker in content, found back with search/Ticket |
- * |              | criteria on content (21) / the ticket's ITILFollowup list           |
- * | watermark    | date_mod (19)                                                       |
- * Paging: `range=a-b`, the answer's `Content-Range: a-b/total` header (206 when partial).
- * GLPI has no ETag: updates re-read `date_mod` just before writing (three-way merge).
+ * | local        | GLPI                                                                     |
+ * |--------------|--------------------------------------------------------------------------|
+ * | subject      | name (search option 1)                                                   |
+ * | description  | content (21), rich text; the op id in an HTML comment people do not see  |
+ * | status 1–6   | status (12); GLPI turns "new + assigned group/user" into 2 by itself     |
+ * | type         | type (14): 1 incident, 2 request                                         |
+ * | urgency etc. | urgency (10), impact (11), priority (3)                                  |
+ * | category     | itilcategories_id (7: completename); unknown → refused locally           |
+ * | team         | Group_Ticket type 2 (8: name, several = array, newest last), mapped;     |
+ * |              | routing deletes the old row; a call kept by the hotline gets no group    |
+ * | technician   | Ticket_User type 2 (5: user id), mapped; no GLPI account → none + note   |
+ * | requester    | a GLPI user found by e-mail / phone / login (search/User), else the      |
+ * |              | alternative e-mail and a visible "Demandeur (sans compte GLPI)" line     |
+ * | solution     | ITILSolution (both ways); `status: 5` alone creates none                 |
+ * | follow-ups   | ITILFollowup (is_private); only real follow-ups, not the call itself     |
+ * | deletion     | GLPI's trash (is_deleted) → deleted on the server                        |
+ * | watermark    | date_mod (19), server-local time converted with the server's zone        |
+ * Paging: always an explicit `range=a-b` (without it GLPI pages at the user's list_limit);
+ * `Content-Range: a-b/total` gives the total (206 when partial). GLPI has no ETag: updates
+ * re-read `date_mod` just before writing (three-way merge in the engine).
  */
 import { z } from 'zod';
-import { createHttp, errorForStatus, type JsonResponse } from '../http';
-import {
-  BadDataError,
-  SyncError,
-  findOpMarker,
-  opMarker,
-  stripOpMarker,
-  type Connector,
-  type RemoteFollowup,
-  type RemoteTicket,
-  type SyncFields,
-  type TicketLookup,
-} from '../types';
-import { clampText, isoOrThrow, MAX_BODY, MAX_SUBJECT } from './common';
+import type { JsonResponse } from '../http';
+import { BadDataError, SyncError, type Connector, type ReadinessCheck, type RemoteFollowup, type ServerReadiness, type SyncFields, type TicketLookup } from '../types';
+import { MAX_BODY } from './common';
+import { createLookups, EMPTY_MAPPINGS, glpiLoginFor, groupFor, operatorForLogin, type GlpiMappings, type LookupOptions } from './glpi/mapping';
+import { fromGlpiHtml, toGlpiHtml } from './glpi/richtext';
+import { EXTRAS, GLPI_OPT, listOf, parseSearchRow, requesterLine, searchSchema, splitContent, type RowExtras } from './glpi/search';
+import { contentRangeTotal, createGlpiSession, GlpiSetupError } from './glpi/session';
+import { glpiLocalToIso, isoToGlpiLocal } from './glpi/time';
+
+export { GLPI_OPT } from './glpi/search';
 
 export interface GlpiOptions {
   /** Base URL of apirest.php, e.g. https://glpi.example.org/apirest.php */
@@ -52,173 +41,135 @@ export interface GlpiOptions {
   userToken: () => Promise<string> | string;
   appToken: () => Promise<string> | string;
   timeoutMs?: number;
+  /** Team → group and operator → GLPI login mappings (read at each use: settings may change). */
+  mappings?: () => GlpiMappings;
+  /** The local teams the connection test checks a group for. */
+  teams?: () => string[];
+  /** The local operators the connection test checks a GLPI account for. */
+  operators?: () => string[];
+  /** The team that keeps calls it solves itself: such a call is sent without a group. */
+  hotlineTeam?: string | null;
+  lookups?: LookupOptions;
 }
 
-/** Search options of GLPI's Ticket itemtype used in listings. */
-export const GLPI_OPT = { name: 1, id: 2, priority: 3, tech: 5, category: 7, group: 8, urgency: 10, impact: 11, status: 12, type: 14, date: 15, dateMod: 19, content: 21 } as const;
-
 const idSchema = z.union([z.number().int(), z.string().regex(/^\d+$/)]).transform(String);
-const glpiDate = z.string().min(10);
-const errorBodySchema = z.tuple([z.string(), z.string()]).rest(z.unknown());
-const sessionSchema = z.object({ session_token: z.string().min(1) }).loose();
 const createdSchema = z.object({ id: idSchema }).loose();
-const level = z.union([z.number(), z.string().regex(/^\d+$/)]).transform(Number).pipe(z.number().int().min(1).max(6));
-const searchRowSchema = z
-  .object({
-    [GLPI_OPT.id]: idSchema,
-    [GLPI_OPT.name]: z.string(),
-    [GLPI_OPT.status]: z.union([z.number(), z.string()]).transform(Number),
-    [GLPI_OPT.dateMod]: glpiDate,
-    [GLPI_OPT.date]: glpiDate,
-    [GLPI_OPT.priority]: level.nullable().optional(),
-    [GLPI_OPT.urgency]: level.nullable().optional(),
-    [GLPI_OPT.impact]: level.nullable().optional(),
-    [GLPI_OPT.type]: z.union([z.number(), z.string()]).transform(Number).nullable().optional(),
-    [GLPI_OPT.category]: z.string().nullable().optional(),
-    [GLPI_OPT.group]: z.union([z.string(), z.array(z.string())]).nullable().optional(),
-    [GLPI_OPT.tech]: z.union([z.string(), z.array(z.string())]).nullable().optional(),
-    [GLPI_OPT.content]: z.string().nullable().optional(),
-  })
-  .loose();
-const searchSchema = z.object({ totalcount: z.number().int(), count: z.number().int().optional(), data: z.array(z.unknown()).optional().default([]) }).loose();
-const ticketSchema = z
-  .object({
-    id: idSchema,
-    name: z.string(),
-    content: z.string().nullable().optional(),
-    status: z.number().int(),
-    date_mod: glpiDate,
-    date: glpiDate.nullable().optional(),
-    date_creation: glpiDate.nullable().optional(),
-    urgency: z.number().int().optional(),
-    impact: z.number().int().optional(),
-    priority: z.number().int().optional(),
-    type: z.number().int().optional(),
-    is_deleted: z.union([z.number(), z.boolean()]).optional(),
-  })
-  .loose();
+const ticketSchema = z.object({ id: idSchema, date_mod: z.string().min(10), is_deleted: z.union([z.number(), z.boolean(), z.string()]).optional() }).loose();
+const actorRowSchema = z.object({ id: idSchema, type: z.union([z.number(), z.string()]).transform(Number) }).loose();
 const followupSchema = z
-  .object({ id: idSchema, content: z.string(), is_private: z.union([z.number(), z.boolean()]).optional(), date: glpiDate.optional(), date_creation: glpiDate.optional(), users_id: z.union([z.number(), z.string()]).optional() })
+  .object({ id: idSchema, content: z.string(), is_private: z.union([z.number(), z.boolean(), z.string()]).optional(), date: z.string().optional(), date_creation: z.string().optional(), users_id: z.union([z.number(), z.string()]).optional() })
   .loose();
+const solutionSchema = z.object({ id: idSchema, content: z.string(), status: z.union([z.number(), z.string()]).transform(Number).optional() }).loose();
 const putResultSchema = z.array(z.record(z.string(), z.unknown()));
+const profileSchema = z.object({ session: z.object({ glpiactiveprofile: z.object({ group: z.union([z.number(), z.string()]).transform(Number).optional() }).loose().optional() }).loose() }).loose();
 
-/** GLPI sends local times "YYYY-MM-DD HH:MM:SS"; the server is assumed UTC (set GLPI's timezone to UTC or use the API's UTC setting). */
-const toIso = (v: string, field: string, id: string | null) => isoOrThrow(v, field, id);
-const glpiDateOf = (iso: string) => new Date(iso).toISOString().replace('T', ' ').slice(0, 19);
+/** GLPI's rights bit for "create" (READ 1, UPDATE 2, CREATE 4, DELETE 8, PURGE 16). */
+const RIGHT_CREATE = 4;
+/** ITILSolution status "refused" (a reopened ticket's former solution). */
+const SOLUTION_REFUSED = 4;
+
+export const glpiErrors = {
+  unknownCategory: (category: string) =>
+    new GlpiSetupError('rejected', 'glpi.error.unknownCategory', { category }, {
+      fr: `La catégorie « ${category} » n'existe pas dans GLPI : créez-la dans GLPI (Configuration › Intitulés › Catégories ITIL) ou choisissez-en une autre, puis réessayez.`,
+      en: `Category "${category}" does not exist in GLPI: create it in GLPI (Setup › Dropdowns › ITIL categories) or pick another one, then retry.`,
+    }),
+  groupMissing: (team: string, group: string) =>
+    new GlpiSetupError('rejected', 'glpi.error.groupMissing', { team, group }, {
+      fr: `GLPI n'a pas de groupe « ${group} » pour l'équipe ${team} : créez-le (bouton « Préparer le serveur ») ou associez l'équipe à un groupe existant dans les réglages, puis réessayez.`,
+      en: `GLPI has no group "${group}" for team ${team}: create it ("Prepare the server") or map the team to an existing group in the settings, then retry.`,
+    }),
+};
 
 export function createGlpiConnector(options: GlpiOptions): Connector & { reauth(): Promise<void>; sessionToken(): string | null } {
-  const http = createHttp({ baseURL: options.url.replace(/\/+$/, ''), timeoutMs: options.timeoutMs });
-  let session: string | null = null;
-  let opening: Promise<string> | null = null;
-  const idCache = new Map<string, string | null>();
+  const session = createGlpiSession(options);
+  const lookups = createLookups(session, options.lookups);
+  const mappings = () => options.mappings?.() ?? EMPTY_MAPPINGS;
+  const hotlineTeam = options.hotlineTeam === undefined ? 'Hotline' : options.hotlineTeam;
+  const call = session.call;
+  const ticketUrl = (id: string) => `/Ticket/${encodeURIComponent(id)}`;
 
-  async function initSession(): Promise<string> {
-    if (opening) return opening;
-    opening = (async () => {
-      const [userToken, appToken] = await Promise.all([options.userToken(), options.appToken()]);
-      if (!userToken || !appToken) throw new SyncError('auth', 'GLPI user token or App-Token not configured');
-      const res = await http.request({ method: 'GET', url: '/initSession', headers: { Authorization: `user_token ${userToken}`, 'App-Token': appToken } });
-      if (res.status !== 200) throw classify(res);
-      const s = sessionSchema.safeParse(res.data);
-      if (!s.success) throw new SyncError('transient', 'GLPI initSession answered without a session_token');
-      session = s.data.session_token;
-      return session;
-    })();
-    try {
-      return await opening;
-    } finally {
-      opening = null;
-    }
+  async function categoryId(category: string | null): Promise<number> {
+    if (!category) return 0;
+    const id = await lookups.category(category);
+    // GLPI would store an unknown id as 0 without a word, and the next pull would erase the category.
+    if (!id) throw glpiErrors.unknownCategory(category);
+    return Number(id);
+  }
+  async function groupId(team: string): Promise<number> {
+    const group = groupFor(mappings(), team);
+    const id = await lookups.group(group);
+    if (!id) throw glpiErrors.groupMissing(team, group);
+    return Number(id);
+  }
+  /** The technician's GLPI user id, or null when the operator has no GLPI account. */
+  async function technicianId(operator: string): Promise<number | null> {
+    const id = await lookups.user(glpiLoginFor(mappings(), operator));
+    return id ? Number(id) : null;
+  }
+  async function noteNoAccount(serverId: string, operator: string) {
+    const login = glpiLoginFor(mappings(), operator);
+    const body = `Relais : pris en charge par « ${operator} », qui n'a pas de compte GLPI${login !== operator ? ` (${login})` : ''} ; aucun technicien n'est attribué dans GLPI.`;
+    await call('POST', '/ITILFollowup', { input: { itemtype: 'Ticket', items_id: Number(serverId), content: toGlpiHtml(body), is_private: 1 } });
   }
 
-  async function call(method: string, url: string, body?: unknown, params?: Record<string, unknown>, retried = false): Promise<JsonResponse> {
-    const token = session ?? (await initSession());
-    const appToken = await options.appToken();
-    const res = await http.request({ method, url, data: body, params, headers: { 'Session-Token': token, 'App-Token': appToken } });
-    if (res.status >= 200 && res.status < 300) return res;
-    const err = classify(res);
-    if (err.kind === 'auth' && isSessionError(res) && !retried) {
-      // Expired session: open a new one once, then the same call again.
-      session = null;
-      return call(method, url, body, params, true);
-    }
-    throw err;
-  }
-
-  async function lookupId(itemtype: string, field: string, value: string): Promise<string | null> {
-    const key = `${itemtype}|${field}|${value}`;
-    if (idCache.has(key)) return idCache.get(key)!;
-    const res = await call('GET', `/${itemtype}`, undefined, { [`searchText[${field}]`]: `^${value}$`, range: '0-0' });
-    const arr = z.array(z.object({ id: idSchema }).loose()).safeParse(res.data);
-    const id = arr.success ? (arr.data[0]?.id ?? null) : null;
-    idCache.set(key, id);
-    return id;
-  }
-
-  async function toGlpi(fields: Partial<SyncFields>): Promise<Record<string, unknown>> {
+  /** Plain ticket fields (no actors) in GLPI's input vocabulary. */
+  async function plainInput(fields: Partial<SyncFields>): Promise<Record<string, unknown>> {
     const input: Record<string, unknown> = {};
     if (fields.subject !== undefined) input.name = fields.subject;
+    if (fields.description !== undefined) input.content = toGlpiHtml(fields.description);
     if (fields.status !== undefined) input.status = fields.status;
     if (fields.urgency !== undefined) input.urgency = fields.urgency;
     if (fields.impact !== undefined) input.impact = fields.impact;
     if (fields.priority !== undefined) input.priority = fields.priority;
     if (fields.type !== undefined) input.type = fields.type === 'request' ? 2 : 1;
-    if (fields.category !== undefined) input.itilcategories_id = fields.category ? ((await lookupId('ITILCategory', 'completename', fields.category)) ?? 0) : 0;
-    if (fields.team !== undefined && fields.team) {
-      const gid = await lookupId('Group', 'name', fields.team);
-      if (!gid) throw new SyncError('rejected', `GLPI has no group named "${fields.team}"`);
-      input._groups_id_assign = Number(gid);
-    }
-    if (fields.technician !== undefined && fields.technician) {
-      const uid = await lookupId('User', 'name', fields.technician);
-      if (!uid) throw new SyncError('rejected', `GLPI has no user "${fields.technician}"`);
-      input._users_id_assign = Number(uid);
-    }
+    if (fields.category !== undefined) input.itilcategories_id = await categoryId(fields.category);
     return input;
   }
 
-  function parseTicket(raw: unknown): RemoteTicket {
-    const idHint = raw && typeof raw === 'object' ? String((raw as Record<string, unknown>)[GLPI_OPT.id] ?? (raw as Record<string, unknown>).id ?? '').slice(0, 20) || null : null;
-    const p = searchRowSchema.safeParse(raw);
-    if (!p.success) {
-      const issue = p.error.issues[0];
-      throw new BadDataError(`missing or invalid field ${issue?.path.join('.') || '?'} (${issue?.message ?? 'invalid'})`, idHint);
-    }
-    const r = p.data as Record<number, unknown>;
-    const id = r[GLPI_OPT.id] as string;
-    const status = r[GLPI_OPT.status] as number;
-    if (!Number.isInteger(status) || status < 1 || status > 6) throw new BadDataError(`unknown status "${String(status).slice(0, 20)}"`, id);
-    const first = (v: unknown) => (Array.isArray(v) ? (v[0] as string | undefined) : (v as string | null | undefined));
-    const content = (r[GLPI_OPT.content] as string | null | undefined) ?? null;
-    if (content && content.length > MAX_BODY) throw new BadDataError(`content too large (${content.length} characters, limit ${MAX_BODY})`, id);
-    const fields: Partial<SyncFields> = { subject: clampText(r[GLPI_OPT.name] as string, MAX_SUBJECT, 'name', id), status };
-    for (const [k, opt] of [['priority', GLPI_OPT.priority], ['urgency', GLPI_OPT.urgency], ['impact', GLPI_OPT.impact]] as const) {
-      const v = r[opt];
-      if (typeof v === 'number') fields[k] = v;
-    }
-    const type = r[GLPI_OPT.type];
-    if (type === 1 || type === 2) fields.type = type === 2 ? 'request' : 'incident';
-    if (GLPI_OPT.category in r) fields.category = (r[GLPI_OPT.category] as string | null) || null;
-    if (GLPI_OPT.group in r) fields.team = first(r[GLPI_OPT.group]) || null;
-    if (GLPI_OPT.tech in r) fields.technician = first(r[GLPI_OPT.tech]) || null;
-    if (content !== null) {
-      const { requesterName, requesterPhone, description } = splitContent(stripOpMarker(content));
-      fields.description = description;
-      if (requesterName !== null) {
-        fields.requesterName = requesterName;
-        fields.requesterPhone = requesterPhone;
+  /** Replaces the ticket's assigned actors of one kind: add the new row, delete the others. */
+  async function replaceActor(serverId: string, itemtype: 'Group_Ticket' | 'Ticket_User', key: 'groups_id' | 'users_id', wanted: number | null, type = 2) {
+    const res = await call('GET', `${ticketUrl(serverId)}/${itemtype}`, undefined, { range: '0-999' });
+    const rows = z.array(z.unknown()).safeParse(res.data);
+    const assigned = (rows.success ? rows.data : [])
+      .map((r) => actorRowSchema.safeParse(r))
+      .filter((r) => r.success && r.data.type === type)
+      .map((r) => r.data!);
+    const has = (row: Record<string, unknown>) => Number(row[key]) === wanted;
+    if (wanted !== null && !assigned.some(has)) await call('POST', `/${itemtype}`, { input: { tickets_id: Number(serverId), [key]: wanted, type } });
+    for (const row of assigned) if (!has(row)) await call('DELETE', `/${itemtype}/${row.id}`, undefined, { force_purge: 1 });
+  }
+
+  async function currentSolution(serverId: string): Promise<string | null> {
+    const res = await call('GET', `${ticketUrl(serverId)}/ITILSolution`, undefined, { range: '0-999' });
+    const rows = z.array(z.unknown()).safeParse(res.data);
+    const list = (rows.success ? rows.data : []).map((r) => solutionSchema.safeParse(r)).filter((r) => r.success).map((r) => r.data!);
+    const live = list.filter((s) => s.status !== SOLUTION_REFUSED).sort((a, b) => Number(a.id) - Number(b.id));
+    const last = live[live.length - 1];
+    return last ? fromGlpiHtml(last.content).text : null;
+  }
+  async function addSolution(serverId: string, text: string, opId: string | null) {
+    await call('POST', '/ITILSolution', { input: { itemtype: 'Ticket', items_id: Number(serverId), content: toGlpiHtml(text, opId) } });
+  }
+
+  /** Resolves what parsing needs beyond the row: technician login (field 5 is an id), solution. */
+  async function enrich(rows: Record<string, unknown>[], withSolution: boolean): Promise<void> {
+    let i = 0;
+    const worker = async () => {
+      while (i < rows.length) {
+        const row = rows[i++]!;
+        const extras: RowExtras = (row[EXTRAS] as RowExtras | undefined) ?? {};
+        if (GLPI_OPT.tech in row) {
+          const ids = listOf(row[GLPI_OPT.tech]);
+          const newest = ids[ids.length - 1];
+          extras.technicianLogin = newest ? ((/^\d+$/.test(newest) ? await lookups.login(newest) : newest) ?? null) : null;
+        }
+        const status = Number(row[GLPI_OPT.status]);
+        if (withSolution && (status === 5 || status === 6) && row[GLPI_OPT.id] !== undefined) extras.solution = await currentSolution(String(row[GLPI_OPT.id]));
+        row[EXTRAS] = extras;
       }
-    }
-    for (const v of Object.values(fields)) if (typeof v === 'string' && v.includes('\uFFFD')) throw new BadDataError('invalid UTF-8 in the ticket text', id);
-    return {
-      serverId: id,
-      updatedAt: toIso(r[GLPI_OPT.dateMod] as string, 'date_mod', id),
-      createdAt: toIso(r[GLPI_OPT.date] as string, 'date', id),
-      fields,
-      etag: null,
-      opId: content ? findOpMarker(content) : null,
-      deleted: false,
     };
+    await Promise.all(Array.from({ length: 4 }, worker));
   }
 
   const forcedisplay = Object.values(GLPI_OPT);
@@ -227,82 +178,174 @@ export function createGlpiConnector(options: GlpiOptions): Connector & { reauth(
     forcedisplay.forEach((f, i) => (p[`forcedisplay[${i}]`] = f));
     return p;
   };
+  async function searchTickets(params: Record<string, unknown>): Promise<{ rows: Record<string, unknown>[]; total: number; invalidUtf8: boolean } | null> {
+    let res: JsonResponse;
+    try {
+      res = await call('GET', '/search/Ticket', undefined, params);
+    } catch (err) {
+      // Asking past the end is an error on GLPI (ERROR_RANGE_EXCEED_TOTAL): an empty page.
+      if (err instanceof SyncError && /RANGE_EXCEED_TOTAL/.test(err.serverMessage)) return null;
+      throw err;
+    }
+    const s = searchSchema.safeParse(res.data);
+    if (!s.success) throw new SyncError('transient', 'GLPI search answered with an unexpected shape');
+    return { rows: s.data.data, total: contentRangeTotal(res.headers['content-range']) ?? s.data.totalcount, invalidUtf8: res.invalidUtf8 };
+  }
+
+  async function parseContext() {
+    const info = await session.serverInfo();
+    return { zone: info.zone, mappings: mappings(), hotlineTeam };
+  }
+  let lastContext: Awaited<ReturnType<typeof parseContext>> | null = null;
+
+  async function readiness(fix: boolean): Promise<ServerReadiness> {
+    const info = await session.serverInfo();
+    const prof = profileSchema.safeParse((await call('GET', '/getFullSession')).data);
+    const canCreateGroups = ((prof.success ? prof.data.session.glpiactiveprofile?.group : 0) ?? 0) & RIGHT_CREATE;
+    const checks: ReadinessCheck[] = [];
+    const m = mappings();
+    for (const team of options.teams?.() ?? []) {
+      const group = groupFor(m, team);
+      let ok = !!(await lookups.group(group));
+      if (!ok && fix && canCreateGroups) {
+        try {
+          await call('POST', '/Group', { input: { name: group, is_assign: 1, is_requester: 1, is_watcher: 1, is_notify: 1, comment: `Créé par Relais pour l'équipe ${team}` } });
+          lookups.forget();
+          ok = !!(await lookups.group(group));
+        } catch (err) {
+          if (!(err instanceof SyncError) || err.kind === 'transient') throw err;
+        }
+      }
+      checks.push({ key: `group:${team}`, ok, code: ok ? 'glpi.check.groupOk' : 'glpi.check.groupMissing', params: { team, group }, fixable: !ok && !!canCreateGroups });
+    }
+    for (const operator of options.operators?.() ?? []) {
+      const login = glpiLoginFor(m, operator);
+      const ok = !!(await lookups.user(login));
+      // GLPI accounts come from the directory (LDAP/SSO): Relais maps, it never creates users.
+      checks.push({ key: `technician:${operator}`, ok, code: ok ? 'glpi.check.technicianOk' : 'glpi.check.technicianMissing', params: { operator, login }, fixable: false });
+    }
+    return { account: info.account, serverVersion: info.version ? `GLPI ${info.version}` : null, checks };
+  }
 
   const connector = {
     kind: 'glpi' as const,
-    sessionToken: () => session,
+    sessionToken: () => session.token(),
     async reauth() {
-      session = null;
-      await initSession();
+      lookups.forget();
+      await session.reopen();
     },
+    inspect: () => readiness(false),
+    prepare: () => readiness(true),
     async testConnection() {
-      session = null;
-      await initSession();
-      const res = await call('GET', '/getFullSession');
-      const s = z.object({ session: z.object({ glpiname: z.string().optional() }).loose() }).loose().safeParse(res.data);
-      return { user: s.success ? (s.data.session.glpiname ?? 'GLPI') : 'GLPI', serverVersion: 'GLPI (apirest.php)' };
+      await session.reopen();
+      const info = await session.serverInfo();
+      return { user: info.account, serverVersion: info.version ? `GLPI ${info.version}` : null };
     },
     async createTicket(opId: string, fields: SyncFields) {
-      const input = await toGlpi(fields);
-      const requester = fields.requesterName ? `Demandeur : ${[fields.requesterName, fields.requesterPhone].filter(Boolean).join(' · ')}\n\n` : '';
-      input.content = `${requester}${fields.description || fields.subject}\n\n${opMarker(opId)}`;
+      const input = await plainInput({ ...fields, description: undefined, solution: undefined });
       if (!input.name) input.name = (fields.description.split('\n')[0] ?? '').slice(0, 200) || '(sans objet)';
+      const kept = !!fields.technician && fields.team === hotlineTeam && fields.status !== 1;
+      if (fields.team && !kept) input._groups_id_assign = await groupId(fields.team);
+      const techId = fields.technician ? await technicianId(fields.technician) : null;
+      if (techId) input._users_id_assign = techId;
+      const requesterId = await lookups.requester({ name: fields.requesterName, phone: fields.requesterPhone, email: fields.requesterEmail });
+      let text = fields.description;
+      if (requesterId) input._users_id_requester = Number(requesterId);
+      else if (fields.requesterName || fields.requesterPhone || fields.requesterEmail) {
+        if (fields.requesterEmail) Object.assign(input, { _users_id_requester: 0, _users_id_requester_notif: { use_notification: [1], alternative_email: [fields.requesterEmail] } });
+        const line = requesterLine({ name: fields.requesterName, phone: fields.requesterPhone, email: fields.requesterEmail });
+        text = text ? `${text}\n\n${line}` : line;
+      }
+      input.content = toGlpiHtml(text, opId);
+      // A solved call: GLPI records a solution only as an ITILSolution, which itself solves the ticket.
+      const solved = fields.status >= 5 && !!fields.solution;
+      if (solved) delete input.status;
       const res = await call('POST', '/Ticket', { input });
       const c = createdSchema.safeParse(res.data);
       if (!c.success) throw new SyncError('transient', 'GLPI created the ticket but its answer had no id');
+      const serverId = c.data.id;
+      if (fields.technician && !techId) await noteNoAccount(serverId, fields.technician);
       if (fields.asset) {
-        const cid = await lookupId('Computer', 'name', fields.asset);
-        if (cid) await call('POST', '/Item_Ticket', { input: { itemtype: 'Computer', items_id: Number(cid), tickets_id: Number(c.data.id) } });
+        const cid = await lookups.computer(fields.asset);
+        if (cid) await call('POST', '/Item_Ticket', { input: { itemtype: 'Computer', items_id: Number(cid), tickets_id: Number(serverId) } });
       }
-      return { serverId: c.data.id };
+      if (solved) {
+        await addSolution(serverId, fields.solution!, opId);
+        if (fields.status === 6) await call('PUT', ticketUrl(serverId), { input: { status: 6 } });
+      }
+      return { serverId };
     },
     async findTicketByOp(opId: string) {
-      const res = await call('GET', '/search/Ticket', undefined, {
+      const found = await searchTickets({
         'criteria[0][field]': GLPI_OPT.content,
         'criteria[0][searchtype]': 'contains',
-        'criteria[0][value]': `relais-op:${opId}`,
+        'criteria[0][value]': opId,
         'forcedisplay[0]': GLPI_OPT.id,
         range: '0-0',
       });
-      const s = searchSchema.safeParse(res.data);
-      if (!s.success) throw new SyncError('transient', 'GLPI search answered with an unexpected shape');
-      const row = s.data.data[0] as Record<string, unknown> | undefined;
+      const row = found?.rows[0];
       return row ? String(row[GLPI_OPT.id]) : null;
     },
     async getTicket(serverId: string): Promise<TicketLookup> {
       let res: JsonResponse;
       try {
-        res = await call('GET', `/Ticket/${encodeURIComponent(serverId)}`, undefined, { expand_dropdowns: false });
+        res = await call('GET', ticketUrl(serverId), undefined, { expand_dropdowns: false });
       } catch (err) {
         if (err instanceof SyncError && err.kind === 'notFound') return { state: 'gone' };
         throw err;
       }
       const t = ticketSchema.safeParse(res.data);
       if (!t.success) throw new BadDataError(`ticket ${serverId}: missing or invalid field ${t.error.issues[0]?.path.join('.')}`, serverId);
-      if (t.data.is_deleted === 1 || t.data.is_deleted === true) return { state: 'gone' };
+      if (Number(t.data.is_deleted ?? 0) === 1 || t.data.is_deleted === true) return { state: 'gone' };
       // Dropdown names come from a search on this one id (same mapping as listings).
-      const s = await call('GET', '/search/Ticket', undefined, searchParams({ 'criteria[0][field]': GLPI_OPT.id, 'criteria[0][searchtype]': 'equals', 'criteria[0][value]': serverId, range: '0-0' }));
-      const sp = searchSchema.safeParse(s.data);
-      const row = sp.success ? sp.data.data[0] : undefined;
+      const found = await searchTickets(searchParams({ 'criteria[0][field]': GLPI_OPT.id, 'criteria[0][searchtype]': 'equals', 'criteria[0][value]': serverId, range: '0-0' }));
+      const row = found?.rows[0];
       if (!row) return { state: 'gone' };
-      const ticket = parseTicket(row);
+      await enrich([row], true);
+      const ticket = parseSearchRow(row, await parseContext());
       ticket.etag = t.data.date_mod;
       return { state: 'found', ticket };
     },
     async updateTicket(serverId: string, changes: Partial<SyncFields>, _etag: string | null) {
-      const input = await toGlpi(changes);
+      const solving = changes.solution !== undefined && changes.solution !== null && changes.solution !== '' && (changes.status === undefined || changes.status >= 5);
+      const input = await plainInput({ ...changes, solution: undefined, description: undefined });
+      const requesterChanged = changes.requesterName !== undefined || changes.requesterPhone !== undefined || changes.requesterEmail !== undefined;
+      if (changes.description !== undefined || requesterChanged) {
+        // The content also carries the op id (comment) and maybe the requester line: rebuild it, never drop them.
+        const current = ticketSchema.safeParse((await call('GET', ticketUrl(serverId))).data);
+        const parts = splitContent(current.success ? String((current.data as Record<string, unknown>).content ?? '') : '');
+        let requester = parts.requester;
+        if (requesterChanged) {
+          const wanted = { name: changes.requesterName ?? parts.requester?.name ?? '', phone: changes.requesterPhone ?? parts.requester?.phone ?? '', email: changes.requesterEmail ?? parts.requester?.email ?? '' };
+          const uid = await lookups.requester(wanted);
+          await replaceActor(serverId, 'Ticket_User', 'users_id', uid ? Number(uid) : null, 1);
+          requester = uid ? null : wanted;
+        }
+        const text = changes.description ?? parts.description;
+        const line = requester && (requester.name || requester.phone || requester.email) ? requesterLine(requester) : '';
+        input.content = toGlpiHtml(line ? (text ? `${text}\n\n${line}` : line) : text, parts.opId);
+      }
+      // The solution record solves the ticket; a "closed" status follows it.
+      if (solving && (input.status === 5 || input.status === undefined)) delete input.status;
+      if (changes.team !== undefined) await replaceActor(serverId, 'Group_Ticket', 'groups_id', changes.team ? await groupId(changes.team) : null);
+      if (changes.technician !== undefined) {
+        const techId = changes.technician ? await technicianId(changes.technician) : null;
+        await replaceActor(serverId, 'Ticket_User', 'users_id', techId);
+        if (changes.technician && !techId) await noteNoAccount(serverId, changes.technician);
+      }
+      if (solving) await addSolution(serverId, changes.solution!, null);
       if (!Object.keys(input).length) return;
-      const res = await call('PUT', `/Ticket/${encodeURIComponent(serverId)}`, { input });
+      const res = await call('PUT', ticketUrl(serverId), { input });
       const r = putResultSchema.safeParse(res.data);
       if (r.success) {
         const first = r.data[0] ?? {};
         if (first[serverId] === false) throw new SyncError('rejected', String(first.message || 'GLPI refused the update'), res.status);
       }
     },
-    async addFollowup(serverId: string, opId: string, f: { body: string; private: boolean; author: string }) {
-      const res = await call('POST', '/ITILFollowup', {
-        input: { itemtype: 'Ticket', items_id: Number(serverId), content: `${f.body}\n\n${opMarker(opId)}`, is_private: f.private ? 1 : 0 },
-      });
+    async addFollowup(serverId: string, opId: string, f: { body: string; private: boolean; author: string; kind?: string }) {
+      // The call's own text is the ticket's content, a solution is an ITILSolution (sent with the status): not follow-ups.
+      if (f.kind === 'call' || f.kind === 'solution') return { serverId: null };
+      const res = await call('POST', '/ITILFollowup', { input: { itemtype: 'Ticket', items_id: Number(serverId), content: toGlpiHtml(f.body, opId), is_private: f.private ? 1 : 0 } });
       const c = createdSchema.safeParse(res.data);
       return { serverId: c.success ? c.data.id : null };
     },
@@ -311,21 +354,25 @@ export function createGlpiConnector(options: GlpiOptions): Connector & { reauth(
       return list.find((f) => f.opId === opId.toLowerCase())?.serverId ?? null;
     },
     async listFollowups(serverId: string): Promise<RemoteFollowup[]> {
+      const ctx = await parseContext();
       const out: RemoteFollowup[] = [];
       for (let start = 0; start < 100_000; start += 100) {
-        const res = await call('GET', `/Ticket/${encodeURIComponent(serverId)}/ITILFollowup`, undefined, { range: `${start}-${start + 99}` });
+        const res = await call('GET', `${ticketUrl(serverId)}/ITILFollowup`, undefined, { range: `${start}-${start + 99}` });
         const arr = z.array(z.unknown()).safeParse(res.data);
         if (!arr.success) throw new SyncError('transient', 'GLPI follow-up list had an unexpected shape');
         for (const it of arr.data) {
           const f = followupSchema.safeParse(it);
           if (!f.success || f.data.content.length > MAX_BODY || f.data.content.includes('\uFFFD')) continue;
+          const { text, opId } = fromGlpiHtml(f.data.content);
+          const uid = f.data.users_id !== undefined ? String(f.data.users_id) : '';
+          const login = uid && uid !== '0' ? await lookups.login(uid) : null;
           out.push({
             serverId: f.data.id,
-            author: String(f.data.users_id ?? ''),
-            createdAt: toIso(f.data.date ?? f.data.date_creation ?? '1970-01-01 00:00:00', 'date', f.data.id),
-            body: stripOpMarker(f.data.content),
-            private: f.data.is_private === 1 || f.data.is_private === true,
-            opId: findOpMarker(f.data.content),
+            author: login ? operatorForLogin(ctx.mappings, login) : uid,
+            createdAt: glpiLocalToIso(f.data.date ?? f.data.date_creation ?? '1970-01-01 00:00:00', ctx.zone) ?? new Date(0).toISOString(),
+            body: text,
+            private: Number(f.data.is_private ?? 0) === 1 || f.data.is_private === true,
+            opId,
           });
         }
         const total = contentRangeTotal(res.headers['content-range']);
@@ -334,75 +381,40 @@ export function createGlpiConnector(options: GlpiOptions): Connector & { reauth(
       return out;
     },
     async listTickets(since: string | null, page: number, pageSize: number) {
+      const ctx = await parseContext();
+      lastContext = ctx;
       const start = (page - 1) * pageSize;
-      const params: Record<string, unknown> = searchParams({ sort: GLPI_OPT.dateMod, order: 'ASC', range: `${start}-${start + pageSize - 1}` });
-      if (since) Object.assign(params, { 'criteria[0][field]': GLPI_OPT.dateMod, 'criteria[0][searchtype]': 'morethan', 'criteria[0][value]': glpiDateOf(since) });
-      let res: JsonResponse;
-      try {
-        res = await call('GET', '/search/Ticket', undefined, params);
-      } catch (err) {
-        // Asking past the end is an error on GLPI (ERROR_RANGE_EXCEED_TOTAL): an empty page.
-        if (err instanceof SyncError && /RANGE_EXCEED_TOTAL/.test(err.serverMessage)) return { items: [], total: null, hasMore: false };
-        throw err;
+      const criteria = since ? { 'criteria[0][field]': GLPI_OPT.dateMod, 'criteria[0][searchtype]': 'morethan', 'criteria[0][value]': isoToGlpiLocal(since, ctx.zone) } : {};
+      const found = await searchTickets(searchParams({ sort: GLPI_OPT.dateMod, order: 'ASC', range: `${start}-${start + pageSize - 1}`, ...criteria }));
+      const rows = found?.rows ?? [];
+      if (found?.invalidUtf8) for (const r of rows) if (JSON.stringify(r).includes('\uFFFD')) r[EXTRAS] = { invalidUtf8: true } satisfies RowExtras;
+      await enrich(rows, true);
+      const total = found?.total ?? 0;
+      const items: unknown[] = [...rows];
+      let knownTotal: number | null = total;
+      if (page === 1 && since) {
+        // GLPI's trash is out of normal searches: ask for it, so a trashed ticket shows deleted now.
+        const trashed = await searchTickets({ is_deleted: 1, 'forcedisplay[0]': GLPI_OPT.id, 'forcedisplay[1]': GLPI_OPT.dateMod, 'forcedisplay[2]': GLPI_OPT.date, range: '0-999', ...criteria });
+        for (const r of trashed?.rows ?? []) items.push({ ...r, [GLPI_OPT.name]: '', [GLPI_OPT.status]: 1, [EXTRAS]: { deleted: true } satisfies RowExtras });
+        // Extra items on page 1 would skew the engine's page count: let it page until the end instead.
+        if (trashed?.rows.length) knownTotal = null;
       }
-      const s = searchSchema.safeParse(res.data);
-      if (!s.success) throw new SyncError('transient', 'GLPI search answered with an unexpected shape');
-      const total = contentRangeTotal(res.headers['content-range']) ?? s.data.totalcount;
-      const items = res.invalidUtf8 ? s.data.data.map((it) => (JSON.stringify(it).includes('\uFFFD') && it && typeof it === 'object' ? { ...it, __invalidUtf8: true, id: (it as Record<string, unknown>)[GLPI_OPT.id] } : it)) : s.data.data;
-      return { items, total, hasMore: start + items.length < total && items.length > 0 };
+      return { items, total: knownTotal, hasMore: start + rows.length < total && rows.length > 0 };
     },
     async listAllIds() {
       const ids: string[] = [];
       for (let start = 0; start < 10_000_000; start += 500) {
-        let res: JsonResponse;
-        try {
-          res = await call('GET', '/search/Ticket', undefined, { 'forcedisplay[0]': GLPI_OPT.id, sort: GLPI_OPT.id, order: 'ASC', range: `${start}-${start + 499}` });
-        } catch (err) {
-          if (err instanceof SyncError && /RANGE_EXCEED_TOTAL/.test(err.serverMessage)) break;
-          throw err;
-        }
-        const s = searchSchema.parse(res.data);
-        for (const row of s.data) ids.push(String((row as Record<string, unknown>)[GLPI_OPT.id]));
-        if (start + 500 >= s.totalcount) break;
+        const found = await searchTickets({ 'forcedisplay[0]': GLPI_OPT.id, sort: GLPI_OPT.id, order: 'ASC', range: `${start}-${start + 499}` });
+        if (!found) break;
+        for (const row of found.rows) ids.push(String(row[GLPI_OPT.id]));
+        if (start + 500 >= found.total) break;
       }
       return ids;
     },
-    parseTicket,
+    parseTicket: (raw: unknown) => parseSearchRow(raw, lastContext ?? { zone: { kind: 'offset', minutes: 0 }, mappings: mappings(), hotlineTeam }),
     async close() {
-      if (!session) return;
-      try {
-        await http.request({ method: 'GET', url: '/killSession', headers: { 'Session-Token': session, 'App-Token': await options.appToken() } });
-      } catch {}
-      session = null;
+      await session.close();
     },
   };
   return connector;
-}
-
-function contentRangeTotal(v: string | undefined): number | null {
-  const m = /\/(\d+)\s*$/.exec(v ?? '');
-  return m ? Number(m[1]) : null;
-}
-
-function splitContent(content: string): { requesterName: string | null; requesterPhone: string; description: string } {
-  const m = /^Demandeur : ([^\n]*)\n\n?/.exec(content);
-  if (!m) return { requesterName: null, requesterPhone: '', description: content };
-  const [name = '', phone = ''] = m[1]!.split(' · ');
-  return { requesterName: name, requesterPhone: phone, description: content.slice(m[0].length) };
-}
-
-function isSessionError(res: JsonResponse): boolean {
-  const b = errorBodySchema.safeParse(res.data);
-  return b.success && /ERROR_SESSION_TOKEN/.test(b.data[0]);
-}
-
-/** GLPI errors are `["ERROR_CODE", "message"]`; the code decides the class. */
-function classify(res: JsonResponse): SyncError {
-  const b = errorBodySchema.safeParse(res.data);
-  const code = b.success ? b.data[0] : '';
-  const message = b.success ? `${b.data[0]}: ${b.data[1]}`.slice(0, 500) : `HTTP ${res.status}`;
-  if (/^ERROR_(SESSION_TOKEN|GLPI_LOGIN|WRONG_APP_TOKEN|APP_TOKEN_PARAMETERS_MISSING|LOGIN_PARAMETERS_MISSING)/.test(code)) return new SyncError('auth', message, res.status);
-  if (code === 'ERROR_ITEM_NOT_FOUND') return new SyncError('notFound', message, res.status);
-  if (code === 'ERROR_RIGHT_MISSING' || code === 'ERROR_NOT_ALLOWED') return new SyncError('rejected', message, res.status);
-  return errorForStatus(res.status, message, res.headers);
 }
