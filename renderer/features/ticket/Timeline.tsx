@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { Followup } from '../../../src/domain/tickets';
 import { formatDateTime, formatDuration } from './ticket-meta';
+import { generatedEntryText } from './generated-entry';
 
 const KNOWN_KINDS = new Set(['call', 'note', 'status', 'assign', 'solution', 'ssh_session', 'rdp_session', 'tool_run', 'checklist_step', 'transcript', 'sync_discarded']);
 
@@ -21,7 +22,7 @@ export function Timeline({ entries }: { entries: Followup[] }) {
               {f.private && <span className="badge">{t('ticket.privateBadge')}</span>}
             </div>
             <EntryDetails f={f} />
-            {f.body && <p className="tl-body">{f.body}</p>}
+            <EntryBody f={f} />
           </li>
         ))}
       </ol>
@@ -38,4 +39,11 @@ function EntryDetails({ f }: { f: Followup }) {
   if (f.kind === 'assign')
     return <p>{t('ticket.assignTo', { team: typeof data.team === 'string' ? data.team : '—', technician: typeof data.technician === 'string' ? data.technician : t('field.nobody') })}</p>;
   return null;
+}
+
+/** What the entry says: worded from its facts in the reader's language when it can be, else as stored. */
+function EntryBody({ f }: { f: Followup }) {
+  const { t, i18n } = useTranslation('hotline');
+  const text = generatedEntryText(f, t, i18n.language) ?? f.body;
+  return text ? <p className="tl-body">{text}</p> : null;
 }

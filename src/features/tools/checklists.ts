@@ -97,7 +97,7 @@ export class ChecklistService {
       await this.bridge.append(ticketId, {
         kind: 'checklist_step',
         body: `Liste de contrôle démarrée : ${def.label.fr} (${def.steps.length} étapes)`,
-        data: { checklistRunId: id, checklistId: def.id, event: 'started', steps: def.steps.length },
+        data: { checklistRunId: id, checklistId: def.id, checklistLabel: def.label, event: 'started', steps: def.steps.length },
       });
     return this.changed(id);
   }
@@ -145,14 +145,14 @@ export class ChecklistService {
       await this.bridge.append(run.ticketId, {
         kind: 'checklist_step',
         body,
-        data: { checklistRunId: run.id, checklistId: run.checklistId, stepIndex, stepCount: run.steps.length, ...data },
+        data: { checklistRunId: run.id, checklistId: run.checklistId, checklistLabel: run.label, stepIndex, stepCount: run.steps.length, ...data },
       });
       const after = this.get(run.id);
       if (after.status === 'completed' && run.status === 'active')
         await this.bridge.append(run.ticketId, {
           kind: 'checklist_step',
           body: `Liste de contrôle terminée : ${run.label.fr}`,
-          data: { checklistRunId: run.id, checklistId: run.checklistId, event: 'completed' },
+          data: { checklistRunId: run.id, checklistId: run.checklistId, checklistLabel: run.label, event: 'completed' },
         });
     } catch (err) {
       console.error('[relais] checklist step not added to the timeline:', (err as Error).message);
@@ -182,7 +182,7 @@ export class ChecklistService {
     const now = this.core.now().toISOString();
     this.core.db.prepare(`UPDATE checklist_runs SET status = 'abandoned', updated_at = ?, finished_at = ? WHERE id = ? AND status = 'active'`).run(now, now, runId);
     if (run.ticketId && run.status === 'active')
-      await this.bridge.append(run.ticketId, { kind: 'checklist_step', body: `Liste de contrôle abandonnée : ${run.label.fr} (${run.currentStep}/${run.steps.length} étapes faites)`, data: { checklistRunId: run.id, event: 'abandoned' } }).catch(() => {});
+      await this.bridge.append(run.ticketId, { kind: 'checklist_step', body: `Liste de contrôle abandonnée : ${run.label.fr} (${run.currentStep}/${run.steps.length} étapes faites)`, data: { checklistRunId: run.id, checklistLabel: run.label, event: 'abandoned', stepIndex: run.currentStep, stepCount: run.steps.length } }).catch(() => {});
     return this.changed(runId);
   }
 

@@ -367,7 +367,7 @@ export class ToolRunService {
           await this.opts.bridge.append(req.ticketId, {
             kind: 'tool_run',
             body: runSummary(run, this.describeTarget),
-            data: { runId: run.id, toolId: run.toolId, status: run.status, exitCode: run.exitCode, durationMs: run.durationMs, outputDigest: run.outputDigest, target: run.target, params: run.params, elevated: run.elevated, technician: run.technician },
+            data: { runId: run.id, toolId: run.toolId, toolLabel: run.toolLabel, targetLabel: run.target.kind === 'local' ? null : this.describeTarget(run.target), status: run.status, exitCode: run.exitCode, durationMs: run.durationMs, outputDigest: run.outputDigest, target: run.target, params: run.params, elevated: run.elevated, technician: run.technician },
           });
         } catch (err) {
           console.error('[relais] tool run not added to the timeline:', (err as Error).message);
