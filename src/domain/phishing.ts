@@ -55,7 +55,7 @@ export function defang(s: string): string {
   return s
     .replace(/\[\.\]/g, '.')
     .replace(/\[@\]/g, '@')
-    .replace(/^h[tx]{2}p(s?):\/\//i, (_m, sec: string) => `hxxp${sec}://`)
+    .replace(/^h[tx]{2}p(s?):\/\//i, (_m, sec: string) => `hxxp${sec.toLowerCase()}://`)
     .replace(/^ftp:\/\//i, 'fxp://')
     .replace(/\./g, '[.]')
     .replace(/@/g, '[@]');

@@ -13,6 +13,7 @@ import { createIncidentFeature } from '../../../src/api/handlers/incidents';
 export interface IncidentHarness {
   core: Core;
   security: ReturnType<typeof createSecurityFeature>;
+  ssh: ReturnType<typeof createSshFeature>;
   tools: ReturnType<typeof createToolFeature>;
   incidents: ReturnType<typeof createIncidentFeature>;
   call<N extends keyof typeof calls>(name: N, input?: CallInput<N>): Promise<CallOutput<N>>;
@@ -30,6 +31,7 @@ export function startIncidentHarness(dataDir: string, opts: { clock?: () => Date
   return {
     core,
     security,
+    ssh,
     tools,
     incidents,
     async call(name, input) {
