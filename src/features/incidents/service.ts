@@ -281,14 +281,50 @@ export function createIncidentService(deps: IncidentServiceDeps) {
     deps.changed([ticketId]);
   };
 
-  const list = (): Incident[] =>
-    (db.prepare('SELECT * FROM security_incidents ORDER BY reported_at DESC LIMIT 1000').all() as Row[]).flatMap((r) => {
+  /**
+   * The register: incidents recorded here, plus tickets that carry a security category but
+   * were reported on another console (they arrive by sync with their category only).
+   */
+  const list = (): Incident[] => {
+    const cfg = config();
+    const own = (db.prepare('SELECT * FROM security_incidents ORDER BY reported_at DESC LIMIT 1000').all() as Row[]).flatMap((r) => {
       try {
         return [toIncident(r)];
       } catch {
         return [];
       }
     });
+    const synced = db
+      .prepare(
+        `SELECT t.id, c.full_name FROM tickets t JOIN categories c ON c.id = t.category_id
+         WHERE (c.full_name = ? OR c.full_name LIKE ? ESCAPE '\\') AND t.id NOT IN (SELECT ticket_id FROM security_incidents)
+         ORDER BY t.created_at DESC LIMIT 1000`,
+      )
+      .all(cfg.rootCategory, `${cfg.rootCategory.replace(/[\\%_]/g, (c) => `\\${c}`)} > %`) as Row[];
+    const others = synced.map((r): Incident => {
+      const t = workflow.get(r.id);
+      const name = String(r.full_name).split('>').pop()!.trim();
+      return {
+        ticketId: t.id,
+        number: t.number,
+        subject: t.subject,
+        categoryKey: cfg.categories.find((c) => c.name === name)?.key ?? 'other',
+        categoryName: t.categoryName,
+        state: t.status >= 5 ? 'closed' : 'open',
+        ticketStatus: t.status,
+        requesterName: t.requesterName,
+        reportedAt: t.createdAt,
+        reportedBy: t.createdBy,
+        containedAt: null,
+        timeToContainmentMs: null,
+        breachSuspectedAt: null,
+        breachDeadline: null,
+        campaignId: null,
+        evidenceCount: 0,
+      };
+    });
+    return [...own, ...others].sort((a, b) => b.reportedAt.localeCompare(a.reportedAt));
+  };
 
   const evidence = (ticketId: string): Evidence[] =>
     (db.prepare('SELECT id, ticket_id, run_id, tool_id, label, sha256, bytes, collected_at, collected_by FROM incident_evidence WHERE ticket_id = ? ORDER BY collected_at, rowid').all(ticketId) as Row[]).map((r) => ({
