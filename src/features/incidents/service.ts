@@ -29,6 +29,7 @@ import {
 } from '../../domain/incidents';
 import { matchingReports, type Campaign, type PhishingDetails, type PhishingPaste } from '../../domain/phishing';
 import { parsePhishing } from './phishing-parse';
+import { statusText } from '../tools/runs';
 
 const CONFIG_KEY = 'incidents.config';
 
@@ -252,7 +253,7 @@ export function createIncidentService(deps: IncidentServiceDeps) {
     if (!run.ticketId || !row(run.ticketId)) return;
     const ticketId = run.ticketId;
     if (run.status !== 'running' && !db.prepare('SELECT 1 FROM incident_evidence WHERE run_id = ?').get(run.id)) {
-      const ev = addEvidence(ticketId, { runId: run.id, toolId: run.toolId, label: `${run.toolLabel.fr} (${run.status})`, content: Buffer.from(output, 'utf8') });
+      const ev = addEvidence(ticketId, { runId: run.id, toolId: run.toolId, label: `${run.toolLabel.fr} (${statusText(run.status as Parameters<typeof statusText>[0]).fr})`, content: Buffer.from(output, 'utf8') });
       // The run's own digest covers every byte produced; past 1 MB only the kept part is evidence.
       if (!truncated && run.outputDigest && run.outputDigest !== ev.sha256) audit('incident.evidence.mismatch', ticketId, { runId: run.id, runDigest: run.outputDigest, evidence: ev.sha256 });
     }

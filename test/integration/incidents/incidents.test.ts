@@ -49,6 +49,8 @@ describe('signalement sécurité', () => {
     const cat = meta.categories.find((c) => c.fullName === 'Sécurité > Hameçonnage')!;
     const t = await h.call('tickets.logCall', { ...call('Lien cliqué'), categoryId: cat.id });
     expect((await h.call('incidents.get', { ticketId: t.id })).isSecurity).toBe(true);
+    // ... and is in the register, as reported elsewhere.
+    expect((await h.call('incidents.list')).incidents.find((i) => i.ticketId === t.id)).toMatchObject({ categoryKey: 'phishing', state: 'open', containedAt: null });
     const other = await h.call('tickets.logCall', call('Imprimante bloquée'));
     expect((await h.call('incidents.get', { ticketId: other.id })).isSecurity).toBe(false);
   });
