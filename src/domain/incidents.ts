@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { logCallInputSchema } from './tickets';
 
 /**
  * Security incidents reported to the hotline ("signalement sécurité"): the rules shared by
@@ -137,3 +138,11 @@ export function timeToContainment(reportedAt: string, containedAt: string | null
 export const ISOLATION_TOOLS: readonly string[] = ['win-isolate-pc', 'linux-isolate-host'];
 /** The first-response checklist of each OS. */
 export const RANSOMWARE_CHECKLISTS = { windows: 'rancongiciel-premiers-gestes', linux: 'rancongiciel-premiers-gestes-linux' } as const;
+
+/**
+ * The call as a security report receives it: the call form's fields, where subject and
+ * description may both be empty (the agent is in a hurry: the category says what it is).
+ */
+export const securityCallSchema = z
+  .strictObject(logCallInputSchema.shape)
+  .refine((v) => v.requesterId !== null || v.requesterName.length > 0, { message: 'requester required', path: ['requesterName'] });

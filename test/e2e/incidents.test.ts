@@ -141,4 +141,64 @@ describe('security incident, keyboard only', () => {
     expect(await row.textContent()).toContain('non isolé');
     await screenshot(page, 'incidents-register');
   }, 120_000);
+
+  it('phishing: a pasted message is shown defanged, never as a link, and the next caller is matched to the campaign in two keystrokes', async () => {
+    const c = await RawClient.open(host.port, host.token);
+    try {
+      for (const [i, subject] of ['Votre colis n°4411 est en attente', 'RE: Votre colis n° 92 est en attente'].entries()) {
+        const r = await c.call('incidents.reportPhishing', { paste: { sender: `noreply${i}@colis-express.fr`, subject, text: 'Payez ici : https://suivi.colis-express.fr/p' }, call: { requesterName: `Agent ${i + 1}`, description: 'Mail suspect' } });
+        if (!r.ok) throw new Error(JSON.stringify(r.error));
+      }
+    } finally {
+      c.close();
+    }
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    await page.goto(host.url);
+    await page.locator('nav a').first().waitFor();
+
+    // The next caller: F2, a name, Ctrl+Maj+S, then "A" — the ongoing campaign, with the answer to read.
+    await page.keyboard.press('F2');
+    await expect.poll(() => focused(page)).toBe('requester-input');
+    await page.keyboard.type('Jean Inconnu');
+    await page.getByTestId('requester-suggestions').waitFor();
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Control+Shift+S');
+    const dialog = page.getByTestId('security-dialog');
+    const choice = dialog.getByTestId('campaign-choice');
+    await choice.waitFor();
+    expect(await choice.textContent()).toMatch(/^A\s*Campagne en cours : 2 signalements depuis \d\d:\d\d/);
+    await screenshot(page, 'incidents-campaign-choice');
+    await page.keyboard.press('a');
+    await dialog.getByTestId('prepared-answer').waitFor();
+    expect(await dialog.getByTestId('prepared-answer').textContent()).toMatch(/Ne cliquez sur aucun lien/);
+    expect(await dialog.getByTestId('security-campaign').textContent()).toMatch(/Campagne en cours : 3 signalements/);
+    await page.keyboard.press('Enter');
+
+    // A pasted message with hostile HTML: category 1 (hameçonnage), paste, Ctrl+Entrée.
+    await page.getByTestId('requester-input').focus();
+    await page.keyboard.type('Marie Test');
+    await page.getByTestId('requester-suggestions').waitFor();
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Control+Shift+S');
+    await dialog.waitFor();
+    await page.keyboard.press('1');
+    await expect.poll(() => focused(page)).toBe('phishing-sender');
+    await page.keyboard.type('Colis <alerte@colis-express.fr>');
+    await page.getByTestId('phishing-text').focus();
+    await page.keyboard.insertText('<p>Bonjour <a href="http://evil.example/x">suivez</a><img src=x onerror="document.title=1"><script>document.title=2</script> http://evil.example/y</p>');
+    await page.keyboard.press('Control+Enter');
+    await dialog.getByTestId('security-done').waitFor();
+    expect(await dialog.getByTestId('security-campaign').textContent()).toMatch(/Campagne en cours : 4 signalements/);
+    const link = dialog.locator('a');
+    await link.focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('security-banner').waitFor();
+    const timeline = page.locator('.timeline');
+    await expect.poll(() => timeline.textContent()).toContain('hxxp://evil[.]example/y');
+    expect(await timeline.locator('a, img, script').count()).toBe(0);
+    expect(await page.title()).not.toMatch(/^[12]$/);
+    await screenshot(page, 'incidents-phishing-ticket');
+  }, 60_000);
 });

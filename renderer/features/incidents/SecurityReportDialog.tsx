@@ -77,7 +77,7 @@ export function SecurityReportDialog({ call, onDone, onCancel }: { call: CallFie
       return done ? onDone(done) : phishing ? setPhishing(false) : onCancel();
     }
     if (done) {
-      if (e.key === 'Enter') {
+      if (e.key === 'Enter' && (e.target as HTMLElement).tagName !== 'A') {
         e.preventDefault();
         onDone(done);
       }

@@ -4,8 +4,8 @@
  */
 import { z } from 'zod';
 import { call } from '../contract-kit';
-import { logCallInputSchema, ticketSchema } from '../../domain/tickets';
-import { evidenceSchema, incidentConfigSchema, incidentSchema, securityCategoryKeySchema } from '../../domain/incidents';
+import { ticketSchema } from '../../domain/tickets';
+import { evidenceSchema, incidentConfigSchema, incidentSchema, securityCallSchema, securityCategoryKeySchema } from '../../domain/incidents';
 import { campaignSchema, phishingDetailsSchema, phishingPasteSchema } from '../../domain/phishing';
 
 const id = z.string().min(1).max(64);
@@ -37,7 +37,7 @@ export const incidentCalls = {
   'incidents.config': call(z.strictObject({}).optional(), incidentConfigSchema),
   'incidents.setConfig': call(incidentConfigSchema, incidentConfigSchema),
   /** Logs the call as a security incident: category, maximum priority, security team. */
-  'incidents.report': call(z.strictObject({ categoryKey: securityCategoryKeySchema, call: logCallInputSchema }), z.object({ ticket: ticketSchema, incident: incidentSchema })),
+  'incidents.report': call(z.strictObject({ categoryKey: securityCategoryKeySchema, call: securityCallSchema }), z.object({ ticket: ticketSchema, incident: incidentSchema })),
   /** Marks an existing ticket as a security incident. */
   'incidents.mark': call(z.strictObject({ ticketId: id, categoryKey: securityCategoryKeySchema }), incidentSchema),
   'incidents.get': call(z.strictObject({ ticketId: id }), incidentDetailSchema),
@@ -49,12 +49,12 @@ export const incidentCalls = {
   'incidents.export': call(z.strictObject({ ticketId: id, format: z.enum(['json', 'pdf']).default('json') }), download),
   'incidents.verifyExport': call(z.strictObject({ text: z.string().max(64 * 1024 * 1024) }), verifyResultSchema),
   'incidents.reportPhishing': call(
-    z.strictObject({ paste: phishingPasteSchema, call: logCallInputSchema }),
+    z.strictObject({ paste: phishingPasteSchema, call: securityCallSchema }),
     z.object({ ticket: ticketSchema, details: phishingDetailsSchema, campaign: campaignSchema.nullable() }),
   ),
   'incidents.campaigns': call(z.strictObject({ ongoingOnly: z.boolean().default(true) }).optional(), z.object({ campaigns: z.array(campaignSchema), answer: textFrEn })),
   /** The next caller about an ongoing campaign: a child ticket and the prepared answer. */
-  'incidents.joinCampaign': call(z.strictObject({ campaignId: id, call: logCallInputSchema }), z.object({ ticket: ticketSchema, campaign: campaignSchema, answer: textFrEn })),
+  'incidents.joinCampaign': call(z.strictObject({ campaignId: id, call: securityCallSchema }), z.object({ ticket: ticketSchema, campaign: campaignSchema, answer: textFrEn })),
 } as const;
 
 export const incidentEvents = {} as const;

@@ -478,6 +478,8 @@ export function createIncidentService(deps: IncidentServiceDeps) {
   /** report() without its own audit/commit, for use inside a transaction. */
   const reportInTx = (key: string, call: LogCallInput) => {
     const team = securityTeam();
+    // In a hurry the agent may give no subject: the category says what it is.
+    if (!call.subject?.trim() && !call.description?.trim()) call = { ...call, subject: `Signalement sécurité : ${config().categories.find((c) => c.key === key)?.label.fr ?? key}` };
     const created = workflow.logCall({ ...call, outcome: 'route', teamId: team.id, urgency: 5, impact: 5, type: 'incident' });
     return { ticket: escalate(created, key, created.createdAt) };
   };
