@@ -123,7 +123,12 @@ export function createIncidentFeature(core: Core, deps: IncidentFeatureDeps) {
     },
     'incidents.list': () => ({ incidents: service.list() }),
     'incidents.setBreach': ({ ticketId, suspected }) => service.setBreach(ticketId, suspected),
-    'incidents.evidenceContent': ({ id }) => ({ name: `preuve-${id}.txt`, mime: 'text/plain', base64: service.evidenceContent(id).toString('base64') }),
+    'incidents.evidenceContent': ({ id }) => {
+      const content = service.evidenceContent(id);
+      const ticketId = service.evidenceTicket(id);
+      deps.security.audit.append({ action: 'incident.evidence.read', target: id, ticketId, details: { evidenceId: id } });
+      return { name: `preuve-${id}.txt`, mime: 'text/plain', base64: content.toString('base64') };
+    },
     'incidents.export': async ({ ticketId, format }) => {
       const doc = await buildExport(ticketId);
       deps.security.audit.append({ action: 'incident.exported', target: ticketId, ticketId, details: { format, bodySha256: doc.bodySha256 } });

@@ -345,6 +345,12 @@ export function createIncidentService(deps: IncidentServiceDeps) {
     return Buffer.from(c);
   };
 
+  const evidenceTicket = (id: string): string => {
+    const t = db.prepare('SELECT ticket_id FROM incident_evidence WHERE id = ?').pluck().get(id) as string | undefined;
+    if (!t) throw commonErrors.notFound({ fr: 'Preuve', en: 'Evidence' }, id);
+    return t;
+  };
+
   // ---------------------------------------------------------------- phishing campaigns
 
   const windowMs = () => config().campaignWindowHours * 3600_000;
@@ -505,6 +511,7 @@ export function createIncidentService(deps: IncidentServiceDeps) {
     addEvidence,
     evidence,
     evidenceContent,
+    evidenceTicket,
     onToolRun,
     auditTimeline,
     reportPhishing,

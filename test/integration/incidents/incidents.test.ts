@@ -113,6 +113,7 @@ describe('breach clock, evidence and export', () => {
     expect(detail.evidence).toHaveLength(1);
     expect(detail.evidence[0]!.sha256).toBe(done.outputDigest);
     const content = await h.call('incidents.evidenceContent', { id: detail.evidence[0]!.id });
+    expect(audit(ticket.id).map((r) => r.action)).toContain('incident.evidence.read');
     expect(Buffer.from(content.base64, 'base64').toString('utf8')).toBe(h.tools.runs.get(run.id).output);
     const timeline = (await h.call('tickets.get', { id: ticket.id })).timeline;
     expect(timeline.some((f) => f.kind === 'evidence' && f.body.includes(done.outputDigest!))).toBe(true);
@@ -221,6 +222,42 @@ describe('phishing campaigns', () => {
   it('refuses an empty or oversized paste with a clear message', async () => {
     await expect(h.call('incidents.reportPhishing', { paste: { sender: '', subject: '', text: '   ' }, call: call('rien') })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     await expect(h.call('incidents.reportPhishing', { paste: { text: 'x'.repeat(600 * 1024) }, call: call('énorme') })).rejects.toThrow(/524288/);
+  });
+});
+
+describe('configuration and restart', () => {
+  it('routes to the configured team and category list', async () => {
+    const cfg = await h.call('incidents.config');
+    await h.call('incidents.setConfig', { ...cfg, team: 'Hotline', categories: [...cfg.categories, { key: 'fake_support', name: 'Faux support technique', label: { fr: 'Faux support technique', en: 'Tech-support scam' } }] });
+    // A category not yet in the tree is refused with what to do.
+    await expect(h.call('incidents.report', { categoryKey: 'fake_support', call: call('Un « technicien Microsoft » a appelé') })).rejects.toMatchObject({ code: 'INCIDENT_CATEGORY_MISSING' });
+    const { ticket } = await h.call('incidents.report', { categoryKey: 'unknown_media', call: call('Clé USB trouvée au parking') });
+    expect(ticket.teamName).toBe('Hotline');
+    await h.call('incidents.setConfig', cfg);
+    expect(h.security.audit.list({ action: 'incident.config.changed', limit: 10 }).length).toBe(2);
+  });
+
+  it('after a crash the first-response checklist resumes where it stopped, the incident and its audit chain intact', async () => {
+    const dir = path.join(temp.dir, 'restart');
+    let h2 = startIncidentHarness(dir);
+    const { ticket } = await h2.call('incidents.report', { categoryKey: 'ransomware', call: call('Écran de rançon') });
+    const { run } = await h2.call('tools.checklistStart', { checklistId: 'rancongiciel-premiers-gestes', target: { kind: 'ssh', profileId: 'pc-absent' }, ticketId: ticket.id });
+    for (let i = 0; i < 3; i++) await h2.call('tools.checklistTick', { runId: run.id, stepIndex: i, note: `réponse ${i + 1}` });
+    // No orderly close: the database file is simply opened again by a new console.
+    const crashed = h2;
+    crashed.core.db.close();
+    h2 = startIncidentHarness(dir);
+    try {
+      const resumed = (await h2.call('tools.checklistGet', { runId: run.id })).run;
+      expect(resumed.currentStep).toBe(3);
+      expect(resumed.steps.slice(0, 3).map((s) => s.note)).toEqual(['réponse 1', 'réponse 2', 'réponse 3']);
+      expect((await h2.call('incidents.get', { ticketId: ticket.id })).incident?.state).toBe('open');
+      await h2.call('tools.checklistTick', { runId: run.id, stepIndex: 3, note: 'S:\\Eau' });
+      expect(h2.security.audit.verify().ok).toBe(true);
+    } finally {
+      await h2.close();
+      await crashed.close().catch(() => {}); // its timers and listeners
+    }
   });
 });
 
