@@ -63,3 +63,25 @@ describe('incident rules', () => {
     expect(formatRemaining(c.remainingMs)).toBe('70 h 30 min');
   });
 });
+
+describe('any encoding, hostile structure', () => {
+  it('decodes a Latin-1 quoted-printable body and a Windows-1252 encoded subject', async () => {
+    const d = await parsePhishing({
+      text: 'From: =?windows-1252?Q?Tr=E9sor_public?= <dgfip@remboursement-impots.fr>\nSubject: =?iso-8859-1?Q?R=E9gularisation_=E0_effectuer?=\nContent-Type: text/plain; charset=iso-8859-1\nContent-Transfer-Encoding: quoted-printable\n\nR=E9gularisation : http://remboursement-impots.fr/r=\n?id=3D1\n',
+    });
+    expect(d.subject).toBe('Régularisation à effectuer');
+    expect(d.senderName).toBe('Trésor public');
+    expect(d.excerpt).toContain('Régularisation');
+    expect(d.links).toEqual(['hxxp://remboursement-impots[.]fr/r?id=1']);
+  });
+
+  it('copes with a large pathological paste (deep multipart nesting, long lines) and stays bounded', async () => {
+    let nested = '';
+    for (let i = 0; i < 200; i++) nested += `Content-Type: multipart/mixed; boundary="b${i}"\n\n--b${i}\n`;
+    const text = `From: a@b.fr\nSubject: x\n${nested}${'A'.repeat(300_000)} http://evil.example/${'z'.repeat(5000)}\n`;
+    const d = await parsePhishing({ text });
+    expect(d.excerpt.length).toBeLessThanOrEqual(2000);
+    expect(d.links.length).toBeLessThanOrEqual(50);
+    expect(d.senderDomain).toBe('b.fr');
+  });
+});
