@@ -84,6 +84,17 @@ describe('signalement sécurité', () => {
     expect(h.security.audit.verify().ok).toBe(true);
   });
 
+  it('marks an ordinary ticket as a security incident afterwards, and a resolved incident is closed in the register', async () => {
+    const plain = await h.call('tickets.logCall', call('Le poste affiche des publicités partout'));
+    const inc = await h.call('incidents.mark', { ticketId: plain.id, categoryKey: 'abnormal_behaviour' });
+    expect(inc).toMatchObject({ state: 'open', categoryName: 'Sécurité > Comportement anormal' });
+    const t = (await h.call('tickets.get', { id: plain.id })).ticket;
+    expect(t).toMatchObject({ priority: 6, teamName: 'Infrastructure technique' });
+    expect(audit(plain.id).map((r) => r.action)).toContain('incident.marked');
+    await h.call('tickets.resolve', { id: plain.id, solution: 'Extension de navigateur malveillante retirée' });
+    expect((await h.call('incidents.list')).incidents.find((i) => i.ticketId === plain.id)?.state).toBe('closed');
+  });
+
   it('refuses an unknown security category with a message that says what to do', async () => {
     await expect(h.call('incidents.report', { categoryKey: 'alien_attack', call: call('?') })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
   });
