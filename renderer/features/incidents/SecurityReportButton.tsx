@@ -31,7 +31,7 @@ export function SecurityReportButton({ call, onDone, onCancel, disabled }: { cal
     <>
       <div className="call-actions">
         <button type="button" className="danger" disabled={disabled} onClick={() => setFields(call())} data-testid="call-security">
-          {t('button')} <kbd aria-hidden="true">Ctrl+Maj+S</kbd>
+          {t('button')} <kbd aria-hidden="true">{t('shortcut')}</kbd>
         </button>
       </div>
       {fields && (

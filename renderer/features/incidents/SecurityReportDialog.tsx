@@ -117,7 +117,7 @@ export function SecurityReportDialog({ call, onDone, onCancel }: { call: CallFie
             </p>
           )}
           <button type="button" className="primary" onClick={() => onDone(done)} data-testid="security-close">
-            {t('dialog.close')} <kbd aria-hidden="true">Entrée</kbd>
+            {t('dialog.close')} <kbd aria-hidden="true">{t('keyEnter')}</kbd>
           </button>
         </div>
       ) : phishing ? (
@@ -141,7 +141,7 @@ export function SecurityReportDialog({ call, onDone, onCancel }: { call: CallFie
             <textarea rows={6} maxLength={512 * 1024} value={paste.text} onChange={(e) => setPaste({ ...paste, text: e.target.value })} data-testid="phishing-text" />
           </label>
           <button type="submit" className="primary" disabled={busy} data-testid="phishing-save">
-            {t('phishing.save')} <kbd aria-hidden="true">Ctrl+Entrée</kbd>
+            {t('phishing.save')} <kbd aria-hidden="true">{t('keyCtrlEnter')}</kbd>
           </button>
         </form>
       ) : (
