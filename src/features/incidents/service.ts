@@ -174,10 +174,10 @@ export function createIncidentService(deps: IncidentServiceDeps) {
         .prepare('SELECT f.id, f.kind, f.author, f.created_at, f.body, f.data FROM followups f WHERE f.ticket_id = ? AND NOT EXISTS (SELECT 1 FROM incident_audited a WHERE a.followup_id = f.id) ORDER BY f.created_at, f.rowid')
         .all(id) as Row[];
       for (const f of fresh) {
-        tx(() => {
-          db.prepare('INSERT INTO incident_audited (followup_id, ticket_id) VALUES (?, ?)').run(f.id, id);
-          audit(`incident.timeline.${String(f.kind).slice(0, 40)}`, id, { followupId: f.id, author: f.author, at: f.created_at, bodySha256: sha256(String(f.body)) });
-        });
+        // Claimed first (one writer audits each entry), then appended outside any transaction:
+        // the audit log anchors its head on disk, which a rollback could not undo.
+        if (db.prepare('INSERT OR IGNORE INTO incident_audited (followup_id, ticket_id) VALUES (?, ?)').run(f.id, id).changes === 0) continue;
+        audit(`incident.timeline.${String(f.kind).slice(0, 40)}`, id, { followupId: f.id, author: f.author, at: f.created_at, bodySha256: sha256(String(f.body)) });
       }
     }
   };
