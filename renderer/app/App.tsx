@@ -11,12 +11,14 @@ import { RemotePage } from '../features/remote/RemotePage';
 import { ToolsPage } from '../features/tools/ToolsPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
 import { SyncStatus } from '../features/sync/SyncStatus';
+import { IncidentRegisterPage } from '../features/incidents/IncidentRegisterPage';
 
 const NAV: { page: Route['page']; key: string; hint?: string }[] = [
   { page: 'queue', key: 'nav.queue', hint: shortcuts.queue.label },
   { page: 'call', key: 'nav.call', hint: shortcuts.newCall.label },
   { page: 'remote', key: 'nav.remote' },
   { page: 'tools', key: 'nav.tools' },
+  { page: 'incidents', key: 'incidents:nav' },
   { page: 'settings', key: 'nav.settings' },
 ];
 
@@ -68,6 +70,8 @@ function Page({ route }: { route: Route }) {
       return <ToolsPage />;
     case 'settings':
       return <SettingsPage />;
+    case 'incidents':
+      return <IncidentRegisterPage />;
   }
 }
 

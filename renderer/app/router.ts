@@ -10,7 +10,8 @@ export type Route =
   | { page: 'ticket'; id: string }
   | { page: 'remote'; id?: string }
   | { page: 'tools'; id?: string }
-  | { page: 'settings'; section?: string };
+  | { page: 'settings'; section?: string }
+  | { page: 'incidents' };
 
 export function parseRoute(hash: string): Route {
   const [page = '', id] = hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
@@ -23,6 +24,8 @@ export function parseRoute(hash: string): Route {
       return id ? { page: 'remote', id } : { page: 'remote' };
     case 'tools':
       return id ? { page: 'tools', id } : { page: 'tools' };
+    case 'incidents':
+      return { page: 'incidents' };
     case 'settings':
       return id ? { page: 'settings', section: id } : { page: 'settings' };
     default:

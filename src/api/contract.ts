@@ -13,6 +13,7 @@ import { rdpCalls, rdpEvents } from './contracts/rdp';
 import { toolCalls, toolEvents } from './contracts/tools';
 import { securityCalls, securityEvents } from './contracts/security';
 import { glpiCalls } from './contracts/glpi';
+import { incidentCalls, incidentEvents } from './contracts/incidents';
 
 export const calls = {
   ...appCalls,
@@ -23,6 +24,7 @@ export const calls = {
   ...toolCalls,
   ...securityCalls,
   ...glpiCalls,
+  ...incidentCalls,
 } as const;
 
 export const events = {
@@ -33,6 +35,7 @@ export const events = {
   ...rdpEvents,
   ...toolEvents,
   ...securityEvents,
+  ...incidentEvents,
 } as const;
 
 export type Calls = typeof calls;

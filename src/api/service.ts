@@ -15,6 +15,7 @@ import { createRdpService } from '../features/rdp/service';
 import { createToolFeature } from './handlers/tools';
 import { createSyncFeature } from './handlers/sync';
 import { createGlpiFeature } from './handlers/glpi';
+import { createIncidentFeature } from './handlers/incidents';
 
 export type CallResult = { ok: true; value: unknown } | { ok: false; error: SerializedError };
 
@@ -43,6 +44,7 @@ export function createService(options: ServiceOptions): Service {
   const tools = createToolFeature(core, { tickets: tickets.port, audit: security.audit, ssh: ssh.port });
   const sync = createSyncFeature(core, { tickets, security });
   const glpi = createGlpiFeature(core, { sync });
+  const incidents = createIncidentFeature(core, { tickets, security, tools });
 
   const handlers = {
     ...appHandlers(core),
@@ -53,6 +55,7 @@ export function createService(options: ServiceOptions): Service {
     ...tools.handlers,
     ...sync.handlers,
     ...glpi.handlers,
+    ...incidents.handlers,
   } satisfies Handlers;
 
   return {

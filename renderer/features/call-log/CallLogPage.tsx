@@ -7,6 +7,7 @@ import { useShortcut } from '../../app/shortcuts';
 import { errorText, formatDuration, invalidFields, useTicketMeta } from '../ticket/ticket-meta';
 import { RequesterPicker, type Requester } from './RequesterPicker';
 import { TeamChooser } from './TeamChooser';
+import { SecurityReportButton, securityCall } from '../incidents/SecurityReportButton';
 import './call-log.css';
 
 type Outcome = 'keep' | 'solved_on_phone' | 'route';
@@ -212,6 +213,18 @@ export function CallLogPage() {
             {t('call.route')} <kbd aria-hidden="true">F9</kbd>
           </button>
         </div>
+        <SecurityReportButton
+          disabled={saving || choosingTeam}
+          call={() => securityCall(form, requester, timer.seconds)}
+          onDone={(d) => {
+            setAck({ id: d.ticketId, number: d.number, text: t('call.saved', { number: d.number }) });
+            setForm(EMPTY);
+            setRequester(null);
+            timer.restart();
+            requesterRef.current?.focus();
+          }}
+          onCancel={() => requesterRef.current?.focus()}
+        />
         <p className="muted">{t('call.keys')}</p>
       </form>
       {choosingTeam && meta && (

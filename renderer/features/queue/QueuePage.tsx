@@ -10,6 +10,7 @@ import { Highlighted } from '../ticket/Highlighted';
 import { useQueueRows, type QueueParams } from './queue-data';
 import { QueueFilters } from './QueueFilters';
 import { SavedViews, type ViewWithCount } from './SavedViews';
+import { QueueSecurityBanner } from '../incidents/SecurityBanner';
 import './queue.css';
 
 const ROW_HEIGHT = 40;
@@ -112,6 +113,7 @@ export function QueuePage() {
 
   return (
     <section className="page queue-page" aria-labelledby="page-title">
+      <QueueSecurityBanner />
       <header className="queue-header">
         <h1 id="page-title">{t('queue.title')}</h1>
         <label className="queue-search">

@@ -3,6 +3,7 @@ import { usePreferences } from '../../app/preferences';
 import { SyncSettings } from '../sync/SyncSettings';
 import { SecuritySettings } from './SecuritySettings';
 import { DirectoryImport } from '../directory/DirectoryImport';
+import { IncidentSettings } from '../incidents/IncidentSettings';
 
 export function SettingsPage() {
   const { t } = useTranslation('common');
@@ -43,6 +44,7 @@ export function SettingsPage() {
       </fieldset>
       <SyncSettings />
       <SecuritySettings />
+      <IncidentSettings />
       <DirectoryImport />
     </section>
   );

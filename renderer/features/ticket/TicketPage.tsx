@@ -6,6 +6,8 @@ import { routeHref } from '../../app/router';
 import { TicketRemoteActions } from '../remote/TicketRemoteActions';
 import { TicketToolActions } from '../tools/TicketToolActions';
 import { TicketSyncBanner } from '../sync/TicketSyncBanner';
+import { TicketSecurityBanner } from '../incidents/SecurityBanner';
+import { IncidentPanel } from '../incidents/IncidentPanel';
 import { errorText, formatDateTime, useTicketMeta } from './ticket-meta';
 import { TicketActions } from './TicketActions';
 import { Timeline } from './Timeline';
@@ -50,6 +52,7 @@ export function TicketPage({ id }: { id: string }) {
       <a href={routeHref({ page: 'queue' })} className="back-link">
         ← {t('ticket.back')}
       </a>
+      <TicketSecurityBanner ticketId={tk.id} />
       <TicketSyncBanner ticketId={tk.id} />
       <header className="ticket-header">
         <h1 id="page-title">
@@ -97,6 +100,7 @@ export function TicketPage({ id }: { id: string }) {
           <Timeline entries={detail.timeline} />
         </div>
         <aside className="ticket-side" aria-label={t('ticket.actions')}>
+          <IncidentPanel ticketId={tk.id} assetIds={tk.assetIds} />
           <TicketRemoteActions ticketId={tk.id} />
           <TicketToolActions ticketId={tk.id} />
           <TicketActions ticket={tk} meta={meta} onDone={setDetail} />

@@ -5,6 +5,7 @@ import m0010 from '../sync/migrations/0010-sync';
 import m0020 from '../security/migrations/0020-security';
 import m0030 from '../rdp/migrations/0030-remote-methods';
 import m0040 from '../tools/migrations/0040-tool-runs';
+import m0080 from '../incidents/migrations/0080-security-incidents';
 
 /**
  * Every feature's migrations. The ledger (src/platform/db.ts) applies each one missing from a
@@ -18,4 +19,5 @@ export const migrations: readonly FeatureMigration[] = [
   { feature: 'security', migration: m0020, beforeLedger: true },
   { feature: 'rdp', migration: m0030, beforeLedger: true },
   { feature: 'tools', migration: m0040, beforeLedger: true },
+  { feature: 'incidents', migration: m0080 },
 ];

@@ -175,6 +175,21 @@ export function createTicketWorkflow(db: Db, ctx: WorkflowContext) {
       });
     },
 
+    /**
+     * Changes fields of a ticket with one timeline entry saying why (e.g. a security report
+     * raising the priority), in one transaction with their outbox rows.
+     */
+    update(ticketId: string, changes: TicketChanges, entry: TimelineEntry): Ticket {
+      return tx(() => {
+        const t = mustGet(ticketId);
+        const at = now();
+        applyChanges(t, changes, at);
+        append(t.id, entry, at);
+        touchTicket(db, t.id, at);
+        return mustGet(ticketId);
+      });
+    },
+
     addFollowup(ticketId: string, body: string, isPrivate: boolean): Followup {
       return tx(() => {
         mustGet(ticketId);

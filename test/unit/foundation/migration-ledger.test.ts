@@ -33,10 +33,11 @@ describe('migration ledger', () => {
 
   it('carries over a database made before the ledger (user_version) without re-running its migrations', () => {
     const file = tempFile();
-    // Today's schema as the user_version runner left it: every migration applied, no ledger.
+    // The schema as the user_version runner left it: every migration of that time applied, no ledger.
+    const shipped = migrations.filter((m) => m.beforeLedger).sort((a, b) => a.migration.version - b.migration.version);
     const legacy = new Database(file);
-    for (const { migration } of [...migrations].sort((a, b) => a.migration.version - b.migration.version)) migration.up(legacy);
-    legacy.pragma(`user_version = ${Math.max(...migrations.map((m) => m.migration.version))}`);
+    for (const { migration } of shipped) migration.up(legacy);
+    legacy.pragma(`user_version = ${Math.max(...shipped.map((m) => m.migration.version))}`);
     legacy.prepare(`INSERT INTO teams (id, name) VALUES ('t-keep', 'Équipe gardée')`).run();
     legacy.close();
 
