@@ -80,7 +80,7 @@ const L = {
 };
 
 /** Helvetica (the PDF standard font) covers Latin-1 and the WinAnsi extras; anything else becomes "?". */
-function safe(s: string, max = 200): string {
+export function safe(s: string, max = 200): string {
   // eslint-disable-next-line no-control-regex
   const t = s.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/[^\u0020-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u2013\u2014\u2018\u2019\u201c\u201d\u2022\u2026\u20ac]/g, '?');
   return t.length > max ? t.slice(0, max - 1) + '…' : t;
