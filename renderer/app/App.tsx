@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { connection } from '../api/client';
 import type { ConnectionState } from '../api/ws-transport';
@@ -12,9 +12,13 @@ import { ToolsPage } from '../features/tools/ToolsPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
 import { SyncStatus } from '../features/sync/SyncStatus';
 
+// Loaded on first visit: the charts library stays out of the bundle the hotline starts with.
+const DashboardPage = lazy(() => import('../features/dashboard/DashboardPage'));
+
 const NAV: { page: Route['page']; key: string; hint?: string }[] = [
   { page: 'queue', key: 'nav.queue', hint: shortcuts.queue.label },
   { page: 'call', key: 'nav.call', hint: shortcuts.newCall.label },
+  { page: 'dashboard', key: 'nav.dashboard' },
   { page: 'remote', key: 'nav.remote' },
   { page: 'tools', key: 'nav.tools' },
   { page: 'settings', key: 'nav.settings' },
@@ -68,6 +72,12 @@ function Page({ route }: { route: Route }) {
       return <ToolsPage />;
     case 'settings':
       return <SettingsPage />;
+    case 'dashboard':
+      return (
+        <Suspense fallback={<div className="page" aria-busy="true" />}>
+          <DashboardPage query={route.query ?? ''} />
+        </Suspense>
+      );
   }
 }
 

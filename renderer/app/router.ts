@@ -10,11 +10,16 @@ export type Route =
   | { page: 'ticket'; id: string }
   | { page: 'remote'; id?: string }
   | { page: 'tools'; id?: string }
-  | { page: 'settings'; section?: string };
+  | { page: 'settings'; section?: string }
+  /** query: the dashboard's period and filters (`period=30d&org=…`), so a link reopens the same view. */
+  | { page: 'dashboard'; query?: string };
 
 export function parseRoute(hash: string): Route {
-  const [page = '', id] = hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
+  const [path = '', query] = hash.replace(/^#\/?/, '').split('?');
+  const [page = '', id] = path.split('/').map(decodeURIComponent);
   switch (page) {
+    case 'dashboard':
+      return query ? { page: 'dashboard', query } : { page: 'dashboard' };
     case 'call':
       return { page: 'call' };
     case 'ticket':
@@ -32,7 +37,8 @@ export function parseRoute(hash: string): Route {
 
 export function routeHref(route: Route): string {
   const id = 'id' in route && route.id ? `/${encodeURIComponent(route.id)}` : 'section' in route && route.section ? `/${route.section}` : '';
-  return `#/${route.page}${id}`;
+  const query = 'query' in route && route.query ? `?${route.query}` : '';
+  return `#/${route.page}${id}${query}`;
 }
 
 export function navigate(route: Route): void {

@@ -94,6 +94,37 @@ export function relativeChange(current: number, previous: number): number | null
   return previous === 0 ? null : (current - previous) / previous;
 }
 
+/** French (or English) numbers, percentages, durations and dates of the dashboard, for the UI and the PDF. */
+export function dashboardFormatters(locale: 'fr' | 'en', options: { plainSpaces?: boolean } = {}) {
+  const tag = locale === 'fr' ? 'fr-FR' : 'en-GB';
+  const n = new Intl.NumberFormat(tag, { maximumFractionDigits: 1 });
+  const pct = new Intl.NumberFormat(tag, { style: 'percent', maximumFractionDigits: 0 });
+  const signed = new Intl.NumberFormat(tag, { style: 'percent', maximumFractionDigits: 0, signDisplay: 'exceptZero' });
+  const signedNum = new Intl.NumberFormat(tag, { maximumFractionDigits: 0, signDisplay: 'exceptZero' });
+  const plain = (s: string) => (options.plainSpaces ? s.replace(/[\u202f\u00a0]/g, ' ') : s);
+  const duration = (minutes: number | null) => {
+    if (minutes === null) return '—';
+    if (minutes < 60) return `${n.format(Math.round(minutes))} min`;
+    if (minutes < 48 * 60) return `${n.format(Math.round(minutes / 6) / 10)} h`;
+    return `${n.format(Math.round(minutes / 144) / 10)} ${locale === 'fr' ? 'j' : 'd'}`;
+  };
+  const day = (iso: string, opts: Intl.DateTimeFormatOptions) => new Date(`${iso}T12:00:00`).toLocaleDateString(tag, opts);
+  return {
+    num: (v: number) => plain(n.format(v)),
+    pct: (v: number | null) => (v === null ? '—' : plain(pct.format(v))),
+    change: (v: number | null) => (v === null ? '—' : plain(signed.format(v))),
+    /** A signed count: "+17", "−3", "0". */
+    delta: (v: number) => plain(signedNum.format(v)),
+    duration: (m: number | null) => plain(duration(m)),
+    day: (iso: string) => day(iso, { day: 'numeric', month: 'short', year: 'numeric' }),
+    shortDay: (iso: string) => day(iso, { day: 'numeric', month: 'numeric' }),
+    dateTime: (d: Date) => d.toLocaleString(tag, { dateStyle: 'long', timeStyle: 'short' }),
+    weekday: (mondayFirstIndex: number) => new Date(2024, 0, 1 + mondayFirstIndex).toLocaleDateString(tag, { weekday: 'long' }),
+    weekdayShort: (mondayFirstIndex: number) => new Date(2024, 0, 1 + mondayFirstIndex).toLocaleDateString(tag, { weekday: 'short' }),
+    time: (d: Date) => d.toLocaleTimeString(tag, { hour: '2-digit', minute: '2-digit', second: '2-digit' }),
+  };
+}
+
 /** A saved dashboard: a name and the selection it reopens. */
 export const savedDashboardSchema = z.object({
   id: z.string(),

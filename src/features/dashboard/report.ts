@@ -6,7 +6,7 @@
  * ink plus hatching and direct labels, so the page reads the same printed in black and white.
  */
 import PDFDocument from 'pdfkit';
-import { relativeChange, type Dashboard } from '../../domain/dashboard';
+import { dashboardFormatters, relativeChange, type Dashboard } from '../../domain/dashboard';
 import { safe } from '../tools/report';
 
 type Locale = 'fr' | 'en';
@@ -97,34 +97,10 @@ const L = {
 const INK = '#13243a';
 const MUTED = '#5b6470';
 
-export function formatters(locale: Locale) {
-  const tag = locale === 'fr' ? 'fr-FR' : 'en-GB';
-  const n = new Intl.NumberFormat(tag, { maximumFractionDigits: 1 });
-  const pct = new Intl.NumberFormat(tag, { style: 'percent', maximumFractionDigits: 0 });
-  const signed = new Intl.NumberFormat(tag, { style: 'percent', maximumFractionDigits: 0, signDisplay: 'exceptZero' });
-  // Intl puts narrow no-break spaces in French numbers: Helvetica lacks them, a normal space reads the same.
-  const plain = (s: string) => s.replace(/[\u202f\u00a0]/g, ' ');
-  const duration = (minutes: number | null) => {
-    if (minutes === null) return '—';
-    if (minutes < 60) return `${n.format(Math.round(minutes))} min`;
-    if (minutes < 48 * 60) return `${n.format(Math.round(minutes / 6) / 10)} h`;
-    return `${n.format(Math.round(minutes / 144) / 10)} ${locale === 'fr' ? 'j' : 'd'}`;
-  };
-  const day = (iso: string, opts: Intl.DateTimeFormatOptions) => new Date(`${iso}T12:00:00`).toLocaleDateString(tag, opts);
-  return {
-    num: (v: number) => plain(n.format(v)),
-    pct: (v: number | null) => (v === null ? '—' : plain(pct.format(v))),
-    change: (v: number | null) => (v === null ? '—' : plain(signed.format(v))),
-    duration: (m: number | null) => plain(duration(m)),
-    day: (iso: string) => day(iso, { day: 'numeric', month: 'short', year: 'numeric' }),
-    shortDay: (iso: string) => day(iso, { day: 'numeric', month: 'numeric' }),
-    dateTime: (d: Date) => d.toLocaleString(tag, { dateStyle: 'long', timeStyle: 'short' }),
-  };
-}
-
 export async function buildActivityReport(input: ActivityReportInput): Promise<{ pdf: Buffer; pages: number }> {
   const t = L[input.locale];
-  const f = formatters(input.locale);
+  // Helvetica lacks the narrow no-break spaces Intl puts in French numbers: plain spaces read the same.
+  const f = dashboardFormatters(input.locale, { plainSpaces: true });
   const d = input.data;
   const doc = new PDFDocument({ size: 'A4', margin: 36, bufferPages: true, info: { Title: t.title, Author: safe(input.author), Creator: 'Relais' } });
   const chunks: Buffer[] = [];
