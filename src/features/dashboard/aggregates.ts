@@ -71,8 +71,16 @@ function filterSql(sel: DashboardSelection, caps: StoreCapabilities): { sql: str
 }
 
 const DONE = 'COALESCE(t.resolved_at, t.closed_at)';
+/**
+ * Ranges over the creation time read the covering index of migration 0090 (every column
+ * the figures need), named explicitly: the planner would otherwise pick the narrower
+ * tickets_created and fetch every row from the table.
+ */
+const BY_CREATED = 'tickets t INDEXED BY tickets_period';
 const minutesBetween = (a: string, b: string) => (Date.parse(b) - Date.parse(a)) / 60_000;
 const round1 = (n: number) => Math.round(n * 10) / 10;
+
+type Filter = { sql: string; params: string[] };
 
 interface CallRow {
   at: string;
@@ -80,26 +88,25 @@ interface CallRow {
   seconds: number | null;
 }
 
-function callsIn(db: Db, from: string, to: string, f: { sql: string; params: string[] }): CallRow[] {
+/** Calls on the timeline in [from, to). */
+function timelineCalls(db: Db, from: string, to: string, f: Filter): CallRow[] {
   return stmt(
     db,
     `SELECT f.created_at AS at, f.author AS operator, json_extract(f.data, '$.durationSec') AS seconds
        FROM followups f JOIN tickets t ON t.id = f.ticket_id
-      WHERE f.kind = 'call' AND f.created_at >= ? AND f.created_at < ?${f.sql}
-     UNION ALL
-     SELECT t.created_at, t.created_by, NULL FROM tickets t
-      WHERE t.channel = 'phone' AND t.created_at >= ? AND t.created_at < ?${f.sql}
-        AND NOT EXISTS (SELECT 1 FROM followups c WHERE c.ticket_id = t.id AND c.kind = 'call')`,
-  ).all(from, to, ...f.params, from, to, ...f.params) as CallRow[];
+      WHERE f.kind = 'call' AND f.created_at >= ? AND f.created_at < ?${f.sql}`,
+  ).all(from, to, ...f.params) as CallRow[];
 }
 
-function countCallsIn(db: Db, from: string, to: string, f: { sql: string; params: string[] }): number {
+const NO_CALL_ENTRY = "NOT EXISTS (SELECT 1 FROM followups c WHERE c.ticket_id = t.id AND c.kind = 'call')";
+
+function countCallsIn(db: Db, from: string, to: string, f: Filter): number {
   const r = stmt(
     db,
     `SELECT (SELECT COUNT(*) FROM followups f JOIN tickets t ON t.id = f.ticket_id
               WHERE f.kind = 'call' AND f.created_at >= ? AND f.created_at < ?${f.sql})
-          + (SELECT COUNT(*) FROM tickets t WHERE t.channel = 'phone' AND t.created_at >= ? AND t.created_at < ?${f.sql}
-              AND NOT EXISTS (SELECT 1 FROM followups c WHERE c.ticket_id = t.id AND c.kind = 'call')) AS n`,
+          + (SELECT COUNT(*) FROM ${BY_CREATED} WHERE t.created_at >= ? AND t.created_at < ?${f.sql}
+              AND t.channel = 'phone' AND ${NO_CALL_ENTRY}) AS n`,
   ).get(from, to, ...f.params, from, to, ...f.params) as { n: number };
   return r.n;
 }
@@ -116,36 +123,67 @@ function durationStats(rows: { start: string; end: string; due: string | null }[
   };
 }
 
-/** The queue's "En retard": not taken in charge by its TTO due date, or not resolved by its TTR due date (now for open ones). */
-const BREACHED = `CASE WHEN (t.tto_due IS NOT NULL AND COALESCE(t.taken_at, ?) > t.tto_due)
-  OR (t.ttr_due IS NOT NULL AND COALESCE(t.resolved_at, ?) > t.ttr_due) THEN 1 ELSE 0 END`;
-
-function breaches(db: Db, keyCol: string, labelSql: string, join: string, from: string, to: string, now: string, f: { sql: string; params: string[] }): BreachRow[] {
-  return stmt(
-    db,
-    `SELECT ${keyCol} AS key, ${labelSql} AS label, COUNT(*) AS tickets, SUM(${BREACHED}) AS breached
-       FROM tickets t ${join}
-      WHERE t.created_at >= ? AND t.created_at < ?${f.sql}
-      GROUP BY ${keyCol} ORDER BY breached DESC, tickets DESC, label`,
-  ).all(now, now, from, to, ...f.params) as BreachRow[];
+/** A ticket created in the period, with what every per-ticket figure needs. */
+interface PeriodTicket {
+  created_at: string;
+  channel: string;
+  resolved_at: string | null;
+  taken_at: string | null;
+  tto_due: string | null;
+  ttr_due: string | null;
+  team_id: string | null;
+  category_id: string | null;
+  created_by: string;
+  /** 1 when a phone ticket has no call on its timeline (pulled from the server): it counts as one call. */
+  implicit_call: number | null;
+  organisation_id?: string | null;
+  service_id?: string | null;
 }
 
-function organisationSplit(db: Db, caps: StoreCapabilities, from: string, to: string, f: { sql: string; params: string[] }): OrganisationSplit {
+/** The queue's "En retard": not taken in charge by its TTO due date, or not resolved by its TTR due date (now for open ones). */
+const late = (due: string | null, doneAt: string | null, now: string) => due !== null && (doneAt ?? now) > due;
+const breached = (t: PeriodTicket, now: string) => late(t.tto_due, t.taken_at, now) || late(t.ttr_due, t.resolved_at, now);
+
+/** Counts per key, most first, then by label (the store's binary order). */
+function tally<K extends string | null>(keys: Iterable<K>): Map<K, number> {
+  const m = new Map<K, number>();
+  for (const k of keys) m.set(k, (m.get(k) ?? 0) + 1);
+  return m;
+}
+const byCountThenLabel = <R extends { label: string }>(count: (r: R) => number[]) => (a: R, b: R) => {
+  const ca = count(a);
+  const cb = count(b);
+  for (let i = 0; i < ca.length; i++) if (ca[i] !== cb[i]) return cb[i]! - ca[i]!;
+  return a.label < b.label ? -1 : a.label > b.label ? 1 : 0;
+};
+
+function breachRows(rows: PeriodTicket[], key: (t: PeriodTicket) => string | null, names: Map<string, string>, now: string): BreachRow[] {
+  const acc = new Map<string | null, BreachRow>();
+  for (const t of rows) {
+    const k = key(t);
+    const r = acc.get(k) ?? { key: k, label: k === null ? '' : (names.get(k) ?? ''), tickets: 0, breached: 0 };
+    r.tickets++;
+    if (breached(t, now)) r.breached++;
+    acc.set(k, r);
+  }
+  return [...acc.values()].sort(byCountThenLabel((r) => [r.breached, r.tickets]));
+}
+
+function organisationSplit(db: Db, caps: StoreCapabilities, rows: PeriodTicket[]): OrganisationSplit {
   if (!caps.organisations) return { available: false, reason: 'organisation_model_missing' };
-  const organisations = stmt(
-    db,
-    `SELECT t.organisation_id AS key, COALESCE(o.name, '') AS label, COUNT(*) AS tickets
-       FROM tickets t LEFT JOIN organisations o ON o.id = t.organisation_id
-      WHERE t.created_at >= ? AND t.created_at < ?${f.sql}
-      GROUP BY t.organisation_id ORDER BY tickets DESC, label`,
-  ).all(from, to, ...f.params) as { key: string | null; label: string; tickets: number }[];
-  const services = stmt(
-    db,
-    `SELECT t.service_id AS key, COALESCE(u.name, '') AS label, o.name AS organisation, u.tier AS tier, COUNT(*) AS tickets
-       FROM tickets t LEFT JOIN org_units u ON u.id = t.service_id LEFT JOIN organisations o ON o.id = u.organisation_id
-      WHERE t.created_at >= ? AND t.created_at < ?${f.sql}
-      GROUP BY t.service_id ORDER BY tickets DESC, label`,
-  ).all(from, to, ...f.params) as { key: string | null; label: string; organisation: string | null; tier: number | null; tickets: number }[];
+  const orgNames = new Map((stmt(db, 'SELECT id, name FROM organisations').all() as { id: string; name: string }[]).map((o) => [o.id, o.name]));
+  const units = new Map(
+    (stmt(db, 'SELECT id, name, organisation_id AS organisationId, tier FROM org_units').all() as { id: string; name: string; organisationId: string; tier: number | null }[]).map((u) => [u.id, u]),
+  );
+  const organisations = [...tally(rows.map((t) => t.organisation_id ?? null))]
+    .map(([key, tickets]) => ({ key, label: key === null ? '' : (orgNames.get(key) ?? ''), tickets }))
+    .sort(byCountThenLabel((r) => [r.tickets]));
+  const services = [...tally(rows.map((t) => t.service_id ?? null))]
+    .map(([key, tickets]) => {
+      const u = key === null ? undefined : units.get(key);
+      return { key, label: u?.name ?? '', organisation: u ? (orgNames.get(u.organisationId) ?? null) : null, tier: u?.tier ?? null, tickets };
+    })
+    .sort(byCountThenLabel((r) => [r.tickets]));
   return { available: true, organisations, services };
 }
 
@@ -155,9 +193,21 @@ export function computeDashboard(db: Db, sel: DashboardSelection, now: Date, cap
   const f = filterSql(sel, caps);
   const nowIso = now.toISOString();
 
+  // One read transaction: every figure sees the same state of the store.
   return db.transaction(() => {
-    // Calls: heatmap by local weekday and hour, and per operator.
-    const calls = callsIn(db, from, to, f);
+    // The tickets created in the period, read once from the covering index; the tallies
+    // over them (breaches, categories, organisations, first-call) are made in one pass here.
+    const created = stmt(
+      db,
+      `SELECT t.created_at, t.channel, t.resolved_at, t.taken_at, t.tto_due, t.ttr_due, t.team_id, t.category_id, t.created_by,
+              CASE WHEN t.channel = 'phone' THEN ${NO_CALL_ENTRY} END AS implicit_call
+              ${caps.organisations ? ', t.organisation_id, t.service_id' : ''}
+         FROM ${BY_CREATED} WHERE t.created_at >= ? AND t.created_at < ?${f.sql}`,
+    ).all(from, to, ...f.params) as PeriodTicket[];
+
+    // Calls: the timeline's, plus one per phone ticket that has none; heatmap by local weekday and hour, and per operator.
+    const calls: CallRow[] = timelineCalls(db, from, to, f);
+    for (const t of created) if (t.implicit_call === 1) calls.push({ at: t.created_at, operator: t.created_by, seconds: null });
     const heatmap = Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
     const ops = new Map<string, { calls: number; seconds: number; timed: number }>();
     for (const c of calls) {
@@ -175,18 +225,16 @@ export function computeDashboard(db: Db, sel: DashboardSelection, now: Date, cap
       .map(([operator, o]) => ({ operator, calls: o.calls, meanCallSeconds: o.timed ? Math.round(o.seconds / o.timed) : null }))
       .sort((a, b) => b.calls - a.calls || a.operator.localeCompare(b.operator, 'fr'));
 
-    // Opened / done per local day, and the backlog at the end of each day.
-    const created = stmt(db, `SELECT t.created_at AS at, t.channel = 'phone' AS phone, t.resolved_at = t.created_at AS onPhone FROM tickets t WHERE t.created_at >= ? AND t.created_at < ?${f.sql}`)
-      .all(from, to, ...f.params) as { at: string; phone: number; onPhone: number | null }[];
+    // Opened / done per local day, and the backlog at the end of each day: what was open
+    // when the period began (created before it, not done before it) plus opened minus done.
     const done = stmt(db, `SELECT ${DONE} AS at FROM tickets t WHERE ${DONE} >= ? AND ${DONE} < ?${f.sql}`).all(from, to, ...f.params) as { at: string }[];
     const before = stmt(
       db,
-      `SELECT (SELECT COUNT(*) FROM tickets t WHERE t.created_at < ?${f.sql}) - (SELECT COUNT(*) FROM tickets t WHERE ${DONE} < ?${f.sql}) AS n`,
-    ).get(from, ...f.params, from, ...f.params) as { n: number };
-    const opened = new Map<string, number>();
-    const resolved = new Map<string, number>();
-    for (const r of created) opened.set(localDay(new Date(r.at)), (opened.get(localDay(new Date(r.at))) ?? 0) + 1);
-    for (const r of done) resolved.set(localDay(new Date(r.at)), (resolved.get(localDay(new Date(r.at))) ?? 0) + 1);
+      `SELECT (SELECT COUNT(*) FROM tickets t WHERE ${DONE} IS NULL AND t.created_at < ?${f.sql})
+            + (SELECT COUNT(*) FROM tickets t WHERE ${DONE} >= ? AND t.created_at < ?${f.sql}) AS n`,
+    ).get(from, ...f.params, from, from, ...f.params) as { n: number };
+    const opened = tally(created.map((r) => localDay(new Date(r.created_at))));
+    const resolved = tally(done.map((r) => localDay(new Date(r.at))));
     let backlog = before.n;
     const daily = period.days.map((day) => {
       const o = opened.get(day) ?? 0;
@@ -195,21 +243,20 @@ export function computeDashboard(db: Db, sel: DashboardSelection, now: Date, cap
       return { day, opened: o, resolved: r, backlog };
     });
 
-    const phoneTickets = created.filter((r) => r.phone === 1);
-    const solvedOnPhone = phoneTickets.filter((r) => r.onPhone === 1).length;
+    const phoneTickets = created.filter((r) => r.channel === 'phone');
+    const solvedOnPhone = phoneTickets.filter((r) => r.resolved_at === r.created_at).length;
 
     const taken = stmt(db, `SELECT t.created_at AS start, t.taken_at AS end, t.tto_due AS due FROM tickets t WHERE t.taken_at >= ? AND t.taken_at < ?${f.sql}`)
       .all(from, to, ...f.params) as { start: string; end: string; due: string | null }[];
     const solved = stmt(db, `SELECT t.created_at AS start, t.resolved_at AS end, t.ttr_due AS due FROM tickets t WHERE t.resolved_at >= ? AND t.resolved_at < ?${f.sql}`)
       .all(from, to, ...f.params) as { start: string; end: string; due: string | null }[];
 
-    const topCategories = stmt(
-      db,
-      `SELECT t.category_id AS key, COALESCE(c.full_name, '') AS label, COUNT(*) AS tickets
-         FROM tickets t LEFT JOIN categories c ON c.id = t.category_id
-        WHERE t.created_at >= ? AND t.created_at < ?${f.sql}
-        GROUP BY t.category_id ORDER BY tickets DESC, label LIMIT 10`,
-    ).all(from, to, ...f.params) as { key: string | null; label: string; tickets: number }[];
+    const teamNames = new Map((stmt(db, 'SELECT id, name FROM teams').all() as { id: string; name: string }[]).map((r) => [r.id, r.name]));
+    const categoryNames = new Map((stmt(db, 'SELECT id, full_name AS name FROM categories').all() as { id: string; name: string }[]).map((r) => [r.id, r.name]));
+    const topCategories = [...tally(created.map((t) => t.category_id))]
+      .map(([key, tickets]) => ({ key, label: key === null ? '' : (categoryNames.get(key) ?? ''), tickets }))
+      .sort(byCountThenLabel((r) => [r.tickets]))
+      .slice(0, 10);
 
     return {
       period: { from, to, days: period.days, previousFrom: period.previousFrom },
@@ -220,12 +267,12 @@ export function computeDashboard(db: Db, sel: DashboardSelection, now: Date, cap
       takeCharge: durationStats(taken),
       resolve: durationStats(solved),
       breaches: {
-        byTeam: breaches(db, 't.team_id', "COALESCE(tm.name, '')", 'LEFT JOIN teams tm ON tm.id = t.team_id', from, to, nowIso, f),
-        byCategory: breaches(db, 't.category_id', "COALESCE(c.full_name, '')", 'LEFT JOIN categories c ON c.id = t.category_id', from, to, nowIso, f),
+        byTeam: breachRows(created, (t) => t.team_id, teamNames, nowIso),
+        byCategory: breachRows(created, (t) => t.category_id, categoryNames, nowIso),
       },
       topCategories,
       operators,
-      organisations: organisationSplit(db, caps, from, to, f),
+      organisations: organisationSplit(db, caps, created),
       resources: { loans: { available: false, reason: 'loans_missing' }, seats: { available: false, reason: 'seats_missing' } },
     } satisfies Dashboard;
   })();

@@ -7,6 +7,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Db } from '../../../src/features/schema/database';
 import { slaDueDates } from '../../../src/domain/tickets';
 import { listCategories, listTeams } from '../../../src/features/tickets/repos/teams';
+import { rng } from '../../../src/features/tickets/generate';
 
 export const OPERATORS = ['Karim Benali', 'Sandrine Leroy', 'Nadia Cherif', 'Julien Masson'];
 
@@ -63,17 +64,6 @@ export function ensureOrganisationSchema(db: Db): OrgFixture {
     db.prepare("INSERT OR IGNORE INTO org_units (id, organisation_id, kind, name, tier) VALUES (?, ?, 'service', ?, ?)").run(s.id, s.organisationId, s.name, s.tier);
   }
   return { organisations: orgs.map(({ id, name }) => ({ id, name })), services };
-}
-
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** `n` tickets created over the `spanDays` before `now`, every field drawn at random. */
