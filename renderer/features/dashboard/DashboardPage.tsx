@@ -88,6 +88,7 @@ export default function DashboardPage({ query }: { query: string }) {
           {updatedAt ? t('updatedAt', { time: fmt.time(updatedAt) }) : t('loading')}
         </span>
       </div>
+      <p className="muted dash-intro">{t('intro')}</p>
       <Toolbar selection={selection} meta={meta} onSelect={select} onSaved={loadMeta} onReport={report} busy={busy} />
       {error && (
         <p className="error" role="alert" data-testid="dashboard-error">
@@ -114,14 +115,23 @@ function Toolbar(props: {
   const [custom, setCustom] = useState(s.period === 'custom');
   const [saving, setSaving] = useState(false);
   const [name, setName] = useState('');
+  const [notice, setNotice] = useState('');
   useEffect(() => setCustom(s.period === 'custom'), [s.period]);
+  // The saved dashboard showing now, if any: it can be deleted.
+  const current = meta?.saved.find((v) => JSON.stringify({ ...v.selection, from: v.selection.from, to: v.selection.to }) === JSON.stringify({ period: s.period, from: s.from, to: s.to, organisationId: s.organisationId, teamId: s.teamId, serviceId: s.serviceId }));
 
   const services = (meta?.services ?? []).filter((sv) => !s.organisationId || sv.organisationId === s.organisationId);
   const save = async () => {
     if (!name.trim()) return;
     await api.call('dashboard.save', { name: name.trim(), selection: { period: s.period, ...(s.from ? { from: s.from } : {}), ...(s.to ? { to: s.to } : {}), organisationId: s.organisationId, teamId: s.teamId, serviceId: s.serviceId } });
     setSaving(false);
+    setNotice(t('saved.savedAs', { name: name.trim() }));
     setName('');
+    props.onSaved();
+  };
+  const remove = async (id: string) => {
+    await api.call('dashboard.deleteSaved', { id });
+    setNotice('');
     props.onSaved();
   };
 
@@ -240,6 +250,14 @@ function Toolbar(props: {
             {t('saved.save')}
           </button>
         )}
+        {current && (
+          <button type="button" className="danger" onClick={() => void remove(current.id)} aria-label={`${t("saved.delete")} — ${current.name}`} data-testid="saved-delete">
+            ✕
+          </button>
+        )}
+        <span role="status" className="muted">
+          {notice}
+        </span>
       </div>
       <button type="button" className="primary" onClick={props.onReport} disabled={props.busy} data-testid="dashboard-report">
         {props.busy ? t('reportBusy') : t('report')}

@@ -13,6 +13,8 @@ export interface ResolvedPeriod {
   previousFrom: string;
   /** Local days of the period, YYYY-MM-DD. */
   days: string[];
+  /** Where each local day starts, ISO-8601 UTC, plus the period's end (days.length + 1 instants). */
+  dayStarts: string[];
 }
 
 export const localDay = (d: Date): string =>
@@ -37,8 +39,10 @@ export function resolvePeriod(sel: Pick<DashboardSelection, 'period' | 'from' | 
     endExclusive = addDays(today, 1);
   }
   const days: string[] = [];
+  const dayStarts: string[] = [];
   for (let d = start; d < endExclusive; d = addDays(d, 1)) {
     days.push(localDay(d));
+    dayStarts.push(d.toISOString());
     if (days.length > MAX_PERIOD_DAYS) {
       throw new RelaisError('INVALID_INPUT', {
         fr: `Période trop longue : choisissez au plus ${MAX_PERIOD_DAYS} jours.`,
@@ -52,5 +56,6 @@ export function resolvePeriod(sel: Pick<DashboardSelection, 'period' | 'from' | 
     to: endExclusive.toISOString(),
     previousFrom: new Date(start.getTime() - length).toISOString(),
     days,
+    dayStarts: [...dayStarts, endExclusive.toISOString()],
   };
 }
