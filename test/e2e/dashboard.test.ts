@@ -50,6 +50,9 @@ async function openedInSummary(page: Page): Promise<number> {
 describe('dashboard in the console', () => {
   it('switches periods and organisations, keeps them in the address, and shows the data table by keyboard', async () => {
     const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    const errors: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    page.on('pageerror', (e) => errors.push(String(e.stack)));
     await openDashboard(page);
     expect(await page.getByTestId('period-7d').getAttribute('aria-checked')).toBe('true');
 
@@ -110,6 +113,11 @@ describe('dashboard in the console', () => {
     // Loans and seats are shown, saying plainly they are not available yet.
     expect(await page.getByTestId('summary-loans').textContent()).toMatch(/pas encore disponible/);
     expect(await page.getByTestId('summary-seats').textContent()).toMatch(/pas encore disponible/);
+    await page.getByTestId('card-organisations').scrollIntoViewIfNeeded();
+    await page.getByTestId('card-organisations').locator('canvas').first().waitFor({ state: 'attached' });
+    await screenshot(page, 'dashboard-fr-lower');
+    // No chart failed to draw.
+    expect(errors).toEqual([]);
     await page.evaluate(() => document.querySelector('.main')!.scrollTo(0, 0));
     await screenshot(page, 'dashboard-fr');
     await page.close();

@@ -19,7 +19,7 @@ export function EChart({ option, height, testId }: { option: EChartsCoreOption; 
 
   useEffect(() => {
     if (!visible) return;
-    const c = echarts.init(el.current!, null, { renderer: 'svg' });
+    const c = echarts.init(el.current!, null, { renderer: 'canvas' });
     chart.current = c;
     const ro = new ResizeObserver(() => c.resize());
     ro.observe(el.current!);

@@ -81,7 +81,7 @@ export function barsOption(rows: { label: string; value: number; highlight?: boo
           value: r.value,
           itemStyle: r.highlight
             ? { color: PALETTE.blue, decal: { symbol: 'rect', dashArrayX: [1, 0], dashArrayY: [2, 3], rotation: -Math.PI / 4, color: 'rgba(255,255,255,0.55)' } }
-            : { color: r.highlight === false ? PALETTE.grey : PALETTE.blue, decal: 'none' },
+            : { color: r.highlight === false ? PALETTE.grey : PALETTE.blue, decal: { symbol: 'none' } },
           label: { show: true, position: 'right', fontSize: 10.5, formatter: () => `${num(r.value)}${r.suffix ?? ''}` },
         })),
       },
