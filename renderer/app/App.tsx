@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { connection } from '../api/client';
 import type { ConnectionState } from '../api/ws-transport';
@@ -13,9 +13,13 @@ import { SettingsPage } from '../features/settings/SettingsPage';
 import { SyncStatus } from '../features/sync/SyncStatus';
 import { IncidentRegisterPage } from '../features/incidents/IncidentRegisterPage';
 
+// Loaded on first visit: the charts library stays out of the bundle the hotline starts with.
+const DashboardPage = lazy(() => import('../features/dashboard/DashboardPage'));
+
 const NAV: { page: Route['page']; key: string; hint?: string }[] = [
   { page: 'queue', key: 'nav.queue', hint: shortcuts.queue.label },
   { page: 'call', key: 'nav.call', hint: shortcuts.newCall.label },
+  { page: 'dashboard', key: 'nav.dashboard' },
   { page: 'remote', key: 'nav.remote' },
   { page: 'tools', key: 'nav.tools' },
   { page: 'incidents', key: 'incidents:nav' },
@@ -72,6 +76,12 @@ function Page({ route }: { route: Route }) {
       return <SettingsPage />;
     case 'incidents':
       return <IncidentRegisterPage />;
+    case 'dashboard':
+      return (
+        <Suspense fallback={<div className="page" aria-busy="true" />}>
+          <DashboardPage query={route.query ?? ''} />
+        </Suspense>
+      );
   }
 }
 

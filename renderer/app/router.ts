@@ -11,11 +11,16 @@ export type Route =
   | { page: 'remote'; id?: string }
   | { page: 'tools'; id?: string }
   | { page: 'settings'; section?: string }
-  | { page: 'incidents' };
+  | { page: 'incidents' }
+  /** query: the dashboard's period and filters (`period=30d&org=…`), so a link reopens the same view. */
+  | { page: 'dashboard'; query?: string };
 
 export function parseRoute(hash: string): Route {
-  const [page = '', id] = hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
+  const [path = '', query] = hash.replace(/^#\/?/, '').split('?');
+  const [page = '', id] = path.split('/').map(decodeURIComponent);
   switch (page) {
+    case 'dashboard':
+      return query ? { page: 'dashboard', query } : { page: 'dashboard' };
     case 'call':
       return { page: 'call' };
     case 'ticket':
@@ -35,7 +40,8 @@ export function parseRoute(hash: string): Route {
 
 export function routeHref(route: Route): string {
   const id = 'id' in route && route.id ? `/${encodeURIComponent(route.id)}` : 'section' in route && route.section ? `/${route.section}` : '';
-  return `#/${route.page}${id}`;
+  const query = 'query' in route && route.query ? `?${route.query}` : '';
+  return `#/${route.page}${id}${query}`;
 }
 
 export function navigate(route: Route): void {

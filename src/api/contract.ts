@@ -14,6 +14,7 @@ import { toolCalls, toolEvents } from './contracts/tools';
 import { securityCalls, securityEvents } from './contracts/security';
 import { glpiCalls } from './contracts/glpi';
 import { incidentCalls, incidentEvents } from './contracts/incidents';
+import { dashboardCalls, dashboardEvents } from './contracts/dashboard';
 
 export const calls = {
   ...appCalls,
@@ -25,6 +26,7 @@ export const calls = {
   ...securityCalls,
   ...glpiCalls,
   ...incidentCalls,
+  ...dashboardCalls,
 } as const;
 
 export const events = {
@@ -36,6 +38,7 @@ export const events = {
   ...toolEvents,
   ...securityEvents,
   ...incidentEvents,
+  ...dashboardEvents,
 } as const;
 
 export type Calls = typeof calls;

@@ -16,6 +16,7 @@ import { createToolFeature } from './handlers/tools';
 import { createSyncFeature } from './handlers/sync';
 import { createGlpiFeature } from './handlers/glpi';
 import { createIncidentFeature } from './handlers/incidents';
+import { createDashboardFeature } from './handlers/dashboard';
 
 export type CallResult = { ok: true; value: unknown } | { ok: false; error: SerializedError };
 
@@ -45,6 +46,7 @@ export function createService(options: ServiceOptions): Service {
   const sync = createSyncFeature(core, { tickets, security });
   const glpi = createGlpiFeature(core, { sync });
   const incidents = createIncidentFeature(core, { tickets, security, tools });
+  const dashboard = createDashboardFeature(core);
 
   const handlers = {
     ...appHandlers(core),
@@ -56,6 +58,7 @@ export function createService(options: ServiceOptions): Service {
     ...sync.handlers,
     ...glpi.handlers,
     ...incidents.handlers,
+    ...dashboard.handlers,
   } satisfies Handlers;
 
   return {

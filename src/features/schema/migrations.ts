@@ -6,6 +6,7 @@ import m0020 from '../security/migrations/0020-security';
 import m0030 from '../rdp/migrations/0030-remote-methods';
 import m0040 from '../tools/migrations/0040-tool-runs';
 import m0080 from '../incidents/migrations/0080-security-incidents';
+import m0090 from '../dashboard/migrations/0090-dashboard-indexes';
 
 /**
  * Every feature's migrations. The ledger (src/platform/db.ts) applies each one missing from a
@@ -20,4 +21,5 @@ export const migrations: readonly FeatureMigration[] = [
   { feature: 'rdp', migration: m0030, beforeLedger: true },
   { feature: 'tools', migration: m0040, beforeLedger: true },
   { feature: 'incidents', migration: m0080 },
+  { feature: 'dashboard', migration: m0090 },
 ];

@@ -26,7 +26,7 @@ const SERVICES = ['EAU', 'ASS', 'ECV', 'FIN', 'RH', 'VOI', 'ESV', 'URB', 'MED', 
 const TECHS = ['Karim Benali', 'Sandrine Leroy', 'Mathieu Vasseur', 'Aurélie Fontaine', 'Julien Masson', 'Nadia Cherif'];
 
 /** Small deterministic PRNG (mulberry32) so two runs make the same data set. */
-function rng(seed: number) {
+export function rng(seed: number) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

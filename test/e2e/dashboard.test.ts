@@ -1,0 +1,155 @@
+/**
+ * The dashboard in real Chromium over the local web host, on the demo data set: switch
+ * periods and organisations (kept in the address), reach a chart's data table with the
+ * keyboard alone, watch a newly logged call appear without reloading, and take French and
+ * English screenshots at 1366×768 into test/artifacts/.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, screenshot } from '../support/browser';
+import { startTestHost } from '../support/web-host';
+import { RawClient } from '../support/ws-client';
+import { ensureOrganisationSchema } from '../unit/dashboard/fixture';
+
+let browser: Browser;
+let host: Awaited<ReturnType<typeof startTestHost>>;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  host = await startTestHost({ demo: true });
+  // Until the organisation model ships its own demo rows, give the demo tickets one.
+  const db = host.service.core.db;
+  const org = ensureOrganisationSchema(db);
+  const tickets = db.prepare('SELECT number FROM tickets WHERE organisation_id IS NULL ORDER BY number').all() as { number: number }[];
+  const set = db.prepare('UPDATE tickets SET organisation_id = ?, service_id = ? WHERE number = ?');
+  tickets.forEach((t, i) => {
+    const s = org.services[i % org.services.length]!;
+    set.run(s.organisationId, s.id, t.number);
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+  await host?.dispose();
+});
+
+const count = (sql: string, ...args: unknown[]) => (host.service.core.db.prepare(sql).get(...args) as { n: number }).n;
+const digits = (s: string | null) => Number((s ?? '').replace(/\D/g, ''));
+
+async function openDashboard(page: Page): Promise<void> {
+  await page.goto(host.url);
+  await page.getByTestId('nav-dashboard').click();
+  await page.getByTestId('summary-daily').waitFor();
+}
+
+/** The first number of the "opened and resolved" summary: tickets opened in the period. */
+async function openedInSummary(page: Page): Promise<number> {
+  const text = await page.getByTestId('summary-daily').textContent();
+  return Number(/^([\d\s\u202f\u00a0]+)/.exec(text ?? '')![1]!.replace(/\D/g, ''));
+}
+
+describe('dashboard in the console', () => {
+  it('switches periods and organisations, keeps them in the address, and shows the data table by keyboard', async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    const errors: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    page.on('pageerror', (e) => errors.push(String(e.stack)));
+    await openDashboard(page);
+    expect(await page.getByTestId('period-7d').getAttribute('aria-checked')).toBe('true');
+
+    // 30 days holds the whole demo history (12 days).
+    await page.getByTestId('period-30d').click();
+    await expect.poll(() => page.evaluate(() => location.hash)).toContain('period=30d');
+    await expect.poll(() => openedInSummary(page)).toBe(count('SELECT COUNT(*) AS n FROM tickets'));
+    const all = await openedInSummary(page);
+
+    // "Today": only what was created since local midnight.
+    await page.getByTestId('period-today').click();
+    const midnight = new Date();
+    midnight.setHours(0, 0, 0, 0);
+    await expect.poll(() => openedInSummary(page)).toBe(count('SELECT COUNT(*) AS n FROM tickets WHERE created_at >= ?', midnight.toISOString()));
+
+    // Back to 30 days, then one organisation: fewer tickets, the organisation in the address.
+    await page.getByTestId('period-30d').click();
+    await expect.poll(() => openedInSummary(page)).toBe(all);
+    const orgSelect = page.getByTestId('filter-organisation');
+    const ville = await orgSelect.locator('option', { hasText: /Ville de Clermont/ }).first().getAttribute('value');
+    await orgSelect.selectOption(ville!);
+    await expect.poll(() => page.evaluate(() => location.hash)).toContain(`org=${encodeURIComponent(ville!)}`);
+    const villeCount = count('SELECT COUNT(*) AS n FROM tickets WHERE organisation_id = ?', ville);
+    expect(villeCount).toBeLessThan(all);
+    await expect.poll(() => openedInSummary(page)).toBe(villeCount);
+    // Tier-1 services are named in the organisation card.
+    await expect.poll(() => page.getByTestId('summary-organisations').textContent()).toMatch(/services vitaux/);
+
+    // A reload reopens the same selection.
+    await page.reload();
+    await page.getByTestId('summary-daily').waitFor();
+    expect(await page.getByTestId('period-30d').getAttribute('aria-checked')).toBe('true');
+    expect(await page.getByTestId('filter-organisation').inputValue()).toBe(ville);
+    await expect.poll(() => openedInSummary(page)).toBe(villeCount);
+
+    // Keyboard only: Tab to the daily chart's card, then T shows its data table, focused.
+    await page.getByTestId('period-30d').focus();
+    let reached = false;
+    for (let i = 0; i < 40 && !reached; i++) {
+      await page.keyboard.press('Tab');
+      reached = await page.evaluate(() => document.activeElement?.getAttribute('data-testid') === 'table-toggle-daily');
+    }
+    expect(reached).toBe(true);
+    await page.keyboard.press('t');
+    const table = page.getByTestId('table-daily');
+    await table.waitFor();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('table-daily');
+    expect(await table.locator('tbody tr').count()).toBe(30);
+    const opened = await table.locator('tbody tr td:nth-child(2)').allTextContents();
+    expect(opened.reduce((a, s) => a + digits(s), 0)).toBe(villeCount);
+    expect(await table.locator('caption').textContent()).toBe('Données : Tickets ouverts et résolus par jour');
+    // French dates in the table.
+    expect(await table.locator('tbody tr th').first().textContent()).toMatch(/^\d{1,2} [a-zéû.]+ 20\d\d$/);
+    await screenshot(page, 'dashboard-fr-table');
+    await page.keyboard.press('t');
+    await page.getByTestId('chart-daily').waitFor();
+
+    // Loans and seats are shown, saying plainly they are not available yet.
+    expect(await page.getByTestId('summary-loans').textContent()).toMatch(/pas encore disponible/);
+    expect(await page.getByTestId('summary-seats').textContent()).toMatch(/pas encore disponible/);
+    await page.getByTestId('card-organisations').scrollIntoViewIfNeeded();
+    await page.getByTestId('card-organisations').locator('canvas').first().waitFor({ state: 'attached' });
+    await screenshot(page, 'dashboard-fr-lower');
+    // No chart failed to draw.
+    expect(errors).toEqual([]);
+    await page.evaluate(() => document.querySelector('.main')!.scrollTo(0, 0));
+    await screenshot(page, 'dashboard-fr');
+    await page.close();
+  });
+
+  it('updates live when a call is logged, and speaks English', async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    await openDashboard(page);
+    await page.getByTestId('period-today').click();
+    const before = await openedInSummary(page);
+    const c = await RawClient.open(host.port, host.token);
+    const r = await c.call('tickets.logCall', { subject: 'Imprimante bloquée', requesterName: 'Élodie Martin', outcome: 'solved_on_phone', durationSec: 80 });
+    c.close();
+    expect(r.ok).toBe(true);
+    await expect.poll(() => openedInSummary(page), { timeout: 5000 }).toBe(before + 1);
+
+    // Saved dashboards: save the current view, then reopen it from another one.
+    await page.getByTestId('saved-save').click();
+    await page.getByTestId('saved-name').fill('Aujourd’hui');
+    await page.getByTestId('saved-confirm').click();
+    await page.getByTestId('period-30d').click();
+    await expect.poll(() => page.getByTestId('saved-open').locator('option').count()).toBe(2);
+    await page.getByTestId('saved-open').selectOption({ label: 'Aujourd’hui' });
+    await expect.poll(() => page.getByTestId('period-today').getAttribute('aria-checked')).toBe('true');
+
+    await page.getByTestId('nav-settings').click();
+    await page.getByTestId('language').selectOption('en');
+    await page.getByTestId('nav-dashboard').click();
+    await page.getByTestId('period-30d').click();
+    await expect.poll(() => page.getByTestId('summary-daily').textContent()).toMatch(/tickets opened and [\d,]+ resolved or closed/);
+    expect(await page.getByTestId('summary-loans').textContent()).toMatch(/not available in Relais yet/);
+    await screenshot(page, 'dashboard-en');
+    await page.close();
+  });
+});

@@ -1,0 +1,142 @@
+/**
+ * The dashboard through the contract, as a UI calls it: input validation, live figures
+ * after a logged call, saved dashboards, CSV of each figure, and the one-page activity
+ * report rendered by poppler (pdfinfo/pdftotext, and pdftoppm into test/artifacts/).
+ */
+process.env.TZ = 'Europe/Paris';
+
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createService, type Service } from '../../../src/api/service';
+import type { CallInput, CallName, CallOutput } from '../../../src/api/contract';
+import { computeDashboard } from '../../../src/features/dashboard/aggregates';
+import { buildActivityReport } from '../../../src/features/dashboard/report';
+import { toCsv } from '../../../src/features/dashboard/csv';
+import { dashboardSelectionSchema } from '../../../src/domain/dashboard';
+import { makeTempDir } from '../../support/temp-dir';
+import { artifactsDir } from '../../support/browser';
+import { ensureOrganisationSchema, generateHistory, type GenTicket } from '../../unit/dashboard/fixture';
+
+const NOW = new Date('2026-04-10T09:00:00Z');
+let temp: ReturnType<typeof makeTempDir>;
+let svc: Service;
+let gen: GenTicket[];
+
+beforeAll(() => {
+  temp = makeTempDir();
+  svc = createService({ dataDir: temp.dir, host: 'web', policyFile: null, clock: () => NOW });
+  gen = generateHistory(svc.core.db, ensureOrganisationSchema(svc.core.db), 800, NOW, 60);
+});
+afterAll(async () => {
+  await svc.close();
+  temp.cleanup();
+});
+
+async function call<N extends CallName>(name: N, input: CallInput<N>): Promise<CallOutput<N>> {
+  const r = await svc.dispatch(name, input, { clientId: 'test' });
+  if (!r.ok) throw Object.assign(new Error(r.error.message.en), { error: r.error });
+  return r.value as CallOutput<N>;
+}
+async function callError(name: string, input: unknown) {
+  const r = await svc.dispatch(name, input, { clientId: 'test' });
+  if (r.ok) throw new Error(`${name} should have failed`);
+  return r.error;
+}
+
+describe('dashboard contract', () => {
+  it('rejects a bad selection with a message saying what to fix, in French and English', async () => {
+    const e = await callError('dashboard.get', { period: 'custom', from: '2026-04-02' });
+    expect(e.code).toBe('INVALID_INPUT');
+    expect(e.message.fr).toMatch(/Données invalides/);
+    expect((await callError('dashboard.get', { period: 'year' })).code).toBe('INVALID_INPUT');
+    expect((await callError('dashboard.get', { period: '7d', extra: 1 })).code).toBe('INVALID_INPUT');
+  });
+
+  it('shows a newly logged call at once: the cache is dropped on the ticket event', async () => {
+    const before = await call('dashboard.get', { period: 'today' });
+    expect(await call('dashboard.get', { period: 'today' })).toEqual(before);
+    await call('tickets.logCall', { subject: 'Écran noir', requesterName: 'Hélène Dupré', outcome: 'solved_on_phone', durationSec: 95 });
+    const after = await call('dashboard.get', { period: 'today' });
+    expect(after.calls.total).toBe(before.calls.total + 1);
+    expect(after.firstCall.solvedOnPhone).toBe(before.firstCall.solvedOnPhone + 1);
+    // 09:00 UTC is 11:00 in Paris on a Friday.
+    expect(after.calls.heatmap[4]![11]).toBe(before.calls.heatmap[4]![11]! + 1);
+  });
+
+  it('lists teams, organisations and services, and saves, reopens and deletes a dashboard', async () => {
+    const meta = await call('dashboard.meta', {});
+    expect(meta.teams.map((t) => t.name)).toContain('Hotline');
+    expect(meta.organisations?.map((o) => o.name)).toContain('Ville de Clermont-Ferrand (test)');
+    expect(meta.services?.find((s) => s.id === 'test-eau')?.tier).toBe(1);
+    const saved = await call('dashboard.save', { name: 'Ville — 30 jours', selection: { period: '30d', organisationId: 'test-ville', teamId: null, serviceId: null } });
+    expect((await call('dashboard.meta', {})).saved).toEqual([saved]);
+    expect(await call('dashboard.deleteSaved', { id: saved.id })).toEqual({ deleted: true });
+    expect((await call('dashboard.meta', {})).saved).toEqual([]);
+    expect((await callError('dashboard.deleteSaved', { id: saved.id })).code).toBe('NOT_FOUND');
+  });
+
+  it('exports each figure as a CSV a French spreadsheet opens, with the same numbers', async () => {
+    const sel = { period: '30d' as const };
+    const d = await call('dashboard.get', sel);
+    const daily = await call('dashboard.csv', { selection: sel, figure: 'daily' });
+    expect(daily.name).toBe('relais-daily-2026-03-12_2026-04-10.csv');
+    expect(daily.text.startsWith('\ufeff')).toBe(true);
+    const lines = daily.text.slice(1).trimEnd().split('\r\n');
+    expect(lines[0]).toBe('Date;Ouverts;Résolus ou clos;En attente (fin de journée)');
+    expect(lines).toHaveLength(31);
+    const opened = lines.slice(1).reduce((a, l) => a + Number(l.split(';')[1]), 0);
+    const loggedHere = (svc.core.db.prepare('SELECT COUNT(*) AS n FROM tickets WHERE created_at >= ? AND created_at < ?').get(d.period.from, d.period.to) as { n: number }).n;
+    expect(loggedHere).toBeGreaterThan(gen.filter((t) => t.createdAt >= d.period.from && t.createdAt < d.period.to).length - 1);
+    expect(opened).toBe(loggedHere);
+    const fcr = await call('dashboard.csv', { selection: sel, figure: 'firstCall', locale: 'fr' });
+    expect(fcr.text).toMatch(/;0,\d+\r\n$/);
+    const en = await call('dashboard.csv', { selection: sel, figure: 'firstCall', locale: 'en' });
+    expect(en.text).toMatch(/^\ufeffPhone tickets,Solved on the phone,Rate\r\n\d+,\d+,0\.\d+\r\n$/);
+    const heat = await call('dashboard.csv', { selection: sel, figure: 'heatmap' });
+    expect(heat.text.split('\r\n')[5]).toMatch(/^vendredi;/);
+    const services = await call('dashboard.csv', { selection: sel, figure: 'services' });
+    expect(services.text).toContain('Eau potable (test);Clermont Auvergne Métropole (test);1;');
+    // Cells that a spreadsheet would run as formulas are neutralised; separators are quoted.
+    expect(toCsv([['=HYPERLINK("x")', 'a;b', 1.5]], 'fr')).toBe('\ufeff"\'=HYPERLINK(""x"")";"a;b";1,5\r\n');
+  });
+});
+
+function renderPdf(base64: string, name: string): { text: string; png: string } {
+  fs.mkdirSync(artifactsDir, { recursive: true });
+  const file = path.join(artifactsDir, `${name}.pdf`);
+  fs.writeFileSync(file, Buffer.from(base64, 'base64'));
+  expect(execFileSync('pdfinfo', [file], { encoding: 'utf8' })).toMatch(/^Pages:\s+1$/m);
+  execFileSync('pdftoppm', ['-png', '-r', '90', '-singlefile', file, path.join(artifactsDir, name)]);
+  return { text: execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }), png: path.join(artifactsDir, `${name}.png`) };
+}
+
+describe("rapport d'activité (PDF)", () => {
+  it('fits one page for 30 days and an organisation, with its key numbers, in French', async () => {
+    const sel = { period: '30d' as const, organisationId: 'test-metropole' };
+    const d = await call('dashboard.get', sel);
+    const pdf = await call('dashboard.report', { selection: sel });
+    expect(pdf.name).toBe('rapport-activite-2026-03-12_2026-04-10.pdf');
+    const { text, png } = renderPdf(pdf.base64, 'dashboard-report-fr');
+    expect(fs.statSync(png).size).toBeGreaterThan(20_000);
+    expect(text).toContain("Rapport d'activité");
+    expect(text).toContain('12 mars 2026 – 10 avr. 2026');
+    expect(text).toContain('Clermont Auvergne Métropole (test)');
+    expect(text).toContain('Résolus au 1er appel');
+    expect(text).toMatch(new RegExp(`Appels[\\s\\S]*${d.calls.total}`));
+    expect(text).toContain('Eau potable (test)');
+    expect(text).not.toContain('État civil (test)'); // a Ville service, outside this organisation
+    expect(text).toMatch(/Prêts de matériel et accès distants : ces fonctions ne sont pas encore disponibles/);
+  });
+
+  it('in English, and says plainly when the organisation model is missing', async () => {
+    const data = computeDashboard(svc.core.db, dashboardSelectionSchema.parse({ period: '7d' }), NOW, { organisations: false });
+    const { pdf, pages } = await buildActivityReport({ data, locale: 'en', generatedAt: NOW, author: 'Karim Benali', scope: { organisation: null, team: null, service: null } });
+    expect(pages).toBe(1);
+    const { text } = renderPdf(pdf.toString('base64'), 'dashboard-report-en');
+    expect(text).toContain('Activity report');
+    expect(text).toContain('all organisations');
+    expect(text).toContain('The organisation model is not available yet');
+  });
+});
