@@ -12,7 +12,8 @@ import { v7 as uuidv7 } from 'uuid';
 import { launchBrowser, screenshot } from '../support/browser';
 import { startTestHost } from '../support/web-host';
 import { makeTempDir } from '../support/temp-dir';
-import { freePort, startXrdp, type XrdpService } from '../services/xrdp';
+import { startXrdp, type XrdpService } from '../services/xrdp';
+import { freePort } from '../support/ports';
 
 let browser: Browser;
 let host: Awaited<ReturnType<typeof startTestHost>>;

@@ -7,8 +7,8 @@
  * instead of ~4 s. Stopped by PID (the server's process group) and reaped by this process.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { freePort } from '../support/ports';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -45,17 +45,6 @@ export interface RtHandle {
 
 export function isRtInstalled(): boolean {
   return fs.existsSync(RT_SERVER) && fs.existsSync('/usr/sbin/rt-setup-database');
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 function siteConfig(dbFile: string, port: number): string {

@@ -9,6 +9,7 @@
  * is reachable only through the jump host.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { freePort } from '../support/ports';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -73,17 +74,6 @@ export function ensureTestUser(): void {
     }
   }
   fs.mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
-}
-
-export function freePort(hostname = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, hostname, () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 export function fingerprintOfPublicKeyFile(pubFile: string): { fingerprint: string; type: string } {

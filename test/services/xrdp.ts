@@ -9,6 +9,7 @@
  * that path (root, as on CI). Without namespaces, the default port 3350 is used.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { freePort } from '../support/ports';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -49,17 +50,6 @@ export interface XrdpService {
   logSize(): number;
   markers(): string[];
   stop(): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 function setIni(text: string, section: string, key: string, value: string): string {

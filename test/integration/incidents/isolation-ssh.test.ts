@@ -12,7 +12,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSshd, freePort, TEST_USER, type SshdHandle } from '../../services/sshd';
+import { startSshd, TEST_USER, type SshdHandle } from '../../services/sshd';
+import { freePort } from '../../support/ports';
 import { makeTempDir } from '../../support/temp-dir';
 import { startIncidentHarness, type IncidentHarness } from './harness';
 

@@ -1,3 +1,4 @@
+import { poll } from '../../support/poll';
 import { createService, type Service } from '../../../src/api/service';
 import { makeTempDir } from '../../support/temp-dir';
 
@@ -53,9 +54,5 @@ export function startHarness(env: { knownHosts?: string } = {}): Harness {
 }
 
 export async function until(fn: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
-  const start = Date.now();
-  while (!fn()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await poll(fn, Boolean, { timeoutMs, what, everyMs: 10 });
 }

@@ -3,6 +3,7 @@
  * and helpers that write local changes exactly as the tickets feature does (the change
  * and its outbox row in one transaction, `src/features/tickets/outbox.ts` format).
  */
+import { poll } from '../../support/poll';
 import { v7 as uuidv7 } from 'uuid';
 import { createCore, type Core } from '../../../src/api/core';
 import { createSecurityFeature } from '../../../src/api/handlers/security';
@@ -152,12 +153,7 @@ export function localUpdate(db: Db, ticketId: string, changes: Record<string, un
 }
 
 export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs: number, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await cond()) return;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await poll(cond, Boolean, { timeoutMs, what, everyMs: 50 });
 }
 
 /** Runs sync until nothing is pending (parked ops excluded) or the deadline. */

@@ -3,6 +3,7 @@
  * builds them, with every call validated by the contract schema first (as the hosts do).
  * An administrator tools folder (policy `toolsDir`) holds test tools.
  */
+import { poll } from '../../support/poll';
 import fs from 'node:fs';
 import path from 'node:path';
 import { calls, type CallInput, type CallOutput } from '../../../src/api/contract';
@@ -123,12 +124,6 @@ export async function processesWith(marker: string): Promise<string[]> {
   return r.stdout.split('\n').filter((l) => l.trim() && !l.includes('pgrep'));
 }
 
-export async function until<T>(fn: () => T | Promise<T>, ok: (v: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = await fn();
-    if (ok(v)) return v;
-    if (Date.now() - start > timeoutMs) throw new Error(`condition not met in ${timeoutMs} ms: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+export function until<T>(fn: () => T | Promise<T>, ok: (v: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  return poll(fn, ok, { timeoutMs, everyMs: 50 });
 }
