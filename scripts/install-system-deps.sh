@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite's real services need:
 # Chromium (end-to-end), OpenSSH server (SSH/SFTP/tools), xrdp + FreeRDP + Xvfb (RDP),
-# Request Tracker 5 on SQLite (sync). Idempotent: skips what is already there.
+# Request Tracker 5 on SQLite (sync), OpenVPN (remote-access seats: a real server and
+# clients in network namespaces, test/services/openvpn-lab.sh). Idempotent: skips what is already there.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 need=()
 for pkg in chromium openssh-server openssh-client xrdp xorgxrdp freerdp2-x11 xvfb x11-apps xauth \
            request-tracker5 rt5-db-sqlite rt5-standalone sqlite3 poppler-utils \
-           iproute2 procps; do
+           iproute2 procps openvpn; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need+=("$pkg")
 done
 if [ ${#need[@]} -eq 0 ]; then echo "system packages: all present"; exit 0; fi
