@@ -112,6 +112,7 @@ function session(e: ManagementEndpoint, commands: readonly string[], password: s
     let cur: string[] = [];
     let idx = -1;
     let authed = false;
+    let prompted = false;
     let settled = false;
     const finish = (err: RelaisError | null) => {
       if (settled) return;
@@ -146,7 +147,9 @@ function session(e: ManagementEndpoint, commands: readonly string[], password: s
       buf += chunk;
       if (!authed && buf.startsWith('ENTER PASSWORD:')) {
         buf = buf.slice('ENTER PASSWORD:'.length);
-        if (password === null) return finish(openvpnErrors.auth(e));
+        // OpenVPN answers a wrong password by asking again (and closes after a few tries).
+        if (password === null || prompted) return finish(openvpnErrors.auth(e));
+        prompted = true;
         sock.write(`${password}\n`);
       }
       let nl: number;

@@ -101,7 +101,7 @@ function fakeOpenVpn(password: string, replies: Record<string, string>, log: str
           if (line === password) {
             authed = true;
             sock.write('SUCCESS: password is correct\r\n>INFO:OpenVPN Management Interface Version 5 -- type \'help\' for more info\r\n');
-          } else sock.write('ERROR: bad password\r\n');
+          } else sock.write('ENTER PASSWORD:'); // what OpenVPN 2.6 does on a wrong password
           continue;
         }
         log.push(line);

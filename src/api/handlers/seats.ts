@@ -1,0 +1,49 @@
+import type { Core } from '../core';
+import type { HandlersFor } from '../handler-kit';
+import { createSeatsService, type SeatsService } from '../../features/seats/service';
+
+export interface SeatsFeature {
+  handlers: HandlersFor<'seats'>;
+  seats: SeatsService;
+}
+
+/** What the seats feature needs from the security feature (see handlers/security.ts). */
+export interface SeatsSecurityDeps {
+  vault: { get(id: string): Promise<string> };
+  audit: { append(entry: { action: string; target?: string; ticketId?: string; details?: Record<string, unknown> }): unknown };
+}
+
+/** Remote-access seats: thin handlers over the seats service (src/features/seats). */
+export function createSeatsFeature(core: Core, deps: { security: SeatsSecurityDeps }): SeatsFeature {
+  const seats = createSeatsService({
+    db: core.db,
+    now: () => core.now(),
+    actor: () => core.currentUser(),
+    audit: deps.security.audit,
+    vault: deps.security.vault,
+    onChange: (poolId) => core.events.emit('seats.changed', { poolId }),
+  });
+  const handlers: HandlersFor<'seats'> = {
+    'seats.organisations': () => ({ organisations: seats.organisations() }),
+    'seats.pools': () => ({ pools: seats.listPools() }),
+    'seats.createPool': (input) => seats.createPool(input),
+    'seats.updatePool': ({ id, pool, expectedRevision }) => seats.updatePool(id, pool, expectedRevision),
+    'seats.overview': ({ poolId }) => seats.overview(poolId),
+    'seats.request': (input) => seats.request(input),
+    'seats.overrideRequest': ({ requestId, reason }) => seats.overrideRequest(requestId, reason),
+    'seats.cancelRequest': ({ requestId, reason }) => {
+      seats.cancelRequest(requestId, reason);
+      return { cancelled: true as const };
+    },
+    'seats.assign': (input) => seats.assign(input),
+    'seats.renew': ({ seatId }) => seats.renew(seatId),
+    'seats.transfer': ({ seatId, to, allowBorrow }) => seats.transfer(seatId, to, allowBorrow),
+    'seats.revoke': async ({ seatId, reason, disconnect }) => {
+      const r = await seats.revoke(seatId, reason, { disconnect });
+      return { seat: r.seat, disconnected: r.disconnected, disconnectError: r.disconnectError ? r.disconnectError.toJSON() : null };
+    },
+    'seats.refreshLive': ({ poolId }) => seats.refreshLive(poolId),
+    'seats.ofHolder': ({ login }) => ({ seats: seats.seatsOf(login) }),
+  };
+  return { handlers, seats };
+}
