@@ -52,59 +52,95 @@ function detectSeparator(text: string): '\t' | ',' {
   throw new StatusFormatError({ kind: 'garbage', sample: first.slice(0, 80).replace(/[^\x20-\x7e]/g, '?') });
 }
 
+/** Column positions in a CLIENT_LIST row (-1 when the server does not send that column). */
+interface Columns {
+  cn: number;
+  real: number;
+  virt: number;
+  rx: number;
+  tx: number;
+  since: number;
+  user: number;
+  cid: number;
+  /** wanted[i]: is row field i one of the above? */
+  wanted: boolean[];
+}
+
+/**
+ * The fields of one row between `start` and `stop`, cutting out only the wanted ones
+ * (others stay undefined): a 5,000-client reply then allocates a third of the strings.
+ */
+function pickFields(text: string, start: number, stop: number, sep: string, wanted: readonly boolean[]): (string | undefined)[] {
+  const out: (string | undefined)[] = new Array(wanted.length);
+  let i = 0;
+  let from = start;
+  while (i < wanted.length && from <= stop) {
+    let to = text.indexOf(sep, from);
+    if (to < 0 || to > stop) to = stop;
+    if (wanted[i]) out[i] = text.slice(from, to);
+    i++;
+    from = to + 1;
+  }
+  return out;
+}
+
+function columnsOf(headerFields: string[]): Columns {
+  // Header field i+2 names row field i+1 (both start with their tag, the header with two).
+  const at = (name: string) => {
+    const i = headerFields.indexOf(name, 2);
+    return i < 0 ? -1 : i - 1;
+  };
+  const cols = { cn: at(REQUIRED), real: at('Real Address'), virt: at('Virtual Address'), rx: at('Bytes Received'), tx: at('Bytes Sent'), since: at('Connected Since (time_t)'), user: at('Username'), cid: at('Client ID') };
+  if (cols.cn < 0) throw new StatusFormatError({ kind: 'missing-column', column: REQUIRED });
+  const idx = Object.values(cols);
+  const wanted = Array.from({ length: Math.max(...idx) + 1 }, (_, i) => idx.includes(i));
+  return { ...cols, wanted };
+}
+
 export function parseStatus(text: string): VpnStatus {
   const sep = detectSeparator(text);
   let title = '';
   let time: string | null = null;
-  let columns: Map<string, number> | null = null;
+  let cols: Columns | null = null;
   const clients: VpnClient[] = [];
   let ended = false;
   let start = 0;
-  // A manual line loop: 5,000 clients parse in a few ms without an intermediate array of lines.
+  const field = (f: readonly (string | undefined)[], i: number) => (i < 0 ? undefined : f[i]);
+  // A manual line loop over the reply: 5,000 clients parse without an array of every line.
   while (start < text.length) {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
-    let line = text.slice(start, end);
-    start = end + 1;
-    if (line.endsWith('\r')) line = line.slice(0, -1);
-    if (line === 'END') {
+    const stop = end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
+    const first = text.charCodeAt(start);
+    // Only CLIENT_LIST, HEADER, TITLE, TIME and END matter: skip ROUTING_TABLE/GLOBAL_STATS rows unread.
+    if (first === 67 /* C */ && text.startsWith('CLIENT_LIST', start)) {
+      if (!cols) throw new StatusFormatError({ kind: 'garbage', sample: 'CLIENT_LIST before its HEADER' });
+      const f = pickFields(text, start, stop, sep, cols.wanted);
+      const username = field(f, cols.user);
+      clients.push({
+        commonName: f[cols.cn] ?? '',
+        realAddress: field(f, cols.real) ?? '',
+        virtualAddress: field(f, cols.virt) ?? '',
+        bytesReceived: num(field(f, cols.rx)),
+        bytesSent: num(field(f, cols.tx)),
+        connectedSince: toIso(field(f, cols.since)),
+        username: username && username !== 'UNDEF' ? username : null,
+        clientId: field(f, cols.cid) ?? null,
+      });
+    } else if (first === 72 /* H */ && text.startsWith(`HEADER${sep}CLIENT_LIST${sep}`, start)) {
+      cols = columnsOf(text.slice(start, stop).split(sep));
+    } else if (first === 84 /* T */) {
+      const line = text.slice(start, stop);
+      if (line.startsWith(`TITLE${sep}`)) title = line.slice(6);
+      else if (line.startsWith(`TIME${sep}`)) time = toIso(line.split(sep)[2]);
+    } else if (first === 69 /* E */ && stop - start === 3 && text.startsWith('END', start)) {
       ended = true;
       break;
     }
-    const tag = line.slice(0, line.indexOf(sep));
-    if (tag === 'CLIENT_LIST') {
-      if (!columns) throw new StatusFormatError({ kind: 'garbage', sample: 'CLIENT_LIST before its HEADER' });
-      const f = line.split(sep);
-      // f[0] is the tag; column i of the header is f[i + 1].
-      const get = (name: string) => {
-        const i = columns!.get(name);
-        return i === undefined ? undefined : f[i + 1];
-      };
-      const username = get('Username');
-      clients.push({
-        commonName: get(REQUIRED) ?? '',
-        realAddress: get('Real Address') ?? '',
-        virtualAddress: get('Virtual Address') ?? '',
-        bytesReceived: num(get('Bytes Received')),
-        bytesSent: num(get('Bytes Sent')),
-        connectedSince: toIso(get('Connected Since (time_t)')),
-        username: username && username !== 'UNDEF' ? username : null,
-        clientId: get('Client ID') ?? null,
-      });
-    } else if (tag === 'HEADER') {
-      const f = line.split(sep);
-      if (f[1] === 'CLIENT_LIST') {
-        columns = new Map(f.slice(2).map((name, i) => [name, i]));
-        if (!columns.has(REQUIRED)) throw new StatusFormatError({ kind: 'missing-column', column: REQUIRED });
-      }
-    } else if (tag === 'TITLE') {
-      title = line.slice(6);
-    } else if (tag === 'TIME') {
-      time = toIso(line.split(sep)[2]);
-    }
+    start = end + 1;
   }
   if (!ended) throw new StatusFormatError({ kind: 'garbage', sample: 'no END line' });
-  if (!columns) throw new StatusFormatError({ kind: 'missing-column', column: 'HEADER CLIENT_LIST' });
+  if (!cols) throw new StatusFormatError({ kind: 'missing-column', column: 'HEADER CLIENT_LIST' });
   return { title, time, clients };
 }
 
