@@ -10,6 +10,7 @@ import { TicketPage } from '../features/ticket/TicketPage';
 import { RemotePage } from '../features/remote/RemotePage';
 import { ToolsPage } from '../features/tools/ToolsPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
+import { SeatsPage } from '../features/seats/SeatsPage';
 import { SyncStatus } from '../features/sync/SyncStatus';
 
 const NAV: { page: Route['page']; key: string; hint?: string }[] = [
@@ -17,6 +18,7 @@ const NAV: { page: Route['page']; key: string; hint?: string }[] = [
   { page: 'call', key: 'nav.call', hint: shortcuts.newCall.label },
   { page: 'remote', key: 'nav.remote' },
   { page: 'tools', key: 'nav.tools' },
+  { page: 'seats', key: 'nav.seats' },
   { page: 'settings', key: 'nav.settings' },
 ];
 
@@ -66,6 +68,8 @@ function Page({ route }: { route: Route }) {
       return <RemotePage id={route.id} />;
     case 'tools':
       return <ToolsPage />;
+    case 'seats':
+      return <SeatsPage />;
     case 'settings':
       return <SettingsPage />;
   }

@@ -10,6 +10,7 @@ export type Route =
   | { page: 'ticket'; id: string }
   | { page: 'remote'; id?: string }
   | { page: 'tools'; id?: string }
+  | { page: 'seats' }
   | { page: 'settings'; section?: string };
 
 export function parseRoute(hash: string): Route {
@@ -23,6 +24,8 @@ export function parseRoute(hash: string): Route {
       return id ? { page: 'remote', id } : { page: 'remote' };
     case 'tools':
       return id ? { page: 'tools', id } : { page: 'tools' };
+    case 'seats':
+      return { page: 'seats' };
     case 'settings':
       return id ? { page: 'settings', section: id } : { page: 'settings' };
     default:

@@ -74,9 +74,10 @@ export const poolOverviewSchema = z.object({
   live: liveSchema,
   seats: z.array(seatSchema),
   waitlist: z.array(z.object({ request: seatRequestSchema, position: z.number().int(), decidedBy: z.enum(['head', 'override', 'tier', 'priority', 'age']) })),
-  proposal: z
-    .object({ requestId: z.string(), passedOver: z.array(z.object({ requestId: z.string(), refusal: z.object({ code: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])).optional() }) })) })
-    .nullable(),
+  proposal: z.object({
+    requestId: z.string().nullable(),
+    passedOver: z.array(z.object({ requestId: z.string(), refusal: z.object({ code: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])).optional() }) })),
+  }),
   reclaim: z.array(z.object({ seatId: z.string(), lastSeenAt: z.string().nullable(), idleDays: z.number().int() })),
   expiring: z.array(z.string()),
 });

@@ -59,7 +59,8 @@ export interface PoolOverview {
   live: LiveState;
   seats: Seat[];
   waitlist: { request: SeatRequest; position: number; decidedBy: RankCriterion }[];
-  proposal: { requestId: string; passedOver: { requestId: string; refusal: Refusal }[] } | null;
+  /** The request proposed for the next seat (null: none can be served now), and those passed over with why. */
+  proposal: { requestId: string | null; passedOver: { requestId: string; refusal: Refusal }[] };
   reclaim: { seatId: string; lastSeenAt: string | null; idleDays: number }[];
   expiring: string[];
 }
@@ -340,7 +341,7 @@ export function createSeatsService(deps: SeatsDeps) {
         live: liveState,
         seats,
         waitlist: ranked.map((r) => ({ request: r.entry, position: r.position, decidedBy: r.decidedBy })),
-        proposal: proposed.proposed ? { requestId: proposed.proposed.entry.id, passedOver: proposed.passedOver.map((x) => ({ requestId: x.ranked.entry.id, refusal: x.refusal })) } : null,
+        proposal: { requestId: proposed.proposed?.entry.id ?? null, passedOver: proposed.passedOver.map((x) => ({ requestId: x.ranked.entry.id, refusal: x.refusal })) },
         reclaim: reclaimCandidates(seats, lastSeen, connectedNow, p.idleDays, now).map((c) => ({ seatId: c.seat.id, lastSeenAt: c.lastSeenAt, idleDays: c.idleDays })),
         expiring: expiringSeats(seats, now).map((s) => s.id),
       };

@@ -30,7 +30,8 @@ describe('seats service', () => {
 
     let o = await h.call('seats.overview', { poolId: pool.id });
     expect(o.waitlist.map((w: any) => [w.request.requesterLogin, w.decidedBy])).toEqual([['etatcivil-1', 'head'], ['culture-1', 'tier']]);
-    expect(o.proposal).toBeNull(); // no seat is free yet
+    expect(o.proposal.requestId).toBeNull(); // no seat is free yet
+    expect(o.proposal.passedOver.map((p: any) => p.refusal.code)).toEqual(['POOL_FULL', 'POOL_FULL']);
 
     // Free a seat: the head is proposed.
     await h.call('seats.revoke', { seatId: o.seats[0].id, reason: 'départ' });
