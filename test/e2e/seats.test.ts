@@ -9,6 +9,7 @@ import type { Browser } from 'playwright-core';
 import { launchBrowser, screenshot } from '../support/browser';
 import { startTestHost } from '../support/web-host';
 import { ensureOrgSchema } from '../integration/seats/harness';
+import { startOpenVpnLab } from '../services/openvpn';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -97,4 +98,59 @@ describe('remote-access seats page', () => {
       await host.dispose();
     }
   });
+
+  it('shows who is connected now from a real OpenVPN server, and a confirmed reclaim ends the session', async () => {
+    const lab = await startOpenVpnLab({ clients: ['agent-dupre', 'agent-martin'] });
+    const host = await startTestHost();
+    try {
+      ensureOrgSchema(host.service.core.db);
+      const call = async (name: string, input: unknown): Promise<any> => {
+        const r = await host.service.dispatch(name, input, { clientId: 'setup' });
+        if (!r.ok) throw new Error(JSON.stringify(r.error));
+        return r.value;
+      };
+      const credential = await call('security.vaultPut', { label: 'OpenVPN management', kind: 'password', secret: lab.password });
+      const pool = await call('seats.createPool', {
+        name: 'VPN agents',
+        kind: 'vpn',
+        capacity: 50,
+        shares: [
+          { organisationId: 'ville', quota: 20, lendable: true },
+          { organisationId: 'metropole', quota: 30, lendable: false },
+        ],
+        live: { kind: 'openvpn', host: lab.host, port: lab.port, credentialId: credential.id },
+      });
+      await call('seats.assign', { poolId: pool.id, holder: { name: 'Jeanne Dupré', login: 'agent-dupre', organisationId: 'ville', reason: 'télétravail' } });
+      await call('seats.assign', { poolId: pool.id, holder: { name: 'Paul Martin', login: 'agent-martin', organisationId: 'metropole', reason: 'astreinte' } });
+
+      const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+      await page.goto(host.url);
+      await page.getByTestId('nav-seats').click();
+      await page.getByTestId('pool-summary').waitFor();
+      await page.keyboard.press('Alt+l');
+      await expect.poll(() => page.getByTestId('live-count').textContent(), { timeout: 10_000 }).toBe('connectés maintenant : 2 / 50');
+      await screenshot(page, 'seats-live');
+
+      await page.getByTestId('seat-agent-martin').getByTestId('seat-revoke').click();
+      const dialog = page.getByTestId('reclaim-dialog');
+      await dialog.waitFor();
+      expect(await dialog.getByTestId('reclaim-disconnect').isChecked()).toBe(true);
+      await page.keyboard.press('Enter'); // the reason field has the focus and a default reason
+      await expect.poll(() => page.getByTestId('seat-list').textContent()).toContain('Session coupée.');
+      expect(await page.getByTestId('seat-agent-martin').count()).toBe(0);
+      expect(await lab.rawStatus()).not.toMatch(/^CLIENT_LIST\tagent-martin\t/m);
+      await page.keyboard.press('Alt+l');
+      await expect.poll(() => page.getByTestId('live-count').textContent(), { timeout: 10_000 }).toBe('connectés maintenant : 1 / 50');
+
+      // The server goes away: the page keeps the last state and says why.
+      await lab.down();
+      await page.keyboard.press('Alt+l');
+      await expect.poll(() => page.getByTestId('live-error').textContent(), { timeout: 10_000 }).toContain('Interface de gestion OpenVPN injoignable');
+      expect(await page.getByTestId('live-count').textContent()).toBe('connectés maintenant : 1 / 50');
+      await page.close();
+    } finally {
+      await host.dispose();
+      await lab.down();
+    }
+  }, 90_000);
 });
