@@ -127,6 +127,15 @@ export const seatCalls = {
     z.object({ seat: seatSchema, disconnected: z.boolean().nullable(), disconnectError: errorSchema.nullable() }),
   ),
   'seats.refreshLive': call(z.strictObject({ poolId: id }), liveSchema),
+  'seats.syncRt': call(
+    z.strictObject({}).optional(),
+    z.object({
+      pushed: z.number().int(),
+      pending: z.number().int(),
+      stoppedBy: errorSchema.nullable(),
+      attention: z.array(z.object({ seq: z.number().int(), op: z.string(), login: z.string(), pool: z.string(), message: z.string() })),
+    }),
+  ),
   'seats.ofHolder': call(z.strictObject({ login }), z.object({ seats: z.array(seatSchema) })),
 } as const;
 

@@ -1,6 +1,8 @@
 import type { Core } from '../core';
 import type { HandlersFor } from '../handler-kit';
 import { createSeatsService, type SeatsService } from '../../features/seats/service';
+import { createRtSeatAssets } from '../../features/seats/rt-assets';
+import { RelaisError } from '../../base/errors';
 
 export interface SeatsFeature {
   handlers: HandlersFor<'seats'>;
@@ -14,7 +16,18 @@ export interface SeatsSecurityDeps {
 }
 
 /** Remote-access seats: thin handlers over the seats service (src/features/seats). */
-export function createSeatsFeature(core: Core, deps: { security: SeatsSecurityDeps }): SeatsFeature {
+/** What it needs from the sync feature: the configured ITSM server (see handlers/sync.ts). */
+export interface SeatsSyncDeps {
+  itsmTarget(): { kind: string; url: string; token: () => Promise<string> } | null;
+}
+
+const noRt = () =>
+  new RelaisError('SEAT_RT_NOT_CONFIGURED', {
+    fr: "Aucun serveur Request Tracker n'est configuré : les places restent enregistrées ici et partiront quand il le sera (Paramètres › Serveur ITSM). La synchronisation des places avec GLPI n'est pas encore disponible.",
+    en: 'No Request Tracker server is configured: seats stay recorded here and will be sent once it is (Settings › ITSM server). Seat sync with GLPI is not available yet.',
+  });
+
+export function createSeatsFeature(core: Core, deps: { security: SeatsSecurityDeps; sync?: SeatsSyncDeps }): SeatsFeature {
   const seats = createSeatsService({
     db: core.db,
     now: () => core.now(),
@@ -43,6 +56,12 @@ export function createSeatsFeature(core: Core, deps: { security: SeatsSecurityDe
       return { seat: r.seat, disconnected: r.disconnected, disconnectError: r.disconnectError ? r.disconnectError.toJSON() : null };
     },
     'seats.refreshLive': ({ poolId }) => seats.refreshLive(poolId),
+    'seats.syncRt': async () => {
+      const target = deps.sync?.itsmTarget();
+      if (!target || target.kind !== 'rt') throw noRt();
+      const r = await seats.pushToRt(createRtSeatAssets({ url: target.url, token: target.token }));
+      return { pushed: r.pushed, pending: r.pending, stoppedBy: r.stoppedBy ? r.stoppedBy.toJSON() : null, attention: seats.outbox().attention };
+    },
     'seats.ofHolder': ({ login }) => ({ seats: seats.seatsOf(login) }),
   };
   return { handlers, seats };

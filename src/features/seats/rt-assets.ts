@@ -54,6 +54,15 @@ export const rtSeatErrors = {
       },
       { pool },
     ),
+  offline: (e: SyncError) =>
+    new RelaisError(
+      'SEAT_RT_OFFLINE',
+      {
+        fr: `Request Tracker est injoignable pour le moment (${e.message.slice(0, 120)}) : les changements de places restent en attente ici et partiront à la prochaine synchronisation.`,
+        en: `Request Tracker cannot be reached right now (${e.message.slice(0, 120)}): seat changes stay queued here and will be sent at the next sync.`,
+      },
+      { kind: e.kind },
+    ),
   server: (e: SyncError) =>
     new RelaisError(
       'SEAT_RT_ERROR',
@@ -122,7 +131,8 @@ export function createRtSeatAssets(options: RtSeatOptions) {
     try {
       return await fn();
     } catch (e) {
-      throw e instanceof SyncError ? rtSeatErrors.server(e) : e;
+      if (e instanceof SyncError) throw e.kind === 'transient' ? rtSeatErrors.offline(e) : rtSeatErrors.server(e);
+      throw e;
     }
   };
 

@@ -25,6 +25,10 @@ import {
 } from '../../domain/seats';
 import { proposeAllocation, rankWaitlist, type RankCriterion, type Refusal, type ServiceTier, type WaitlistOverride } from '../../domain/waitlist';
 import { killCommonName, readLive, type ManagementEndpoint } from './openvpn-mgmt';
+import type { createRtSeatAssets } from './rt-assets';
+
+/** What the push needs from RT (src/features/seats/rt-assets.ts). */
+export type RtSeatClient = Pick<ReturnType<typeof createRtSeatAssets>, 'ensure' | 'list' | 'assign' | 'release'>;
 
 export interface SeatRequest {
   id: string;
@@ -239,6 +243,12 @@ export function createSeatsService(deps: SeatsDeps) {
     return r ? { organisationId: r.organisation_id, tier: asTier(r.tier) } : null;
   }
 
+  /** Queues the change for the ITSM server, in the caller's transaction. */
+  const enqueue = (op: 'assign' | 'release', seatId: string, poolId: string, login: string, organisationId: string | null) => {
+    const name = (db.prepare('SELECT name FROM seat_pools WHERE id = ?').pluck().get(poolId) as string | undefined) ?? poolId;
+    db.prepare('INSERT INTO seat_outbox (op, seat_id, pool_name, login, organisation_id, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(op, seatId, name, login, organisationId, deps.now().toISOString());
+  };
+
   const audit = (action: string, target: string, ticketId: string | null, details: Record<string, unknown>) =>
     deps.audit.append({ action, target, ...(ticketId ? { ticketId } : {}), details });
 
@@ -248,6 +258,7 @@ export function createSeatsService(deps: SeatsDeps) {
     const rows = db.prepare("SELECT * FROM seats WHERE pool_id = ? AND status = 'active' AND expires_at <= ?").all(poolId, nowIso) as SeatRow[];
     for (const r of rows) {
       db.prepare("UPDATE seats SET status = 'expired', ended_at = ?, end_reason = 'expired' WHERE id = ?").run(nowIso, r.id);
+      enqueue('release', r.id, poolId, r.holder_login, r.organisation_id);
       audit('seat.expired', r.id, r.ticket_id, { poolId, holder: r.holder_login, expiresAt: r.expires_at });
     }
     return rows.length;
@@ -450,6 +461,7 @@ export function createSeatsService(deps: SeatsDeps) {
         db.prepare(
           'INSERT INTO seats (id, pool_id, holder_name, holder_login, organisation_id, tier, reason, ticket_id, request_id, started_at, expires_at, status, borrowed_from, assigned_by) VALUES (@id, @pool_id, @holder_name, @holder_login, @organisation_id, @tier, @reason, @ticket_id, @request_id, @started_at, @expires_at, @status, @borrowed_from, @assigned_by)',
         ).run({ ...row, request_id: req?.id ?? null, assigned_by: deps.actor() });
+        enqueue('assign', id, p.id, row.holder_login, row.organisation_id);
         if (req) {
           if (input.overrideReason) db.prepare('UPDATE seat_requests SET override = ? WHERE id = ?').run(JSON.stringify({ reason: input.overrideReason, by: deps.actor(), at: now.toISOString() }), req.id);
           db.prepare("UPDATE seat_requests SET status = 'served', seat_id = ?, closed_at = ? WHERE id = ?").run(id, now.toISOString(), req.id);
@@ -494,6 +506,8 @@ export function createSeatsService(deps: SeatsDeps) {
         const v = checkAssignment(p, others, to.organisationId, { allowBorrow });
         if (!v.ok) throw err.refused(v, orgNames());
         db.prepare('UPDATE seats SET holder_name = ?, holder_login = ?, organisation_id = ?, borrowed_from = ?, reason = ? WHERE id = ?').run(to.name, to.login, to.organisationId, v.borrowedFrom, to.reason, seatId);
+        enqueue('release', seatId, p.id, r.holder_login, r.organisation_id);
+        enqueue('assign', seatId, p.id, to.login, to.organisationId);
         audit('seat.transferred', seatId, r.ticket_id, { poolId: p.id, from: r.holder_login, to: to.login, organisationId: to.organisationId, reason: to.reason });
         return toSeat({ ...r, holder_name: to.name, holder_login: to.login, organisation_id: to.organisationId, borrowed_from: v.borrowedFrom, reason: to.reason });
       }).immediate();
@@ -513,6 +527,7 @@ export function createSeatsService(deps: SeatsDeps) {
         if (r.status !== 'active') throw err.seatNotActive(seatId);
         const now = deps.now().toISOString();
         db.prepare("UPDATE seats SET status = 'revoked', ended_at = ?, end_reason = ? WHERE id = ?").run(now, reason, seatId);
+        enqueue('release', seatId, r.pool_id, r.holder_login, r.organisation_id);
         audit('seat.revoked', seatId, r.ticket_id, { poolId: r.pool_id, holder: r.holder_login, reason });
         return toSeat({ ...r, status: 'revoked', ended_at: now, end_reason: reason });
       }).immediate();
@@ -568,11 +583,72 @@ export function createSeatsService(deps: SeatsDeps) {
       }
     },
 
+    /** Changes waiting for the ITSM server, and those a person must look at. */
+    outbox(): { pending: number; attention: { seq: number; op: string; login: string; pool: string; message: string }[] } {
+      const pending = db.prepare('SELECT count(*) FROM seat_outbox WHERE done_at IS NULL AND attention IS NULL').pluck().get() as number;
+      const attention = (db.prepare('SELECT seq, op, login, pool_name, attention FROM seat_outbox WHERE attention IS NOT NULL AND done_at IS NULL ORDER BY seq').all() as { seq: number; op: string; login: string; pool_name: string; attention: string }[]).map((r) => ({
+        seq: r.seq,
+        op: r.op,
+        login: r.login,
+        pool: r.pool_name,
+        message: r.attention,
+      }));
+      return { pending, attention };
+    },
+
+    /**
+     * Pushes the queued seat changes to RT assets, in order, exactly once: before giving an
+     * asset, it looks for one the agent already holds in that pool (a previous push whose
+     * answer was lost); releasing an asset nobody holds is a no-op. A server that cannot be
+     * reached stops the push and keeps the queue; RT having no free asset left (another
+     * console won the race) parks the change for a person, audited.
+     */
+    async pushToRt(rt: RtSeatClient, capacityOf: (poolName: string) => number | null = poolCapacity): Promise<{ pushed: number; pending: number; stoppedBy: RelaisError | null }> {
+      let pushed = 0;
+      const ensured = new Set<string>();
+      for (;;) {
+        const row = db.prepare('SELECT * FROM seat_outbox WHERE done_at IS NULL AND attention IS NULL ORDER BY seq LIMIT 1').get() as
+          | { seq: number; op: 'assign' | 'release'; seat_id: string; pool_name: string; login: string; organisation_id: string | null }
+          | undefined;
+        if (!row) break;
+        try {
+          if (row.op === 'assign') {
+            if (!ensured.has(row.pool_name)) {
+              const cap = capacityOf(row.pool_name);
+              if (cap !== null) await rt.ensure(row.pool_name, cap);
+              ensured.add(row.pool_name);
+            }
+            const already = (await rt.list(row.pool_name)).some((a) => a.heldBy === row.login);
+            if (!already) await rt.assign(row.pool_name, row.login, row.organisation_id);
+          } else {
+            await rt.release(row.pool_name, row.login);
+          }
+          db.prepare('UPDATE seat_outbox SET done_at = ? WHERE seq = ?').run(deps.now().toISOString(), row.seq);
+          pushed++;
+        } catch (e) {
+          const re = e instanceof RelaisError ? e : new RelaisError('SEAT_RT_ERROR', { fr: String(e), en: String(e) });
+          if (re.code === 'SEAT_RT_NONE_FREE') {
+            db.transaction(() => {
+              db.prepare('UPDATE seat_outbox SET attention = ? WHERE seq = ?').run(re.messages.fr, row.seq);
+              audit('seat.sync.race', row.seat_id, null, { pool: row.pool_name, holder: row.login });
+            })();
+            continue;
+          }
+          return { pushed, pending: service.outbox().pending, stoppedBy: re };
+        }
+      }
+      return { pushed, pending: service.outbox().pending, stoppedBy: null };
+    },
+
     /** The seats an agent holds (the caller panel shows them). */
     seatsOf(login: string): Seat[] {
       return (db.prepare("SELECT * FROM seats WHERE holder_login = ? AND status = 'active' ORDER BY started_at").all(login) as SeatRow[]).map(toSeat);
     },
   };
+
+  function poolCapacity(name: string): number | null {
+    return (db.prepare('SELECT capacity FROM seat_pools WHERE name = ?').pluck().get(name) as number | undefined) ?? null;
+  }
 
   function endpointOf(p: Pool): ManagementEndpoint {
     if (p.live.kind !== 'openvpn') throw err.noLive();

@@ -2,11 +2,14 @@
  * Seats as assets of a REAL Request Tracker 5 (test/services/rt.ts): catalog "Accès distants",
  * one asset per seat, HeldBy the agent, custom field Organisation; two consoles racing for the
  * last seat: RT's If-Match makes exactly one of them win, the other is told none is left.
+ * Through the service: seats assigned and revoked offline reach RT once the server is back,
+ * exactly once, even when the answer to a push was lost.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRt, type RtInstance } from '../../services/rt';
 import { createRtSeatAssets, RT_SEAT_CATALOG } from '../../../src/features/seats/rt-assets';
 import { RelaisError } from '../../../src/base/errors';
+import { makeSeatsHarness, VPN_POOL } from './harness';
 
 let rt: RtInstance;
 beforeAll(async () => {
@@ -89,3 +92,38 @@ describe('seats as Request Tracker assets', () => {
     expect((await a.assign('VPN etag', 'agent-garcia', 'ville')).name).toBe('VPN etag #02');
   });
 });
+
+describe('seats pushed to RT through the service', () => {
+  it('works offline, then pushes exactly once when RT is back (also after a lost answer)', async () => {
+    const h = makeSeatsHarness();
+    try {
+      await h.call('sync.configure', { kind: 'rt', url: rt.url, token: rt.token, user: 'relais' });
+      const pool = await h.call('seats.createPool', { ...VPN_POOL, name: 'VPN sync', capacity: 3, shares: [] });
+      await rt.stop();
+      // Offline: the hotline still assigns and revokes; nothing is lost.
+      const dupre = await h.call('seats.assign', { poolId: pool.id, holder: { name: 'Jeanne Dupré', login: 'agent-dupre', organisationId: 'ville', reason: 'télétravail' } });
+      await h.call('seats.assign', { poolId: pool.id, holder: { name: 'Paul Martin', login: 'agent-martin', organisationId: 'metropole', reason: 'astreinte' } });
+      await h.call('seats.revoke', { seatId: dupre.id, reason: 'fin de mission' });
+      const offline = await h.call('seats.syncRt');
+      expect(offline).toMatchObject({ pushed: 0, pending: 3 });
+      expect(offline.stoppedBy.code).toBe('SEAT_RT_OFFLINE');
+      expect(offline.stoppedBy.message.fr).toContain('restent en attente');
+
+      await rt.start();
+      const online = await h.call('seats.syncRt');
+      expect(online).toMatchObject({ pushed: 3, pending: 0, stoppedBy: null });
+      const held = () => client().list('VPN sync').then((l) => l.map((a) => a.heldBy).filter(Boolean));
+      expect(await held()).toEqual(['agent-martin']);
+      expect((await client().list('VPN sync')).find((a) => a.heldBy === 'agent-martin')!.organisation).toBe('metropole');
+
+      // The answer to a push was lost: the outbox still holds the operation. Pushed again, it is not duplicated.
+      h.service.core.db.prepare("UPDATE seat_outbox SET done_at = NULL WHERE op = 'assign' AND login = 'agent-martin'").run();
+      expect(await h.call('seats.syncRt')).toMatchObject({ pushed: 1, pending: 0 });
+      expect(await held()).toEqual(['agent-martin']);
+      expect(await client().list('VPN sync')).toHaveLength(3);
+    } finally {
+      await h.close();
+    }
+  }, 120_000);
+});
+

@@ -70,6 +70,19 @@ const migration: Migration = {
         closed_at TEXT
       );
       CREATE INDEX seat_requests_pool ON seat_requests(pool_id, status);
+      -- Changes to push to the ITSM server (RT assets), in order; written in the same
+      -- transaction as the change. done_at set once pushed; error kept when it needs a person.
+      CREATE TABLE seat_outbox (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        op TEXT NOT NULL CHECK (op IN ('assign','release')),
+        seat_id TEXT NOT NULL,
+        pool_name TEXT NOT NULL,
+        login TEXT NOT NULL,
+        organisation_id TEXT,
+        created_at TEXT NOT NULL,
+        done_at TEXT,
+        attention TEXT
+      );
       CREATE TABLE seat_last_seen (
         pool_id TEXT NOT NULL,
         login TEXT NOT NULL,
