@@ -97,6 +97,7 @@ export function SeatsPage() {
           <SeatLists overview={overview} names={names} lang={lang} onError={setError} />
         </>
       )}
+      <SyncRtBar lang={lang} />
       <PoolForm
         orgs={orgs}
         onCreated={(id) => {
@@ -164,6 +165,39 @@ function PoolSummary({ overview, names, lang, busy, onRefresh }: { overview: Ove
           );
         })}
       </ul>
+    </div>
+  );
+}
+
+/** Sends the queued seat changes to Request Tracker (they wait here while it is unreachable). */
+function SyncRtBar({ lang }: { lang: Lang }) {
+  const { t } = useTranslation('seats');
+  const [result, setResult] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const run = async () => {
+    setBusy(true);
+    try {
+      const r = await api.call('seats.syncRt');
+      const parts = [t('syncResult', { pushed: r.pushed, pending: r.pending })];
+      if (r.stoppedBy) parts.push(r.stoppedBy.message[lang]);
+      for (const a of r.attention) parts.push(`${a.pool} / ${a.login} : ${a.message}`);
+      setResult(parts.join(' '));
+    } catch (err) {
+      setResult(errorText(err, lang));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="toolbar">
+      <button type="button" onClick={() => void run()} disabled={busy} data-testid="seats-sync">
+        {t('syncRt')}
+      </button>
+      {result && (
+        <span role="status" data-testid="seats-sync-result">
+          {result}
+        </span>
+      )}
     </div>
   );
 }
