@@ -10,8 +10,17 @@ import { launchBrowser, screenshot } from '../support/browser';
 import { startTestHost } from '../support/web-host';
 import { ensureOrgSchema } from '../integration/seats/harness';
 import { startOpenVpnLab } from '../services/openvpn';
+import type { Service } from '../../src/api/service';
 
 let browser: Browser;
+/** Calls the host's contract directly, as the setup of each scenario. */
+const caller =
+  (service: Service) =>
+  async (name: string, input: unknown): Promise<any> => {
+    const r = await service.dispatch(name, input, { clientId: 'setup' });
+    if (!r.ok) throw new Error(JSON.stringify(r.error));
+    return r.value;
+  };
 beforeAll(async () => {
   browser = await launchBrowser();
 });
@@ -25,11 +34,7 @@ describe('remote-access seats page', () => {
     const host = await startTestHost({ clock: () => clock.now });
     try {
       ensureOrgSchema(host.service.core.db);
-      const call = async (name: string, input: unknown): Promise<any> => {
-        const r = await host.service.dispatch(name, input, { clientId: 'setup' });
-        if (!r.ok) throw new Error(JSON.stringify(r.error));
-        return r.value;
-      };
+      const call = caller(host.service);
       const pool = await call('seats.createPool', {
         name: 'VPN agents',
         kind: 'vpn',
@@ -104,11 +109,7 @@ describe('remote-access seats page', () => {
     const host = await startTestHost();
     try {
       ensureOrgSchema(host.service.core.db);
-      const call = async (name: string, input: unknown): Promise<any> => {
-        const r = await host.service.dispatch(name, input, { clientId: 'setup' });
-        if (!r.ok) throw new Error(JSON.stringify(r.error));
-        return r.value;
-      };
+      const call = caller(host.service);
       const credential = await call('security.vaultPut', { label: 'OpenVPN management', kind: 'password', secret: lab.password });
       const pool = await call('seats.createPool', {
         name: 'VPN agents',

@@ -270,6 +270,18 @@ export function createSeatsService(deps: SeatsDeps) {
     for (const s of shares) ins.run(poolId, s.organisationId, s.quota, s.lendable ? 1 : 0);
   }
 
+  /** Runs `change` on a request still waiting, in one write transaction; returns its row. */
+  function onWaitingRequest(requestId: string, change: (row: RequestRow) => void): RequestRow {
+    return db
+      .transaction(() => {
+        const row = db.prepare("SELECT * FROM seat_requests WHERE id = ? AND status = 'waiting'").get(requestId) as RequestRow | undefined;
+        if (!row) throw err.requestNotFound(requestId);
+        change(row);
+        return row;
+      })
+      .immediate();
+  }
+
   function rankedFor(poolId: string) {
     return rankWaitlist(waiting(poolId).map((r) => ({ ...r, override: r.override })));
   }
@@ -389,25 +401,19 @@ export function createSeatsService(deps: SeatsDeps) {
     /** Moves a request to the head of the list; the reason is recorded and audited. */
     overrideRequest(requestId: string, reason: string): SeatRequest {
       const override: WaitlistOverride = { reason, by: deps.actor(), at: deps.now().toISOString() };
-      const r = db.transaction(() => {
-        const row = db.prepare("SELECT * FROM seat_requests WHERE id = ? AND status = 'waiting'").get(requestId) as RequestRow | undefined;
-        if (!row) throw err.requestNotFound(requestId);
+      const r = onWaitingRequest(requestId, (row) => {
         db.prepare('UPDATE seat_requests SET override = ? WHERE id = ?').run(JSON.stringify(override), requestId);
         audit('seat.request.overridden', requestId, row.ticket_id, { poolId: row.pool_id, reason });
-        return row;
-      }).immediate();
+      });
       changed(r.pool_id);
       return toRequest({ ...r, override: JSON.stringify(override) });
     },
 
     cancelRequest(requestId: string, reason: string): void {
-      const r = db.transaction(() => {
-        const row = db.prepare("SELECT * FROM seat_requests WHERE id = ? AND status = 'waiting'").get(requestId) as RequestRow | undefined;
-        if (!row) throw err.requestNotFound(requestId);
+      const r = onWaitingRequest(requestId, (row) => {
         db.prepare("UPDATE seat_requests SET status = 'cancelled', closed_at = ? WHERE id = ?").run(deps.now().toISOString(), requestId);
         audit('seat.request.cancelled', requestId, row.ticket_id, { poolId: row.pool_id, reason });
-        return row;
-      }).immediate();
+      });
       changed(r.pool_id);
     },
 
