@@ -154,4 +154,28 @@ describe('remote-access seats page', () => {
       await lab.down();
     }
   }, 90_000);
+
+  it('the caller panel shows the seats the caller already holds', async () => {
+    const host = await startTestHost({ demo: true });
+    try {
+      const call = caller(host.service);
+      const helene = host.service.core.db.prepare("SELECT id FROM people WHERE last_name = 'Dupré' AND first_name = 'Hélène'").pluck().get() as string;
+      const pool = await call('seats.createPool', { name: 'VPN agents', kind: 'vpn', capacity: 10, validityDays: 30 });
+      const seat = await call('seats.assign', { poolId: pool.id, holder: { name: 'Hélène Dupré', login: 'hdupre', personId: helene, organisationId: 'metropole', reason: 'astreinte eau' } });
+      const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+      await page.goto(host.url);
+      await page.locator('nav a').first().waitFor();
+      await page.keyboard.press('F2');
+      await page.getByTestId('requester-input').waitFor();
+      await page.keyboard.type('dupre');
+      await page.getByTestId('requester-suggestions').getByText('Hélène Dupré', { exact: false }).first().waitFor();
+      await page.keyboard.press('Enter');
+      const expiry = new Date(seat.expiresAt).toLocaleDateString('fr-FR');
+      await expect.poll(() => page.getByTestId('caller-seats').textContent()).toBe(`VPN agents jusqu'au ${expiry}`);
+      await screenshot(page, 'seats-caller-panel');
+      await page.close();
+    } finally {
+      await host.dispose();
+    }
+  });
 });

@@ -85,6 +85,8 @@ export type PoolOverview = z.infer<typeof poolOverviewSchema>;
 
 const holderInput = z.strictObject({
   name: text(120),
+  /** The directory person, when known (the caller panel lists their seats). */
+  personId: id.nullable().optional(),
   login,
   organisationId: id.nullable(),
   tier: serviceTierSchema.nullable().optional(),
@@ -103,6 +105,7 @@ export const seatCalls = {
       poolId: id,
       requesterName: text(120),
       requesterLogin: login,
+      personId: id.nullable().optional(),
       organisationId: id.nullable().optional(),
       serviceId: id.nullable().optional(),
       tier: serviceTierSchema.nullable().optional(),
@@ -121,7 +124,7 @@ export const seatCalls = {
     seatSchema,
   ),
   'seats.renew': call(z.strictObject({ seatId: id }), seatSchema),
-  'seats.transfer': call(z.strictObject({ seatId: id, to: holderInput.omit({ tier: true, ticketId: true }), allowBorrow: z.boolean().default(false) }), seatSchema),
+  'seats.transfer': call(z.strictObject({ seatId: id, to: holderInput.omit({ tier: true, ticketId: true, personId: true }), allowBorrow: z.boolean().default(false) }), seatSchema),
   'seats.revoke': call(
     z.strictObject({ seatId: id, reason: text(500), disconnect: z.boolean().default(false) }),
     z.object({ seat: seatSchema, disconnected: z.boolean().nullable(), disconnectError: errorSchema.nullable() }),
@@ -136,7 +139,11 @@ export const seatCalls = {
       attention: z.array(z.object({ seq: z.number().int(), op: z.string(), login: z.string(), pool: z.string(), message: z.string() })),
     }),
   ),
-  'seats.ofHolder': call(z.strictObject({ login }), z.object({ seats: z.array(seatSchema) })),
+  /** The seats an agent holds, by access login or directory person (the caller panel). */
+  'seats.ofHolder': call(
+    z.strictObject({ login: login.optional(), personId: id.optional() }).refine((v) => !!v.login !== !!v.personId, { message: 'give either login or personId' }),
+    z.object({ seats: z.array(seatSchema.extend({ poolName: z.string() })) }),
+  ),
 } as const;
 
 export const seatEvents = {

@@ -62,7 +62,7 @@ export function createSeatsFeature(core: Core, deps: { security: SeatsSecurityDe
       const r = await seats.pushToRt(createRtSeatAssets({ url: target.url, token: target.token }));
       return { pushed: r.pushed, pending: r.pending, stoppedBy: r.stoppedBy ? r.stoppedBy.toJSON() : null, attention: seats.outbox().attention };
     },
-    'seats.ofHolder': ({ login }) => ({ seats: seats.seatsOf(login) }),
+    'seats.ofHolder': (who) => ({ seats: seats.seatsOf(who) }),
   };
   return { handlers, seats };
 }

@@ -144,6 +144,7 @@ interface RequestRow {
   pool_id: string;
   requester_name: string;
   requester_login: string;
+  person_id: string | null;
   organisation_id: string | null;
   service_id: string | null;
   tier: number | null;
@@ -192,6 +193,7 @@ export interface RequestInput {
   poolId: string;
   requesterName: string;
   requesterLogin: string;
+  personId?: string | null;
   organisationId?: string | null;
   serviceId?: string | null;
   tier?: ServiceTier | null;
@@ -380,6 +382,7 @@ export function createSeatsService(deps: SeatsDeps) {
         pool_id: p.id,
         requester_name: input.requesterName,
         requester_login: input.requesterLogin,
+        person_id: input.personId ?? null,
         organisation_id: fromService?.organisationId ?? input.organisationId ?? null,
         service_id: input.serviceId ?? null,
         tier: fromService?.tier ?? input.tier ?? null,
@@ -390,7 +393,7 @@ export function createSeatsService(deps: SeatsDeps) {
       };
       db.transaction(() => {
         db.prepare(
-          "INSERT INTO seat_requests (id, pool_id, requester_name, requester_login, organisation_id, service_id, tier, priority, reason, ticket_id, requested_at, status) VALUES (@id, @pool_id, @requester_name, @requester_login, @organisation_id, @service_id, @tier, @priority, @reason, @ticket_id, @requested_at, 'waiting')",
+          "INSERT INTO seat_requests (id, pool_id, requester_name, requester_login, person_id, organisation_id, service_id, tier, priority, reason, ticket_id, requested_at, status) VALUES (@id, @pool_id, @requester_name, @requester_login, @person_id, @organisation_id, @service_id, @tier, @priority, @reason, @ticket_id, @requested_at, 'waiting')",
         ).run(row);
         audit('seat.requested', id, row.ticket_id, { poolId: p.id, requester: row.requester_login, organisationId: row.organisation_id, tier: row.tier, priority: row.priority });
       }).immediate();
@@ -425,7 +428,7 @@ export function createSeatsService(deps: SeatsDeps) {
     assign(input: {
       poolId: string;
       requestId?: string;
-      holder?: { name: string; login: string; organisationId: string | null; tier?: ServiceTier | null; reason: string; ticketId?: string | null };
+      holder?: { name: string; login: string; personId?: string | null; organisationId: string | null; tier?: ServiceTier | null; reason: string; ticketId?: string | null };
       allowBorrow?: boolean;
       overrideReason?: string;
     }): Seat {
@@ -442,7 +445,7 @@ export function createSeatsService(deps: SeatsDeps) {
           const { ranked, proposed } = proposal(p, seats);
           const head = proposed.proposed?.entry ?? ranked[0]?.entry;
           if (head && head.id !== req.id && !input.overrideReason) throw err.notHead(head.requesterName);
-          holder = { name: req.requester_name, login: req.requester_login, organisationId: req.organisation_id, tier: asTier(req.tier), reason: req.reason, ticketId: req.ticket_id };
+          holder = { name: req.requester_name, login: req.requester_login, personId: req.person_id, organisationId: req.organisation_id, tier: asTier(req.tier), reason: req.reason, ticketId: req.ticket_id };
         }
         if (!holder) throw err.requestNotFound('');
         const v = checkAssignment(p, seats, holder.organisationId, { allowBorrow: input.allowBorrow });
@@ -465,8 +468,8 @@ export function createSeatsService(deps: SeatsDeps) {
           borrowed_from: v.borrowedFrom,
         };
         db.prepare(
-          'INSERT INTO seats (id, pool_id, holder_name, holder_login, organisation_id, tier, reason, ticket_id, request_id, started_at, expires_at, status, borrowed_from, assigned_by) VALUES (@id, @pool_id, @holder_name, @holder_login, @organisation_id, @tier, @reason, @ticket_id, @request_id, @started_at, @expires_at, @status, @borrowed_from, @assigned_by)',
-        ).run({ ...row, request_id: req?.id ?? null, assigned_by: deps.actor() });
+          'INSERT INTO seats (id, pool_id, holder_name, holder_login, person_id, organisation_id, tier, reason, ticket_id, request_id, started_at, expires_at, status, borrowed_from, assigned_by) VALUES (@id, @pool_id, @holder_name, @holder_login, @person_id, @organisation_id, @tier, @reason, @ticket_id, @request_id, @started_at, @expires_at, @status, @borrowed_from, @assigned_by)',
+        ).run({ ...row, person_id: holder.personId ?? null, request_id: req?.id ?? null, assigned_by: deps.actor() });
         enqueue('assign', id, p.id, row.holder_login, row.organisation_id);
         if (req) {
           if (input.overrideReason) db.prepare('UPDATE seat_requests SET override = ? WHERE id = ?').run(JSON.stringify({ reason: input.overrideReason, by: deps.actor(), at: now.toISOString() }), req.id);
@@ -647,8 +650,10 @@ export function createSeatsService(deps: SeatsDeps) {
     },
 
     /** The seats an agent holds (the caller panel shows them). */
-    seatsOf(login: string): Seat[] {
-      return (db.prepare("SELECT * FROM seats WHERE holder_login = ? AND status = 'active' ORDER BY started_at").all(login) as SeatRow[]).map(toSeat);
+    seatsOf(who: { login?: string; personId?: string }): (Seat & { poolName: string })[] {
+      const [col, value] = who.personId ? ['s.person_id', who.personId] : ['s.holder_login', who.login ?? ''];
+      const rows = db.prepare(`SELECT s.*, p.name AS pool_name FROM seats s JOIN seat_pools p ON p.id = s.pool_id WHERE ${col} = ? AND s.status = 'active' ORDER BY s.started_at`).all(value) as (SeatRow & { pool_name: string })[];
+      return rows.map((r) => ({ ...toSeat(r), poolName: r.pool_name }));
     },
   };
 
