@@ -38,7 +38,7 @@ export function createService(options: ServiceOptions): Service {
   const rdp = createRdpFeature(core, { tickets, security });
   const tools = createToolFeature(core, { tickets, security, ssh });
   const sync = createSyncFeature(core, { tickets, security });
-  const seats = createSeatsFeature(core, { security, sync });
+  const seats = createSeatsFeature(core, { security, sync, tools });
 
   const handlers = {
     ...appHandlers(core),

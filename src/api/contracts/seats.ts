@@ -130,6 +130,8 @@ export const seatCalls = {
     z.object({ seat: seatSchema, disconnected: z.boolean().nullable(), disconnectError: errorSchema.nullable() }),
   ),
   'seats.refreshLive': call(z.strictObject({ poolId: id }), liveSchema),
+  /** Live use of an RD Gateway pool from a finished run of the `win-rdgateway-connections` tool. */
+  'seats.readGatewayRun': call(z.strictObject({ poolId: id, runId: id }), liveSchema),
   'seats.syncRt': call(
     z.strictObject({}).optional(),
     z.object({

@@ -27,7 +27,18 @@ const noRt = () =>
     en: 'No Request Tracker server is configured: seats stay recorded here and will be sent once it is (Settings › ITSM server). Seat sync with GLPI is not available yet.',
   });
 
-export function createSeatsFeature(core: Core, deps: { security: SeatsSecurityDeps; sync?: SeatsSyncDeps }): SeatsFeature {
+/** What it needs from the tools feature: a finished run's output (see handlers/tools.ts). */
+export interface SeatsToolsDeps {
+  runs: { get(id: string): { run: { toolId: string; status: string }; output: string } };
+}
+
+const notGatewayRun = () =>
+  new RelaisError('SEAT_NOT_GATEWAY_RUN', {
+    fr: "Ce n'est pas une exécution réussie de l'outil « Connexions en cours sur la passerelle Bureau à distance » : lancez cet outil sur la passerelle, puis réessayez.",
+    en: 'This is not a successful run of the "Current connections on the Remote Desktop Gateway" tool: run that tool on the gateway, then try again.',
+  });
+
+export function createSeatsFeature(core: Core, deps: { security: SeatsSecurityDeps; sync?: SeatsSyncDeps; tools?: SeatsToolsDeps }): SeatsFeature {
   const seats = createSeatsService({
     db: core.db,
     now: () => core.now(),
@@ -56,6 +67,11 @@ export function createSeatsFeature(core: Core, deps: { security: SeatsSecurityDe
       return { seat: r.seat, disconnected: r.disconnected, disconnectError: r.disconnectError ? r.disconnectError.toJSON() : null };
     },
     'seats.refreshLive': ({ poolId }) => seats.refreshLive(poolId),
+    'seats.readGatewayRun': ({ poolId, runId }) => {
+      const r = deps.tools?.runs.get(runId);
+      if (!r || r.run.toolId !== 'win-rdgateway-connections' || r.run.status !== 'succeeded') throw notGatewayRun();
+      return seats.recordGatewayOutput(poolId, r.output);
+    },
     'seats.syncRt': async () => {
       const target = deps.sync?.itsmTarget();
       if (!target || target.kind !== 'rt') throw noRt();

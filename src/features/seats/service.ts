@@ -26,6 +26,7 @@ import {
 import { proposeAllocation, rankWaitlist, type RankCriterion, type Refusal, type ServiceTier, type WaitlistOverride } from '../../domain/waitlist';
 import { killCommonName, readLive, type ManagementEndpoint } from './openvpn-mgmt';
 import type { createRtSeatAssets } from './rt-assets';
+import { parseGatewayConnections } from './rdgateway';
 
 /** What the push needs from RT (src/features/seats/rt-assets.ts). */
 export type RtSeatClient = Pick<ReturnType<typeof createRtSeatAssets>, 'ensure' | 'list' | 'assign' | 'release'>;
@@ -569,20 +570,7 @@ export function createSeatsService(deps: SeatsDeps) {
       }
       try {
         const snap = await readLive(endpointOf(p));
-        const readAt = deps.now().toISOString();
-        const state: LiveState = {
-          source: 'openvpn',
-          connected: snap.clients.map((c) => ({ login: c.commonName, since: c.connectedSince, address: c.realAddress || null })),
-          readAt,
-          error: null,
-        };
-        const upsert = db.prepare('INSERT INTO seat_last_seen (pool_id, login, last_seen_at) VALUES (?, ?, ?) ON CONFLICT(pool_id, login) DO UPDATE SET last_seen_at = excluded.last_seen_at');
-        db.transaction(() => {
-          for (const c of state.connected) upsert.run(poolId, c.login, readAt);
-        })();
-        live.set(poolId, state);
-        changed(poolId);
-        return state;
+        return recordLive(poolId, 'openvpn', snap.clients.map((c) => ({ login: c.commonName, since: c.connectedSince, address: c.realAddress || null })));
       } catch (e) {
         const re = e instanceof RelaisError ? e : new RelaisError('OPENVPN_UNREACHABLE', { fr: String(e), en: String(e) });
         const state: LiveState = { ...prev, source: 'openvpn', error: re.toJSON() };
@@ -649,6 +637,15 @@ export function createSeatsService(deps: SeatsDeps) {
       return { pushed, pending: service.outbox().pending, stoppedBy: null };
     },
 
+    /**
+     * Live use of an RD Gateway pool from a run of the `win-rdgateway-connections` tool (run
+     * through the tool runners, on the gateway or an admin PC): its output is parsed here.
+     */
+    recordGatewayOutput(poolId: string, output: string): LiveState {
+      pool(poolId);
+      return recordLive(poolId, 'rd-gateway', parseGatewayConnections(output).map((c) => ({ login: c.login, since: c.connectedSince, address: c.clientAddress })));
+    },
+
     /** The seats an agent holds (the caller panel shows them). */
     seatsOf(who: { login?: string; personId?: string }): (Seat & { poolName: string })[] {
       const [col, value] = who.personId ? ['s.person_id', who.personId] : ['s.holder_login', who.login ?? ''];
@@ -656,6 +653,19 @@ export function createSeatsService(deps: SeatsDeps) {
       return rows.map((r) => ({ ...toSeat(r), poolName: r.pool_name }));
     },
   };
+
+  /** Who is connected now; each login's last-seen time is kept for idle reclaim. */
+  function recordLive(poolId: string, source: LiveState['source'], connected: LiveState['connected']): LiveState {
+    const readAt = deps.now().toISOString();
+    const state: LiveState = { source, connected, readAt, error: null };
+    const upsert = db.prepare('INSERT INTO seat_last_seen (pool_id, login, last_seen_at) VALUES (?, ?, ?) ON CONFLICT(pool_id, login) DO UPDATE SET last_seen_at = excluded.last_seen_at');
+    db.transaction(() => {
+      for (const c of connected) upsert.run(poolId, c.login, readAt);
+    })();
+    live.set(poolId, state);
+    changed(poolId);
+    return state;
+  }
 
   function poolCapacity(name: string): number | null {
     return (db.prepare('SELECT capacity FROM seat_pools WHERE name = ?').pluck().get(name) as number | undefined) ?? null;

@@ -4,6 +4,8 @@
  * every change is in the hash-chained audit log.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import path from 'node:path';
 import { makeSeatsHarness, VPN_POOL, type SeatsHarness } from './harness';
 
 let h: SeatsHarness;
@@ -155,5 +157,28 @@ describe('seats service', () => {
     } finally {
       await other.close();
     }
+  });
+
+  it('reads RD Gateway live use from a run of the gateway tool, and refuses any other run', async () => {
+    h = makeSeatsHarness();
+    const pool = await h.call('seats.createPool', { ...VPN_POOL, name: 'Passerelle RDS', kind: 'rd-gateway', capacity: 10, shares: [], live: { kind: 'rd-gateway', host: 'rdg01.ville.local' } });
+    await h.call('seats.assign', { poolId: pool.id, holder: { name: 'J. Dupré', login: 'jdupre', organisationId: 'ville', reason: 'télétravail' } });
+    // Windows cannot run here: the run is recorded as the tools feature records a finished run.
+    const output = fs.readFileSync(path.join(import.meta.dirname, '../../unit/seats/fixtures/rdg-fr.txt'), 'utf8');
+    const insertRun = (id: string, toolId: string, status: string) =>
+      h.service.core.db
+        .prepare("INSERT INTO tool_runs (id, tool_id, tool_label, target, params, status, started_at, technician, output) VALUES (?, ?, '{}', '{}', '{}', ?, '2026-03-12T08:00:00Z', 'test', ?)")
+        .run(id, toolId, status, output);
+    insertRun('run-ok', 'win-rdgateway-connections', 'succeeded');
+    insertRun('run-other', 'win-system-info', 'succeeded');
+    insertRun('run-failed', 'win-rdgateway-connections', 'failed');
+    const live = await h.call('seats.readGatewayRun', { poolId: pool.id, runId: 'run-ok' });
+    expect(live).toMatchObject({ source: 'rd-gateway', error: null });
+    expect(live.connected.map((c: any) => c.login)).toEqual(['jdupre', 'pmartin', 'cgarcia']);
+    const o = await h.call('seats.overview', { poolId: pool.id });
+    expect(o.live.connected).toHaveLength(3);
+    expect(o.reclaim).toEqual([]); // jdupre is connected now
+    expect((await h.fail('seats.readGatewayRun', { poolId: pool.id, runId: 'run-other' })).code).toBe('SEAT_NOT_GATEWAY_RUN');
+    expect((await h.fail('seats.readGatewayRun', { poolId: pool.id, runId: 'run-failed' })).code).toBe('SEAT_NOT_GATEWAY_RUN');
   });
 });
