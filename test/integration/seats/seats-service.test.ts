@@ -7,6 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
 import { makeSeatsHarness, VPN_POOL, type SeatsHarness } from './harness';
+import { rtSeatErrors } from '../../../src/features/seats/rt-assets';
+import { createSeatsService, type RtSeatClient } from '../../../src/features/seats/service';
 
 let h: SeatsHarness;
 afterEach(async () => {
@@ -180,5 +182,37 @@ describe('seats service', () => {
     expect(o.reclaim).toEqual([]); // jdupre is connected now
     expect((await h.fail('seats.readGatewayRun', { poolId: pool.id, runId: 'run-other' })).code).toBe('SEAT_NOT_GATEWAY_RUN');
     expect((await h.fail('seats.readGatewayRun', { poolId: pool.id, runId: 'run-failed' })).code).toBe('SEAT_NOT_GATEWAY_RUN');
+  });
+
+  it('a seat RT has no asset left for (lost race) is parked for a person and audited; the rest still goes', async () => {
+    h = makeSeatsHarness();
+    const pool = await h.call('seats.createPool', { ...VPN_POOL, capacity: 5, shares: [] });
+    await h.call('seats.assign', { poolId: pool.id, holder: holder('agent-a', 'ville') });
+    await h.call('seats.assign', { poolId: pool.id, holder: holder('agent-b', 'ville') });
+    // RT as another console left it: one free asset only (the real RT behaviour is in rt-assets.test.ts).
+    const held = new Map<string, string>();
+    const rt: RtSeatClient = {
+      ensure: async () => [],
+      list: async () => [...held].map(([login]) => ({ id: login, name: `VPN #${login}`, heldBy: login, organisation: null, etag: null, lastUpdatedMs: null, serverNowMs: null })),
+      assign: async (poolName, login) => {
+        if (held.size >= 1) throw rtSeatErrors.noneFree(poolName);
+        held.set(login, poolName);
+        return { id: login, name: 'VPN #1', heldBy: login, organisation: null, etag: null, lastUpdatedMs: null, serverNowMs: null };
+      },
+      release: async (_pool, login) => held.delete(login),
+    };
+    // The service on the same store, with an audit log we can read back.
+    const audited: { action: string; details?: Record<string, unknown> }[] = [];
+    const seats = createSeatsService({ db: h.service.core.db, now: () => h.clock.now, actor: () => 'test', audit: { append: (e) => void audited.push(e) }, vault: { get: async () => '' } });
+    const pushed = await seats.pushToRt(rt, () => 5);
+    expect(pushed).toMatchObject({ pushed: 1, pending: 0, stoppedBy: null });
+    const out = seats.outbox();
+    expect(out.attention).toHaveLength(1);
+    expect(out.attention[0]).toMatchObject({ op: 'assign', login: 'agent-b' });
+    expect(out.attention[0]!.message).toContain('une autre console vient de prendre la dernière');
+    expect(audited.map((a) => [a.action, a.details?.holder])).toEqual([['seat.sync.race', 'agent-b']]);
+    // Pushed again: the parked change is not retried blindly, nothing is duplicated.
+    expect(await seats.pushToRt(rt, () => 5)).toMatchObject({ pushed: 0, pending: 0 });
+    expect([...held.keys()]).toEqual(['agent-a']);
   });
 });
