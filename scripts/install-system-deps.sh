@@ -1,19 +1,21 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite's real services need:
 # Chromium (end-to-end), OpenSSH server (SSH/SFTP/tools), xrdp + FreeRDP + Xvfb (RDP),
-# Request Tracker 5 on SQLite (sync), nftables (incident isolation tests). Idempotent: skips
-# what is already there. `npm test` runs it first: as root it installs what is missing,
-# saying so in one line; otherwise it names the exact command to run and stops.
+# Request Tracker 5 on SQLite (sync), nftables (incident isolation tests), OpenVPN
+# (remote-access seats: a real server and clients in network namespaces,
+# test/services/openvpn-lab.sh). Idempotent: skips what is already there. `npm test` runs
+# it first: as root it installs what is missing, saying so in one line; otherwise it names
+# the exact command to run and stops.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 if ! command -v dpkg-query >/dev/null 2>&1; then
-  echo "system packages: this is not a Debian-like system; install by hand Chromium, OpenSSH server, xrdp + FreeRDP 2 + Xvfb, Request Tracker 5 (standalone, SQLite), poppler-utils, iproute2, procps" >&2
+  echo "system packages: this is not a Debian-like system; install by hand Chromium, OpenSSH server, xrdp + FreeRDP 2 + Xvfb, Request Tracker 5 (standalone, SQLite), poppler-utils, iproute2, procps, nftables, OpenVPN" >&2
   exit 1
 fi
 need=()
 for pkg in chromium openssh-server openssh-client xrdp xorgxrdp freerdp2-x11 xvfb x11-apps xauth \
            request-tracker5 rt5-db-sqlite rt5-standalone sqlite3 poppler-utils \
-           iproute2 procps nftables; do
+           iproute2 procps nftables openvpn; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need+=("$pkg")
 done
 if [ ${#need[@]} -eq 0 ]; then echo "system packages: all present"; exit 0; fi

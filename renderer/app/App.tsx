@@ -10,6 +10,7 @@ import { TicketPage } from '../features/ticket/TicketPage';
 import { RemotePage } from '../features/remote/RemotePage';
 import { ToolsPage } from '../features/tools/ToolsPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
+import { SeatsPage } from '../features/seats/SeatsPage';
 import { SyncStatus } from '../features/sync/SyncStatus';
 import { IncidentRegisterPage } from '../features/incidents/IncidentRegisterPage';
 
@@ -23,6 +24,7 @@ const NAV: { page: Route['page']; key: string; hint?: string }[] = [
   { page: 'remote', key: 'nav.remote' },
   { page: 'tools', key: 'nav.tools' },
   { page: 'incidents', key: 'incidents:nav' },
+  { page: 'seats', key: 'nav.seats' },
   { page: 'settings', key: 'nav.settings' },
 ];
 
@@ -72,6 +74,8 @@ function Page({ route }: { route: Route }) {
       return <RemotePage id={route.id} />;
     case 'tools':
       return <ToolsPage />;
+    case 'seats':
+      return <SeatsPage />;
     case 'settings':
       return <SettingsPage />;
     case 'incidents':

@@ -12,6 +12,7 @@ export type Route =
   | { page: 'tools'; id?: string }
   | { page: 'settings'; section?: string }
   | { page: 'incidents' }
+  | { page: 'seats' }
   /** query: the dashboard's period and filters (`period=30d&org=…`), so a link reopens the same view. */
   | { page: 'dashboard'; query?: string };
 
@@ -31,6 +32,8 @@ export function parseRoute(hash: string): Route {
       return id ? { page: 'tools', id } : { page: 'tools' };
     case 'incidents':
       return { page: 'incidents' };
+    case 'seats':
+      return { page: 'seats' };
     case 'settings':
       return id ? { page: 'settings', section: id } : { page: 'settings' };
     default:

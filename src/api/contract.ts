@@ -15,6 +15,7 @@ import { securityCalls, securityEvents } from './contracts/security';
 import { glpiCalls } from './contracts/glpi';
 import { incidentCalls, incidentEvents } from './contracts/incidents';
 import { dashboardCalls, dashboardEvents } from './contracts/dashboard';
+import { seatCalls, seatEvents } from './contracts/seats';
 
 export const calls = {
   ...appCalls,
@@ -27,6 +28,7 @@ export const calls = {
   ...glpiCalls,
   ...incidentCalls,
   ...dashboardCalls,
+  ...seatCalls,
 } as const;
 
 export const events = {
@@ -39,6 +41,7 @@ export const events = {
   ...securityEvents,
   ...incidentEvents,
   ...dashboardEvents,
+  ...seatEvents,
 } as const;
 
 export type Calls = typeof calls;

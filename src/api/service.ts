@@ -17,6 +17,7 @@ import { createSyncFeature } from './handlers/sync';
 import { createGlpiFeature } from './handlers/glpi';
 import { createIncidentFeature } from './handlers/incidents';
 import { createDashboardFeature } from './handlers/dashboard';
+import { createSeatsFeature } from './handlers/seats';
 
 export type CallResult = { ok: true; value: unknown } | { ok: false; error: SerializedError };
 
@@ -47,6 +48,7 @@ export function createService(options: ServiceOptions): Service {
   const glpi = createGlpiFeature(core, { sync });
   const incidents = createIncidentFeature(core, { tickets, security, tools });
   const dashboard = createDashboardFeature(core);
+  const seats = createSeatsFeature(core, { security, sync, tools });
 
   const handlers = {
     ...appHandlers(core),
@@ -59,6 +61,7 @@ export function createService(options: ServiceOptions): Service {
     ...glpi.handlers,
     ...incidents.handlers,
     ...dashboard.handlers,
+    ...seats.handlers,
   } satisfies Handlers;
 
   return {

@@ -2,6 +2,7 @@ import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DirectoryHit } from '../../../src/domain/directory';
 import { api } from '../../api/client';
+import { CallerSeats } from '../seats/CallerSeats';
 
 export type Requester =
   | { kind: 'directory'; hit: DirectoryHit }
@@ -97,6 +98,7 @@ export function RequesterPicker({ value, onChange, inputRef, invalid }: {
           <strong>{hitLabel({ ...value.hit, asset: null }) || value.hit.asset?.name}</strong>
           {value.hit.person?.site && <span className="muted">{value.hit.person.site}</span>}
           {pcs.length > 0 && <span className="muted">{t('call.pcOf', { names: pcs.join(', ') })}</span>}
+          {value.hit.person && <CallerSeats personId={value.hit.person.id} />}
           <button type="button" onClick={() => onChange(null)} data-testid="requester-change">
             {t('call.change')}
           </button>

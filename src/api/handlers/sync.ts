@@ -421,7 +421,12 @@ export function createSyncFeature(core: Core, deps: { tickets?: unknown; securit
     }),
   };
 
-  return { handlers, engine, status: statusDto, ticketState, readConfig };
+  /** The configured ITSM server and its token reader, for features that sync their own objects (seats). */
+  const itsmTarget = () => {
+    const cfg = readConfig();
+    return cfg && cfg.tokenId ? { kind: cfg.kind, url: cfg.url, token: secretReader('token') } : null;
+  };
+  return { handlers, engine, status: statusDto, ticketState, readConfig, itsmTarget };
 }
 export type SyncFeature = ReturnType<typeof createSyncFeature>;
 

@@ -5,6 +5,7 @@ import m0010 from '../sync/migrations/0010-sync';
 import m0020 from '../security/migrations/0020-security';
 import m0030 from '../rdp/migrations/0030-remote-methods';
 import m0040 from '../tools/migrations/0040-tool-runs';
+import m0065 from '../seats/migrations/0065-seats';
 import m0080 from '../incidents/migrations/0080-security-incidents';
 import m0090 from '../dashboard/migrations/0090-dashboard-indexes';
 
@@ -20,6 +21,7 @@ export const migrations: readonly FeatureMigration[] = [
   { feature: 'security', migration: m0020, beforeLedger: true },
   { feature: 'rdp', migration: m0030, beforeLedger: true },
   { feature: 'tools', migration: m0040, beforeLedger: true },
+  { feature: 'seats', migration: m0065 },
   { feature: 'incidents', migration: m0080 },
   { feature: 'dashboard', migration: m0090 },
 ];

@@ -1,0 +1,203 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { CallOutput } from '../../../src/api/contract';
+import { ContractError } from '../../../src/api/client';
+import { describeLive, describeOverAllocation, describeRefusal, type OrgNames } from '../../../src/domain/seats';
+import { api } from '../../api/client';
+import { useShortcut } from '../../app/shortcuts';
+import { PoolForm, RequestForm } from './SeatForms';
+import { SeatLists } from './SeatLists';
+import { Waitlist } from './Waitlist';
+import './seats.css';
+
+export type Overview = CallOutput<'seats.overview'>;
+export type Lang = 'fr' | 'en';
+
+export function useLang(): Lang {
+  const { i18n } = useTranslation();
+  return i18n.language.startsWith('en') ? 'en' : 'fr';
+}
+export const errorText = (err: unknown, lang: Lang) => (err instanceof ContractError ? err.text(lang) : String((err as Error)?.message ?? err));
+
+/** "Accès distants": pools with capacity, quotas and live use, the waiting list, reclaim and expiry. */
+export function SeatsPage() {
+  const { t } = useTranslation('seats');
+  const lang = useLang();
+  const [pools, setPools] = useState<CallOutput<'seats.pools'>['pools'] | null>(null);
+  const [orgs, setOrgs] = useState<{ id: string; name: string }[]>([]);
+  const [poolId, setPoolId] = useState<string | null>(null);
+  const [overview, setOverview] = useState<Overview | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const loadPools = useCallback(async () => {
+    const [p, o] = await Promise.all([api.call('seats.pools'), api.call('seats.organisations')]);
+    setPools(p.pools);
+    setOrgs(o.organisations);
+    setPoolId((cur) => cur ?? p.pools[0]?.id ?? null);
+  }, []);
+  const reload = useCallback(async () => {
+    if (!poolId) return;
+    try {
+      setOverview(await api.call('seats.overview', { poolId }));
+    } catch (err) {
+      setError(errorText(err, lang));
+    }
+  }, [poolId, lang]);
+
+  useEffect(() => {
+    loadPools().catch((err) => setError(errorText(err, lang)));
+  }, [loadPools, lang]);
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+  useEffect(() => api.on('seats.changed', (e) => (e.poolId === poolId ? void reload() : undefined)), [poolId, reload]);
+
+  const refreshLive = useCallback(async () => {
+    if (!poolId) return;
+    setBusy(true);
+    try {
+      await api.call('seats.refreshLive', { poolId });
+      await reload();
+    } catch (err) {
+      setError(errorText(err, lang));
+    } finally {
+      setBusy(false);
+    }
+  }, [poolId, reload, lang]);
+  useShortcut({ key: 'l', alt: true }, () => void refreshLive());
+
+  const names: OrgNames = useMemo(() => Object.fromEntries(orgs.map((o) => [o.id, o.name])), [orgs]);
+
+  return (
+    <section className="page seats-page" aria-labelledby="page-title" data-testid="seats-page">
+      <h1 id="page-title">{t('title')}</h1>
+      <p className="muted">{t('intro')}</p>
+      <p className="muted small">{t('keys')}</p>
+      {error && (
+        <p className="error" role="alert" data-testid="seats-error">
+          {error}
+        </p>
+      )}
+      {pools && pools.length === 0 && <p className="muted">{t('noPools')}</p>}
+      {pools && pools.length > 1 && (
+        <div className="toolbar" role="tablist" aria-label={t('pool')}>
+          {pools.map((p) => (
+            <button key={p.id} type="button" role="tab" aria-selected={p.id === poolId} className={p.id === poolId ? 'primary' : ''} onClick={() => setPoolId(p.id)}>
+              {p.name}
+            </button>
+          ))}
+        </div>
+      )}
+      {overview && (
+        <>
+          <PoolSummary overview={overview} names={names} lang={lang} busy={busy} onRefresh={refreshLive} />
+          <Waitlist overview={overview} names={names} lang={lang} onError={setError} onDone={() => setError(null)} />
+          <RequestForm poolId={overview.pool.id} orgs={orgs} onError={setError} onDone={() => setError(null)} />
+          <SeatLists overview={overview} names={names} lang={lang} onError={setError} />
+        </>
+      )}
+      <SyncRtBar lang={lang} />
+      <PoolForm
+        orgs={orgs}
+        onCreated={(id) => {
+          setPoolId(id);
+          void loadPools();
+        }}
+        onError={setError}
+      />
+    </section>
+  );
+}
+
+function PoolSummary({ overview, names, lang, busy, onRefresh }: { overview: Overview; names: OrgNames; lang: Lang; busy: boolean; onRefresh(): void }) {
+  const { t } = useTranslation('seats');
+  const { pool, usage, live } = overview;
+  const over = describeOverAllocation(usage, lang);
+  const connectedBy = (org: string) => {
+    const logins = new Set(overview.seats.filter((s) => s.organisationId === org).map((s) => s.holderLogin));
+    return live.connected.filter((c) => logins.has(c.login)).length;
+  };
+  return (
+    <div className="card pool-summary" data-testid="pool-summary">
+      <div className="row">
+        <h2>
+          {pool.name} <span className="badge">{t(`kind.${pool.kind}`)}</span>
+        </h2>
+        <span data-testid="pool-capacity">{t('capacity', { used: usage.used, capacity: usage.capacity })}</span>
+        <strong data-testid="live-count">{live.readAt || live.connected.length ? describeLive(live.connected.length, pool.capacity, lang) : t('liveUnknown')}</strong>
+        {pool.live.kind !== 'none' && (
+          <button type="button" onClick={onRefresh} disabled={busy} aria-keyshortcuts="Alt+L" data-testid="live-refresh">
+            {t('refreshLive')}
+          </button>
+        )}
+        {live.readAt && <span className="muted">{t('liveReadAt', { time: new Date(live.readAt).toLocaleTimeString(lang) })}</span>}
+      </div>
+      {live.error && (
+        <p className="warn" role="status" data-testid="live-error">
+          {t('liveStale')} {live.error.message[lang]}
+        </p>
+      )}
+      {over && (
+        <p className="error" role="alert" data-testid="over-allocation">
+          {over}
+        </p>
+      )}
+      <ul className="share-bars">
+        {usage.shares.map((s) => {
+          const verdict = overview.verdicts.find((v) => v.organisationId === s.organisationId)?.verdict;
+          const pct = (n: number) => `${s.quota ? Math.min(100, (n / s.quota) * 100) : 0}%`;
+          return (
+            <li key={s.organisationId} data-testid={`share-${s.organisationId}`}>
+              <span className="share-label">
+                {t('shareLabel', { org: names[s.organisationId] ?? s.organisationId, used: s.used, quota: s.quota })} · {s.lendable ? t('lendable') : t('notLendable')}
+              </span>
+              <span className="bar" role="img" aria-label={`${s.used} / ${s.quota}`}>
+                <span className="bar-used" style={{ width: pct(s.used) }} />
+                <span className="bar-live" style={{ width: pct(connectedBy(s.organisationId)) }} />
+              </span>
+              {verdict && !verdict.ok && (
+                <span className="warn" data-testid={`quota-message-${s.organisationId}`}>
+                  {describeRefusal(verdict, names, lang)}
+                </span>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+    </div>
+  );
+}
+
+/** Sends the queued seat changes to Request Tracker (they wait here while it is unreachable). */
+function SyncRtBar({ lang }: { lang: Lang }) {
+  const { t } = useTranslation('seats');
+  const [result, setResult] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const run = async () => {
+    setBusy(true);
+    try {
+      const r = await api.call('seats.syncRt');
+      const parts = [t('syncResult', { pushed: r.pushed, pending: r.pending })];
+      if (r.stoppedBy) parts.push(r.stoppedBy.message[lang]);
+      for (const a of r.attention) parts.push(`${a.pool} / ${a.login} : ${a.message}`);
+      setResult(parts.join(' '));
+    } catch (err) {
+      setResult(errorText(err, lang));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="toolbar">
+      <button type="button" onClick={() => void run()} disabled={busy} data-testid="seats-sync">
+        {t('syncRt')}
+      </button>
+      {result && (
+        <span role="status" data-testid="seats-sync-result">
+          {result}
+        </span>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,84 @@
+import type { Core } from '../core';
+import type { HandlersFor } from '../handler-kit';
+import { createSeatsService, type SeatsService } from '../../features/seats/service';
+import { createRtSeatAssets } from '../../features/seats/rt-assets';
+import { RelaisError } from '../../base/errors';
+
+export interface SeatsFeature {
+  handlers: HandlersFor<'seats'>;
+  seats: SeatsService;
+}
+
+/** What the seats feature needs from the security feature (see handlers/security.ts). */
+export interface SeatsSecurityDeps {
+  vault: { get(id: string): Promise<string> };
+  audit: { append(entry: { action: string; target?: string; ticketId?: string; details?: Record<string, unknown> }): unknown };
+}
+
+/** Remote-access seats: thin handlers over the seats service (src/features/seats). */
+/** What it needs from the sync feature: the configured ITSM server (see handlers/sync.ts). */
+export interface SeatsSyncDeps {
+  itsmTarget(): { kind: string; url: string; token: () => Promise<string> } | null;
+}
+
+const noRt = () =>
+  new RelaisError('SEAT_RT_NOT_CONFIGURED', {
+    fr: "Aucun serveur Request Tracker n'est configuré : les places restent enregistrées ici et partiront quand il le sera (Paramètres › Serveur ITSM). La synchronisation des places avec GLPI n'est pas encore disponible.",
+    en: 'No Request Tracker server is configured: seats stay recorded here and will be sent once it is (Settings › ITSM server). Seat sync with GLPI is not available yet.',
+  });
+
+/** What it needs from the tools feature: a finished run's output (see handlers/tools.ts). */
+export interface SeatsToolsDeps {
+  runs: { get(id: string): { run: { toolId: string; status: string }; output: string } };
+}
+
+const notGatewayRun = () =>
+  new RelaisError('SEAT_NOT_GATEWAY_RUN', {
+    fr: "Ce n'est pas une exécution réussie de l'outil « Connexions en cours sur la passerelle Bureau à distance » : lancez cet outil sur la passerelle, puis réessayez.",
+    en: 'This is not a successful run of the "Current connections on the Remote Desktop Gateway" tool: run that tool on the gateway, then try again.',
+  });
+
+export function createSeatsFeature(core: Core, deps: { security: SeatsSecurityDeps; sync?: SeatsSyncDeps; tools?: SeatsToolsDeps }): SeatsFeature {
+  const seats = createSeatsService({
+    db: core.db,
+    now: () => core.now(),
+    actor: () => core.currentUser(),
+    audit: deps.security.audit,
+    vault: deps.security.vault,
+    onChange: (poolId) => core.events.emit('seats.changed', { poolId }),
+  });
+  const handlers: HandlersFor<'seats'> = {
+    'seats.organisations': () => ({ organisations: seats.organisations() }),
+    'seats.pools': () => ({ pools: seats.listPools() }),
+    'seats.createPool': (input) => seats.createPool(input),
+    'seats.updatePool': ({ id, pool, expectedRevision }) => seats.updatePool(id, pool, expectedRevision),
+    'seats.overview': ({ poolId }) => seats.overview(poolId),
+    'seats.request': (input) => seats.request(input),
+    'seats.overrideRequest': ({ requestId, reason }) => seats.overrideRequest(requestId, reason),
+    'seats.cancelRequest': ({ requestId, reason }) => {
+      seats.cancelRequest(requestId, reason);
+      return { cancelled: true as const };
+    },
+    'seats.assign': (input) => seats.assign(input),
+    'seats.renew': ({ seatId }) => seats.renew(seatId),
+    'seats.transfer': ({ seatId, to, allowBorrow }) => seats.transfer(seatId, to, allowBorrow),
+    'seats.revoke': async ({ seatId, reason, disconnect }) => {
+      const r = await seats.revoke(seatId, reason, { disconnect });
+      return { seat: r.seat, disconnected: r.disconnected, disconnectError: r.disconnectError ? r.disconnectError.toJSON() : null };
+    },
+    'seats.refreshLive': ({ poolId }) => seats.refreshLive(poolId),
+    'seats.readGatewayRun': ({ poolId, runId }) => {
+      const r = deps.tools?.runs.get(runId);
+      if (!r || r.run.toolId !== 'win-rdgateway-connections' || r.run.status !== 'succeeded') throw notGatewayRun();
+      return seats.recordGatewayOutput(poolId, r.output);
+    },
+    'seats.syncRt': async () => {
+      const target = deps.sync?.itsmTarget();
+      if (!target || target.kind !== 'rt') throw noRt();
+      const r = await seats.pushToRt(createRtSeatAssets({ url: target.url, token: target.token }));
+      return { pushed: r.pushed, pending: r.pending, stoppedBy: r.stoppedBy ? r.stoppedBy.toJSON() : null, attention: seats.outbox().attention };
+    },
+    'seats.ofHolder': (who) => ({ seats: seats.seatsOf(who) }),
+  };
+  return { handlers, seats };
+}

@@ -1,0 +1,77 @@
+/**
+ * Reads the output of the `win-rdgateway-connections` tool (assets/tools/): the RD Gateway's
+ * current connections from `Win32_TSGatewayConnection` (namespace root\CIMv2\TerminalServices),
+ * one compressed JSON object per line between `RELAIS-RDG-BEGIN` and `RELAIS-RDG-END <count>`.
+ * Windows cannot run here: this is tested on outputs in the shape that script prints.
+ */
+import { z } from 'zod';
+import { RelaisError } from '../../base/errors';
+
+export interface GatewayConnection {
+  /** As the gateway reports it: `DOMAINE\\utilisateur`. */
+  userName: string;
+  /** The part after the domain, lower-cased: what a seat's login is compared with. */
+  login: string;
+  clientAddress: string | null;
+  resource: string | null;
+  connectedSince: string | null;
+  idleSeconds: number | null;
+}
+
+const rowSchema = z.object({
+  UserName: z.string().min(1),
+  ClientAddress: z.string().nullable().optional(),
+  ConnectedResource: z.string().nullable().optional(),
+  ConnectedTime: z.string().nullable().optional(),
+  IdleSeconds: z.number().int().nullable().optional(),
+});
+
+const problem = (what: { fr: string; en: string }, sample: string) =>
+  new RelaisError(
+    'RDGATEWAY_BAD_OUTPUT',
+    {
+      fr: `Sortie de l'outil « Connexions passerelle RD » illisible : ${what.fr} (« ${sample.slice(0, 120)} »). Vérifiez que le rôle Passerelle des services Bureau à distance est installé et que le compte a les droits WMI, puis relancez l'outil.`,
+      en: `Unreadable output of the "RD Gateway connections" tool: ${what.en} ("${sample.slice(0, 120)}"). Check that the Remote Desktop Gateway role is installed and the account has WMI rights, then run the tool again.`,
+    },
+    { sample: sample.slice(0, 120) },
+  );
+
+export function loginOf(userName: string): string {
+  const bare = userName.includes('\\') ? userName.slice(userName.lastIndexOf('\\') + 1) : userName.split('@')[0]!;
+  return bare.toLowerCase();
+}
+
+export function parseGatewayConnections(output: string): GatewayConnection[] {
+  const lines = output.replace(/^\uFEFF/, '').split(/\r?\n/).map((l) => l.trim());
+  const begin = lines.indexOf('RELAIS-RDG-BEGIN');
+  if (begin < 0) {
+    const first = lines.find((l) => l !== '') ?? '';
+    throw problem({ fr: 'pas de liste de connexions', en: 'no connection list' }, first);
+  }
+  const endAt = lines.findIndex((l, i) => i > begin && l.startsWith('RELAIS-RDG-END'));
+  if (endAt < 0) throw problem({ fr: 'liste tronquée', en: 'truncated list' }, lines.slice(-1)[0] ?? '');
+  const expected = Number(lines[endAt]!.slice('RELAIS-RDG-END'.length).trim());
+  const out: GatewayConnection[] = [];
+  for (const line of lines.slice(begin + 1, endAt)) {
+    if (line === '') continue;
+    let json: unknown;
+    try {
+      json = JSON.parse(line);
+    } catch {
+      throw problem({ fr: 'ligne qui n’est pas du JSON', en: 'a line that is not JSON' }, line);
+    }
+    const r = rowSchema.safeParse(json);
+    if (!r.success) throw problem({ fr: 'connexion sans nom d’utilisateur', en: 'a connection without a user name' }, line);
+    const since = r.data.ConnectedTime ? new Date(r.data.ConnectedTime) : null;
+    out.push({
+      userName: r.data.UserName,
+      login: loginOf(r.data.UserName),
+      clientAddress: r.data.ClientAddress ?? null,
+      resource: r.data.ConnectedResource ?? null,
+      connectedSince: since && !Number.isNaN(since.getTime()) ? since.toISOString() : null,
+      idleSeconds: r.data.IdleSeconds ?? null,
+    });
+  }
+  if (Number.isInteger(expected) && expected !== out.length) throw problem({ fr: `${out.length} connexions lues sur ${expected} annoncées`, en: `${out.length} connections read out of ${expected} announced` }, lines[endAt]!);
+  return out;
+}
