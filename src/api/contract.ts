@@ -12,6 +12,7 @@ import { sshCalls, sshEvents } from './contracts/ssh';
 import { rdpCalls, rdpEvents } from './contracts/rdp';
 import { toolCalls, toolEvents } from './contracts/tools';
 import { securityCalls, securityEvents } from './contracts/security';
+import { organisationCalls, organisationEvents } from './contracts/organisation';
 
 export const calls = {
   ...appCalls,
@@ -21,6 +22,7 @@ export const calls = {
   ...rdpCalls,
   ...toolCalls,
   ...securityCalls,
+  ...organisationCalls,
 } as const;
 
 export const events = {
@@ -31,6 +33,7 @@ export const events = {
   ...rdpEvents,
   ...toolEvents,
   ...securityEvents,
+  ...organisationEvents,
 } as const;
 
 export type Calls = typeof calls;

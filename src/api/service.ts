@@ -10,6 +10,7 @@ import { createSshFeature } from './handlers/ssh';
 import { createRdpFeature } from './handlers/rdp';
 import { createToolFeature } from './handlers/tools';
 import { createSyncFeature } from './handlers/sync';
+import { createOrganisationFeature, createOrganisationPort } from './handlers/organisation';
 
 export type CallResult = { ok: true; value: unknown } | { ok: false; error: SerializedError };
 
@@ -31,12 +32,14 @@ export type ServiceOptions = CoreOptions & {
  */
 export function createService(options: ServiceOptions): Service {
   const core = createCore(options);
-  const tickets = createTicketFeature(core);
+  const organisation = createOrganisationPort(core);
+  const tickets = createTicketFeature(core, { organisation });
   const security = createSecurityFeature(core, { vaultFactory: options.vaultFactory });
   const ssh = createSshFeature(core, { tickets, security });
   const rdp = createRdpFeature(core, { tickets, security });
   const tools = createToolFeature(core, { tickets, security, ssh });
   const sync = createSyncFeature(core, { tickets, security });
+  const organisationFeature = createOrganisationFeature(core, { organisation, tickets });
 
   const handlers = {
     ...appHandlers(core),
@@ -46,6 +49,7 @@ export function createService(options: ServiceOptions): Service {
     ...rdp.handlers,
     ...tools.handlers,
     ...sync.handlers,
+    ...organisationFeature.handlers,
   } satisfies Handlers;
 
   return {
