@@ -203,3 +203,32 @@ describe('priority rules under the policy', () => {
     expect(err.message.fr).toContain("verrouillées par la politique de l'administrateur");
   });
 });
+
+describe('queue by organisation, service and tier', () => {
+  it('filters and shows organisation, service and tier; tier 1 first within a priority; "Services vitaux" view', async () => {
+    open();
+    await call('directory.importCommit', { kind: 'services', csv: TREE });
+    await call('directory.importCommit', { kind: 'people', csv: PEOPLE });
+    const lefevre = await person('lefevre');
+    const zola = await person('zola');
+    // Same priority (Haute) for both: the médiathèque call is logged at 4 by the operator; the
+    // état civil call gets there through the rule. The later one (Zola) would come first by number.
+    const vital = await call('tickets.logCall', { requesterId: lefevre.id, subject: 'Actes bloqués', urgency: 3, impact: 5 });
+    const standard = await call('tickets.logCall', { requesterId: zola.id, subject: 'Catalogue', urgency: 4, impact: 5 });
+    expect(vital.priority).toBe(standard.priority);
+    const page = await call('tickets.list', { sort: 'priority', dir: 'desc' });
+    expect(page.rows.map((r) => r.subject)).toEqual(['Actes bloqués', 'Catalogue']);
+    expect(page.rows[0]).toMatchObject({ organisationCode: 'Ville', serviceName: 'État civil', tier: 1, serviceArchived: false });
+    expect(page.rows[1]).toMatchObject({ organisationCode: 'Métropole', serviceName: 'Médiathèques', tier: 3 });
+
+    const byOrg = await call('tickets.list', { filter: { organisationIds: ['metropole'] } });
+    expect(byOrg.rows.map((r) => r.subject)).toEqual(['Catalogue']);
+    const byService = await call('tickets.list', { filter: { serviceIds: [vital.org.serviceId!] } });
+    expect(byService.rows.map((r) => r.subject)).toEqual(['Actes bloqués']);
+    const views = (await call('tickets.views', {})).views;
+    const vitalView = views.find((v) => v.id === 'vital')!;
+    expect(vitalView.count).toBe(1);
+    const inView = await call('tickets.list', { filter: vitalView.filter, sort: vitalView.sort, dir: vitalView.dir });
+    expect(inView.rows.map((r) => r.id)).toEqual([vital.id]);
+  });
+});
