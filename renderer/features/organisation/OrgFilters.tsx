@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import type { QueueFilter } from '../../../src/domain/queue';
 import { unitPath, type Tier } from '../../../src/domain/organisation';
 import { useOrgTree } from './useOrgTree';
+import './organisation.css';
 
 /** The queue's organisation, service and tier filters (part of the filter bar). */
 export function OrgFilters({ filter, set }: { filter: QueueFilter; set(patch: Partial<QueueFilter>): void }) {

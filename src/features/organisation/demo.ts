@@ -9,7 +9,7 @@ type Target = [string, string];
  * The demo's two organisations: the Métropole (water, sanitation, invoice payment, roads…)
  * and the Ville (état civil, payroll, municipal police…), their directions and services with
  * tiers, their sites, and every demo agent placed in a service (people of a department split
- * between two services alternate). Runs inside the demo loader's transaction.
+ * between two services alternate, a few are placed by name). Runs inside the demo loader's transaction.
  */
 export function seedOrganisationDemo(db: Db): void {
   for (const d of data.directions) {
@@ -18,10 +18,11 @@ export function seedOrganisationDemo(db: Db): void {
   }
   for (const s of data.sites) ensureSite(db, s.name, s.organisation);
   const departments = data.departments as unknown as Record<string, Target | Target[]>;
-  const people = db.prepare('SELECT id, department FROM people ORDER BY last_name, first_name').all() as { id: string; department: string }[];
+  const people = db.prepare('SELECT id, department, email FROM people ORDER BY last_name, first_name').all() as { id: string; department: string; email: string }[];
+  const named = data.people as unknown as Record<string, Target>;
   const seen = new Map<string, number>();
   for (const p of people) {
-    const entry = departments[p.department];
+    const entry = named[p.email] ?? departments[p.department];
     if (!entry) continue;
     const targets = (Array.isArray(entry[0]) ? entry : [entry]) as Target[];
     const n = seen.get(p.department) ?? 0;
