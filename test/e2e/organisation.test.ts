@@ -83,4 +83,33 @@ describe('critical services first, keyboard only', () => {
     await expect.poll(() => page.getByTestId('timeline').textContent()).toContain('Service vital : urgence relevée à Haute');
     await page.close();
   });
+
+  it('previews rules on the last tickets in Settings and flags a rule an earlier "stop" rule hides', async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    await page.goto(host.url);
+    await page.locator('nav a').first().waitFor();
+    await page.getByRole('link', { name: /Paramètres/ }).click();
+    const editor = page.getByTestId('rules-editor');
+    await editor.waitFor();
+    // The demo's tier 1 calls were logged with the default rule: replaying it changes nothing new,
+    // but the preview says how many tickets the rule touches.
+    await expect.poll(() => editor.getByTestId('rule-preview').first().textContent()).toMatch(/« Service vital » : cette règle aurait modifié \d+ tickets/);
+    const json = JSON.parse(await editor.getByTestId('rules-json').inputValue()) as unknown[];
+    const draft = [
+      { ...(json[0] as object), stop: true },
+      { id: 'etat-civil', name: 'État civil au téléphone', criteria: { tiers: [1], channels: ['phone'] }, actions: [{ kind: 'setImpact', level: 4 }] },
+    ];
+    await editor.getByTestId('rules-json').fill(JSON.stringify(draft, null, 2));
+    await expect.poll(() => editor.getByTestId('rule-issue').first().textContent()).toBe(
+      '« État civil au téléphone » ne s\'appliquera jamais : la règle « Service vital », placée avant, s\'arrête sur les mêmes appels.',
+    );
+    await expect.poll(() => editor.getByTestId('rules-changed').textContent()).toMatch(/^Sur les \d+ derniers tickets, ces règles en auraient modifié 0 /);
+    // A schema error is shown with its path, and nothing can be saved.
+    await editor.getByTestId('rules-json').fill('[{"id":"x","name":"X","actions":[{"kind":"raiseUrgency","by":9}]}]');
+    await expect.poll(() => editor.getByTestId('rules-invalid').textContent()).toContain('0.actions.0.by');
+    expect(await editor.getByTestId('rules-save').isDisabled()).toBe(true);
+    await editor.scrollIntoViewIfNeeded();
+    await screenshot(page, 'organisation-rules-settings');
+    await page.close();
+  });
 });
