@@ -81,6 +81,19 @@ describe('critical services first, keyboard only', () => {
     await page.keyboard.press('Enter');
     await page.getByTestId('ticket-page').waitFor();
     await expect.poll(() => page.getByTestId('timeline').textContent()).toContain('Service vital : urgence relevée à Haute');
+    expect(await page.getByTestId('ticket-service').textContent()).toBe('Ville · Direction de la Population › V1 État civil');
+    expect(await page.getByTestId('ticket-tags').textContent()).toBe('service-vital');
+
+    // An old ticket of a service closed since ("Recensement") still names it, marked archived.
+    await page.keyboard.press('F3');
+    const service = page.getByTestId('filter-service');
+    await service.focus();
+    await service.selectOption({ label: 'Direction de la Population › Recensement (archivé)' });
+    await page.getByTestId('view-all').focus();
+    await page.keyboard.press('Enter');
+    await service.selectOption({ label: 'Direction de la Population › Recensement (archivé)' });
+    await expect.poll(() => page.getByTestId('queue-row').first().locator('.c-service').textContent()).toBe('S3 Recensement (archivé)');
+    await screenshot(page, 'organisation-archived-service');
     await page.close();
   });
 
