@@ -1,18 +1,12 @@
 import { useEffect, useState } from 'react';
 import type { CallOutput } from '../../../src/api/contract';
-import type { Channel, PriorityOverride, TicketType } from '../../../src/domain/tickets';
+import type { PriorityOverride } from '../../../src/domain/tickets';
+import type { ClassifyInput } from '../../../src/domain/priority-rules';
 import { api } from '../../api/client';
 
 export type Explanation = CallOutput<'organisation.explain'>;
-interface CallDraft {
-  requesterId: string | null;
-  categoryId: string | null;
-  type: TicketType;
-  channel: Channel;
-  /** What the operator picked (the rules' input). */
-  urgency: number;
-  impact: number;
-}
+/** The call being typed, as the rules see it (urgency/impact: what the operator picked). */
+type CallDraft = Omit<ClassifyInput, 'at' | 'override'>;
 
 /**
  * The priority rules, live, for the call being typed: the core says what they would do
