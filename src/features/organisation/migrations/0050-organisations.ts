@@ -41,7 +41,10 @@ const migration: Migration = {
       CREATE INDEX people_service ON people(service_id);
       CREATE INDEX tickets_organisation ON tickets(organisation_id, status);
       CREATE INDEX tickets_service ON tickets(service_id, status);
-      CREATE INDEX tickets_tier_priority ON tickets(service_tier, priority);
+      -- The queue's priority sort puts tier 1 first within a priority: these keep it an index
+      -- walk (open queue: covering; whole table: priority then tier, only the last term sorted).
+      CREATE INDEX tickets_status_priority_tier ON tickets(status, priority, service_tier);
+      CREATE INDEX tickets_priority_tier ON tickets(priority DESC, COALESCE(service_tier, 4));
       CREATE INDEX ticket_tags_tag ON ticket_tags(tag);
 
       INSERT INTO organisations (id, code, name) VALUES
