@@ -3,7 +3,9 @@
  * - search_100k_p95_ms: FTS query over subject/description/requester/PC/follow-ups, first page of 50;
  * - queue_page_100k_p95_ms: a filtered, sorted page of 50 (with and without its total);
  * - log_call_p99_ms: tickets.logCall's durable commit (ticket + timeline + outbox, fsync'd).
- * Targets: under 10, 10 and 5 ms.
+ * - rules_eval_p99_ms: the priority rules for one call (50 rules; requester snapshot, category
+ *   chain and evaluation, as the call form's live explanation and logCall run them).
+ * Targets: under 10, 10, 5 and 1 ms.
  * Each also has a *_cpu_* twin: the CPU time the operation used, which is what it would
  * take on an idle machine (wall-clock on a shared, overloaded machine includes the wait).
  * The store runs as in the app: WAL checkpoints happen between calls (src/platform/checkpoint.ts),
@@ -18,6 +20,11 @@ import { listTeams } from '../src/features/tickets/repos/teams';
 import { startIdleCheckpoints } from '../src/platform/checkpoint';
 import type { QueueQuery } from '../src/domain/queue';
 import { benchDataDir, percentile, round, timeBoth, timeMs, writeResults } from './_support';
+import { createOrganisationService } from '../src/features/organisation/service';
+import { insertUnit, setPersonService } from '../src/features/organisation/store';
+import { listCategories } from '../src/features/tickets/repos/teams';
+import type { PriorityRule } from '../src/domain/priority-rules';
+import type { Tier } from '../src/domain/organisation';
 
 const N = Number(process.env.BENCH_TICKETS ?? 100_000);
 const data = await benchDataDir(N);
@@ -88,6 +95,42 @@ try {
   }
   const checkpointMs = timeMs(() => db.pragma('wal_checkpoint(PASSIVE)'));
   stopCheckpoints();
+
+  // 50 rules over a 2-organisation tree; the caller works in a tier 1 service.
+  const services: string[] = [];
+  db.transaction(() => {
+    for (const org of ['metropole', 'ville']) {
+      for (let d = 0; d < 5; d++) {
+        const dir = insertUnit(db, { organisationId: org, parentId: null, kind: 'direction', name: `Direction ${org} ${d}`, tier: null });
+        for (let s = 0; s < 4; s++) services.push(insertUnit(db, { organisationId: org, parentId: dir.id, kind: 'service', name: `Service ${d}.${s}`, tier: ((s % 3) + 1) as Tier }).id);
+      }
+    }
+    setPersonService(db, person.id, services[0]!);
+  })();
+  const categories = listCategories(db).map((c) => c.id);
+  const rules: PriorityRule[] = Array.from({ length: 50 }, (_, i) => ({
+    id: `r${i}`,
+    name: `Règle ${i}`,
+    enabled: true,
+    criteria: [
+      { tiers: [1 as Tier] },
+      { serviceIds: services.slice(i % 20, (i % 20) + 3) },
+      { organisationIds: [i % 2 ? 'ville' : 'metropole'], channels: ['phone' as const] },
+      { categoryIds: categories.slice(i % 5, (i % 5) + 2), types: ['incident' as const] },
+      { timeOfDay: { from: '18:00', to: '08:00' } },
+    ][i % 5]!,
+    actions: [{ kind: 'raiseUrgency' as const, by: 1 }, { kind: 'addTag' as const, tag: `t${i % 7}` }],
+    stop: false,
+  }));
+  const org = createOrganisationService(db, { rules });
+  const rulesEval: number[] = [];
+  const rulesEvalCpu: number[] = [];
+  for (let i = 0; i < 2000; i++) {
+    const categoryId = categories[i % categories.length]!;
+    const t = timeBoth(() => org.classify({ requesterId: person.id, categoryId, type: 'incident', channel: 'phone', urgency: 3, impact: 3, at: new Date(), override: null }));
+    rulesEval.push(t.wall);
+    rulesEvalCpu.push(t.cpu);
+  }
   db.close();
 
   writeResults('store', {
@@ -105,6 +148,9 @@ try {
     queue_page_100k_cpu_p95_ms: percentile(pageCpu, 95),
     log_call_cpu_p99_ms: percentile(logCallCpu, 99),
     wal_checkpoint_after_500_calls_ms: round(checkpointMs),
+    rules_eval_p50_ms: percentile(rulesEval, 50),
+    rules_eval_p99_ms: percentile(rulesEval, 99),
+    rules_eval_cpu_p99_ms: percentile(rulesEvalCpu, 99),
     fsync_commit_floor_p50_ms: percentile(commit, 50),
     fsync_commit_floor_p99_ms: percentile(commit, 99),
     load_average_1m: round(os.loadavg()[0]!),

@@ -16,6 +16,7 @@ import { glpiCalls } from './contracts/glpi';
 import { incidentCalls, incidentEvents } from './contracts/incidents';
 import { dashboardCalls, dashboardEvents } from './contracts/dashboard';
 import { seatCalls, seatEvents } from './contracts/seats';
+import { organisationCalls, organisationEvents } from './contracts/organisation';
 
 export const calls = {
   ...appCalls,
@@ -29,6 +30,7 @@ export const calls = {
   ...incidentCalls,
   ...dashboardCalls,
   ...seatCalls,
+  ...organisationCalls,
 } as const;
 
 export const events = {
@@ -42,6 +44,7 @@ export const events = {
   ...incidentEvents,
   ...dashboardEvents,
   ...seatEvents,
+  ...organisationEvents,
 } as const;
 
 export type Calls = typeof calls;

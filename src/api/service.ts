@@ -18,6 +18,7 @@ import { createGlpiFeature } from './handlers/glpi';
 import { createIncidentFeature } from './handlers/incidents';
 import { createDashboardFeature } from './handlers/dashboard';
 import { createSeatsFeature } from './handlers/seats';
+import { createOrganisationFeature, createOrganisationPort } from './handlers/organisation';
 
 export type CallResult = { ok: true; value: unknown } | { ok: false; error: SerializedError };
 
@@ -39,7 +40,8 @@ export type ServiceOptions = CoreOptions & {
  */
 export function createService(options: ServiceOptions): Service {
   const core = createCore(options);
-  const tickets = createTicketFeature(core);
+  const organisation = createOrganisationPort(core);
+  const tickets = createTicketFeature(core, { organisation });
   const security = createSecurityFeature(core, { vaultFactory: options.vaultFactory });
   const ssh = createSshFeature(core, { tickets: tickets.port, security });
   const rdp = createRdpService(core, { tickets: tickets.port, vault: security.vault, audit: security.audit });
@@ -49,6 +51,7 @@ export function createService(options: ServiceOptions): Service {
   const incidents = createIncidentFeature(core, { tickets, security, tools });
   const dashboard = createDashboardFeature(core);
   const seats = createSeatsFeature(core, { security, sync, tools });
+  const organisationFeature = createOrganisationFeature(core, { organisation, tickets });
 
   const handlers = {
     ...appHandlers(core),
@@ -62,6 +65,7 @@ export function createService(options: ServiceOptions): Service {
     ...incidents.handlers,
     ...dashboard.handlers,
     ...seats.handlers,
+    ...organisationFeature.handlers,
   } satisfies Handlers;
 
   return {

@@ -16,6 +16,8 @@ export const policySchema = z.strictObject({
   toolsDir: z.string().max(1024).optional(),
   /** ITSM server preset (validated by the sync feature). */
   sync: z.record(z.string(), z.unknown()).optional(),
+  /** Priority rules: `{ "locked": true, "rules": [...] }` (validated by the organisation feature). */
+  priorityRules: z.record(z.string(), z.unknown()).optional(),
 });
 export type Policy = z.output<typeof policySchema>;
 

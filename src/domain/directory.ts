@@ -11,7 +11,8 @@ export const directoryHitSchema = z.object({
 });
 export type DirectoryHit = z.infer<typeof directoryHitSchema>;
 
-export const importKindSchema = z.enum(['people', 'assets']);
+/** people, PCs, or the organisation tree (organisation, direction, service, tier). */
+export const importKindSchema = z.enum(['people', 'assets', 'services']);
 export type ImportKind = z.infer<typeof importKindSchema>;
 
 /** One CSV line's problem: line number as shown in a spreadsheet (header = line 1). */

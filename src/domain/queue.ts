@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { channelSchema, statusSchema, ticketTypeSchema } from './tickets';
+import { tierSchema } from './organisation';
 
 /** Columns the queue can be sorted by (the core sorts: the renderer only ever holds a page). */
-export const sortColumnSchema = z.enum(['number', 'subject', 'status', 'priority', 'requester', 'team', 'technician', 'category', 'createdAt', 'updatedAt', 'ttrDue']);
+export const sortColumnSchema = z.enum(['number', 'subject', 'status', 'priority', 'requester', 'team', 'technician', 'category', 'createdAt', 'updatedAt', 'ttrDue', 'organisation', 'service', 'tier']);
 export type SortColumn = z.infer<typeof sortColumnSchema>;
 
 export const queueFilterSchema = z.strictObject({
@@ -16,6 +17,10 @@ export const queueFilterSchema = z.strictObject({
   unassigned: z.boolean().optional(),
   /** Full-text search (FTS5) over subject, description, requester, PC and follow-ups. */
   text: z.string().trim().max(200).optional(),
+  /** The requester's organisation, service and tier when the call was logged. */
+  organisationIds: z.array(z.string().max(64)).max(10).optional(),
+  serviceIds: z.array(z.string().max(64)).max(200).optional(),
+  tiers: z.array(tierSchema).max(3).optional(),
 });
 export type QueueFilter = z.infer<typeof queueFilterSchema>;
 
@@ -69,6 +74,10 @@ export const queueRowSchema = z.object({
   slaBreached: z.boolean(),
   /** Matching excerpt from description, PC or follow-ups (search only). */
   snippet: z.string().nullable(),
+  organisationCode: z.string().nullable().default(null),
+  serviceName: z.string().nullable().default(null),
+  tier: tierSchema.nullable().default(null),
+  serviceArchived: z.boolean().default(false),
 });
 export type QueueRow = z.infer<typeof queueRowSchema>;
 
@@ -98,6 +107,8 @@ export const BUILT_IN_VIEWS: SavedView[] = [
   { id: 'unassigned', name: 'unassigned', builtIn: true, filter: { statuses: [1, 2, 3, 4], unassigned: true }, sort: 'priority', dir: 'desc' },
   { id: 'mine', name: 'mine', builtIn: true, filter: { statuses: [1, 2, 3, 4], mine: true }, sort: 'priority', dir: 'desc' },
   { id: 'late', name: 'late', builtIn: true, filter: { statuses: [1, 2, 3, 4], slaBreached: true }, sort: 'ttrDue', dir: 'asc' },
+  /** The crisis view: open calls from vital services, most urgent first. */
+  { id: 'vital', name: 'vital', builtIn: true, filter: { statuses: [1, 2, 3, 4], tiers: [1] }, sort: 'priority', dir: 'desc' },
   { id: 'solved', name: 'solved', builtIn: true, filter: { statuses: [5, 6] }, sort: 'updatedAt', dir: 'desc' },
   { id: 'all', name: 'all', builtIn: true, filter: {}, sort: 'updatedAt', dir: 'desc' },
 ];

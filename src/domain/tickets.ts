@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ticketOrgSchema } from './organisation';
 
 /**
  * The ticket model, shared by the core and the renderer (pure: zod + TypeScript only).
@@ -127,6 +128,10 @@ export const ticketSchema = z.object({
   version: z.number().int(),
   /** Linked PCs ("Éléments associés"): what "Se connecter" connects to. */
   assetIds: z.array(z.string()),
+  /** The requester's organisation and service when the call was logged. */
+  org: ticketOrgSchema,
+  /** Tags set by priority rules ("service-vital"). */
+  tags: z.array(z.string()),
 });
 export type Ticket = z.infer<typeof ticketSchema>;
 
@@ -151,6 +156,8 @@ export const personSchema = z.object({
   phone: z.string(),
   email: z.string(),
   site: z.string(),
+  /** The service (org_units) the agent belongs to; null when the directory does not say. */
+  serviceId: z.string().nullable().default(null),
 });
 export type Person = z.infer<typeof personSchema>;
 
@@ -168,6 +175,10 @@ export const teamSchema = z.object({ id: z.string(), name: z.string(), position:
 export type Team = z.infer<typeof teamSchema>;
 export const categorySchema = z.object({ id: z.string(), parentId: z.string().nullable(), name: z.string(), fullName: z.string() });
 export type Category = z.infer<typeof categorySchema>;
+
+/** The operator's choice over the priority rules' urgency/impact, kept on the ticket's timeline. */
+export const priorityOverrideSchema = z.strictObject({ urgency: levelSchema.optional(), impact: levelSchema.optional() });
+export type PriorityOverride = z.infer<typeof priorityOverrideSchema>;
 
 /** Input of the hotline's call form. */
 export const logCallInputSchema = z.strictObject({
@@ -189,6 +200,8 @@ export const logCallInputSchema = z.strictObject({
   solution: text(20_000).default(''),
   /** Measured by the form's call timer. */
   durationSec: z.number().int().min(0).max(24 * 3600).default(0),
+  /** Set when the operator changed the urgency/impact the priority rules proposed. */
+  priorityOverride: priorityOverrideSchema.nullable().default(null),
 }).refine((v) => v.subject.length > 0 || v.description.length > 0, { message: 'subject or description required', path: ['description'] })
   .refine((v) => v.requesterId !== null || v.requesterName.length > 0, { message: 'requester required', path: ['requesterName'] })
   .refine((v) => v.outcome !== 'route' || v.teamId !== null, { message: 'team required to route', path: ['teamId'] });

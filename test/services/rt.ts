@@ -16,10 +16,12 @@ import { promisify } from 'node:util';
 const execFileP = promisify(execFile);
 const RT_LIB = '/usr/share/request-tracker5/lib';
 const RT_SERVER = '/usr/share/request-tracker5/libexec/rt-server';
-const PRISTINE_VERSION = 'v3';
+const PRISTINE_VERSION = 'v4-org12';
 
 export const RT_TEAMS = ['Hotline', 'Interventions', 'Applications', 'SIG', 'Infrastructure technique'];
-export const RT_CUSTOM_FIELDS = ['RelaisOpId', 'Urgency', 'Impact', 'Type', 'Category', 'Requester', 'Asset'];
+export const RT_CUSTOM_FIELDS = ['RelaisOpId', 'Urgency', 'Impact', 'Type', 'Category', 'Requester', 'Asset', 'Organisation'];
+/** One queue per organisation, for the "organisation → queue" mapping (ASCII: set through Perl). */
+export const RT_ORG_QUEUES = ['Metropole', 'Ville'];
 export const RT_USER = 'relais';
 
 export interface RtHandle {
@@ -64,7 +66,7 @@ const SETUP_PL = `
 my $u = RT::User->new(RT->SystemUser);
 my ($ok, $msg) = $u->Create(Name => '${RT_USER}', EmailAddress => 'relais@test.local', Privileged => 1, Password => 'relais-pass-not-used');
 die "user: $msg" unless $ok;
-for my $qn (${RT_TEAMS.map((t) => `'${t}'`).join(', ')}) {
+for my $qn (${[...RT_TEAMS, ...RT_ORG_QUEUES].map((t) => `'${t}'`).join(', ')}) {
   my $q = RT::Queue->new(RT->SystemUser); my ($qok, $qm) = $q->Create(Name => $qn); die "queue: $qm" unless $qok;
 }
 for my $r (qw(SeeQueue ShowTicket CreateTicket ModifyTicket ReplyToTicket CommentOnTicket OwnTicket ShowTicketComments SeeCustomField ModifyCustomField DeleteTicket)) {

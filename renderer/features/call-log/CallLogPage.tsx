@@ -8,6 +8,8 @@ import { errorText, formatDuration, invalidFields, useTicketMeta } from '../tick
 import { RequesterPicker, type Requester } from './RequesterPicker';
 import { TeamChooser } from './TeamChooser';
 import { SecurityReportButton, securityCall } from '../incidents/SecurityReportButton';
+import { useCallRules } from '../organisation/useCallRules';
+import { RuleExplanation } from '../organisation/RuleExplanation';
 import './call-log.css';
 
 type Outcome = 'keep' | 'solved_on_phone' | 'route';
@@ -77,7 +79,9 @@ export function CallLogPage() {
   }, [requester]);
 
   const set = <K extends keyof Form>(k: K, v: Form[K]) => setForm((f) => ({ ...f, [k]: v }));
-  const priority = computePriority(form.urgency, form.impact, meta?.priorityMatrix ?? DEFAULT_PRIORITY_MATRIX);
+  const hitPerson = requester?.kind === 'directory' ? (requester.hit.person?.id ?? null) : null;
+  const rules = useCallRules({ ...form, requesterId: hitPerson, categoryId: form.categoryId || null }, set);
+  const priority = computePriority(rules.urgency, rules.impact, meta?.priorityMatrix ?? DEFAULT_PRIORITY_MATRIX);
 
   const save = async (outcome: Outcome, team: Team | null = null) => {
     if (saving) return;
@@ -106,11 +110,13 @@ export function CallLogPage() {
         outcome,
         teamId: team?.id ?? null,
         durationSec: timer.seconds,
+        priorityOverride: rules.priorityOverride,
       });
       const key = outcome === 'solved_on_phone' ? 'call.savedSolved' : outcome === 'route' ? 'call.savedRouted' : 'call.saved';
       setAck({ id: ticket.id, number: ticket.number, text: t(key, { number: ticket.number, team: team?.name ?? '' }) });
       setForm(EMPTY);
       setRequester(null);
+      rules.clearOverride();
       timer.restart();
       requesterRef.current?.focus();
     } catch (err) {
@@ -171,14 +177,15 @@ export function CallLogPage() {
               ))}
             </select>
           </label>
-          <LevelField field="urgency" value={form.urgency} onChange={(v) => set('urgency', v)} />
-          <LevelField field="impact" value={form.impact} onChange={(v) => set('impact', v)} />
+          <LevelField field="urgency" value={rules.urgency} onChange={(v) => rules.change('urgency', v)} />
+          <LevelField field="impact" value={rules.impact} onChange={(v) => rules.change('impact', v)} />
           <div className="field">
             <span>{t('field.priority')}</span>
             <output data-testid="call-priority" className={`priority p${priority}`}>
               {t(`level.${priority}`)}
             </output>
           </div>
+          <RuleExplanation rules={rules} teams={meta?.teams ?? []} />
           <label className="field">
             <span>{t('field.type')}</span>
             <select value={form.type} onChange={(e) => set('type', e.target.value as TicketType)}>

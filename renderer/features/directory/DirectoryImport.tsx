@@ -6,6 +6,11 @@ import { errorText } from '../ticket/ticket-meta';
 import '../call-log/call-log.css';
 
 const MAX_BYTES = 5_000_000;
+const COLUMNS: Record<ImportKind, string[]> = {
+  people: ['lastName', 'firstName', 'department', 'phone', 'email', 'site', 'organisation', 'service'],
+  assets: ['name', 'serial', 'user', 'ip', 'os'],
+  services: ['organisation', 'direction', 'service', 'tier', 'archived'],
+};
 
 /**
  * Directory import (Settings): pick a CSV of people or PCs, see a preview with every
@@ -51,16 +56,17 @@ export function DirectoryImport() {
     }
   };
 
-  const columns = kind === 'people' ? ['lastName', 'firstName', 'department', 'phone', 'email', 'site'] : ['name', 'serial', 'user', 'ip', 'os'];
+  const columns = COLUMNS[kind];
   return (
     <fieldset className="card directory-import" data-testid="directory-import">
       <legend>{t('title')}</legend>
-      <p className="muted">{t(kind === 'people' ? 'peopleColumns' : 'assetsColumns')}</p>
+      <p className="muted">{t(`${kind}Columns`)}</p>
       <label className="field">
         <span>{t('kind')}</span>
         <select data-testid="import-kind" value={kind} onChange={(e) => { setKind(e.target.value as ImportKind); setPreview(null); }}>
           <option value="people">{t('people')}</option>
           <option value="assets">{t('assets')}</option>
+          <option value="services">{t('services')}</option>
         </select>
       </label>
       <label className="field">

@@ -2,10 +2,11 @@ import { useTranslation } from 'react-i18next';
 import type { QueueFilter } from '../../../src/domain/queue';
 import type { TicketStatus } from '../../../src/domain/tickets';
 import type { TicketMeta } from '../ticket/ticket-meta';
+import { OrgFilters } from '../organisation/OrgFilters';
 
 const STATUSES: TicketStatus[] = [1, 2, 3, 4, 5, 6];
 
-/** Filter bar: status, team, technician, priority, late, mine, unassigned. */
+/** Filter bar: status, team, technician, priority, organisation, service, tier, late, mine, unassigned. */
 export function QueueFilters({ filter, meta, onChange }: { filter: QueueFilter; meta: TicketMeta | null; onChange(f: QueueFilter): void }) {
   const { t } = useTranslation('hotline');
   const statusValue = !filter.statuses ? '' : filter.statuses.length === 4 && filter.statuses.every((s) => s < 5) ? 'open' : filter.statuses.length === 1 ? String(filter.statuses[0]) : 'custom';
@@ -37,6 +38,7 @@ export function QueueFilters({ filter, meta, onChange }: { filter: QueueFilter; 
         <option value="">{t('queue.anyPriority')}</option>
         {[6, 5, 4, 3, 2, 1].map((p) => <option key={p} value={p}>{t(`level.${p}`)}</option>)}
       </select>
+      <OrgFilters filter={filter} set={set} />
       <label className="check"><input type="checkbox" data-testid="filter-late" checked={filter.slaBreached === true} onChange={(e) => set({ slaBreached: e.target.checked || undefined })} /> {t('queue.late')}</label>
       <label className="check"><input type="checkbox" data-testid="filter-mine" checked={filter.mine === true} onChange={(e) => set({ mine: e.target.checked || undefined })} /> {t('queue.mine')}</label>
       <label className="check"><input type="checkbox" data-testid="filter-unassigned" checked={filter.unassigned === true} onChange={(e) => set({ unassigned: e.target.checked || undefined })} /> {t('queue.unassigned')}</label>

@@ -11,6 +11,7 @@ import { useQueueRows, type QueueParams } from './queue-data';
 import { QueueFilters } from './QueueFilters';
 import { SavedViews, type ViewWithCount } from './SavedViews';
 import { QueueSecurityBanner } from '../incidents/SecurityBanner';
+import { ServiceLabel } from '../organisation/TierBadge';
 import './queue.css';
 
 const ROW_HEIGHT = 40;
@@ -20,6 +21,8 @@ const COLUMNS: { id: SortColumn; className: string }[] = [
   { id: 'status', className: 'c-status' },
   { id: 'priority', className: 'c-priority' },
   { id: 'requester', className: 'c-requester' },
+  { id: 'organisation', className: 'c-organisation' },
+  { id: 'service', className: 'c-service' },
   { id: 'team', className: 'c-team' },
   { id: 'technician', className: 'c-technician' },
   { id: 'updatedAt', className: 'c-date' },
@@ -199,6 +202,10 @@ export function QueuePage() {
                       <span className={`cell c-priority priority p${row.priority}`}>{t(`level.${row.priority}`)}</span>
                       <span className="cell c-requester">
                         <Highlighted text={row.requester} />
+                      </span>
+                      <span className="cell c-organisation">{row.organisationCode ?? ''}</span>
+                      <span className="cell c-service" data-tier={row.tier ?? undefined}>
+                        <ServiceLabel name={row.serviceName} tier={row.tier} archived={row.serviceArchived} />
                       </span>
                       <span className="cell c-team">{row.teamName ?? ''}</span>
                       <span className="cell c-technician">{row.technician ?? ''}</span>

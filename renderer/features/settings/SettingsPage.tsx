@@ -4,6 +4,7 @@ import { SyncSettings } from '../sync/SyncSettings';
 import { SecuritySettings } from './SecuritySettings';
 import { DirectoryImport } from '../directory/DirectoryImport';
 import { IncidentSettings } from '../incidents/IncidentSettings';
+import { PriorityRulesSettings } from '../organisation/PriorityRulesSettings';
 
 export function SettingsPage() {
   const { t } = useTranslation('common');
@@ -46,6 +47,7 @@ export function SettingsPage() {
       <SecuritySettings />
       <IncidentSettings />
       <DirectoryImport />
+      <PriorityRulesSettings />
     </section>
   );
 }

@@ -12,6 +12,7 @@ import { errorText, formatDateTime, useTicketMeta } from './ticket-meta';
 import { TicketActions } from './TicketActions';
 import { Timeline } from './Timeline';
 import './ticket.css';
+import { TicketOrgFields } from '../organisation/TicketOrgFields';
 
 export type TicketDetail = CallOutput<'tickets.get'>;
 
@@ -79,6 +80,7 @@ export function TicketPage({ id }: { id: string }) {
               {tk.requesterPhone && ` · ${tk.requesterPhone}`}
               {detail.requester ? ` · ${detail.requester.department}` : tk.requesterName ? ` (${t('ticket.requesterUnknown')})` : ''}
             </dd>
+            <TicketOrgFields ticket={tk} />
             <dt>{t('ticket.linked')}</dt>
             <dd data-testid="ticket-assets">{detail.assets.map((a) => `${a.name}${a.ip ? ` (${a.ip})` : ''}`).join(', ') || '—'}</dd>
             <dt>{t('field.category')}</dt>

@@ -5,7 +5,8 @@ import { RelaisError } from '../../base/errors';
 import { isEventName } from '../contract';
 import { syncPolicySchema, type ServerKind, type SyncPolicy, type SyncStatusDto } from '../contracts/sync';
 import { SyncEngine, safeParse, type EngineOptions } from '../../features/sync/engine';
-import { createRtConnector } from '../../features/sync/connectors/rt';
+import { createRtConnector, DEFAULT_RT_ORGANISATION, rtOrganisationSchema } from '../../features/sync/connectors/rt';
+import { readSetting } from '../../features/tickets/repos/settings';
 import { createGlpiConnector } from '../../features/sync/connectors/glpi';
 import { SyncError, type Connector, type SyncField } from '../../features/sync/types';
 import { writeOutbox } from '../../features/tickets/outbox';
@@ -111,6 +112,8 @@ export function createSyncFeature(core: Core, deps: { tickets?: unknown; securit
   const vault = (deps.security as { vault?: SyncVault } | undefined)?.vault ?? null;
   const audit = (deps.security as { audit?: { append(e: { action: string; target?: string; ticketId?: string; details?: Record<string, unknown> }): unknown } } | undefined)?.audit ?? null;
   const policy = parsePolicy(core.policy.policy.sync);
+  /** Where RT gets the organisation (issue 12): data setting `sync.rtOrganisation`, a custom field by default. */
+  const rtOrganisation = () => readSetting(core.db, 'sync.rtOrganisation', rtOrganisationSchema, DEFAULT_RT_ORGANISATION);
   let tokenCache: { token?: string; appToken?: string } = {};
 
   const emitTicketsChanged = (ids: string[]) => {
@@ -175,7 +178,7 @@ export function createSyncFeature(core: Core, deps: { tickets?: unknown; securit
     if (options.connectorFactory) return options.connectorFactory(cfg, secrets);
     const base =
       cfg.kind === 'rt'
-        ? createRtConnector({ url: cfg.url, token: secrets.token, timeoutMs: options.timeoutMs ?? 15_000, user: cfg.user ?? undefined })
+        ? createRtConnector({ url: cfg.url, token: secrets.token, timeoutMs: options.timeoutMs ?? 15_000, user: cfg.user ?? undefined, organisation: rtOrganisation() })
         : createGlpiConnector({ url: cfg.url, userToken: secrets.token, appToken: secrets.appToken, timeoutMs: options.timeoutMs ?? 15_000, ...glpiContext() });
     return withReauth(base);
   }
@@ -329,7 +332,7 @@ export function createSyncFeature(core: Core, deps: { tickets?: unknown; securit
         connector = options.connectorFactory
           ? options.connectorFactory(cfg, { token: async () => token, appToken: async () => appToken })
           : cfg.kind === 'rt'
-            ? createRtConnector({ url: cfg.url, token: () => token, timeoutMs: 10_000, user: cfg.user ?? undefined })
+            ? createRtConnector({ url: cfg.url, token: () => token, timeoutMs: 10_000, user: cfg.user ?? undefined, organisation: rtOrganisation() })
             : createGlpiConnector({ url: cfg.url, userToken: () => token, appToken: () => appToken, timeoutMs: 10_000, ...glpiContext() });
         temporary = true;
       } else {

@@ -14,6 +14,7 @@ import { commitImport, previewImport } from '../../features/tickets/directory-im
 import { loadDemoIfEmpty } from '../../features/tickets/demo';
 import { stmt } from '../../platform/statements';
 import { startIdleCheckpoints } from '../../platform/checkpoint';
+import type { OrganisationPort } from './organisation';
 import { BUILT_IN_VIEWS, savedViewSchema, type SavedView } from '../../domain/queue';
 import { DEFAULT_PRIORITY_MATRIX, DEFAULT_SLA, priorityMatrixSchema, slaTargetsSchema, type Ticket } from '../../domain/tickets';
 
@@ -27,11 +28,11 @@ const customViewsSchema = z.array(savedViewSchema);
  *   a ticket's timeline with its outbox row, in one transaction, and emits `tickets.changed`;
  * - `tickets.get(id)`: the ticket with its requester and linked PC ids (throws NOT_FOUND).
  */
-export function createTicketFeature(core: Core, deps: Record<string, unknown> = {}) {
-  void deps;
-  if (core.demo) loadDemoIfEmpty(core.db, { now: core.now(), user: core.currentUser() });
+export function createTicketFeature(core: Core, deps: { organisation?: OrganisationPort } = {}) {
+  const org = deps.organisation;
+  if (core.demo) loadDemoIfEmpty(core.db, { now: core.now(), user: core.currentUser(), organisation: org?.demo });
   core.onClose(startIdleCheckpoints(core.db));
-  const workflow = createTicketWorkflow(core.db, { now: () => core.now(), currentUser: () => core.currentUser() });
+  const workflow = createTicketWorkflow(core.db, { now: () => core.now(), currentUser: () => core.currentUser(), classify: org?.classify });
   const changed = (...ids: string[]) => core.events.emit('tickets.changed', { ids });
   const after = (t: Ticket) => (changed(t.id), t);
   const ctx = () => ({ now: core.now(), user: core.currentUser() });
@@ -119,9 +120,9 @@ export function createTicketFeature(core: Core, deps: Record<string, unknown> = 
       return { deleted: true };
     },
     'directory.search': ({ q, limit }) => ({ hits: searchDirectory(core.db, q, limit) }),
-    'directory.importPreview': ({ kind, csv }) => previewImport(core.db, kind, csv),
+    'directory.importPreview': ({ kind, csv }) => previewImport(core.db, kind, csv, org?.importPort),
     'directory.importCommit': ({ kind, csv }) => {
-      const imported = commitImport(core.db, kind, csv);
+      const imported = commitImport(core.db, kind, csv, org?.importPort);
       core.events.emit('directory.changed', { kind });
       return { imported };
     },

@@ -8,6 +8,7 @@ import m0040 from '../tools/migrations/0040-tool-runs';
 import m0065 from '../seats/migrations/0065-seats';
 import m0080 from '../incidents/migrations/0080-security-incidents';
 import m0090 from '../dashboard/migrations/0090-dashboard-indexes';
+import m0050 from '../organisation/migrations/0050-organisations';
 
 /**
  * Every feature's migrations. The ledger (src/platform/db.ts) applies each one missing from a
@@ -24,4 +25,5 @@ export const migrations: readonly FeatureMigration[] = [
   { feature: 'seats', migration: m0065 },
   { feature: 'incidents', migration: m0080 },
   { feature: 'dashboard', migration: m0090 },
+  { feature: 'organisation', migration: m0050 },
 ];

@@ -102,7 +102,12 @@ export function createPayloadToSync(db: Db, p: Extract<OutboxRow, { kind: 'ticke
     requesterEmail: p.requesterEmail ?? '',
     asset: assetNames(db, p.assetIds)[0] ?? null,
     solution: p.solution,
+    organisation: p.organisationId ? organisationCode(db, p.organisationId) : null,
   };
+}
+
+function organisationCode(db: Db, id: string): string | null {
+  return (db.prepare('SELECT code FROM organisations WHERE id = ?').get(id) as { code: string } | undefined)?.code ?? null;
 }
 
 /** The current local values of a ticket, in sync vocabulary. */

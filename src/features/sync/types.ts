@@ -27,6 +27,11 @@ export interface SyncFields {
   /** Name of the linked PC ("Élément associé"), null when none. */
   asset: string | null;
   solution: string | null;
+  /**
+   * The requester's organisation code ("Ville", "Métropole"), sent on create; RT maps it
+   * to a queue or a custom field (not pulled back: the local snapshot is the reference).
+   */
+  organisation?: string | null;
 }
 export type SyncField = keyof SyncFields;
 export const SYNC_FIELDS: readonly SyncField[] = [

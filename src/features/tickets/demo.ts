@@ -5,6 +5,14 @@ import { countPeople, insertAsset, insertPerson, findPersonByNameOrEmail } from 
 import { countTickets } from './repos/tickets';
 import { listCategories, listTeams } from './repos/teams';
 import { createTicketWorkflow } from './ticket-workflow';
+import type { CallClassifier } from '../../domain/priority-rules';
+
+/** The organisation feature's part of the demo (its tree, people's services, its rules). */
+export interface DemoOrganisation {
+  seed(db: Db): void;
+  classify: CallClassifier;
+  afterTickets(db: Db): void;
+}
 
 /**
  * `--demo`: fills an EMPTY data folder with a realistic French data set (the services of a
@@ -12,7 +20,7 @@ import { createTicketWorkflow } from './ticket-workflow';
  * tickets at every stage), so a newcomer sees a working console at once. A folder that
  * already holds people or tickets is never touched.
  */
-export function loadDemoIfEmpty(db: Db, options: { now: Date; user: string }): boolean {
+export function loadDemoIfEmpty(db: Db, options: { now: Date; user: string; organisation?: DemoOrganisation }): boolean {
   if (countPeople(db) > 0 || countTickets(db) > 0) return false;
   db.transaction(() => {
     for (const p of directory.people) {
@@ -22,7 +30,9 @@ export function loadDemoIfEmpty(db: Db, options: { now: Date; user: string }): b
       const owner = findPersonByNameOrEmail(db, pc.utilisateur);
       insertAsset(db, { name: pc.nom, serial: pc.serie, personId: owner?.id ?? null, ip: pc.ip, os: pc.os });
     }
+    options.organisation?.seed(db);
     seedTickets(db, options);
+    options.organisation?.afterTickets(db);
     // Demo tickets stand for history already known to the server: they must never be
     // pushed to a real ITSM server if one is configured later.
     db.prepare('DELETE FROM outbox').run();
@@ -30,7 +40,7 @@ export function loadDemoIfEmpty(db: Db, options: { now: Date; user: string }): b
   return true;
 }
 
-function seedTickets(db: Db, options: { now: Date; user: string }): void {
+function seedTickets(db: Db, options: { now: Date; user: string; organisation?: DemoOrganisation }): void {
   const people = db.prepare('SELECT id FROM people ORDER BY last_name, first_name').all() as { id: string }[];
   const categories = new Map(listCategories(db).map((c) => [c.fullName, c.id]));
   const teams = listTeams(db);
@@ -38,7 +48,7 @@ function seedTickets(db: Db, options: { now: Date; user: string }): void {
   const start = options.now.getTime() - 12 * 24 * 3600_000;
   let clock = start;
   let who = techs[0]!;
-  const wf = createTicketWorkflow(db, { now: () => new Date(clock), currentUser: () => who });
+  const wf = createTicketWorkflow(db, { now: () => new Date(clock), currentUser: () => who, classify: options.organisation?.classify });
   const hl = db.prepare("SELECT id FROM people WHERE email = 'helene.dupre@ville-exemple.fr'").get() as { id: string } | undefined;
   const count = 42;
   for (let i = 0; i < count; i++) {

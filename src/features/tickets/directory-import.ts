@@ -12,7 +12,21 @@ import { stmt } from '../../platform/statements';
  * the commit refuses the whole file while any line is wrong, and writes all lines in one
  * transaction, so the directory is never half-imported.
  */
-type Field = 'lastName' | 'firstName' | 'department' | 'phone' | 'email' | 'site' | 'name' | 'serial' | 'user' | 'ip' | 'os';
+type Field = 'lastName' | 'firstName' | 'department' | 'phone' | 'email' | 'site' | 'name' | 'serial' | 'user' | 'ip' | 'os'
+  | 'organisation' | 'direction' | 'service' | 'tier' | 'archived';
+type Values = Partial<Record<Field, string>>;
+
+/**
+ * The organisation feature's side of the import (given by the composition root): it checks
+ * and writes the organisation tree, and resolves a person's organisation + service.
+ */
+export interface ImportOrgPort {
+  /** A person's service from its organisation, (direction) and service cells, or why not. */
+  resolveService(v: Values): { serviceId: string | null } | { error: { fr: string; en: string } };
+  checkServiceLine(v: Values): { fr: string; en: string } | null;
+  writeServiceLine(v: Values): void;
+}
+const ORG_HEADERS: Record<string, Field> = { organisation: 'organisation', organisme: 'organisation', entite: 'organisation', entity: 'organisation', organization: 'organisation' };
 
 const HEADERS: Record<ImportKind, Record<string, Field>> = {
   people: {
@@ -22,6 +36,14 @@ const HEADERS: Record<ImportKind, Record<string, Field>> = {
     telephone: 'phone', tel: 'phone', phone: 'phone',
     'e-mail': 'email', email: 'email', mail: 'email', courriel: 'email',
     site: 'site',
+    ...ORG_HEADERS,
+  },
+  services: {
+    ...ORG_HEADERS,
+    direction: 'direction', directorate: 'direction',
+    service: 'service', department: 'service',
+    tier: 'tier', criticite: 'tier', niveau: 'tier', 'niveau de criticite': 'tier',
+    archive: 'archived', archived: 'archived',
   },
   assets: {
     nom: 'name', name: 'name', poste: 'name',
@@ -31,7 +53,7 @@ const HEADERS: Record<ImportKind, Record<string, Field>> = {
     os: 'os', 'systeme': 'os', "systeme d'exploitation": 'os',
   },
 };
-const REQUIRED: Record<ImportKind, Field> = { people: 'lastName', assets: 'name' };
+const REQUIRED: Record<ImportKind, Field> = { people: 'lastName', assets: 'name', services: 'service' };
 
 type Parsed = { line: number; values: Partial<Record<Field, string>> };
 const err = (line: number, fr: string, en: string): ImportLineError => ({ line, reason: { fr, en } });
@@ -56,9 +78,15 @@ function readCsv(kind: ImportKind, csv: string): { columns: string[]; rows: Pars
   }
   if (records.length === 0) return { columns: [], rows: [], errors: [err(1, 'Le fichier est vide.', 'The file is empty.')] };
   const header = records[0]!;
-  const map = header.map((h) => HEADERS[kind][foldText(h).trim()]);
+  let map = header.map((h) => HEADERS[kind][foldText(h).trim()]);
+  // A people file naming the organisation places each agent in a service of the tree;
+  // without it, "service"/"direction" stay the free-text department.
+  if (kind === 'people' && map.includes('organisation')) {
+    map = header.map((h, i) => (['service', 'direction'].includes(foldText(h).trim()) ? (foldText(h).trim() as Field) : map[i]));
+  }
   const columns = header.filter((_, i) => map[i]);
   if (!map.includes(REQUIRED[kind])) {
+    if (kind === 'services') return { columns, rows: [], errors: [err(1, 'Colonne « service » introuvable dans la première ligne : la première ligne doit nommer les colonnes (organisation, direction, service, criticité).', 'No "service" column in the first line: the first line must name the columns (organisation, direction, service, tier).')] };
     return {
       columns,
       rows: [],
@@ -109,21 +137,43 @@ function checkAsset(db: Db, r: Parsed, seenNames: Map<string, number>, peopleInF
   return null;
 }
 
-function validate(db: Db, kind: ImportKind, csv: string) {
+const noOrg = (line: number) => err(line, "L'organisation n'est pas disponible dans cette console.", 'Organisations are not available in this console.');
+
+function checkLine(db: Db, kind: ImportKind, r: Parsed, seen: Map<string, number>, org: ImportOrgPort | undefined): ImportLineError | null {
+  if (kind === 'assets') return checkAsset(db, r, seen, new Set());
+  if (kind === 'services') {
+    if (!org) return noOrg(r.line);
+    const why = org.checkServiceLine(r.values);
+    return why ? { line: r.line, reason: why } : null;
+  }
+  const e = checkPerson(r, seen);
+  if (e || r.values.organisation === undefined) return e;
+  if (!org) return noOrg(r.line);
+  const res = org.resolveService(r.values);
+  return 'error' in res ? { line: r.line, reason: res.error } : null;
+}
+
+function validate(db: Db, kind: ImportKind, csv: string, org?: ImportOrgPort) {
   const { columns, rows, errors } = readCsv(kind, csv);
   const seen = new Map<string, number>();
   const valid: Parsed[] = [];
   for (const r of rows) {
-    const e = kind === 'people' ? checkPerson(r, seen) : checkAsset(db, r, seen, new Set());
+    const e = checkLine(db, kind, r, seen, org);
     if (e) errors.push(e);
     else valid.push(r);
   }
   return { columns, rows, valid, errors };
 }
 
-export function previewImport(db: Db, kind: ImportKind, csv: string): ImportPreview {
-  const { columns, valid, errors } = validate(db, kind, csv);
-  const fields: Field[] = kind === 'people' ? ['lastName', 'firstName', 'department', 'phone', 'email', 'site'] : ['name', 'serial', 'user', 'ip', 'os'];
+const PREVIEW_FIELDS: Record<ImportKind, Field[]> = {
+  people: ['lastName', 'firstName', 'department', 'phone', 'email', 'site', 'organisation', 'service'],
+  assets: ['name', 'serial', 'user', 'ip', 'os'],
+  services: ['organisation', 'direction', 'service', 'tier', 'archived'],
+};
+
+export function previewImport(db: Db, kind: ImportKind, csv: string, org?: ImportOrgPort): ImportPreview {
+  const { columns, valid, errors } = validate(db, kind, csv, org);
+  const fields = PREVIEW_FIELDS[kind];
   return {
     kind,
     columns,
@@ -151,21 +201,26 @@ export const importErrors = {
 };
 
 /** All or nothing: refuses the file while any line is wrong; one transaction otherwise. */
-export function commitImport(db: Db, kind: ImportKind, csv: string): number {
+export function commitImport(db: Db, kind: ImportKind, csv: string, org?: ImportOrgPort): number {
   return db.transaction(() => {
     // Validate inside the transaction so the checks and the writes see the same directory.
-    const { valid, errors } = validate(db, kind, csv);
+    const { valid, errors } = validate(db, kind, csv, org);
     if (errors.length) throw importErrors.hasErrors(errors.length, errors);
     if (valid.length === 0) throw importErrors.empty();
     for (const { values: v } of valid) {
-      if (kind === 'people') {
-        const p = { lastName: v.lastName!, firstName: v.firstName ?? '', department: v.department ?? '', phone: v.phone ?? '', email: v.email ?? '', site: v.site ?? '' };
+      if (kind === 'services') org!.writeServiceLine(v);
+      else if (kind === 'people') {
+        const placed = v.organisation !== undefined && org ? org.resolveService(v) : null;
+        const serviceId = placed && 'serviceId' in placed ? placed.serviceId : undefined;
+        const department = v.department ?? (v.service ? [v.service, v.direction].filter(Boolean).join(' — ') : '');
+        const p = { lastName: v.lastName!, firstName: v.firstName ?? '', department, phone: v.phone ?? '', email: v.email ?? '', site: v.site ?? '' };
         const existing = p.email ? findPersonByNameOrEmail(db, p.email) : undefined;
         if (existing) {
           stmt(db, 'UPDATE people SET last_name=?, first_name=?, department=?, phone=?, email=?, site=?, search_key=? WHERE id=?').run(
             p.lastName, p.firstName, p.department, p.phone, p.email, p.site, personSearchKey(p), existing.id,
           );
-        } else insertPerson(db, p);
+          if (serviceId !== undefined) stmt(db, 'UPDATE people SET service_id = ? WHERE id = ?').run(serviceId, existing.id);
+        } else insertPerson(db, { ...p, serviceId });
       } else {
         const owner = v.user ? findPersonByNameOrEmail(db, v.user) : undefined;
         const a = { name: v.name!, serial: v.serial ?? '', personId: owner?.id ?? null, ip: v.ip ?? '', os: v.os ?? '' };

@@ -52,6 +52,8 @@ export const ticketCreatePayloadSchema = z.object({
   ttoDue: z.string().nullable(),
   ttrDue: z.string().nullable(),
   assetIds: z.array(z.string()),
+  /** The requester's organisation at call time (issue 12; absent in older rows). */
+  organisationId: z.string().nullable().optional(),
 });
 export type TicketCreatePayload = z.infer<typeof ticketCreatePayloadSchema>;
 

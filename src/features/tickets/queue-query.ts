@@ -19,7 +19,12 @@ const SORT_SQL: Record<SortColumn, string> = {
   createdAt: 't.created_at',
   updatedAt: 't.updated_at',
   ttrDue: 't.ttr_due',
+  organisation: 't.organisation_id',
+  service: '(SELECT name FROM org_units WHERE id = t.service_id) COLLATE NOCASE',
+  tier: 'COALESCE(t.service_tier, 4)',
 };
+/** Within one priority, calls from vital services come first (crisis rule), whatever the direction. */
+const TIER_WITHIN = 'COALESCE(t.service_tier, 4) ASC';
 
 /** SQL twin of domain/tickets.ts slaBreached(): late to take charge or late to resolve. */
 const BREACH_SQL = `(
@@ -78,6 +83,9 @@ function build(filter: QueueFilter, ctx: { now: Date; user: string }, purpose: '
     params.me = ctx.user;
   }
   if (filter.unassigned) where.push('t.technician IS NULL');
+  if (filter.organisationIds) inList('org', 't.organisation_id', filter.organisationIds);
+  if (filter.serviceIds) inList('svc', 't.service_id', filter.serviceIds);
+  if (filter.tiers) inList('tier', 't.service_tier', filter.tiers);
   if (filter.slaBreached === true) where.push(BREACH_SQL);
   if (filter.slaBreached === false) where.push(`NOT ${BREACH_SQL}`);
   return { from, where: where.length ? `WHERE ${where.join(' AND ')}` : '', params, fts: fts !== null };
@@ -102,6 +110,10 @@ type Row = {
   taken_at: string | null;
   resolved_at: string | null;
   snippet: string | null;
+  organisation_code: string | null;
+  service_name: string | null;
+  service_archived: number | null;
+  service_tier: number | null;
 };
 
 /**
@@ -116,7 +128,7 @@ export function queryQueue(db: Db, rawQuery: QueueQuery, ctx: { now: Date; user:
   const dir = q.dir === 'asc' ? 'ASC' : 'DESC';
   const joins = q.sort === 'team' ? 'LEFT JOIN teams tm ON tm.id = t.team_id' : q.sort === 'category' ? 'LEFT JOIN categories c ON c.id = t.category_id' : '';
   // FTS5 hands rows out in rowid (= number) order itself: no sort needed for "newest first".
-  const order = b.fts && q.sort === 'number' ? `tickets_fts.rowid ${dir}` : `${SORT_SQL[q.sort]} ${dir}, t.number ${dir}`;
+  const order = b.fts && q.sort === 'number' ? `tickets_fts.rowid ${dir}` : `${SORT_SQL[q.sort]} ${dir}, ${q.sort === 'priority' ? `${TIER_WITHIN}, ` : ''}t.number ${dir}`;
   const from = b.fts ? 'tickets_fts CROSS JOIN tickets t ON t.number = tickets_fts.rowid' : 'tickets t';
   const numbers = (stmt(db, `SELECT t.number AS n FROM ${from} ${joins} ${b.where} ORDER BY ${order} LIMIT @limit OFFSET @offset`).all({
     ...b.params,
@@ -136,8 +148,10 @@ function fetchRows(db: Db, numbers: number[], terms: string[] | null, now: Date)
       `SELECT t.id, t.number, t.type, t.status, t.priority, t.technician, t.channel, t.created_at, t.updated_at,
               t.tto_due, t.ttr_due, t.taken_at, t.resolved_at, t.subject, t.requester_name AS requester, NULL AS snippet,
               (SELECT name FROM teams WHERE id = t.team_id) AS team_name,
-              (SELECT full_name FROM categories WHERE id = t.category_id) AS category_name
-       FROM tickets t WHERE t.number IN (${list})`,
+              (SELECT full_name FROM categories WHERE id = t.category_id) AS category_name,
+              (SELECT code FROM organisations WHERE id = t.organisation_id) AS organisation_code,
+              su.name AS service_name, su.archived AS service_archived, t.service_tier
+       FROM tickets t LEFT JOIN org_units su ON su.id = t.service_id WHERE t.number IN (${list})`,
     )
     .all() as Row[];
   const byNumber = new Map(data.map((r) => [r.number, r]));
@@ -220,5 +234,9 @@ function toRow(r: Row, now: Date): QueueRow {
     ttrDue: r.ttr_due,
     slaBreached: slaBreached({ ttoDue: r.tto_due, ttrDue: r.ttr_due, takenAt: r.taken_at, resolvedAt: r.resolved_at }, now),
     snippet: r.snippet,
+    organisationCode: r.organisation_code,
+    serviceName: r.service_name,
+    tier: (r.service_tier as 1 | 2 | 3 | null) ?? null,
+    serviceArchived: r.service_archived === 1,
   };
 }

@@ -15,16 +15,22 @@ import {
   type Ticket,
   type TicketStatus,
 } from '../../domain/tickets';
+import { describeOutcome, type CallClassifier } from '../../domain/priority-rules';
 import { writeOutbox } from './outbox';
 import { readSetting } from './repos/settings';
 import { findCategory, findTeam, findTeamByName } from './repos/teams';
 import { assetsOfPerson, getAsset, getPerson } from './repos/directory';
-import { findTicket, insertTicket, touchTicket, updateTicketColumns, type TicketChanges, type UpdatableField } from './repos/tickets';
+import { findTicket, insertTicket, ticketBase, touchTicket, updateTicketColumns, updateTicketOrg, type TicketChanges, type UpdatableField } from './repos/tickets';
 import { insertFollowup, listFollowups, type TimelineEntry } from './repos/followups';
 
 export interface WorkflowContext {
   now(): Date;
   currentUser(): string;
+  /**
+   * The organisation feature's port: the requester's organisation/service snapshot and the
+   * priority rules' outcome for a call (absent: no rules, no snapshot).
+   */
+  classify?: CallClassifier;
 }
 
 const ticketLabel = { fr: 'Ticket', en: 'Ticket' };
@@ -113,14 +119,20 @@ export function createTicketWorkflow(db: Db, ctx: WorkflowContext) {
         const category = input.categoryId ? findCategory(db, input.categoryId) : null;
         if (input.categoryId && !category) throw ticketErrors.unknownReference({ fr: 'Catégorie', en: 'category' }, input.categoryId);
 
+        const cls = ctx.classify?.({ ...input, requesterId: input.requesterId, categoryId: category?.id ?? null, at: new Date(at), override: input.priorityOverride });
+        const rules = cls?.outcome;
+        // A team the operator chose wins over a rule's; a rule's wins over the Hotline default.
+        const ruleTeam = !input.teamId && rules?.teamId ? findTeam(db, rules.teamId) : undefined;
         const hotline = findTeamByName(db, 'Hotline') ?? null;
-        const team = input.teamId ? findTeam(db, input.teamId) : input.outcome === 'route' ? undefined : hotline;
+        const team = input.teamId ? findTeam(db, input.teamId) : ruleTeam ?? (input.outcome === 'route' ? undefined : hotline);
         if (input.teamId && !team) throw ticketErrors.unknownReference({ fr: 'Équipe', en: 'team' }, input.teamId);
 
+        const urgency = rules?.urgency ?? input.urgency;
+        const impact = rules?.impact ?? input.impact;
         const matrix = readSetting(db, 'tickets.priorityMatrix', priorityMatrixSchema, DEFAULT_PRIORITY_MATRIX);
         const sla = readSetting(db, 'tickets.sla', slaTargetsSchema, DEFAULT_SLA);
-        const priority = computePriority(input.urgency, input.impact, matrix);
-        const due = slaDueDates(new Date(at), priority, sla);
+        const priority = computePriority(urgency, impact, matrix);
+        const due = slaDueDates(new Date(at), priority, rules?.sla ? { [String(priority)]: rules.sla } : sla);
         const routed = input.outcome === 'route';
         const solved = input.outcome === 'solved_on_phone';
         const solution = solved ? input.solution || input.description || 'Résolu au téléphone' : null;
@@ -132,8 +144,8 @@ export function createTicketWorkflow(db: Db, ctx: WorkflowContext) {
           status,
           subject: deriveSubject(input.subject, input.description),
           description: input.description,
-          urgency: input.urgency,
-          impact: input.impact,
+          urgency,
+          impact,
           priority,
           categoryId: category?.id ?? null,
           channel: input.channel,
@@ -150,6 +162,13 @@ export function createTicketWorkflow(db: Db, ctx: WorkflowContext) {
           ttoDue: due.ttoDue,
           ttrDue: due.ttrDue,
           assetIds,
+          organisationId: cls?.organisationId ?? null,
+          serviceId: cls?.serviceId ?? null,
+          serviceTier: cls?.serviceTier ?? null,
+          tags: rules?.tags ?? [],
+          baseUrgency: input.urgency,
+          baseImpact: input.impact,
+          priorityOverridden: rules?.override != null,
         };
         const number = insertTicket(db, ticket);
         writeOutbox(db, {
@@ -158,6 +177,11 @@ export function createTicketWorkflow(db: Db, ctx: WorkflowContext) {
           payload: { ...ticket, number, categoryName: category?.fullName ?? null, teamName: team?.name ?? null },
         }, at);
         append(ticket.id, { kind: 'call', body: input.description, data: { durationSec: input.durationSec, channel: input.channel } }, at);
+        if (rules && (rules.applied.length > 0 || rules.override)) {
+          // The body is what the ITSM server's timeline shows; the data lets the UI word it in its language.
+          const body = describeOutcome(rules, 'fr', (id) => findTeam(db, id)?.name ?? id).join('\n');
+          append(ticket.id, { kind: 'rules', body, data: { applied: rules.applied, override: rules.override } }, at);
+        }
         if (routed) append(ticket.id, { kind: 'assign', body: '', data: { team: team?.name ?? null, technician: null } }, at);
         if (solved) append(ticket.id, { kind: 'solution', body: solution ?? '', data: { onPhone: true } }, at);
         return mustGet(ticket.id);
@@ -237,6 +261,52 @@ export function createTicketWorkflow(db: Db, ctx: WorkflowContext) {
         if (t.status < 5) changes.status = technician ? 2 : 1;
         if (technician && !t.takenAt) changes.takenAt = at;
         if (applyChanges(t, changes, at)) append(t.id, { kind: 'assign', body: '', data: { team: team.name, technician, fromTeam: t.teamName, from: t.technician } }, at);
+        return mustGet(ticketId);
+      });
+    },
+
+    /**
+     * A new requester or category: the organisation snapshot is taken again and the rules
+     * re-run on the urgency/impact the operator entered (an operator override stays).
+     */
+    reclassify(ticketId: string, patch: { requesterId?: string | null; categoryId?: string | null }): Ticket {
+      return tx(() => {
+        const t = mustGet(ticketId);
+        const at = now();
+        const changes: TicketChanges = {};
+        if (patch.requesterId !== undefined && patch.requesterId !== t.requesterId) {
+          const person = patch.requesterId ? getPerson(db, patch.requesterId) : null;
+          if (patch.requesterId && !person) throw ticketErrors.unknownReference({ fr: 'Demandeur', en: 'requester' }, patch.requesterId);
+          changes.requesterId = patch.requesterId;
+          if (person) Object.assign(changes, { requesterName: `${person.firstName} ${person.lastName}`.trim(), requesterPhone: person.phone });
+        }
+        if (patch.categoryId !== undefined && patch.categoryId !== t.categoryId) {
+          if (patch.categoryId && !findCategory(db, patch.categoryId)) throw ticketErrors.unknownReference({ fr: 'Catégorie', en: 'category' }, patch.categoryId);
+          changes.categoryId = patch.categoryId;
+        }
+        if (Object.keys(changes).length === 0) return t;
+        const base = ticketBase(db, t.id);
+        const cls = ctx.classify?.({
+          requesterId: changes.requesterId !== undefined ? changes.requesterId : t.requesterId,
+          categoryId: changes.categoryId !== undefined ? changes.categoryId : t.categoryId,
+          type: t.type,
+          channel: t.channel,
+          urgency: base.urgency ?? t.urgency,
+          impact: base.impact ?? t.impact,
+          at: new Date(at),
+          override: base.overridden ? { urgency: t.urgency, impact: t.impact } : null,
+        });
+        if (cls) {
+          const matrix = readSetting(db, 'tickets.priorityMatrix', priorityMatrixSchema, DEFAULT_PRIORITY_MATRIX);
+          Object.assign(changes, { urgency: cls.outcome.urgency, impact: cls.outcome.impact, priority: computePriority(cls.outcome.urgency, cls.outcome.impact, matrix) });
+          if (cls.outcome.teamId && findTeam(db, cls.outcome.teamId)) changes.teamId = cls.outcome.teamId;
+          updateTicketOrg(db, t.id, cls, cls.outcome.tags);
+        }
+        applyChanges(t, changes, at);
+        if (cls && (cls.outcome.applied.length > 0 || cls.outcome.override)) {
+          const body = describeOutcome(cls.outcome, 'fr', (id) => findTeam(db, id)?.name ?? id).join('\n');
+          append(t.id, { kind: 'rules', body, data: { applied: cls.outcome.applied, override: cls.outcome.override, on: 'reclassify' } }, at);
+        }
         return mustGet(ticketId);
       });
     },

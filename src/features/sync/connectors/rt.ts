@@ -22,6 +22,8 @@
  * | requester        | custom field Requester "Name · phone · email" (no RT Requestor:|
  * |                  | it would mail the agent on every change)                       |
  * | linked PC        | custom field Asset (PC name)                                   |
+ * | organisation     | custom field Organisation (code), or a queue per organisation  |
+ * |                  | (`organisation` option; on create only)                        |
  * | follow-up public | correspond (reply); private → comment                          |
  * | op UUID          | custom field RelaisOpId on tickets; marker line                |
  * |                  | `[relais-op:UUID]` at the end of follow-up content             |
@@ -52,7 +54,20 @@ export interface RtOptions {
   parallelism?: number;
   /** The RT login the token belongs to (display only). */
   user?: string;
+  /** Where the requester's organisation goes; default: the custom field "Organisation" when RT has it. */
+  organisation?: RtOrganisationMapping;
 }
+
+/**
+ * The organisation in RT (setting `sync.rtOrganisation`): a ticket custom field, or one
+ * queue per organisation (then the team no longer picks the queue for those tickets).
+ */
+export const rtOrganisationSchema = z.discriminatedUnion('mode', [
+  z.strictObject({ mode: z.literal('customField'), field: z.string().trim().min(1).max(100) }),
+  z.strictObject({ mode: z.literal('queue'), queues: z.record(z.string().max(64), z.string().trim().min(1).max(200)) }),
+]);
+export type RtOrganisationMapping = z.infer<typeof rtOrganisationSchema>;
+export const DEFAULT_RT_ORGANISATION: RtOrganisationMapping = { mode: 'customField', field: 'Organisation' };
 
 const STATUS_TO_RT: Record<number, string> = { 1: 'new', 2: 'open', 3: 'open', 4: 'stalled', 5: 'resolved', 6: 'resolved' };
 const STATUS_FROM_RT: Record<string, number> = { new: 1, open: 2, stalled: 4, resolved: 5, rejected: 6 };
@@ -169,6 +184,11 @@ export function createRtConnector(options: RtOptions): Connector & { setup(): Pr
     if (fields.asset !== undefined && hasCf('Asset')) cf.Asset = fields.asset ?? '';
     if ((fields.requesterName !== undefined || fields.requesterPhone !== undefined || fields.requesterEmail !== undefined) && hasCf('Requester'))
       cf.Requester = [fields.requesterName ?? '', fields.requesterPhone ?? '', fields.requesterEmail ?? ''].join(' · ').replace(/( · )+$/, '');
+    const org = options.organisation ?? DEFAULT_RT_ORGANISATION;
+    if (fields.organisation) {
+      if (org.mode === 'queue' && org.queues[fields.organisation]) out.Queue = org.queues[fields.organisation];
+      if (org.mode === 'customField' && hasCf(org.field)) cf[org.field] = fields.organisation;
+    }
     if (Object.keys(cf).length) out.CustomFields = cf;
     return out;
   }
@@ -242,8 +262,8 @@ export function createRtConnector(options: RtOptions): Connector & { setup(): Pr
     async createTicket(opId, fields) {
       await setup();
       const body: Record<string, unknown> = {
-        ...toRt(fields),
         Queue: fields.team ?? 'General',
+        ...toRt(fields),
         Subject: (fields.subject || fields.description.split('\n')[0] || '(sans objet)').slice(0, 200),
         Content: fields.description || fields.subject,
         ContentType: 'text/plain',

@@ -8,29 +8,29 @@ import { stmt } from '../../../platform/statements';
  * search key (no accents, lower case, phone digits without spaces) so "dupre", "DUPRÉ",
  * "01 45" and "pc-eau-00" all find what the agent means.
  */
-export type PersonInput = Omit<Person, 'id'> & { id?: string };
+export type PersonInput = Omit<Person, 'id' | 'serviceId'> & { id?: string; serviceId?: string | null };
 export type AssetInput = Omit<Asset, 'id'> & { id?: string };
 
 const digits = (s: string) => s.replace(/\D/g, '');
 
-export function personSearchKey(p: Omit<Person, 'id'>): string {
+export function personSearchKey(p: Omit<Person, 'id' | 'serviceId'>): string {
   return foldText([p.lastName, p.firstName, p.firstName, p.lastName, p.department, p.site, p.email, p.phone, digits(p.phone)].join(' '));
 }
 export function assetSearchKey(a: Omit<Asset, 'id'>): string {
   return foldText([a.name, a.serial, a.ip].join(' '));
 }
 
-type PersonRow = { id: string; last_name: string; first_name: string; department: string; phone: string; email: string; site: string };
-const toPerson = (r: PersonRow): Person => ({ id: r.id, lastName: r.last_name, firstName: r.first_name, department: r.department, phone: r.phone, email: r.email, site: r.site });
+type PersonRow = { id: string; last_name: string; first_name: string; department: string; phone: string; email: string; site: string; service_id: string | null };
+const toPerson = (r: PersonRow): Person => ({ id: r.id, lastName: r.last_name, firstName: r.first_name, department: r.department, phone: r.phone, email: r.email, site: r.site, serviceId: r.service_id ?? null });
 type AssetRow = { id: string; name: string; serial: string; person_id: string | null; ip: string; os: string };
 const toAsset = (r: AssetRow): Asset => ({ id: r.id, name: r.name, serial: r.serial, personId: r.person_id, ip: r.ip, os: r.os });
 
 export function insertPerson(db: Db, p: PersonInput): Person {
   const id = p.id ?? uuidv7();
-  stmt(db, 'INSERT INTO people (id, last_name, first_name, department, phone, email, site, search_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
-    id, p.lastName, p.firstName, p.department, p.phone, p.email, p.site, personSearchKey(p),
+  stmt(db, 'INSERT INTO people (id, last_name, first_name, department, phone, email, site, search_key, service_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
+    id, p.lastName, p.firstName, p.department, p.phone, p.email, p.site, personSearchKey(p), p.serviceId ?? null,
   );
-  return { ...p, id };
+  return { ...p, id, serviceId: p.serviceId ?? null };
 }
 
 export function insertAsset(db: Db, a: AssetInput): Asset {

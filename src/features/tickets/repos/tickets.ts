@@ -1,5 +1,6 @@
 import type { Db } from '../../../platform/db';
 import { slaBreached, type Ticket, type TicketStatus, type TicketType, type Channel } from '../../../domain/tickets';
+import type { Tier } from '../../../domain/organisation';
 import { stmt } from '../../../platform/statements';
 
 /** Ticket fields a workflow may change, mapped to their columns. */
@@ -20,6 +21,9 @@ export const UPDATABLE_COLUMNS = {
   ttoDue: 'tto_due',
   ttrDue: 'ttr_due',
   type: 'type',
+  requesterId: 'requester_id',
+  requesterName: 'requester_name',
+  requesterPhone: 'requester_phone',
 } as const;
 export type UpdatableField = keyof typeof UPDATABLE_COLUMNS;
 export type TicketChanges = Partial<Pick<Ticket, UpdatableField>>;
@@ -54,13 +58,26 @@ export interface TicketRow {
   tto_due: string | null;
   ttr_due: string | null;
   version: number;
+  organisation_id: string | null;
+  organisation_code: string | null;
+  service_id: string | null;
+  service_name: string | null;
+  direction_name: string | null;
+  service_tier: number | null;
+  service_archived: number | null;
+  tags: string | null;
 }
 
 const SELECT_TICKET = `
-  SELECT t.*, c.full_name AS category_name, tm.name AS team_name
+  SELECT t.*, c.full_name AS category_name, tm.name AS team_name,
+    o.code AS organisation_code, su.name AS service_name, su.archived AS service_archived, du.name AS direction_name,
+    (SELECT group_concat(tag, ' ') FROM ticket_tags WHERE ticket_id = t.id) AS tags
   FROM tickets t
   LEFT JOIN categories c ON c.id = t.category_id
-  LEFT JOIN teams tm ON tm.id = t.team_id`;
+  LEFT JOIN teams tm ON tm.id = t.team_id
+  LEFT JOIN organisations o ON o.id = t.organisation_id
+  LEFT JOIN org_units su ON su.id = t.service_id
+  LEFT JOIN org_units du ON du.id = su.parent_id`;
 
 export function toTicket(r: TicketRow, assetIds: string[], now: Date): Ticket {
   return {
@@ -95,6 +112,16 @@ export function toTicket(r: TicketRow, assetIds: string[], now: Date): Ticket {
     slaBreached: slaBreached({ ttoDue: r.tto_due, ttrDue: r.ttr_due, takenAt: r.taken_at, resolvedAt: r.resolved_at }, now),
     version: r.version,
     assetIds,
+    org: {
+      organisationId: r.organisation_id,
+      organisationCode: r.organisation_code,
+      serviceId: r.service_id,
+      serviceName: r.service_name,
+      directionName: r.direction_name,
+      tier: (r.service_tier as Tier | null) ?? null,
+      serviceArchived: r.service_archived === 1,
+    },
+    tags: r.tags ? r.tags.split(' ').sort() : [],
   };
 }
 
@@ -112,7 +139,17 @@ export function nextTicketNumber(db: Db): number {
   return (stmt(db, 'SELECT COALESCE(MAX(number), 0) + 1 AS n FROM tickets').get() as { n: number }).n;
 }
 
-export type NewTicket = Omit<Ticket, 'number' | 'serverId' | 'slaBreached' | 'version' | 'categoryName' | 'teamName' | 'closedAt' | 'updatedAt'>;
+export type NewTicket = Omit<Ticket, 'number' | 'serverId' | 'slaBreached' | 'version' | 'categoryName' | 'teamName' | 'closedAt' | 'updatedAt' | 'org' | 'tags'> & {
+  /** The requester's organisation and service at call time (absent: none known). */
+  organisationId?: string | null;
+  serviceId?: string | null;
+  serviceTier?: number | null;
+  tags?: readonly string[];
+  /** What the operator entered before the priority rules, and whether they overrode them. */
+  baseUrgency?: number;
+  baseImpact?: number;
+  priorityOverridden?: boolean;
+};
 
 /**
  * Inserts the ticket row and its PC links; returns its number. Runs inside the caller's
@@ -124,18 +161,34 @@ export function insertTicket(db: Db, t: NewTicket): number {
   db.pragma('defer_foreign_keys = ON');
   const link = stmt(db, 'INSERT OR IGNORE INTO ticket_assets (ticket_id, asset_id) VALUES (?, ?)');
   for (const a of t.assetIds) link.run(t.id, a);
+  const tag = stmt(db, 'INSERT OR IGNORE INTO ticket_tags (ticket_id, tag) VALUES (?, ?)');
+  for (const x of t.tags ?? []) tag.run(t.id, x);
   stmt(
     db,
     `INSERT INTO tickets (number, id, type, status, subject, description, urgency, impact, priority, category_id, channel,
        requester_id, requester_name, requester_phone, team_id, technician, created_by, created_at, updated_at,
-       taken_at, resolved_at, solution, tto_due, ttr_due)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       taken_at, resolved_at, solution, tto_due, ttr_due, organisation_id, service_id, service_tier, base_urgency, base_impact, priority_overridden)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     number, t.id, t.type, t.status, t.subject, t.description, t.urgency, t.impact, t.priority, t.categoryId, t.channel,
     t.requesterId, t.requesterName, t.requesterPhone, t.teamId, t.technician, t.createdBy, t.createdAt, t.createdAt,
-    t.takenAt, t.resolvedAt, t.solution, t.ttoDue, t.ttrDue,
+    t.takenAt, t.resolvedAt, t.solution, t.ttoDue, t.ttrDue, t.organisationId ?? null, t.serviceId ?? null, t.serviceTier ?? null,
+    t.baseUrgency ?? t.urgency, t.baseImpact ?? t.impact, t.priorityOverridden ? 1 : 0,
   );
   return number;
+}
+
+/** The organisation snapshot and rule tags, rewritten when the requester or category changes. */
+export function updateTicketOrg(db: Db, id: string, org: { organisationId: string | null; serviceId: string | null; serviceTier: number | null }, tags: readonly string[]): void {
+  stmt(db, 'UPDATE tickets SET organisation_id = ?, service_id = ?, service_tier = ? WHERE id = ?').run(org.organisationId, org.serviceId, org.serviceTier, id);
+  stmt(db, 'DELETE FROM ticket_tags WHERE ticket_id = ?').run(id);
+  const tag = stmt(db, 'INSERT OR IGNORE INTO ticket_tags (ticket_id, tag) VALUES (?, ?)');
+  for (const x of tags) tag.run(id, x);
+}
+
+export function ticketBase(db: Db, id: string): { urgency: number | null; impact: number | null; overridden: boolean } {
+  const r = stmt(db, 'SELECT base_urgency, base_impact, priority_overridden FROM tickets WHERE id = ?').get(id) as { base_urgency: number | null; base_impact: number | null; priority_overridden: number } | undefined;
+  return { urgency: r?.base_urgency ?? null, impact: r?.base_impact ?? null, overridden: r?.priority_overridden === 1 };
 }
 
 /** Writes changed columns and bumps updated_at and version. Runs inside the caller's transaction. */
