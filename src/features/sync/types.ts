@@ -111,7 +111,12 @@ export interface Connector {
   getTicket(serverId: string): Promise<TicketLookup>;
   /** Sends only `changes`; `etag` makes the server refuse if the ticket moved on (SyncError 'conflict'). */
   updateTicket(serverId: string, changes: Partial<SyncFields>, etag: string | null): Promise<void>;
-  addFollowup(serverId: string, opId: string, followup: { body: string; private: boolean; author: string }): Promise<{ serverId: string | null }>;
+  /**
+   * `status` (1–6, local numbering) is the ticket's status as the operator left it at this
+   * point of the timeline: a server whose reply reopens tickets (RT's "On Correspond Open
+   * Inactive Tickets", GLPI's reopen on follow-up) must end with this status after the reply.
+   */
+  addFollowup(serverId: string, opId: string, followup: { body: string; private: boolean; author: string; status?: number }): Promise<{ serverId: string | null }>;
   findFollowupByOp(serverId: string, opId: string): Promise<string | null>;
   listFollowups(serverId: string): Promise<RemoteFollowup[]>;
   /** Tickets changed at or after `since` (null: all), oldest first, page numbers from 1. */
