@@ -85,13 +85,15 @@ const setupPl = (variant: RtVariant) => `
 my $u = RT::User->new(RT->SystemUser);
 my ($ok, $msg) = $u->Create(Name => '${RT_USER}', EmailAddress => 'relais@test.local', Privileged => 1, Password => 'relais-pass-not-used');
 die "user: $msg" unless $ok;
-for my $qn (${(variant === 'prepared' ? RT_TEAMS : []).map((t) => `'${t}'`).join(', ')}) {
+my @queues = (${(variant === 'prepared' ? RT_TEAMS : []).map((t) => `'${t}'`).join(', ')});
+for my $qn (@queues) {
   my $q = RT::Queue->new(RT->SystemUser); my ($qok, $qm) = $q->Create(Name => $qn); die "queue: $qm" unless $qok;
 }
 for my $r (qw(SeeQueue ShowTicket CreateTicket ModifyTicket ReplyToTicket CommentOnTicket OwnTicket ShowTicketComments SeeCustomField ModifyCustomField DeleteTicket ${variant === 'fresh' ? 'AdminQueue AdminCustomField AssignCustomFields' : ''})) {
   my ($gok, $gm) = $u->PrincipalObj->GrantRight(Right => $r, Object => $RT::System); die "right $r: $gm" unless $gok;
 }
-for my $cfn (${(variant === 'prepared' ? RT_CUSTOM_FIELDS : []).map((t) => `'${t}'`).join(', ')}) {
+my @fields = (${(variant === 'prepared' ? RT_CUSTOM_FIELDS : []).map((t) => `'${t}'`).join(', ')});
+for my $cfn (@fields) {
   my $cf = RT::CustomField->new(RT->SystemUser);
   my ($cok, $cm) = $cf->Create(Name => $cfn, Type => 'FreeformSingle', LookupType => 'RT::Queue-RT::Ticket');
   die "cf: $cm" unless $cok;

@@ -609,7 +609,9 @@ export class SyncEngine {
           continue;
         }
         const t = norm(f, theirs[f]);
-        if (t === norm(f, ours)) continue; // already there (e.g. a retry after a lost response)
+        // Already there (e.g. a retry after a lost response): exact equality, so 3 is still sent
+        // over a server's 2 when the server can keep the difference (RT's RelaisStatus field).
+        if ((theirs[f] ?? null) === (ours ?? null)) continue;
         if (!(f in base) || t === norm(f, base[f])) (send as Record<string, unknown>)[f] = ours;
         else conflicts.push({ field: f, base: base[f] ?? null, ours, theirs: theirs[f] ?? null });
       }

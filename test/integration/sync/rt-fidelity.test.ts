@@ -109,6 +109,129 @@ describe('sync fidelity with a stock RT 5 (default scrips)', () => {
     }
   }, 300_000);
 
+  it('an open conflict keeps the local values through pulls; "Garder ma version" applies and pushes exactly them', async () => {
+    const h = await makeHarness();
+    const call = callOf(h);
+    try {
+      const wf = workflow(h);
+      const t = wf.logCall({ requesterName: 'Agent Test', description: 'Cartographie inaccessible', outcome: 'route', teamId: teamId(h, 'Interventions') });
+      await call.configure({ kind: 'rt', url: rt.url, token: rt.token });
+      await drainAll(h, 60_000);
+      await h.sync.engine.sync();
+      const sid = serverIdOf(h, t.id)!;
+      // Offline here: routed to SIG and "En cours (planifié)"; meanwhile on RT: Applications, stalled.
+      wf.route(t.id, teamId(h, 'SIG'), 'relais');
+      wf.setStatus(t.id, 3);
+      const r = await rtFetch(rt, `/ticket/${sid}`, { method: 'PUT', body: JSON.stringify({ Status: 'stalled', Queue: 'Applications' }) });
+      expect(r.status).toBe(200);
+      await drainAll(h, 60_000);
+      let st = await call.ticket(t.id);
+      expect(st.conflicts.map((c) => [c.field, c.localValue, c.serverValue]).sort()).toEqual([
+        ['status', 3, 4],
+        ['team', 'SIG', 'Applications'],
+      ]);
+      // Two periodic pulls later (and a new server change): the local ticket still shows SIG / 3.
+      await rtFetch(rt, `/ticket/${sid}`, { method: 'PUT', body: JSON.stringify({ Status: 'open' }) });
+      await h.sync.engine.sync();
+      await h.sync.engine.sync();
+      const row = () => h.core.db.prepare('SELECT t.status, m.name AS team FROM tickets t LEFT JOIN teams m ON m.id = t.team_id WHERE t.id = ?').get(t.id) as { status: number; team: string };
+      expect(row()).toEqual({ status: 3, team: 'SIG' });
+      st = await call.ticket(t.id);
+      expect(st.conflicts.find((c) => c.field === 'status')?.serverValue).toBe(2);
+      for (const c of st.conflicts) st = await call.resolve(c.id, 'local');
+      expect(st.conflicts).toEqual([]);
+      expect(row()).toEqual({ status: 3, team: 'SIG' });
+      await drainAll(h, 60_000);
+      await h.sync.engine.sync();
+      await h.sync.engine.sync();
+      const server = await rtTicket(sid);
+      expect([server.Status, server.Queue, server.cfs.RelaisStatus]).toEqual(['open', 'SIG', '3']);
+      expect(row()).toEqual({ status: 3, team: 'SIG' });
+    } finally {
+      await h.dispose();
+    }
+  }, 180_000);
+
+  it('one truthful state: local only, unreachable since T (last success unchanged by a local change), token refused, synchronised', async () => {
+    const h = await makeHarness({ timeoutMs: 2_000 });
+    const call = callOf(h);
+    try {
+      expect((await call.status()).state).toBe('local');
+      await call.configure({ kind: 'rt', url: rt.url, token: rt.token });
+      await h.sync.engine.sync();
+      let s = await call.status();
+      expect(s.state).toBe('synced');
+      const lastSuccess = s.lastSuccessAt;
+      await rt.stop();
+      try {
+        await h.sync.engine.sync();
+        s = await call.status();
+        expect(s.state).toBe('unreachable');
+        expect(s.unreachableSince).toBeTruthy();
+        const lastError = s.lastError;
+        expect(lastError).toBeTruthy();
+        // A local change while the server is down: nothing sent, nothing "synchronised".
+        workflow(h).logCall({ requesterName: 'Agent Test', description: 'Pendant la panne' });
+        await h.sync.engine.sync({ pull: false });
+        await new Promise((r) => setTimeout(r, 50));
+        await h.sync.engine.sync({ pull: false });
+        s = await call.status();
+        expect(s.lastSuccessAt).toBe(lastSuccess);
+        expect(s.lastError).toBeTruthy();
+        expect(s.state).toBe('unreachable');
+        expect(s.pending).toBeGreaterThan(0);
+      } finally {
+        await rt.start();
+      }
+      await rt.revokeTokens();
+      try {
+        await h.sync.engine.sync();
+        s = await call.status();
+        expect(s.state).toBe('authRefused');
+        // One global hint, not one banner per ticket: the parked ops say why.
+        const parked = h.core.db.prepare("SELECT ticket_id FROM outbox WHERE state = 'parked'").all() as { ticket_id: string }[];
+        for (const p of parked) for (const op of (await call.ticket(p.ticket_id)).parked) expect(op.reason).toBe('auth');
+      } finally {
+        await rt.newToken();
+      }
+      await call.configure({ kind: 'rt', url: rt.url, token: rt.token });
+      await drainAll(h, 60_000);
+      await h.sync.engine.sync();
+      s = await call.status();
+      expect(s.state).toBe('synced');
+      expect(s.pending).toBe(0);
+      expect(s.lastSuccessAt! > lastSuccess!).toBe(true);
+    } finally {
+      await h.dispose();
+    }
+  }, 180_000);
+
+  it('changes parked against a wrong server go through once the address is fixed; "Tout réessayer" retries every parked change', async () => {
+    const h = await makeHarness({ timeoutMs: 3_000 });
+    const call = callOf(h);
+    try {
+      const wf = workflow(h);
+      const tickets = [0, 1, 2].map((i) => wf.logCall({ requesterName: 'Agent Test', description: `Appel ${i} vers le mauvais serveur` }));
+      // A web server that is not RT's REST2 (the RT web UI under a wrong path answers 404s).
+      await call.configure({ kind: 'rt', url: `${rt.url}/mauvais-chemin`, token: rt.token });
+      await drainAll(h, 60_000);
+      expect((await call.status()).parked).toBeGreaterThanOrEqual(3);
+      await call.configure({ kind: 'rt', url: rt.url, token: rt.token });
+      expect((await call.status()).parked).toBe(0);
+      await drainAll(h, 60_000);
+      for (const t of tickets) expect(serverIdOf(h, t.id)).toBeTruthy();
+      // A refusal by the real server stays parked on a credentials-only change, and "Tout réessayer" takes it.
+      const bad = wf.logCall({ requesterName: 'Agent Test', description: 'Équipe sans file' });
+      h.core.db.prepare("UPDATE outbox SET payload = json_set(payload, '$.teamName', 'File inexistante') WHERE ticket_id = ? AND kind = 'ticket.create'").run(bad.id);
+      await drainAll(h, 60_000);
+      expect((await call.status()).parked).toBe(1);
+      const all = await h.sync.handlers['sync.retryAll'](undefined, { clientId: 'test' });
+      expect(all.retried).toBe(1);
+    } finally {
+      await h.dispose();
+    }
+  }, 120_000);
+
   it('the connection test names the account RT authenticated, not the name typed in the settings', async () => {
     const h = await makeHarness();
     const call = callOf(h);
