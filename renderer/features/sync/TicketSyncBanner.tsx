@@ -22,7 +22,24 @@ export function TicketSyncBanner({ ticketId }: { ticketId: string }) {
   // A refused token fails every change alike: one global hint in the status bar, one line here.
   const authParked = state?.parked.filter((p) => p.reason === 'auth') ?? [];
   const parked = state?.parked.filter((p) => p.reason !== 'auth') ?? [];
-  if (!state || (!state.conflicts.length && !state.parked.length)) return null;
+  if (!state) return null;
+  const marks = (
+    <>
+      {state.historyPartial && (
+        <p className="muted" data-testid="history-partial">
+          {t('banner.historyPartial')}
+        </p>
+      )}
+      {state.warnings.map((w) => (
+        <p key={w.code} className="warn" data-testid="sync-warning">
+          {t(`warning.${w.code.replace(/^sync\./, '')}`, {
+            fields: ((w.params.fields as string[] | undefined) ?? []).map((f) => t(`field.${f}`, { defaultValue: f })).join(', '),
+          })}
+        </p>
+      ))}
+    </>
+  );
+  if (!state.conflicts.length && !state.parked.length) return state.historyPartial || state.warnings.length ? <section className="sync-marks">{marks}</section> : null;
   const run = (p: Promise<typeof state>) =>
     p.then(
       (s) => {
@@ -35,6 +52,7 @@ export function TicketSyncBanner({ ticketId }: { ticketId: string }) {
   const fieldName = (f: string) => t(`field.${f}`, { defaultValue: f });
   return (
     <section className="card warn sync-banner" data-testid="ticket-sync-banner" aria-label={t('banner.title')}>
+      {marks}
       {state.conflicts.map((c) => (
         <div key={c.id} data-testid="sync-conflict" className="sync-conflict">
           <strong>{t('banner.conflict', { field: fieldName(c.field) })}</strong>

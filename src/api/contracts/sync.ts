@@ -126,6 +126,10 @@ export const ticketSyncStateSchema = z.object({
   pending: z.number().int(),
   conflicts: z.array(syncConflictSchema),
   parked: z.array(parkedOpSchema),
+  /** Older follow-ups are still being fetched from the server ("historique partiel"). */
+  historyPartial: z.boolean().default(false),
+  /** What the server could not take for this ticket (code + params, e.g. sync.fieldsNotSent {fields}). */
+  warnings: z.array(z.object({ code: z.string(), params: z.record(z.string(), z.unknown()) })).default([]),
 });
 
 const id = z.string().min(1).max(64);

@@ -278,7 +278,12 @@ export function createSyncFeature(core: Core, deps: { tickets?: unknown; securit
         return { opId: o.op_id, ticketId: o.ticket_id, kind: o.kind, createdAt: o.created_at, summary: summarize(o.kind, o.payload), serverMessage: e?.message ?? '', status: e?.status ?? null, reason: e?.kind ?? 'rejected' };
       });
     const serverId = (core.db.prepare('SELECT server_id FROM tickets WHERE id = ?').get(ticketId) as { server_id: string | null } | undefined)?.server_id ?? null;
-    return { ticketId, serverId, pending: ops.filter((o) => o.state === 'pending').length, conflicts, parked };
+    const warnings = (core.db.prepare('SELECT code, params FROM sync_warnings WHERE ticket_id = ? ORDER BY code').all(ticketId) as { code: string; params: string }[]).map((w) => ({
+      code: w.code,
+      params: (parseJson(w.params) as Record<string, unknown> | null) ?? {},
+    }));
+    const historyPartial = engine.historyPartial(ticketId);
+    return { ticketId, serverId, pending: ops.filter((o) => o.state === 'pending').length, conflicts, parked, historyPartial, warnings };
   }
 
   /** Runs `fn` on the stored connector, or on a temporary one made from the given settings. */
@@ -414,7 +419,15 @@ export function createSyncFeature(core: Core, deps: { tickets?: unknown; securit
       void engine.sync();
       return { started: true };
     },
-    'sync.ticket': ({ ticketId }) => ticketState(ticketId),
+    'sync.ticket': ({ ticketId }) => {
+      const state = ticketState(ticketId);
+      // Opening a ticket brings its older follow-ups (first pull kept to the queue itself).
+      if (state.historyPartial)
+        void engine.loadHistory(ticketId).catch((err: unknown) => {
+          if (process.env.RELAIS_SYNC_QUIET !== '1') console.warn(`[relais sync] history of ${ticketId}: ${(err as Error).message}`);
+        });
+      return state;
+    },
     'sync.resolveConflict': ({ conflictId, keep }) => {
       const c = core.db.prepare('SELECT * FROM sync_conflicts WHERE id = ? AND resolved_at IS NULL').get(conflictId) as
         | { id: number; ticket_id: string; field: SyncField; local_value: string | null; server_value: string | null }

@@ -510,7 +510,8 @@ export class SyncEngine {
         if (this.serverIdOf(op.ticketId)) return null; // linked by a pull meanwhile
         let serverId: string | null = null;
         if (op.attempts > 0) serverId = await connector.findTicketByOp(op.opId);
-        if (!serverId) serverId = (await connector.createTicket(op.opId, createPayloadToSync(this.db, op.payload))).serverId;
+        const fields = createPayloadToSync(this.db, op.payload);
+        if (!serverId) serverId = (await connector.createTicket(op.opId, fields)).serverId;
         const sid = serverId;
         return {
           serverId: sid,
@@ -519,6 +520,7 @@ export class SyncEngine {
             const other = ticketByServerId(this.db, sid);
             if (other && other !== op.ticketId) return;
             setServerId(this.db, op.ticketId, sid);
+            this.noteUnsent(connector, op.ticketId, fields);
           },
         };
       }
@@ -544,8 +546,8 @@ export class SyncEngine {
         return f ? { finalize: () => void this.db.prepare('UPDATE followups SET server_id = ? WHERE id = ?').run(f, op.payload.id) } : null;
       }
       case 'ticket.update': {
-        await this.pushUpdate(connector, op);
-        return null;
+        const sent = await this.pushUpdate(connector, op);
+        return sent ? { finalize: () => this.noteUnsent(connector, op.ticketId, sent) } : null;
       }
     }
   }
@@ -586,11 +588,28 @@ export class SyncEngine {
     throw new SyncError('rejected', 'the ticket does not exist on the server yet (its creation was not sent): retry after it is created, or discard this change');
   }
 
-  private async pushUpdate(connector: Connector, op: Extract<OutboxRow, { kind: 'ticket.update' }>): Promise<void> {
+  /**
+   * Fields the server could not store become a warning on the ticket (code + params, worded
+   * by the renderer); fields that went through clear it. Runs in the "done" transaction.
+   */
+  private noteUnsent(connector: Connector, ticketId: string, sent: Partial<SyncFields>) {
+    const unsent = new Set(connector.unsentFields?.(sent) ?? []);
+    const row = this.db.prepare("SELECT params FROM sync_warnings WHERE ticket_id = ? AND code = 'sync.fieldsNotSent'").get(ticketId) as { params: string } | undefined;
+    const before = new Set<string>(row ? ((safeJson(row.params)?.fields as string[] | undefined) ?? []) : []);
+    for (const f of Object.keys(sent)) if (!unsent.has(f as SyncField)) before.delete(f);
+    for (const f of unsent) before.add(f);
+    if (!before.size) this.db.prepare("DELETE FROM sync_warnings WHERE ticket_id = ? AND code = 'sync.fieldsNotSent'").run(ticketId);
+    else
+      this.db
+        .prepare("INSERT INTO sync_warnings (ticket_id, code, params, at) VALUES (?, 'sync.fieldsNotSent', ?, ?) ON CONFLICT(ticket_id, code) DO UPDATE SET params = excluded.params, at = excluded.at")
+        .run(ticketId, JSON.stringify({ fields: [...before] }), this.o.now().toISOString());
+  }
+
+  private async pushUpdate(connector: Connector, op: Extract<OutboxRow, { kind: 'ticket.update' }>): Promise<Partial<SyncFields> | null> {
     const norm = (f: SyncField, v: unknown) => (this.o.normalize ? this.o.normalize(f, v) : v) ?? null;
     const changes = changesToSync(this.db, op.payload.changes);
     const base = changesToSync(this.db, op.base ?? {});
-    if (!Object.keys(changes).length) return;
+    if (!Object.keys(changes).length) return null;
     let serverId = await this.requireServerId(op.ticketId);
     for (let attempt = 0; attempt < 4; attempt++) {
       const look = await connector.getTicket(serverId);
@@ -616,10 +635,10 @@ export class SyncEngine {
         else conflicts.push({ field: f, base: base[f] ?? null, ours, theirs: theirs[f] ?? null });
       }
       if (conflicts.length) this.recordConflicts(op, conflicts);
-      if (!Object.keys(send).length) return;
+      if (!Object.keys(send).length) return null;
       try {
         await connector.updateTicket(serverId, send, look.ticket.etag);
-        return;
+        return send;
       } catch (err) {
         if (err instanceof SyncError && err.kind === 'conflict') continue; // moved on meanwhile: merge again
         throw err;
@@ -658,6 +677,7 @@ export class SyncEngine {
     const changedIds = new Set<string>();
     const normalize = (f: SyncField, v: unknown) => (this.o.normalize ? this.o.normalize(f, v) : v);
     const createdBy = `sync:${connector.kind}`;
+    const markPartial = this.db.prepare('INSERT OR IGNORE INTO sync_partial_history (ticket_id, server_id) VALUES (?, ?)');
     const applyPage = (res: TicketPage) => {
       this.markAnswered();
       const apply = this.db.transaction(() => {
@@ -678,6 +698,8 @@ export class SyncEngine {
             continue;
           }
           const r = upsertRemoteTicket(this.db, t, { createdBy, normalize, localOpTicket: (opId) => this.localOpTicket(opId) });
+          // The first pull brings the queue fast; older follow-ups come when the ticket is opened.
+          if (r.created && this.o.pullFollowups !== false) markPartial.run(r.ticketId, t.serverId);
           if (r.changed) {
             changedIds.add(r.ticketId);
             if (!r.created) changedTickets.push({ ticketId: r.ticketId, serverId: t.serverId });
@@ -720,7 +742,10 @@ export class SyncEngine {
           const c = changedTickets[i++]!;
           try {
             const items = await connector.listFollowups(c.serverId);
-            const n = this.db.transaction(() => upsertRemoteFollowups(this.db, c.ticketId, items, (opId) => this.localOpFollowup(opId)))();
+            const n = this.db.transaction(() => {
+              this.db.prepare('DELETE FROM sync_partial_history WHERE ticket_id = ?').run(c.ticketId);
+              return upsertRemoteFollowups(this.db, c.ticketId, items, (opId) => this.localOpFollowup(opId));
+            })();
             if (n) changedIds.add(c.ticketId);
           } catch (err) {
             if (err instanceof BadDataError) this.skip(c.serverId, err.reason);
@@ -733,6 +758,37 @@ export class SyncEngine {
     this.setState('watermark', maxSeen ?? new Date(0).toISOString());
     if (changedIds.size) this.o.onTicketsChanged?.([...changedIds]);
     return true;
+  }
+
+  /** Whether a ticket's older follow-ups are still on the server only ("historique partiel"). */
+  historyPartial(ticketId: string): boolean {
+    return !!this.db.prepare('SELECT 1 FROM sync_partial_history WHERE ticket_id = ?').get(ticketId);
+  }
+
+  private readonly loadingHistory = new Map<string, Promise<number>>();
+  /** Fetches a ticket's whole timeline from the server once (on opening it); returns how many entries arrived. */
+  loadHistory(ticketId: string): Promise<number> {
+    const connector = this.connector;
+    const row = this.db.prepare('SELECT server_id FROM sync_partial_history WHERE ticket_id = ?').get(ticketId) as { server_id: string } | undefined;
+    if (!connector || !row) return Promise.resolve(0);
+    const running = this.loadingHistory.get(ticketId);
+    if (running) return running;
+    const p = (async () => {
+      try {
+        const items = await connector.listFollowups(row.server_id);
+        this.markAnswered();
+        const n = this.db.transaction(() => {
+          this.db.prepare('DELETE FROM sync_partial_history WHERE ticket_id = ?').run(ticketId);
+          return upsertRemoteFollowups(this.db, ticketId, items, (opId) => this.localOpFollowup(opId));
+        })();
+        this.o.onTicketsChanged?.([ticketId]);
+        return n;
+      } finally {
+        this.loadingHistory.delete(ticketId);
+      }
+    })();
+    this.loadingHistory.set(ticketId, p);
+    return p;
   }
 
   private localOpTicket(opId: string): string | null {
@@ -793,6 +849,8 @@ export class SyncEngine {
       this.db.prepare('DELETE FROM ticket_assets WHERE ticket_id = ?').run(ticketId);
       this.db.prepare('DELETE FROM sync_tickets WHERE ticket_id = ?').run(ticketId);
       this.db.prepare('DELETE FROM sync_conflicts WHERE ticket_id = ?').run(ticketId);
+      this.db.prepare('DELETE FROM sync_warnings WHERE ticket_id = ?').run(ticketId);
+      this.db.prepare('DELETE FROM sync_partial_history WHERE ticket_id = ?').run(ticketId);
       this.db.prepare('DELETE FROM tickets WHERE id = ?').run(ticketId);
     })();
     this.o.onTicketsChanged?.([ticketId]);
@@ -815,6 +873,8 @@ export class SyncEngine {
       this.db.prepare("UPDATE outbox SET ticket_id = ? WHERE ticket_id = ? AND state != 'done'").run(target, ticketId);
       this.db.prepare('UPDATE sync_conflicts SET ticket_id = ? WHERE ticket_id = ?').run(target, ticketId);
       this.db.prepare('DELETE FROM sync_tickets WHERE ticket_id = ?').run(ticketId);
+      this.db.prepare('DELETE FROM sync_warnings WHERE ticket_id = ?').run(ticketId);
+      this.db.prepare('DELETE FROM sync_partial_history WHERE ticket_id = ?').run(ticketId);
       this.db.prepare('DELETE FROM tickets WHERE id = ?').run(ticketId);
     })();
     this.o.onTicketsChanged?.(target ? [ticketId, target] : [ticketId]);

@@ -103,6 +103,12 @@ export interface Connector {
   inspect?(): Promise<ServerReadiness>;
   /** Creates what inspect() found missing and fixable; returns the readiness afterwards. */
   prepare?(): Promise<ServerReadiness>;
+  /**
+   * The fields among `fields` this server cannot store as it is set up now (e.g. RT without
+   * an "Urgency" custom field). The engine shows them as a warning on the ticket instead of
+   * dropping them silently. Empty or absent: everything goes through.
+   */
+  unsentFields?(fields: Partial<SyncFields>): SyncField[];
   /** Checks URL + credentials; returns who we are on the server. */
   testConnection(): Promise<{ user: string; serverVersion: string | null }>;
   createTicket(opId: string, fields: SyncFields): Promise<{ serverId: string }>;

@@ -232,6 +232,33 @@ describe('sync fidelity with a stock RT 5 (default scrips)', () => {
     }
   }, 120_000);
 
+  it('the first pull brings the queue with a "historique partiel" marker; opening the ticket fetches its older follow-ups', async () => {
+    const created = await rtFetch(rt, '/ticket', { method: 'POST', body: JSON.stringify({ Queue: 'SIG', Subject: 'Ancien ticket du serveur', Content: 'créé sur RT', ContentType: 'text/plain' }) });
+    const sid = String(created.body.id);
+    await rtFetch(rt, `/ticket/${sid}/comment`, { method: 'POST', body: JSON.stringify({ Content: 'ancien commentaire', ContentType: 'text/plain' }) });
+    await rtFetch(rt, `/ticket/${sid}/correspond`, { method: 'POST', body: JSON.stringify({ Content: 'ancienne réponse', ContentType: 'text/plain' }) });
+    const h = await makeHarness();
+    const call = callOf(h);
+    try {
+      await call.configure({ kind: 'rt', url: rt.url, token: rt.token });
+      await h.sync.engine.sync();
+      const id = (h.core.db.prepare('SELECT id FROM tickets WHERE server_id = ?').get(sid) as { id: string }).id;
+      const bodies = () => (h.core.db.prepare('SELECT body, private FROM followups WHERE ticket_id = ? ORDER BY created_at, rowid').all(id) as { body: string; private: number }[]).map((f) => [f.body, f.private]);
+      expect(bodies()).toEqual([]);
+      expect((await call.ticket(id)).historyPartial).toBe(true);
+      await h.sync.engine.loadHistory(id);
+      expect(bodies()).toEqual([
+        ['ancien commentaire', 1],
+        ['ancienne réponse', 0],
+      ]);
+      expect((await call.ticket(id)).historyPartial).toBe(false);
+      await h.sync.engine.sync();
+      expect(bodies().length).toBe(2);
+    } finally {
+      await h.dispose();
+    }
+  }, 60_000);
+
   it('the connection test names the account RT authenticated, not the name typed in the settings', async () => {
     const h = await makeHarness();
     const call = callOf(h);

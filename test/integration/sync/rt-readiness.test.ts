@@ -77,4 +77,23 @@ describe('server readiness when the token may not administer RT', () => {
       await h.dispose();
     }
   }, 120_000);
+
+  it('a field the server cannot store is a visible warning on the ticket, never silently dropped', async () => {
+    // The administrator made only the Hotline queue and RelaisOpId.
+    await rt.perl(`my $q = RT::Queue->new(RT->SystemUser); my ($ok, $m) = $q->Create(Name => 'Hotline'); die $m unless $ok;
+      my $cf = RT::CustomField->new(RT->SystemUser); ($ok, $m) = $cf->Create(Name => 'RelaisOpId', Type => 'FreeformSingle', LookupType => 'RT::Queue-RT::Ticket'); die $m unless $ok;
+      ($ok, $m) = $cf->AddToObject(RT::Queue->new(RT->SystemUser)); die $m unless $ok;`);
+    const h = await makeHarness();
+    try {
+      await callOf(h).configure({ kind: 'rt', url: rt.url, token: rt.token });
+      const wf = createTicketWorkflow(h.core.db, { now: () => new Date(), currentUser: () => 'relais' });
+      const t = wf.logCall({ requesterName: 'Mme Agent', description: 'Urgence non transmise', urgency: 5, impact: 4 });
+      await drainAll(h, 60_000);
+      const st = await callOf(h).ticket(t.id);
+      expect(st.serverId).toBeTruthy();
+      expect(st.warnings).toEqual([{ code: 'sync.fieldsNotSent', params: { fields: expect.arrayContaining(['urgency', 'impact', 'type', 'requesterName']) } }]);
+    } finally {
+      await h.dispose();
+    }
+  }, 120_000);
 });

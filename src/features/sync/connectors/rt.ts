@@ -41,6 +41,7 @@ import {
   type ReadinessCheck,
   type RemoteTicket,
   type ServerReadiness,
+  type SyncField,
   type SyncFields,
   type TicketLookup,
 } from '../types';
@@ -341,6 +342,14 @@ export function createRtConnector(options: RtOptions): Connector & { setup(): Pr
     },
     inspect,
     prepare,
+    unsentFields(fields) {
+      const need: [SyncField, string][] = [
+        ['urgency', 'Urgency'], ['impact', 'Impact'], ['type', 'Type'], ['category', 'Category'], ['asset', 'Asset'],
+        ['requesterName', 'Requester'], ['requesterPhone', 'Requester'],
+      ];
+      // A value that is empty loses nothing; one with no custom field to carry it would be lost.
+      return need.filter(([f, cf]) => fields[f] !== undefined && fields[f] !== null && fields[f] !== '' && !hasCf(cf)).map(([f]) => f);
+    },
     async createTicket(opId, fields) {
       await setup();
       const body: Record<string, unknown> = {
