@@ -45,7 +45,7 @@ describe('sync UI', () => {
     await page.getByTestId('sync-user').fill('bob.nobody');
     await page.getByTestId('sync-token').fill('1-99-wrong-token');
     await page.getByTestId('sync-test').click();
-    await expect.poll(() => page.getByTestId('sync-verdict').textContent(), { timeout: 20_000 }).toContain('Jeton refusé');
+    await expect.poll(() => page.getByTestId('sync-verdict').textContent(), { timeout: 20_000 }).toContain('Identifiants refusés');
     // Saving what failed its test asks first.
     await page.getByTestId('sync-save').click();
     await expect.poll(() => page.getByTestId('sync-confirm-save').count()).toBe(1);

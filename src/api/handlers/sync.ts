@@ -86,7 +86,10 @@ export function explainFailure(err: unknown): { fr: string; en: string } {
     const http = err.status ? ` HTTP ${err.status}` : '';
     switch (err.kind) {
       case 'auth':
-        return { fr: `Jeton refusé par le serveur${http} : renouvelez le jeton puis enregistrez-le ici.`, en: `Token refused by the server${http}: renew the token and save it here.` };
+        return {
+          fr: `Identifiants refusés par le serveur${http} : vérifiez ou renouvelez le jeton, puis enregistrez-le ici. Message du serveur : « ${m} »`,
+          en: `Credentials refused by the server${http}: check or renew the token, then save it here. Server message: “${m}”`,
+        };
       case 'transient':
         return {
           fr: `Serveur injoignable ou indisponible${http} : vérifiez l'adresse et votre connexion (VPN), puis réessayez. Détail technique : « ${m} »`,

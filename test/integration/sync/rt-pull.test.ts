@@ -28,7 +28,7 @@ describe('RT 5: connection, pull, conflicts, bad data, reconciliation', () => {
       expect(ok.serverVersion).toMatch(/^Request Tracker 5/);
       const bad = await callOf(h).test({ kind: 'rt', url: rt.url, token: '1-27-0000' });
       expect(bad.ok).toBe(false);
-      expect(bad.message.fr).toMatch(/Jeton refusé.*renouvelez le jeton/);
+      expect(bad.message.fr).toMatch(/Identifiants refusés.*renouvelez le jeton/);
       const wrongUrl = await callOf(h).test({ kind: 'rt', url: 'http://127.0.0.1:9', token: 'x' });
       expect(wrongUrl.ok).toBe(false);
       expect(wrongUrl.message.en).toMatch(/unreachable/);
