@@ -108,4 +108,32 @@ describe('sync UI', () => {
     await expect.poll(sentence, { timeout: 20_000 }).toContain('Synchronisé à');
     await page.close();
   }, 240_000);
+
+  it('on a fresh RT, the test lists what is missing in French and "Préparer le serveur" creates it', async () => {
+    const fresh = await startRt({ variant: 'fresh' });
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    try {
+      await page.goto(host.url);
+      await page.getByTestId('nav-settings').click();
+      await page.getByTestId('sync-url').fill(fresh.url);
+      await page.getByTestId('sync-token').fill(fresh.token);
+      await page.getByTestId('sync-test').click();
+      await expect.poll(() => page.getByTestId('sync-readiness').count(), { timeout: 30_000 }).toBe(1);
+      const missing = page.locator('[data-testid="sync-check"][data-ok="false"]');
+      await expect.poll(() => missing.count()).toBeGreaterThanOrEqual(13);
+      const texts = await missing.allTextContents();
+      expect(texts).toContain('✖ File « SIG » absente : les tickets de l’équipe SIG seraient refusés');
+      expect(texts).toContain('✖ Champ personnalisé « Urgency » absent : cette information ne serait pas envoyée');
+      await page.getByTestId('sync-readiness').scrollIntoViewIfNeeded();
+      await screenshot(page, 'sync-readiness-missing-fr');
+      await page.getByTestId('sync-prepare').click();
+      await expect.poll(() => missing.count(), { timeout: 60_000 }).toBe(0);
+      await expect.poll(() => page.getByTestId('sync-verdict').textContent()).toContain('Connexion réussie');
+      await page.getByTestId('sync-readiness').scrollIntoViewIfNeeded();
+      await screenshot(page, 'sync-readiness-prepared-fr');
+    } finally {
+      await page.close();
+      await fresh.dispose();
+    }
+  }, 180_000);
 });
