@@ -302,7 +302,8 @@ export function createRtConnector(options: RtOptions): Connector & { setup(): Pr
     }
     for (const name of ['RelaisOpId', ...RT_FIELD_CFS]) {
       const ok = hasCf(name);
-      checks.push({ key: `customfield:${name}`, ok, code: ok ? 'sync.check.fieldOk' : 'sync.check.fieldMissing', params: { field: name }, fixable: !ok });
+      const missingCode = name === 'RelaisOpId' ? 'sync.check.opFieldMissing' : 'sync.check.fieldMissing';
+      checks.push({ key: `customfield:${name}`, ok, code: ok ? 'sync.check.fieldOk' : missingCode, params: { field: name }, fixable: !ok });
     }
     return { account, serverVersion: `Request Tracker ${version.data.Version}`, checks };
   }
