@@ -8,10 +8,11 @@
  * | description      | Content of the Create transaction (sent on create only; RT     |
  * |                  | has no editable description)                                   |
  * | status 1         | new                                                            |
- * | status 2, 3      | open        (RT has one "open": 3 "planifié" reads back as 2   |
- * |                  |              unless the local value is already 2 or 3)         |
+ * | status 2, 3      | open        (RT has one "open")                                |
  * | status 4         | stalled                                                        |
  * | status 5, 6      | resolved    (RT's default lifecycle has no separate "closed")  |
+ * | exact status     | custom field RelaisStatus (1–6), trusted while RT's own status |
+ * |                  | still maps to it: 3 and 6 survive the round trip              |
  * | (pull) rejected  | 6; deleted → the ticket is reconciled as deleted               |
  * | priority 1–6     | Priority (RT's integer; 0 = "not set" is not imported)         |
  * | team             | Queue (by name: queues are the teams)                          |
@@ -25,7 +26,13 @@
  * | follow-up public | correspond (reply); private → comment                          |
  * | op UUID          | custom field RelaisOpId on tickets; marker line                |
  * |                  | `[relais-op:UUID]` at the end of follow-up content             |
- * Custom fields missing on the server are simply not synchronised (discovered at start).
+ * Custom fields missing on the server cannot carry their field: `unsentFields` names them and
+ * the ticket shows a warning. `inspect()` checks queues, custom fields and rights (the
+ * connection test); `prepare()` creates missing queues and global custom fields when the
+ * token has AdminQueue / AdminCustomField / AssignCustomFields.
+ * Replies: RT's default scrip "On Correspond Open Inactive Tickets" reopens new and resolved
+ * tickets; the reply carries `Status` (applied after it by REST2) so the operator's status stays.
+ * The authenticated account: RT 5.0 has no "whoami"; TransactionSQL's __CurrentUser__ finds it.
  * Updates send `If-Match` with the ticket's ETag; RT answers 412 when it moved on.
  */
 import { z } from 'zod';
