@@ -92,22 +92,10 @@ function Page({ route }: { route: Route }) {
 function StatusBar() {
   const { t } = useTranslation('common');
   const [state, setState] = useState<ConnectionState>(connection.get());
-  const [online, setOnline] = useState(navigator.onLine);
   useEffect(() => connection.subscribe(setState), []);
-  useEffect(() => {
-    const on = () => setOnline(navigator.onLine);
-    window.addEventListener('online', on);
-    window.addEventListener('offline', on);
-    return () => {
-      window.removeEventListener('online', on);
-      window.removeEventListener('offline', on);
-    };
-  }, []);
+  // The server's state is the sync sentence: no separate browser "En ligne" beside it.
   return (
     <footer className="statusbar" role="status" aria-live="polite">
-      <span data-testid="network-state" className={online ? 'ok' : 'warn'}>
-        <span className="dot" aria-hidden="true" /> {online ? t('status.online') : t('status.offline')}
-      </span>
       <SyncStatus />
       {state !== 'connected' && (
         <span className="warn" data-testid="host-state">

@@ -49,8 +49,31 @@ export const syncConfigSchema = z.object({
   locked: z.boolean(),
 });
 
+/** One thing a connector needs on the server (see `ReadinessCheck` in src/sync/types.ts). */
+export const readinessCheckSchema = z.object({
+  key: z.string(),
+  ok: z.boolean(),
+  /** Message code the renderer words (sync.check.*), with its params. */
+  code: z.string(),
+  params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+  fixable: z.boolean(),
+});
+export const serverReadinessSchema = z.object({
+  account: z.string(),
+  serverVersion: z.string().nullable(),
+  checks: z.array(readinessCheckSchema),
+});
+export type ServerReadinessDto = z.infer<typeof serverReadinessSchema>;
+
+/** The last connection test, kept beside the saved configuration. */
+export const lastTestSchema = z.object({ ok: z.boolean(), at: z.string(), account: z.string().nullable(), kind: serverKindSchema, url: z.string() });
+
 export const syncStatusSchema = z.object({
-  config: syncConfigSchema,
+  config: syncConfigSchema.extend({ lastTest: lastTestSchema.nullable() }),
+  /** The one state the status bar words: see `SyncState` in src/sync/engine.ts. */
+  state: z.enum(['local', 'connecting', 'synced', 'unreachable', 'authRefused', 'rejected']),
+  /** Since when the server has not answered (state 'unreachable'). */
+  unreachableSince: z.string().nullable(),
   running: z.boolean(),
   /** null: not known yet (no exchange with the server since start). */
   online: z.boolean().nullable(),
@@ -66,9 +89,12 @@ export type SyncStatusDto = z.infer<typeof syncStatusSchema>;
 
 export const syncTestResultSchema = z.object({
   ok: z.boolean(),
+  /** The account the server authenticated (never the name typed in the settings). */
   user: z.string().nullable(),
   serverVersion: z.string().nullable(),
   message: localizedText,
+  /** What the connector needs on the server, piece by piece (null when the server did not answer). */
+  readiness: serverReadinessSchema.nullable().default(null),
 });
 
 export const syncConflictSchema = z.object({
@@ -90,6 +116,8 @@ export const parkedOpSchema = z.object({
   /** The server's message as it gave it. */
   serverMessage: z.string(),
   status: z.number().int().nullable(),
+  /** Why it is parked: 'auth' (token refused: one global hint), 'rejected', 'notFound', 'transient'. */
+  reason: z.string().default('rejected'),
 });
 export const ticketSyncStateSchema = z.object({
   ticketId: z.string(),
@@ -97,6 +125,8 @@ export const ticketSyncStateSchema = z.object({
   pending: z.number().int(),
   conflicts: z.array(syncConflictSchema),
   parked: z.array(parkedOpSchema),
+  /** Older follow-ups are still being fetched from the server ("historique partiel"). */
+  historyPartial: z.boolean().default(false),
+  /** What the server could not take for this ticket (code + params, e.g. sync.fieldsNotSent {fields}). */
+  warnings: z.array(z.object({ code: z.string(), params: z.record(z.string(), z.unknown()) })).default([]),
 });
-
-

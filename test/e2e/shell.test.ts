@@ -20,7 +20,9 @@ describe('console shell', () => {
     await page.goto(host.url);
     await expect.poll(() => page.locator('nav').getByText("File d'attente").count()).toBe(1);
     expect(await page.getAttribute('html', 'lang')).toBe('fr');
-    await expect.poll(() => page.getByTestId('network-state').textContent()).toContain('En ligne');
+    // No server configured: the status bar says so in one sentence (no browser "En ligne" beside it).
+    await expect.poll(() => page.getByTestId('sync-sentence').textContent()).toContain('Local uniquement');
+    expect(await page.getByTestId('network-state').count()).toBe(0);
     // The token leaves the address bar once read.
     expect(page.url()).not.toContain('token=');
     await screenshot(page, 'shell-fr');

@@ -16,10 +16,10 @@ import { promisify } from 'node:util';
 const execFileP = promisify(execFile);
 const RT_LIB = '/usr/share/request-tracker5/lib';
 const RT_SERVER = '/usr/share/request-tracker5/libexec/rt-server';
-const PRISTINE_VERSION = 'v4-org12';
+const PRISTINE_VERSION = 'v5';
 
 export const RT_TEAMS = ['Hotline', 'Interventions', 'Applications', 'SIG', 'Infrastructure technique'];
-export const RT_CUSTOM_FIELDS = ['RelaisOpId', 'Urgency', 'Impact', 'Type', 'Category', 'Requester', 'Asset', 'Organisation'];
+export const RT_CUSTOM_FIELDS = ['RelaisOpId', 'Urgency', 'Impact', 'Type', 'Category', 'Requester', 'Asset', 'RelaisStatus', 'Organisation'];
 /** One queue per organisation, for the "organisation → queue" mapping (ASCII: set through Perl). */
 export const RT_ORG_QUEUES = ['Metropole', 'Ville'];
 export const RT_USER = 'relais';
@@ -62,17 +62,29 @@ Set($RestrictReferrer, 0);
 `;
 }
 
-const SETUP_PL = `
+/**
+ * What an RT instance starts with:
+ * - 'prepared' (default): the team queues and the custom fields exist (what most tests need);
+ * - 'fresh': a stock RT as a new administrator has it (only the "General" queue, no custom
+ *   field), the relais account with the ticket rights plus the rights to create queues and
+ *   custom fields ("Préparer le serveur" can do it);
+ * - 'fresh-limited': the same, without those admin rights (the test must list what is missing).
+ */
+export type RtVariant = 'prepared' | 'fresh' | 'fresh-limited';
+
+const setupPl = (variant: RtVariant) => `
 my $u = RT::User->new(RT->SystemUser);
 my ($ok, $msg) = $u->Create(Name => '${RT_USER}', EmailAddress => 'relais@test.local', Privileged => 1, Password => 'relais-pass-not-used');
 die "user: $msg" unless $ok;
-for my $qn (${[...RT_TEAMS, ...RT_ORG_QUEUES].map((t) => `'${t}'`).join(', ')}) {
+my @queues = (${(variant === 'prepared' ? [...RT_TEAMS, ...RT_ORG_QUEUES] : []).map((t) => `'${t}'`).join(', ')});
+for my $qn (@queues) {
   my $q = RT::Queue->new(RT->SystemUser); my ($qok, $qm) = $q->Create(Name => $qn); die "queue: $qm" unless $qok;
 }
-for my $r (qw(SeeQueue ShowTicket CreateTicket ModifyTicket ReplyToTicket CommentOnTicket OwnTicket ShowTicketComments SeeCustomField ModifyCustomField DeleteTicket)) {
+for my $r (qw(SeeQueue ShowTicket CreateTicket ModifyTicket ReplyToTicket CommentOnTicket OwnTicket ShowTicketComments SeeCustomField ModifyCustomField DeleteTicket ${variant === 'fresh' ? 'AdminQueue AdminCustomField AssignCustomFields' : ''})) {
   my ($gok, $gm) = $u->PrincipalObj->GrantRight(Right => $r, Object => $RT::System); die "right $r: $gm" unless $gok;
 }
-for my $cfn (${RT_CUSTOM_FIELDS.map((t) => `'${t}'`).join(', ')}) {
+my @fields = (${(variant === 'prepared' ? RT_CUSTOM_FIELDS : []).map((t) => `'${t}'`).join(', ')});
+for my $cfn (@fields) {
   my $cf = RT::CustomField->new(RT->SystemUser);
   my ($cok, $cm) = $cf->Create(Name => $cfn, Type => 'FreeformSingle', LookupType => 'RT::Queue-RT::Ticket');
   die "cf: $cm" unless $cok;
@@ -94,8 +106,8 @@ async function runPerl(configDir: string, code: string): Promise<string> {
 }
 
 /** Builds (once per machine, safe under parallel test files) the pristine database. */
-async function pristine(): Promise<{ db: string; token: string }> {
-  const root = path.join(os.tmpdir(), `relais-rt-pristine-${PRISTINE_VERSION}`);
+async function pristine(variant: RtVariant): Promise<{ db: string; token: string }> {
+  const root = path.join(os.tmpdir(), `relais-rt-pristine-${PRISTINE_VERSION}${variant === 'prepared' ? '' : `-${variant}`}`);
   const done = path.join(root, 'token');
   if (fs.existsSync(done)) return { db: path.join(root, 'rtdb'), token: fs.readFileSync(done, 'utf8').trim() };
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'relais-rt-build-'));
@@ -107,7 +119,7 @@ async function pristine(): Promise<{ db: string; token: string }> {
     await execFileP('/usr/sbin/rt-setup-database', ['--action', 'init', '--skip-create'], {
       env: { ...process.env, RT_SITE_CONFIG_DIR: etc },
     });
-    const out = await runPerl(etc, SETUP_PL);
+    const out = await runPerl(etc, setupPl(variant));
     const token = /TOKEN=(\S+)/.exec(out)?.[1];
     if (!token) throw new Error(`RT setup printed no token: ${out}`);
     fs.writeFileSync(path.join(work, 'token'), token);
@@ -123,9 +135,9 @@ async function pristine(): Promise<{ db: string; token: string }> {
   return { db: path.join(root, 'rtdb'), token: fs.readFileSync(done, 'utf8').trim() };
 }
 
-export async function startRt(): Promise<RtInstance> {
+export async function startRt(options: { variant?: RtVariant } = {}): Promise<RtInstance> {
   if (!isRtInstalled()) throw new Error('Request Tracker 5 is not installed: run scripts/install-system-deps.sh');
-  const base = await pristine();
+  const base = await pristine(options.variant ?? 'prepared');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'relais-rt-'));
   const etc = path.join(dir, 'etc');
   fs.mkdirSync(etc);

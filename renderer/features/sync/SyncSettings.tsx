@@ -26,6 +26,7 @@ export function SyncSettings() {
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
   const [loadedFrom, setLoadedFrom] = useState<string | null>(null);
+  const [confirmSave, setConfirmSave] = useState(false);
 
   useEffect(() => {
     const key = cfg ? `${cfg.kind}|${cfg.url}|${cfg.user}` : null;
@@ -46,7 +47,14 @@ export function SyncSettings() {
     ...(user.trim() ? { user: user.trim() } : {}),
   });
 
+  /** A configuration whose last test failed is saved only after the technician confirms. */
+  const requestSave = () => {
+    const lastFailed = verdict ? !verdict.ok : cfg?.lastTest ? !cfg.lastTest.ok && cfg.lastTest.url === url.trim().replace(/\/+$/, '') : false;
+    if (lastFailed) setConfirmSave(true);
+    else void save();
+  };
   const save = async () => {
+    setConfirmSave(false);
     setBusy(true);
     setError(null);
     setSaved(false);
@@ -55,6 +63,17 @@ export function SyncSettings() {
       setToken('');
       setAppToken('');
       setSaved(true);
+    } catch (e) {
+      setError(errorText(e, lang));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const prepare = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      setVerdict(await api.call('sync.prepare', { ...(token ? input() : {}), confirm: true }));
     } catch (e) {
       setError(errorText(e, lang));
     } finally {
@@ -130,25 +149,88 @@ export function SyncSettings() {
       )}
       <p className="muted">{t('settings.vault')}</p>
       <div className="actions">
-        <button type="button" data-testid="sync-save" disabled={busy || !url.trim()} onClick={() => void save()}>
+        <button type="button" data-testid="sync-save" disabled={busy || !url.trim()} onClick={requestSave}>
           {t('settings.save')}
         </button>
         <button type="button" data-testid="sync-test" disabled={busy || (!cfg?.configured && !token)} onClick={() => void test()}>
           {t('settings.test')}
         </button>
       </div>
+      {confirmSave && (
+        <div role="alertdialog" aria-label={t('settings.confirmFailed')} data-testid="sync-confirm-save" className="card warn">
+          <p>{t('settings.confirmFailed')}</p>
+          <div className="actions">
+            <button type="button" data-testid="sync-confirm-save-yes" onClick={() => void save()}>
+              {t('settings.confirmYes')}
+            </button>
+            <button type="button" autoFocus onClick={() => setConfirmSave(false)}>
+              {t('settings.cancel')}
+            </button>
+          </div>
+        </div>
+      )}
       {saved && <p className="ok" data-testid="sync-saved">{t('settings.saved')}</p>}
+      {cfg?.configured && (
+        <p data-testid="sync-last-test" className={cfg.lastTest ? (cfg.lastTest.ok ? 'ok' : 'error') : 'muted'}>
+          {cfg.lastTest
+            ? t(cfg.lastTest.ok ? 'settings.lastTestOk' : 'settings.lastTestFailed', {
+                when: new Date(cfg.lastTest.at).toLocaleString(lang, { dateStyle: 'short', timeStyle: 'short' }),
+                account: cfg.lastTest.account ?? '?',
+              })
+            : t('settings.lastTestNone')}
+        </p>
+      )}
       {verdict && (
         <p role="status" data-testid="sync-verdict" className={verdict.ok ? 'ok' : 'error'}>
           {verdict.ok ? '✔ ' : '✖ '}
           {lang.startsWith('en') ? verdict.message.en : verdict.message.fr}
         </p>
       )}
+      {verdict?.readiness && <ReadinessReport readiness={verdict.readiness} busy={busy} onPrepare={() => void prepare()} />}
       {error && (
         <p role="alert" className="error">
           {error}
         </p>
       )}
     </fieldset>
+  );
+}
+
+type Readiness = NonNullable<Verdict['readiness']>;
+
+/** Each piece the connector needs, worded from its code; "Préparer le serveur" when something can be created. */
+function ReadinessReport({ readiness, busy, onPrepare }: { readiness: Readiness; busy: boolean; onPrepare(): void }) {
+  const { t } = useTranslation('sync');
+  const missing = readiness.checks.filter((c) => !c.ok);
+  const fixable = missing.some((c) => c.fixable);
+  const forAdmin = missing.filter((c) => !c.fixable);
+  const word = (c: Readiness['checks'][number]) => t(`check.${c.code.replace(/^sync\.check\./, '')}`, { ...c.params, defaultValue: c.key });
+  return (
+    <section data-testid="sync-readiness" aria-label={t('settings.readiness')}>
+      <h4>{t('settings.readiness')}</h4>
+      <ul className="readiness">
+        {[...missing, ...readiness.checks.filter((c) => c.ok)].map((c) => (
+          <li key={c.key} data-testid="sync-check" data-ok={c.ok} className={c.ok ? 'ok' : 'error'}>
+            {c.ok ? '✔ ' : '✖ '}
+            {word(c)}
+          </li>
+        ))}
+      </ul>
+      {fixable && (
+        <button type="button" data-testid="sync-prepare" disabled={busy} onClick={onPrepare}>
+          {t('settings.prepare')}
+        </button>
+      )}
+      {forAdmin.length > 0 && (
+        <div data-testid="sync-admin-list">
+          <p>{t('settings.missingForAdmin')}</p>
+          <ul>
+            {forAdmin.map((c) => (
+              <li key={c.key}>{word(c)}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </section>
   );
 }

@@ -2,42 +2,32 @@ import './sync.css';
 import { useTranslation } from 'react-i18next';
 import { useState } from 'react';
 import { api } from '../../api/client';
-import { errorText, useSyncStatus } from './useSync';
+import { navigate } from '../../app/router';
+import { errorText, useSyncStatus, type SyncStatusDto } from './useSync';
+
+type Action = { key: string; run(): Promise<unknown> | void };
 
 /**
- * The status bar's sync part: online/offline against the ITSM server, changes waiting,
- * changes "à traiter", conflicts, last successful sync, the "Synchroniser" button and the
- * progress of a running sync (the first one pages through the whole queue).
+ * The status bar's sync part: exactly one sentence saying where Relais stands with the ITSM
+ * server (local only, connecting, synchronised at T, unreachable since T with N waiting, token
+ * refused, N rejected changes), plus the one action that helps, and the progress of a running
+ * sync. The core decides the state (`sync.status`.state); this only words it.
  */
 export function SyncStatus() {
   const { t, i18n } = useTranslation(['sync', 'common']);
   const { status, progress } = useSyncStatus();
   const [error, setError] = useState<string | null>(null);
-  const pending = status?.pending ?? 0;
-  const configured = status?.config.configured ?? false;
-  const server = !configured ? null : status?.online === null ? 'unknown' : status?.online ? 'online' : 'offline';
-  const last = status?.lastSuccessAt ? new Date(status.lastSuccessAt).toLocaleString(i18n.language, { dateStyle: 'short', timeStyle: 'short' }) : null;
+  if (!status) return <span className="sync-status" data-testid="sync-status" />;
+  const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString(i18n.language, { dateStyle: 'short', timeStyle: 'short' }) : '');
   const pct = progress?.total ? Math.min(100, Math.round((progress.done / progress.total) * 100)) : null;
+  const catchInto = (p: Promise<unknown>) => p.catch((e) => setError(errorText(e, i18n.language)));
+  const action = actionFor(status, (p) => void catchInto(p));
   return (
     <span className="sync-status" data-testid="sync-status">
-      {server && (
-        <span data-testid="sync-server" className={server === 'offline' ? 'warn' : 'ok'} title={status?.lastError ?? undefined}>
-          {t(`sync:server.${server}`)}
-        </span>
-      )}
-      <span data-testid="pending-count">{t('common:status.pending', { count: pending })}</span>
-      {!!status?.parked && (
-        <span className="warn" data-testid="sync-parked">
-          {t('sync:parked', { count: status.parked })}
-        </span>
-      )}
-      {!!status?.conflicts && (
-        <span className="warn" data-testid="sync-conflicts">
-          {t('sync:conflicts', { count: status.conflicts })}
-        </span>
-      )}
-      {configured && <span data-testid="sync-last">{last ? t('sync:last', { when: last }) : t('sync:never')}</span>}
-      {status?.running && progress && (
+      <span data-testid="sync-sentence" data-state={status.state} className={status.state === 'synced' || status.state === 'local' || status.state === 'connecting' ? 'ok' : 'warn'} title={status.lastError ?? undefined}>
+        {sentence(status, t, when)}
+      </span>
+      {status.running && progress && (
         <span data-testid="sync-progress">
           {progress.phase === 'pull' && !status.initialDone ? t('sync:firstSync') : t(`sync:phase.${progress.phase}`)}{' '}
           {pct !== null ? (
@@ -49,17 +39,18 @@ export function SyncStatus() {
           )}
         </span>
       )}
-      {configured && (
+      {action && (
         <button
           type="button"
-          data-testid="sync-now"
-          disabled={status?.running}
+          data-testid="sync-action"
+          disabled={status.running && action.key !== 'openSettings'}
           onClick={() => {
             setError(null);
-            api.call('sync.now').catch((e) => setError(errorText(e, i18n.language)));
+            const r = action.run();
+            if (r) void catchInto(r);
           }}
         >
-          {status?.running ? t('sync:running') : t('sync:now')}
+          {status.running && action.key === 'now' ? t('sync:running') : t(`sync:action.${action.key}`, { count: status.parked })}
         </button>
       )}
       {error && (
@@ -69,4 +60,39 @@ export function SyncStatus() {
       )}
     </span>
   );
+}
+
+function sentence(s: SyncStatusDto, t: (k: string, o?: Record<string, unknown>) => string, when: (iso: string | null) => string): string {
+  const waiting = s.pending ? ` · ${t('sync:state.waiting', { count: s.pending })}` : '';
+  const conflicts = s.conflicts ? ` · ${t('sync:conflicts', { count: s.conflicts })}` : '';
+  switch (s.state) {
+    case 'local':
+      return t('sync:state.local');
+    case 'connecting':
+      return t('sync:state.connecting') + waiting;
+    case 'unreachable':
+      return t('sync:state.unreachable', { since: when(s.unreachableSince) }) + waiting;
+    case 'authRefused':
+      return t('sync:state.authRefused') + waiting;
+    case 'rejected':
+      return t('sync:state.rejected', { count: s.parked }) + conflicts;
+    case 'synced':
+      return (s.lastSuccessAt ? t('sync:state.synced', { when: when(s.lastSuccessAt) }) : t('sync:state.connecting')) + waiting + conflicts;
+  }
+}
+
+/** The one action that helps in each state. */
+function actionFor(s: SyncStatusDto, onError: (p: Promise<unknown>) => void): Action | null {
+  switch (s.state) {
+    case 'local':
+      return { key: 'configure', run: () => navigate({ page: 'settings' }) };
+    case 'authRefused':
+      return { key: 'openSettings', run: () => navigate({ page: 'settings' }) };
+    case 'rejected':
+      return { key: 'retryAll', run: () => onError(api.call('sync.retryAll')) };
+    case 'unreachable':
+      return { key: 'retryNow', run: () => api.call('sync.now') };
+    default:
+      return { key: 'now', run: () => api.call('sync.now') };
+  }
 }

@@ -5,6 +5,9 @@ import { api } from '../../api/client';
 import { errorText, useTicketSync } from './useSync';
 
 const show = (v: unknown) => (v === null || v === undefined || v === '' ? '—' : typeof v === 'string' ? v : JSON.stringify(v));
+/** Conflict values by their names: statuses through their labels (teams and categories already are names). */
+const valueOf = (field: string, v: unknown, t: (k: string, o?: Record<string, unknown>) => string) =>
+  field === 'status' && typeof v === 'number' ? t(`status.${v}`, { defaultValue: String(v) }) : show(v);
 
 /**
  * Sync state of one ticket: conflicts to choose (changed here and on the server), and
@@ -16,7 +19,27 @@ export function TicketSyncBanner({ ticketId }: { ticketId: string }) {
   const { state, setState } = useTicketSync(ticketId);
   const [confirming, setConfirming] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  if (!state || (!state.conflicts.length && !state.parked.length)) return null;
+  // A refused token fails every change alike: one global hint in the status bar, one line here.
+  const authParked = state?.parked.filter((p) => p.reason === 'auth') ?? [];
+  const parked = state?.parked.filter((p) => p.reason !== 'auth') ?? [];
+  if (!state) return null;
+  const marks = (
+    <>
+      {state.historyPartial && (
+        <p className="muted" data-testid="history-partial">
+          {t('banner.historyPartial')}
+        </p>
+      )}
+      {state.warnings.map((w) => (
+        <p key={w.code} className="warn" data-testid="sync-warning">
+          {t(`warning.${w.code.replace(/^sync\./, '')}`, {
+            fields: ((w.params.fields as string[] | undefined) ?? []).map((f) => t(`field.${f}`, { defaultValue: f })).join(', '),
+          })}
+        </p>
+      ))}
+    </>
+  );
+  if (!state.conflicts.length && !state.parked.length) return state.historyPartial || state.warnings.length ? <section className="sync-marks">{marks}</section> : null;
   const run = (p: Promise<typeof state>) =>
     p.then(
       (s) => {
@@ -29,11 +52,13 @@ export function TicketSyncBanner({ ticketId }: { ticketId: string }) {
   const fieldName = (f: string) => t(`field.${f}`, { defaultValue: f });
   return (
     <section className="card warn sync-banner" data-testid="ticket-sync-banner" aria-label={t('banner.title')}>
+      {marks}
       {state.conflicts.map((c) => (
         <div key={c.id} data-testid="sync-conflict" className="sync-conflict">
           <strong>{t('banner.conflict', { field: fieldName(c.field) })}</strong>
           <div>
-            {t('banner.here')} : <b>{show(c.localValue)}</b> · {t('banner.server')} : <b>{show(c.serverValue)}</b> · {t('banner.before')} : {show(c.baseValue)}
+            {t('banner.here')} : <b data-testid="conflict-local">{valueOf(c.field, c.localValue, t)}</b> · {t('banner.server')} : <b>{valueOf(c.field, c.serverValue, t)}</b> · {t('banner.before')} :{' '}
+            {valueOf(c.field, c.baseValue, t)}
           </div>
           <div className="actions">
             <button type="button" data-testid="keep-local" onClick={() => void run(api.call('sync.resolveConflict', { conflictId: c.id, keep: 'local' }))}>
@@ -45,7 +70,12 @@ export function TicketSyncBanner({ ticketId }: { ticketId: string }) {
           </div>
         </div>
       ))}
-      {state.parked.map((p) => (
+      {authParked.length > 0 && (
+        <p className="muted" data-testid="sync-auth-hint">
+          {t('banner.authHint')}
+        </p>
+      )}
+      {parked.map((p) => (
         <div key={p.opId} data-testid="sync-parked-op" className="sync-parked">
           <strong>{t('banner.parked')}</strong> {p.summary}
           <div>

@@ -22,6 +22,12 @@ export function TicketActions({ ticket, meta, onDone }: { ticket: Ticket; meta: 
   const [solution, setSolution] = useState('');
   // When the ticket changes (here or elsewhere), the pickers follow it; drafts are kept.
   const [seenVersion, setSeenVersion] = useState(ticket.version);
+  // "Suivi privé" is a choice for one ticket: it never carries over to the next one.
+  const [seenTicket, setSeenTicket] = useState(ticket.id);
+  if (seenTicket !== ticket.id) {
+    setSeenTicket(ticket.id);
+    setPrivate(false);
+  }
   if (seenVersion !== ticket.version) {
     setSeenVersion(ticket.version);
     setStatus(ticket.status === 5 ? 6 : ticket.status);

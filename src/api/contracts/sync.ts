@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { call, event } from '../contract-kit';
-import { syncConfigureInput, syncStatusSchema, syncTestResultSchema, ticketSyncStateSchema, empty } from '../../domain/sync';
+import { empty, syncConfigureInput, syncStatusSchema, syncTestResultSchema, ticketSyncStateSchema } from '../../domain/sync';
 
 export * from '../../domain/sync';
 
@@ -16,6 +16,10 @@ export const syncCalls = {
   'sync.ticket': call(z.strictObject({ ticketId: id }), ticketSyncStateSchema),
   'sync.resolveConflict': call(z.strictObject({ conflictId: z.number().int().positive(), keep: z.enum(['local', 'server']) }), ticketSyncStateSchema),
   'sync.retry': call(z.strictObject({ opId: id }), ticketSyncStateSchema),
+  /** "Tout réessayer": every parked change goes back to the queue. */
+  'sync.retryAll': call(empty, z.object({ retried: z.number().int(), status: syncStatusSchema })),
+  /** "Préparer le serveur": creates what the test found missing (stored settings, or the given ones). */
+  'sync.prepare': call(syncConfigureInput.partial().extend({ confirm: z.literal(true) }), syncTestResultSchema),
   /** Drops a parked change (the UI asks for confirmation); a copy stays on the ticket's timeline. */
   'sync.discard': call(z.strictObject({ opId: id, confirm: z.literal(true) }), ticketSyncStateSchema),
   'sync.skipped': call(

@@ -3,12 +3,12 @@ import type { Core } from '../core';
 import type { Handler } from '../handler-kit';
 import { RelaisError } from '../../base/errors';
 import { isEventName } from '../contract';
-import { syncPolicySchema, type ServerKind, type SyncPolicy, type SyncStatusDto } from '../contracts/sync';
+import { lastTestSchema, syncPolicySchema, type ServerKind, type SyncPolicy, type SyncStatusDto } from '../contracts/sync';
 import { SyncEngine, safeParse, type EngineOptions } from '../../features/sync/engine';
 import { createRtConnector, DEFAULT_RT_ORGANISATION, rtOrganisationSchema } from '../../features/sync/connectors/rt';
 import { readSetting } from '../../features/tickets/repos/settings';
 import { createGlpiConnector } from '../../features/sync/connectors/glpi';
-import { SyncError, type Connector, type SyncField } from '../../features/sync/types';
+import { SyncError, type Connector, type ServerReadiness, type SyncField } from '../../features/sync/types';
 import { writeOutbox } from '../../features/tickets/outbox';
 import { ensureCategory, ensureTeam } from '../../features/sync/local';
 import { readGlpiMappings } from '../../features/sync/connectors/glpi/mapping';
@@ -49,6 +49,8 @@ type SyncHandlers = {
   'sync.retry': Handler<'sync.retry'>;
   'sync.discard': Handler<'sync.discard'>;
   'sync.skipped': Handler<'sync.skipped'>;
+  'sync.retryAll': Handler<'sync.retryAll'>;
+  'sync.prepare': Handler<'sync.prepare'>;
 };
 
 export const syncErrors = {
@@ -83,19 +85,41 @@ export function explainFailure(err: unknown): { fr: string; en: string } {
   // A connector that knows the precise set-up mistake (GLPI: App-Token, URL without apirest.php) says it.
   if (err instanceof SyncError && 'hint' in err && (err as { hint?: { fr: string; en: string } }).hint) return (err as { hint: { fr: string; en: string } }).hint;
   if (err instanceof SyncError) {
+    // The server's own words are quoted as such, after a sentence in the user's language.
     const m = err.serverMessage.slice(0, 300);
+    const http = err.status ? ` HTTP ${err.status}` : '';
     switch (err.kind) {
       case 'auth':
-        return { fr: `Identifiants refusés par le serveur (${m}) : vérifiez ou renouvelez le jeton.`, en: `Credentials refused by the server (${m}): check or renew the token.` };
+        return {
+          fr: `Identifiants refusés par le serveur${http} : vérifiez ou renouvelez le jeton, puis enregistrez-le ici. Message du serveur : « ${m} »`,
+          en: `Credentials refused by the server${http}: check or renew the token, then save it here. Server message: “${m}”`,
+        };
       case 'transient':
-        return { fr: `Serveur injoignable ou indisponible (${m}) : vérifiez l'adresse et votre connexion (VPN), puis réessayez.`, en: `Server unreachable or unavailable (${m}): check the address and your connection (VPN), then try again.` };
+        return {
+          fr: `Serveur injoignable ou indisponible${http} : vérifiez l'adresse et votre connexion (VPN), puis réessayez. Détail technique : « ${m} »`,
+          en: `Server unreachable or unavailable${http}: check the address and your connection (VPN), then try again. Technical detail: “${m}”`,
+        };
       case 'notFound':
-        return { fr: `Cette adresse ne répond pas comme un serveur de ce type (${m}) : vérifiez l'URL et le type de serveur.`, en: `This address does not answer like a server of this kind (${m}): check the URL and server kind.` };
+        return { fr: `Cette adresse ne répond pas comme un serveur de ce type${http} : vérifiez l'URL et le type de serveur.`, en: `This address does not answer like a server of this kind${http}: check the URL and server kind.` };
       default:
-        return { fr: `Le serveur a refusé (${m}) : vérifiez les droits du compte et la configuration du serveur.`, en: `The server refused (${m}): check the account's rights and the server setup.` };
+        return {
+          fr: `Le serveur a refusé${http} : vérifiez les droits du compte et la configuration du serveur. Message du serveur : « ${m} »`,
+          en: `The server refused${http}: check the account's rights and the server setup. Server message: “${m}”`,
+        };
     }
   }
-  return { fr: `Échec inattendu : ${(err as Error)?.message?.slice(0, 200) ?? String(err)}. Réessayez.`, en: `Unexpected failure: ${(err as Error)?.message?.slice(0, 200) ?? String(err)}. Try again.` };
+  const m = (err as Error)?.message?.slice(0, 200) ?? String(err);
+  return { fr: `Échec inattendu : « ${m} ». Réessayez.`, en: `Unexpected failure: “${m}”. Try again.` };
+}
+
+function worksMessage(version: string | null, account: string, missing: number): { fr: string; en: string } {
+  const fr = `${version ?? 'Le serveur'} répond, compte authentifié : ${account}.`;
+  const en = `${version ?? 'The server'} answers, authenticated account: ${account}.`;
+  if (!missing) return { fr: `Connexion réussie : ${fr}`, en: `Connection works: ${en}` };
+  return {
+    fr: `${fr} Il manque ${missing} élément${missing > 1 ? 's' : ''} sur le serveur (détail ci-dessous) : utilisez « Préparer le serveur » ou transmettez la liste à l'administrateur.`,
+    en: `${en} ${missing} item${missing > 1 ? 's are' : ' is'} missing on the server (see below): use “Prepare the server” or send the list to the administrator.`,
+  };
 }
 
 /** Values that mean the same on RT (one "open", one "resolved"). */
@@ -178,7 +202,7 @@ export function createSyncFeature(core: Core, deps: { tickets?: unknown; securit
     if (options.connectorFactory) return options.connectorFactory(cfg, secrets);
     const base =
       cfg.kind === 'rt'
-        ? createRtConnector({ url: cfg.url, token: secrets.token, timeoutMs: options.timeoutMs ?? 15_000, user: cfg.user ?? undefined, organisation: rtOrganisation() })
+        ? createRtConnector({ url: cfg.url, token: secrets.token, timeoutMs: options.timeoutMs ?? 15_000, teams: teamNames, organisation: rtOrganisation() })
         : createGlpiConnector({ url: cfg.url, userToken: secrets.token, appToken: secrets.appToken, timeoutMs: options.timeoutMs ?? 15_000, ...glpiContext() });
     return withReauth(base);
   }
@@ -191,6 +215,22 @@ export function createSyncFeature(core: Core, deps: { tickets?: unknown; securit
         await own?.();
       },
     });
+  }
+
+  /** The teams tickets are routed to: each needs a queue (RT) or a group (GLPI) on the server. */
+  function teamNames(): string[] {
+    return (core.db.prepare('SELECT name FROM teams WHERE active = 1 ORDER BY position').all() as { name: string }[]).map((t) => t.name);
+  }
+
+  function readLastTest() {
+    const raw = engine.getState('lastTest');
+    if (!raw) return null;
+    try {
+      const p = lastTestSchema.safeParse(JSON.parse(raw));
+      return p.success ? p.data : null;
+    } catch {
+      return null;
+    }
   }
 
   function applyConfig() {
@@ -213,6 +253,10 @@ export function createSyncFeature(core: Core, deps: { tickets?: unknown; securit
         hasToken: !!cfg?.tokenId,
         hasAppToken: !!cfg?.appTokenId,
         locked: !!policy?.locked,
+        lastTest: (() => {
+          const t = readLastTest();
+          return t && cfg && t.kind === cfg.kind && t.url === cfg.url ? t : null;
+        })(),
       },
       ...s,
     };
@@ -249,10 +293,62 @@ export function createSyncFeature(core: Core, deps: { tickets?: unknown; securit
       .filter((o) => o.state === 'parked')
       .map((o) => {
         const e = safeParse(o.last_error);
-        return { opId: o.op_id, ticketId: o.ticket_id, kind: o.kind, createdAt: o.created_at, summary: summarize(o.kind, o.payload), serverMessage: e?.message ?? '', status: e?.status ?? null };
+        return { opId: o.op_id, ticketId: o.ticket_id, kind: o.kind, createdAt: o.created_at, summary: summarize(o.kind, o.payload), serverMessage: e?.message ?? '', status: e?.status ?? null, reason: e?.kind ?? 'rejected' };
       });
     const serverId = (core.db.prepare('SELECT server_id FROM tickets WHERE id = ?').get(ticketId) as { server_id: string | null } | undefined)?.server_id ?? null;
-    return { ticketId, serverId, pending: ops.filter((o) => o.state === 'pending').length, conflicts, parked };
+    const warnings = (core.db.prepare('SELECT code, params FROM sync_warnings WHERE ticket_id = ? ORDER BY code').all(ticketId) as { code: string; params: string }[]).map((w) => ({
+      code: w.code,
+      params: (parseJson(w.params) as Record<string, unknown> | null) ?? {},
+    }));
+    const historyPartial = engine.historyPartial(ticketId);
+    return { ticketId, serverId, pending: ops.filter((o) => o.state === 'pending').length, conflicts, parked, historyPartial, warnings };
+  }
+
+  /** Runs `fn` on the stored connector, or on a temporary one made from the given settings. */
+  async function withConnector<T>(
+    input: { kind?: ServerKind; url?: string; token?: string; appToken?: string; user?: string } | undefined,
+    fn: (c: Connector, cfg: { kind: ServerKind; url: string }) => Promise<T>,
+  ): Promise<T> {
+    if (input && input.kind && input.url && input.token) {
+      const cfg: StoredConfig = { kind: input.kind, url: input.url.replace(/\/+$/, ''), user: input.user ?? null, tokenId: 'unsaved', appTokenId: 'unsaved' };
+      const token = input.token;
+      const appToken = input.appToken ?? (await secretReader('appToken')());
+      const connector = options.connectorFactory
+        ? options.connectorFactory(cfg, { token: async () => token, appToken: async () => appToken })
+        : cfg.kind === 'rt'
+          ? createRtConnector({ url: cfg.url, token: () => token, timeoutMs: 10_000, teams: teamNames, organisation: rtOrganisation() })
+          : createGlpiConnector({ url: cfg.url, userToken: () => token, appToken: () => appToken, timeoutMs: 10_000, ...glpiContext() });
+      try {
+        return await fn(connector, cfg);
+      } finally {
+        await connector.close();
+      }
+    }
+    const c = engine.getConnector();
+    const cfg = readConfig();
+    if (!c || !cfg) throw syncErrors.notConfigured();
+    return fn(c, cfg);
+  }
+
+  /** The connection test's verdict (or the readiness after "Préparer le serveur"), kept beside the settings. */
+  async function verdictOf(connector: Connector, cfg: { kind: ServerKind; url: string }, how: 'inspect' | 'prepare') {
+    let result: { ok: boolean; user: string | null; serverVersion: string | null; message: { fr: string; en: string }; readiness: ServerReadiness | null };
+    try {
+      const run = how === 'prepare' ? connector.prepare?.bind(connector) : connector.inspect?.bind(connector);
+      if (!run) {
+        const r = await connector.testConnection();
+        result = { ok: true, user: r.user, serverVersion: r.serverVersion, message: worksMessage(r.serverVersion, r.user, 0), readiness: null };
+      } else {
+        const readiness = await run();
+        const missing = readiness.checks.filter((c) => !c.ok).length;
+        result = { ok: missing === 0, user: readiness.account, serverVersion: readiness.serverVersion, message: worksMessage(readiness.serverVersion, readiness.account, missing), readiness };
+      }
+    } catch (err) {
+      result = { ok: false, user: null, serverVersion: null, message: explainFailure(err), readiness: null };
+    }
+    engine.setState('lastTest', JSON.stringify({ ok: result.ok, at: core.now().toISOString(), account: result.user, kind: cfg.kind, url: cfg.url.replace(/\/+$/, '') }));
+    core.events.emit('sync.changed', statusDto());
+    return result;
   }
 
   const kick = () => {
@@ -317,49 +413,39 @@ export function createSyncFeature(core: Core, deps: { tickets?: unknown; securit
       writeConfig(cfg);
       audit?.append({ action: 'sync.configure', target: cfg.url, details: { kind: cfg.kind, tokenChanged: !!input.token, appTokenChanged: !!input.appToken } });
       applyConfig();
-      // New credentials: changes parked for an authentication failure go through now.
-      if (input.token || input.appToken) engine.retryParked({ kind: 'auth' });
+      // A new server or new credentials: parked changes are qualified again (transport and
+      // authentication failures go back to the queue, refusals of the server stay parked).
+      if (prev && !sameServer) engine.requalifyParked('server');
+      else if (input.token || input.appToken) engine.requalifyParked('credentials');
       kick();
       return statusDto();
     },
-    'sync.test': async (input) => {
-      let connector: Connector;
-      let temporary = false;
-      if (input && input.kind && input.url && input.token) {
-        const cfg: StoredConfig = { kind: input.kind, url: input.url.replace(/\/+$/, ''), user: input.user ?? null, tokenId: 'unsaved', appTokenId: 'unsaved' };
-        const token = input.token;
-        const appToken = input.appToken ?? (await secretReader('appToken')());
-        connector = options.connectorFactory
-          ? options.connectorFactory(cfg, { token: async () => token, appToken: async () => appToken })
-          : cfg.kind === 'rt'
-            ? createRtConnector({ url: cfg.url, token: () => token, timeoutMs: 10_000, user: cfg.user ?? undefined, organisation: rtOrganisation() })
-            : createGlpiConnector({ url: cfg.url, userToken: () => token, appToken: () => appToken, timeoutMs: 10_000, ...glpiContext() });
-        temporary = true;
-      } else {
-        const c = engine.getConnector();
-        if (!c) throw syncErrors.notConfigured();
-        connector = c;
-      }
-      try {
-        const r = await connector.testConnection();
-        return {
-          ok: true,
-          user: r.user,
-          serverVersion: r.serverVersion,
-          message: { fr: `Connexion réussie : ${r.serverVersion ?? 'serveur'} répond, compte ${r.user}.`, en: `Connection works: ${r.serverVersion ?? 'server'} answers, account ${r.user}.` },
-        };
-      } catch (err) {
-        return { ok: false, user: null, serverVersion: null, message: explainFailure(err) };
-      } finally {
-        if (temporary) await connector.close();
-      }
+    'sync.test': async (input) => withConnector(input, (c, cfg) => verdictOf(c, cfg, 'inspect')),
+    'sync.prepare': async (input) => {
+      const { confirm: _confirm, ...rest } = input;
+      const r = await withConnector(Object.keys(rest).length ? rest : undefined, (c, cfg) => verdictOf(c, cfg, 'prepare'));
+      audit?.append({ action: 'sync.prepare', target: readConfig()?.url ?? input.url ?? '', details: { ok: r.ok, missing: r.readiness?.checks.filter((c) => !c.ok).map((c) => c.key) ?? [] } });
+      return r;
+    },
+    'sync.retryAll': () => {
+      const retried = engine.retryParked();
+      kick();
+      return { retried, status: statusDto() };
     },
     'sync.now': () => {
       if (!engine.getConnector()) throw syncErrors.notConfigured();
       void engine.sync();
       return { started: true };
     },
-    'sync.ticket': ({ ticketId }) => ticketState(ticketId),
+    'sync.ticket': ({ ticketId }) => {
+      const state = ticketState(ticketId);
+      // Opening a ticket brings its older follow-ups (first pull kept to the queue itself).
+      if (state.historyPartial)
+        void engine.loadHistory(ticketId).catch((err: unknown) => {
+          if (process.env.RELAIS_SYNC_QUIET !== '1') console.warn(`[relais sync] history of ${ticketId}: ${(err as Error).message}`);
+        });
+      return state;
+    },
     'sync.resolveConflict': ({ conflictId, keep }) => {
       const c = core.db.prepare('SELECT * FROM sync_conflicts WHERE id = ? AND resolved_at IS NULL').get(conflictId) as
         | { id: number; ticket_id: string; field: SyncField; local_value: string | null; server_value: string | null }
@@ -370,9 +456,11 @@ export function createSyncFeature(core: Core, deps: { tickets?: unknown; securit
       const server = parseJson(c.server_value);
       core.db.transaction(() => {
         if (keep === 'local') {
-          // Send ours again, based on the server's value: the next push applies it.
+          // Exactly the technician's value, locally and (based on the server's) on the server.
+          applyLocal(core, c.ticket_id, c.field, local, now);
           writeOutbox(core.db, { kind: 'ticket.update', ticketId: c.ticket_id, payload: { changes: fieldToChanges(c.field, local) }, base: fieldToChanges(c.field, server) }, now);
         } else {
+          // The server's latest value (a pull during the conflict updates it in the conflict).
           applyLocal(core, c.ticket_id, c.field, server, now);
         }
         core.db.prepare('UPDATE sync_conflicts SET resolved_at = ?, resolution = ? WHERE id = ?').run(now, keep, c.id);

@@ -9,6 +9,7 @@ import m0065 from '../seats/migrations/0065-seats';
 import m0080 from '../incidents/migrations/0080-security-incidents';
 import m0090 from '../dashboard/migrations/0090-dashboard-indexes';
 import m0050 from '../organisation/migrations/0050-organisations';
+import m0070 from '../sync/migrations/0070-sync-fidelity';
 
 /**
  * Every feature's migrations. The ledger (src/platform/db.ts) applies each one missing from a
@@ -23,6 +24,7 @@ export const migrations: readonly FeatureMigration[] = [
   { feature: 'rdp', migration: m0030, beforeLedger: true },
   { feature: 'tools', migration: m0040, beforeLedger: true },
   { feature: 'seats', migration: m0065 },
+  { feature: 'sync', migration: m0070 },
   { feature: 'incidents', migration: m0080 },
   { feature: 'dashboard', migration: m0090 },
   { feature: 'organisation', migration: m0050 },

@@ -54,7 +54,17 @@ export interface EngineOptions {
   reconcileEveryMs?: number;
 }
 
+/**
+ * The one state the status bar words (defect 4), in order of what the technician must act on:
+ * local (no server), authRefused (401 after re-reading the token), unreachable (since T),
+ * rejected (N parked), connecting (no answer yet), synced (at T).
+ */
+export type SyncState = 'local' | 'connecting' | 'synced' | 'unreachable' | 'authRefused' | 'rejected';
+
 export interface EngineStatus {
+  state: SyncState;
+  /** First failed attempt of the current outage (only while unreachable). */
+  unreachableSince: string | null;
   running: boolean;
   online: boolean | null;
   pending: number;
@@ -79,6 +89,10 @@ export class SyncEngine {
   private running: Promise<void> | null = null;
   private online: boolean | null = null;
   private lastError: string | null = null;
+  /** The server answered 401 even after the token was re-read: every operation will fail. */
+  private authRefused = false;
+  /** The server answered at least once during the current run. */
+  private answered = false;
   private readonly db: Db;
   private readonly parallelism: number;
   private timer: NodeJS.Timeout | null = null;
@@ -92,6 +106,9 @@ export class SyncEngine {
   setConnector(c: Connector | null): void {
     this.connector = c;
     this.online = null;
+    this.authRefused = false;
+    this.lastError = null;
+    this.setState('unreachableSince', null);
     this.emitStatus();
   }
   getConnector(): Connector | null {
@@ -110,17 +127,44 @@ export class SyncEngine {
 
   status(): EngineStatus {
     const count = (sql: string) => (this.db.prepare(sql).get() as { n: number }).n;
+    const parked = count("SELECT COUNT(*) AS n FROM outbox WHERE state = 'parked'");
+    const lastSuccessAt = this.getState('lastSuccessAt');
+    const state: SyncState = !this.connector
+      ? 'local'
+      : this.authRefused
+        ? 'authRefused'
+        : this.online === false
+          ? 'unreachable'
+          : parked > 0
+            ? 'rejected'
+            : this.online === null && !lastSuccessAt
+              ? 'connecting'
+              : 'synced';
     return {
+      state,
+      unreachableSince: state === 'unreachable' ? this.getState('unreachableSince') : null,
       running: this.running !== null,
       online: this.online,
       pending: count("SELECT COUNT(*) AS n FROM outbox WHERE state = 'pending'"),
-      parked: count("SELECT COUNT(*) AS n FROM outbox WHERE state = 'parked'"),
+      parked,
       conflicts: count('SELECT COUNT(*) AS n FROM sync_conflicts WHERE resolved_at IS NULL'),
       lastSuccessAt: this.getState('lastSuccessAt'),
       lastError: this.lastError,
       initialDone: this.getState('watermark') !== null,
     };
   }
+  /** The server answered (any HTTP answer but 401): it is reachable and the token works. */
+  private markAnswered() {
+    this.answered = true;
+    this.online = true;
+    this.authRefused = false;
+    if (this.getState('unreachableSince') !== null) this.setState('unreachableSince', null);
+  }
+  private markUnreachable() {
+    this.online = false;
+    if (this.getState('unreachableSince') === null) this.setState('unreachableSince', this.o.now().toISOString());
+  }
+
   private emitStatus() {
     this.o.onStatus?.(this.status());
   }
@@ -134,6 +178,7 @@ export class SyncEngine {
   sync(options: { push?: boolean; pull?: boolean } = {}): Promise<void> {
     if (this.running) return this.running;
     const run = (async () => {
+      this.answered = false;
       try {
         if (!this.connector) return;
         let ok = true;
@@ -149,13 +194,15 @@ export class SyncEngine {
             this.setState('reconciledAt', this.o.now().toISOString());
           } else if (wasInitial) this.setState('reconciledAt', this.o.now().toISOString());
         }
-        if (ok) {
+        // Only a server's answer is a success: a run that sent nothing proves nothing.
+        if (ok && this.answered) {
           this.setState('lastSuccessAt', this.o.now().toISOString());
           this.lastError = null;
         }
       } catch (err) {
         this.lastError = err instanceof Error ? err.message.slice(0, 300) : String(err);
-        if (err instanceof SyncError && err.kind === 'transient') this.online = false;
+        if (err instanceof SyncError && err.kind === 'transient') this.markUnreachable();
+        else if (err instanceof SyncError && err.kind === 'auth') this.authRefused = true;
         this.log('warn', `sync failed: ${this.lastError}`);
       } finally {
         this.running = null;
@@ -412,7 +459,7 @@ export class SyncEngine {
     for (;;) {
       try {
         const r = await this.apply(connector, op);
-        this.online = true;
+        this.markAnswered();
         return { ok: true, finalize: r?.finalize ?? (() => {}), serverId: r?.serverId ?? null };
       } catch (err) {
         if (err instanceof SyncError && err.kind === 'auth' && !reauthed) {
@@ -436,7 +483,8 @@ export class SyncEngine {
       const delay = Math.max(e.retryAfterMs ?? 0, jitter);
       const at = new Date(this.o.now().getTime() + delay).toISOString();
       this.db.prepare('UPDATE outbox SET next_attempt_at = ?, last_error = ? WHERE seq = ?').run(at, JSON.stringify({ kind: e.kind, status: e.status, message: e.serverMessage }), op.seq);
-      if (e.kind === 'transient' && e.status === null) this.online = false;
+      if (e.kind === 'transient') this.markUnreachable();
+      else this.markAnswered();
       this.lastError = e.serverMessage;
       return;
     }
@@ -445,7 +493,11 @@ export class SyncEngine {
       JSON.stringify({ kind: e.kind, status: e.status, message: e.serverMessage } satisfies ParkedError),
       op.seq,
     );
-    this.online = true;
+    if (e.kind === 'auth') {
+      this.online = true;
+      this.answered = true;
+      this.authRefused = true;
+    } else this.markAnswered();
     this.lastError = e.serverMessage;
     this.log('warn', `operation ${op.opId} (${op.kind}) parked: ${e.serverMessage}`);
     this.o.onTicketsChanged?.([op.ticketId]);
@@ -458,8 +510,12 @@ export class SyncEngine {
         if (this.serverIdOf(op.ticketId)) return null; // linked by a pull meanwhile
         let serverId: string | null = null;
         if (op.attempts > 0) serverId = await connector.findTicketByOp(op.opId);
-        if (!serverId) serverId = (await connector.createTicket(op.opId, createPayloadToSync(this.db, op.payload))).serverId;
+        const fields = createPayloadToSync(this.db, op.payload);
+        if (!serverId) serverId = (await connector.createTicket(op.opId, fields)).serverId;
         const sid = serverId;
+        const rebase = await this.serverSideEffects(connector, sid, fields);
+        // Changes of this ticket may run before the done marks commit: they read this too.
+        if (Object.keys(rebase).length) this.createdRebase.set(op.ticketId, rebase);
         return {
           serverId: sid,
           finalize: () => {
@@ -467,6 +523,8 @@ export class SyncEngine {
             const other = ticketByServerId(this.db, sid);
             if (other && other !== op.ticketId) return;
             setServerId(this.db, op.ticketId, sid);
+            this.noteUnsent(connector, op.ticketId, fields);
+            this.rebaseWaiting(op.ticketId, op.seq, rebase);
           },
         };
       }
@@ -475,20 +533,95 @@ export class SyncEngine {
         const serverId = await this.requireServerId(op.ticketId);
         const existing = this.db.prepare('SELECT server_id FROM followups WHERE id = ?').get(op.payload.id) as { server_id: string | null } | undefined;
         if (existing?.server_id) return null;
+        // The call that opened the ticket is the ticket's creation content on the server (one
+        // server object per timeline entry): it is linked to the creation, not sent again.
+        if (this.isCreationContent(op)) {
+          const createdAs = creationEntryId(serverId);
+          return { finalize: () => void this.db.prepare('UPDATE followups SET server_id = ? WHERE id = ?').run(createdAs, op.payload.id) };
+        }
         let fid: string | null = null;
         if (op.attempts > 0) fid = await connector.findFollowupByOp(serverId, op.opId);
         if (!fid) {
           const body = op.payload.kind === 'call' || op.payload.kind === 'note' || op.payload.kind === 'solution' ? op.payload.body : `[${op.payload.kind}] ${op.payload.body}`;
-          fid = (await connector.addFollowup(serverId, op.opId, { body, private: op.payload.private, author: op.payload.author, kind: op.payload.kind })).serverId;
+          const status = op.payload.private ? undefined : this.statusAfter(op);
+          fid = (await connector.addFollowup(serverId, op.opId, { body, private: op.payload.private, author: op.payload.author, kind: op.payload.kind, ...(status !== undefined ? { status } : {}) })).serverId;
         }
         const f = fid;
         return f ? { finalize: () => void this.db.prepare('UPDATE followups SET server_id = ? WHERE id = ?').run(f, op.payload.id) } : null;
       }
       case 'ticket.update': {
-        await this.pushUpdate(connector, op);
-        return null;
+        const sent = await this.pushUpdate(connector, op);
+        return sent ? { finalize: () => this.noteUnsent(connector, op.ticketId, sent) } : null;
       }
     }
+  }
+
+  /** The values the server gave, on its own, to fields it may set at creation (`createSideEffects`). */
+  /** Per ticket, the server's own values right after our create (see `serverSideEffects`). */
+  private readonly createdRebase = new Map<string, Partial<Record<SyncField, { sent: unknown; server: unknown }>>>();
+
+  private async serverSideEffects(connector: Connector, serverId: string, sent: SyncFields): Promise<Partial<Record<SyncField, { sent: unknown; server: unknown }>>> {
+    const fields = connector.createSideEffects ?? [];
+    if (fields.length === 0) return {};
+    const got = await connector.getTicket(serverId);
+    if (got.state !== 'found') return {};
+    const out: Partial<Record<SyncField, { sent: unknown; server: unknown }>> = {};
+    for (const f of fields) {
+      const server = got.ticket.fields[f];
+      if (server !== undefined && server !== sent[f]) out[f] = { sent: sent[f], server };
+    }
+    return out;
+  }
+
+  /** Changes still waiting on this ticket start from the server's own value, not from what we sent. */
+  private rebaseWaiting(ticketId: string, afterSeq: number, rebase: Partial<Record<SyncField, { sent: unknown; server: unknown }>>) {
+    const entries = Object.entries(rebase) as [SyncField, { sent: unknown; server: unknown }][];
+    if (entries.length === 0) return;
+    const waiting = this.db
+      .prepare("SELECT seq, base FROM outbox WHERE ticket_id = ? AND seq > ? AND kind = 'ticket.update' AND state IN ('pending', 'parked')")
+      .all(ticketId, afterSeq) as { seq: number; base: string | null }[];
+    const write = this.db.prepare('UPDATE outbox SET base = ? WHERE seq = ?');
+    for (const w of waiting) {
+      const base = safeJson(w.base);
+      if (!base) continue;
+      let changed = false;
+      for (const [f, v] of entries) {
+        if (f in base && base[f] === v.sent) {
+          base[f] = v.server;
+          changed = true;
+        }
+      }
+      if (changed) write.run(JSON.stringify(base), w.seq);
+    }
+  }
+
+  /**
+   * The ticket's status as the operator left it at this op: the base of the next status change
+   * still waiting, else the local status. A reply must not leave the server with another one.
+   */
+  private statusAfter(op: OutboxRow): number | undefined {
+    const later = this.db
+      .prepare("SELECT base FROM outbox WHERE ticket_id = ? AND seq > ? AND kind = 'ticket.update' AND state IN ('pending', 'parked') ORDER BY seq")
+      .all(op.ticketId, op.seq) as { base: string | null }[];
+    for (const l of later) {
+      const base = safeJson(l.base);
+      if (base && typeof base.status === 'number') return base.status;
+    }
+    const row = this.db.prepare('SELECT status FROM tickets WHERE id = ?').get(op.ticketId) as { status: number } | undefined;
+    return row?.status;
+  }
+
+  /**
+   * The "call" entry logged with the ticket (same time, same text as the description), or a
+   * solution "au téléphone" that only repeats the description: both are the creation's content.
+   */
+  private isCreationContent(op: Extract<OutboxRow, { kind: 'followup.create' }>): boolean {
+    const kind = op.payload.kind;
+    if (kind !== 'call' && kind !== 'solution') return false;
+    const row = this.db.prepare("SELECT payload FROM outbox WHERE ticket_id = ? AND kind = 'ticket.create' ORDER BY seq LIMIT 1").get(op.ticketId) as { payload: string } | undefined;
+    const create = safeJson(row?.payload ?? null);
+    if (!create || create.createdAt !== op.payload.createdAt) return false;
+    return op.payload.body === create.description;
   }
 
   private async requireServerId(ticketId: string): Promise<string> {
@@ -498,11 +631,31 @@ export class SyncEngine {
     throw new SyncError('rejected', 'the ticket does not exist on the server yet (its creation was not sent): retry after it is created, or discard this change');
   }
 
-  private async pushUpdate(connector: Connector, op: Extract<OutboxRow, { kind: 'ticket.update' }>): Promise<void> {
+  /**
+   * Fields the server could not store become a warning on the ticket (code + params, worded
+   * by the renderer); fields that went through clear it. Runs in the "done" transaction.
+   */
+  private noteUnsent(connector: Connector, ticketId: string, sent: Partial<SyncFields>) {
+    const unsent = new Set(connector.unsentFields?.(sent) ?? []);
+    const row = this.db.prepare("SELECT params FROM sync_warnings WHERE ticket_id = ? AND code = 'sync.fieldsNotSent'").get(ticketId) as { params: string } | undefined;
+    const before = new Set<string>(row ? ((safeJson(row.params)?.fields as string[] | undefined) ?? []) : []);
+    for (const f of Object.keys(sent)) if (!unsent.has(f as SyncField)) before.delete(f);
+    for (const f of unsent) before.add(f);
+    if (!before.size) this.db.prepare("DELETE FROM sync_warnings WHERE ticket_id = ? AND code = 'sync.fieldsNotSent'").run(ticketId);
+    else
+      this.db
+        .prepare("INSERT INTO sync_warnings (ticket_id, code, params, at) VALUES (?, 'sync.fieldsNotSent', ?, ?) ON CONFLICT(ticket_id, code) DO UPDATE SET params = excluded.params, at = excluded.at")
+        .run(ticketId, JSON.stringify({ fields: [...before] }), this.o.now().toISOString());
+  }
+
+  private async pushUpdate(connector: Connector, op: Extract<OutboxRow, { kind: 'ticket.update' }>): Promise<Partial<SyncFields> | null> {
     const norm = (f: SyncField, v: unknown) => (this.o.normalize ? this.o.normalize(f, v) : v) ?? null;
     const changes = changesToSync(this.db, op.payload.changes);
     const base = changesToSync(this.db, op.base ?? {});
-    if (!Object.keys(changes).length) return;
+    for (const [f, v] of Object.entries(this.createdRebase.get(op.ticketId) ?? {}) as [SyncField, { sent: unknown; server: unknown }][]) {
+      if (f in base && base[f] === v.sent) (base as Record<string, unknown>)[f] = v.server;
+    }
+    if (!Object.keys(changes).length) return null;
     let serverId = await this.requireServerId(op.ticketId);
     for (let attempt = 0; attempt < 4; attempt++) {
       const look = await connector.getTicket(serverId);
@@ -521,15 +674,17 @@ export class SyncEngine {
           continue;
         }
         const t = norm(f, theirs[f]);
-        if (t === norm(f, ours)) continue; // already there (e.g. a retry after a lost response)
+        // Already there (e.g. a retry after a lost response): exact equality, so 3 is still sent
+        // over a server's 2 when the server can keep the difference (RT's RelaisStatus field).
+        if ((theirs[f] ?? null) === (ours ?? null)) continue;
         if (!(f in base) || t === norm(f, base[f])) (send as Record<string, unknown>)[f] = ours;
         else conflicts.push({ field: f, base: base[f] ?? null, ours, theirs: theirs[f] ?? null });
       }
       if (conflicts.length) this.recordConflicts(op, conflicts);
-      if (!Object.keys(send).length) return;
+      if (!Object.keys(send).length) return null;
       try {
         await connector.updateTicket(serverId, send, look.ticket.etag);
-        return;
+        return send;
       } catch (err) {
         if (err instanceof SyncError && err.kind === 'conflict') continue; // moved on meanwhile: merge again
         throw err;
@@ -568,8 +723,9 @@ export class SyncEngine {
     const changedIds = new Set<string>();
     const normalize = (f: SyncField, v: unknown) => (this.o.normalize ? this.o.normalize(f, v) : v);
     const createdBy = `sync:${connector.kind}`;
+    const markPartial = this.db.prepare('INSERT OR IGNORE INTO sync_partial_history (ticket_id, server_id) VALUES (?, ?)');
     const applyPage = (res: TicketPage) => {
-      this.online = true;
+      this.markAnswered();
       const apply = this.db.transaction(() => {
         for (const raw of res.items) {
           let t;
@@ -588,6 +744,8 @@ export class SyncEngine {
             continue;
           }
           const r = upsertRemoteTicket(this.db, t, { createdBy, normalize, localOpTicket: (opId) => this.localOpTicket(opId) });
+          // The first pull brings the queue fast; older follow-ups come when the ticket is opened.
+          if (r.created && this.o.pullFollowups !== false) markPartial.run(r.ticketId, t.serverId);
           if (r.changed) changedIds.add(r.ticketId);
           // A follow-up added on the server moves only its ticket's version (GLPI date_mod): fetch for every move.
           if (!r.created && (r.changed || r.moved)) changedTickets.push({ ticketId: r.ticketId, serverId: t.serverId });
@@ -629,7 +787,10 @@ export class SyncEngine {
           const c = changedTickets[i++]!;
           try {
             const items = await connector.listFollowups(c.serverId);
-            const n = this.db.transaction(() => upsertRemoteFollowups(this.db, c.ticketId, items, (opId) => this.localOpFollowup(opId)))();
+            const n = this.db.transaction(() => {
+              this.db.prepare('DELETE FROM sync_partial_history WHERE ticket_id = ?').run(c.ticketId);
+              return upsertRemoteFollowups(this.db, c.ticketId, items, (opId) => this.localOpFollowup(opId));
+            })();
             if (n) changedIds.add(c.ticketId);
           } catch (err) {
             if (err instanceof BadDataError) this.skip(c.serverId, err.reason);
@@ -642,6 +803,37 @@ export class SyncEngine {
     this.setState('watermark', maxSeen ?? new Date(0).toISOString());
     if (changedIds.size) this.o.onTicketsChanged?.([...changedIds]);
     return true;
+  }
+
+  /** Whether a ticket's older follow-ups are still on the server only ("historique partiel"). */
+  historyPartial(ticketId: string): boolean {
+    return !!this.db.prepare('SELECT 1 FROM sync_partial_history WHERE ticket_id = ?').get(ticketId);
+  }
+
+  private readonly loadingHistory = new Map<string, Promise<number>>();
+  /** Fetches a ticket's whole timeline from the server once (on opening it); returns how many entries arrived. */
+  loadHistory(ticketId: string): Promise<number> {
+    const connector = this.connector;
+    const row = this.db.prepare('SELECT server_id FROM sync_partial_history WHERE ticket_id = ?').get(ticketId) as { server_id: string } | undefined;
+    if (!connector || !row) return Promise.resolve(0);
+    const running = this.loadingHistory.get(ticketId);
+    if (running) return running;
+    const p = (async () => {
+      try {
+        const items = await connector.listFollowups(row.server_id);
+        this.markAnswered();
+        const n = this.db.transaction(() => {
+          this.db.prepare('DELETE FROM sync_partial_history WHERE ticket_id = ?').run(ticketId);
+          return upsertRemoteFollowups(this.db, ticketId, items, (opId) => this.localOpFollowup(opId));
+        })();
+        this.o.onTicketsChanged?.([ticketId]);
+        return n;
+      } finally {
+        this.loadingHistory.delete(ticketId);
+      }
+    })();
+    this.loadingHistory.set(ticketId, p);
+    return p;
   }
 
   private localOpTicket(opId: string): string | null {
@@ -702,6 +894,8 @@ export class SyncEngine {
       this.db.prepare('DELETE FROM ticket_assets WHERE ticket_id = ?').run(ticketId);
       this.db.prepare('DELETE FROM sync_tickets WHERE ticket_id = ?').run(ticketId);
       this.db.prepare('DELETE FROM sync_conflicts WHERE ticket_id = ?').run(ticketId);
+      this.db.prepare('DELETE FROM sync_warnings WHERE ticket_id = ?').run(ticketId);
+      this.db.prepare('DELETE FROM sync_partial_history WHERE ticket_id = ?').run(ticketId);
       this.db.prepare('DELETE FROM tickets WHERE id = ?').run(ticketId);
     })();
     this.o.onTicketsChanged?.([ticketId]);
@@ -724,6 +918,8 @@ export class SyncEngine {
       this.db.prepare("UPDATE outbox SET ticket_id = ? WHERE ticket_id = ? AND state != 'done'").run(target, ticketId);
       this.db.prepare('UPDATE sync_conflicts SET ticket_id = ? WHERE ticket_id = ?').run(target, ticketId);
       this.db.prepare('DELETE FROM sync_tickets WHERE ticket_id = ?').run(ticketId);
+      this.db.prepare('DELETE FROM sync_warnings WHERE ticket_id = ?').run(ticketId);
+      this.db.prepare('DELETE FROM sync_partial_history WHERE ticket_id = ?').run(ticketId);
       this.db.prepare('DELETE FROM tickets WHERE id = ?').run(ticketId);
     })();
     this.o.onTicketsChanged?.(target ? [ticketId, target] : [ticketId]);
@@ -747,9 +943,47 @@ export class SyncEngine {
     return n;
   }
 
+  /**
+   * The server configuration changed: parked ops are qualified again. Transport and
+   * authentication failures (and what a wrong server answered: 404, 405, redirects, HTML)
+   * go back to pending; validation and rights refusals of a real server stay parked.
+   * `credentials` only: a new token retries what the old one was refused.
+   */
+  requalifyParked(change: 'server' | 'credentials'): number {
+    const rows = this.db.prepare("SELECT seq, last_error FROM outbox WHERE state = 'parked'").all() as { seq: number; last_error: string | null }[];
+    const retry = this.db.prepare("UPDATE outbox SET state = 'pending', next_attempt_at = NULL WHERE seq = ?");
+    let n = 0;
+    this.db.transaction(() => {
+      for (const r of rows) {
+        const e = safeParse(r.last_error);
+        const byCredentials = e?.kind === 'auth' || e?.status === 401 || e?.status === 403;
+        const byServer = byCredentials || e?.kind === 'transient' || e?.kind === 'notFound' || e?.status === null || e?.status === 404 || e?.status === 405 || (e?.status !== undefined && e.status >= 300 && e.status < 400);
+        if (change === 'credentials' ? !byCredentials : !byServer) continue;
+        retry.run(r.seq);
+        n++;
+      }
+    })();
+    if (n) this.authRefused = false;
+    this.emitStatus();
+    return n;
+  }
+
   /** Local values of a ticket in sync vocabulary (for conflict resolution). */
   localFields(ticketId: string) {
     return localFields(this.db, ticketId);
+  }
+}
+
+/** The local link of a timeline entry that is the server ticket's creation content. */
+export const creationEntryId = (serverTicketId: string) => `create:${serverTicketId}`;
+
+function safeJson(s: string | null): Record<string, unknown> | null {
+  if (!s) return null;
+  try {
+    const v = JSON.parse(s) as unknown;
+    return v && typeof v === 'object' ? (v as Record<string, unknown>) : null;
+  } catch {
+    return null;
   }
 }
 

@@ -290,11 +290,21 @@ export function upsertRemoteTicket(
   const moved = meta?.server_updated_at !== t.updatedAt;
   if (!moved || pending.all) return { ticketId, created: false, changed: false, moved };
   const local = localFields(db, ticketId)!;
+  // A field under an open conflict keeps the technician's value: the server's side goes
+  // into the conflict only (what the banner shows under "Serveur").
+  const conflicted = new Map(
+    (db.prepare('SELECT id, field FROM sync_conflicts WHERE ticket_id = ? AND resolved_at IS NULL').all(ticketId) as { id: number; field: string }[]).map((c) => [c.field, c.id]),
+  );
   const sets: string[] = [];
   const args: unknown[] = [];
   let assetChange: string | null | undefined;
   for (const [field, value] of Object.entries(t.fields) as [SyncField, unknown][]) {
     if (pending.fields.has(field)) continue;
+    const conflictId = conflicted.get(field);
+    if (conflictId !== undefined) {
+      db.prepare('UPDATE sync_conflicts SET server_value = ? WHERE id = ?').run(JSON.stringify(value ?? null), conflictId);
+      continue;
+    }
     if (sameValue(opts.normalize(field, local[field]), opts.normalize(field, value))) continue;
     switch (field) {
       case 'team':

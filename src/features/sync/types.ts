@@ -104,10 +104,22 @@ export interface ServerReadiness {
 
 export interface Connector {
   readonly kind: 'rt' | 'glpi';
+  /**
+   * Fields the server may set on its own when a ticket is created (GLPI: status 1 + a group
+   * becomes 2). The engine reads them back after a create and takes the server's value as the
+   * base of the changes still waiting, so its own rule is never mistaken for a conflict.
+   */
+  readonly createSideEffects?: readonly SyncField[];
   /** Everything the connector needs on the server, checked read-only (the connection test). */
   inspect?(): Promise<ServerReadiness>;
   /** Creates what inspect() found missing and fixable; returns the readiness afterwards. */
   prepare?(): Promise<ServerReadiness>;
+  /**
+   * The fields among `fields` this server cannot store as it is set up now (e.g. RT without
+   * an "Urgency" custom field). The engine shows them as a warning on the ticket instead of
+   * dropping them silently. Empty or absent: everything goes through.
+   */
+  unsentFields?(fields: Partial<SyncFields>): SyncField[];
   /** Checks URL + credentials; returns who we are on the server. */
   testConnection(): Promise<{ user: string; serverVersion: string | null }>;
   createTicket(opId: string, fields: SyncFields): Promise<{ serverId: string }>;
@@ -116,8 +128,14 @@ export interface Connector {
   getTicket(serverId: string): Promise<TicketLookup>;
   /** Sends only `changes`; `etag` makes the server refuse if the ticket moved on (SyncError 'conflict'). */
   updateTicket(serverId: string, changes: Partial<SyncFields>, etag: string | null): Promise<void>;
-  /** `kind` is the timeline entry's kind ('note', 'call', 'solution'…): a connector may carry some otherwise (GLPI: ITILSolution). */
-  addFollowup(serverId: string, opId: string, followup: { body: string; private: boolean; author: string; kind?: string }): Promise<{ serverId: string | null }>;
+  /**
+   * `kind` is the timeline entry's kind ('note', 'call', 'solution'…): a connector may carry some
+   * otherwise (GLPI: ITILSolution). `status` (1–6, local numbering) is the ticket's status as the
+   * operator left it at this point of the timeline: a server whose reply reopens tickets (RT's
+   * "On Correspond Open Inactive Tickets", GLPI's reopen on follow-up) must end with this status
+   * after the reply.
+   */
+  addFollowup(serverId: string, opId: string, followup: { body: string; private: boolean; author: string; kind?: string; status?: number }): Promise<{ serverId: string | null }>;
   findFollowupByOp(serverId: string, opId: string): Promise<string | null>;
   listFollowups(serverId: string): Promise<RemoteFollowup[]>;
   /** Tickets changed at or after `since` (null: all), oldest first, page numbers from 1. */

@@ -29,8 +29,10 @@ const textOf = (content: string) => fromGlpiHtml(content).text;
 describe('GLPI connector (apirest.php)', () => {
   it('tests the connection with a clear verdict: user token, App-Token, wrong tokens', async () => {
     const ok = await callOf(h).test({ kind: 'glpi', url: glpi.url, token: glpi.userToken, appToken: glpi.appToken });
-    expect(ok.ok).toBe(true);
+    // The account GLPI authenticated; a fresh GLPI has none of the teams' groups, and the verdict says so.
     expect(ok.user).toBe('glpi');
+    expect(ok.readiness).not.toBeNull();
+    expect(ok.ok).toBe(ok.readiness!.checks.every((c) => c.ok));
     const badUser = await callOf(h).test({ kind: 'glpi', url: glpi.url, token: 'nope', appToken: glpi.appToken });
     expect(badUser.ok).toBe(false);
     expect(badUser.message.fr).toContain('Jeton utilisateur refusé par GLPI');

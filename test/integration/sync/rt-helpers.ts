@@ -1,4 +1,6 @@
 /** Direct REST2 reads of the real RT server, independent of the connector under test. */
+import { expect } from 'vitest';
+import type { Db } from '../../../src/features/schema/database';
 import type { RtInstance } from '../../services/rt';
 
 export async function rtFetch(rt: RtInstance, path: string, init: RequestInit = {}): Promise<{ status: number; body: any; headers: Headers }> {
@@ -54,4 +56,42 @@ export async function createServerTicket(rt: RtInstance, body: Record<string, un
   const r = await rtFetch(rt, '/ticket', { method: 'POST', body: JSON.stringify({ Queue: 'Hotline', ContentType: 'text/plain', ...body }) });
   if (r.status !== 201) throw new Error(`RT create failed: ${r.status} ${JSON.stringify(r.body)}`);
   return String(r.body.id);
+}
+
+/** RT's transactions that carry text (creation, replies, comments), oldest first, marker stripped. */
+export async function rtThread(rt: RtInstance, id: string): Promise<{ tx: string; type: string; content: string }[]> {
+  const types = new Map<string, string>();
+  const h = await rtFetch(rt, `/ticket/${id}/history?per_page=100&fields=Type`);
+  for (const t of h.body.items) types.set(String(t.id), t.Type);
+  const a = await rtFetch(rt, `/ticket/${id}/attachments?per_page=100&fields=Content,TransactionId,ContentType`);
+  const out: { tx: string; type: string; content: string }[] = [];
+  for (const at of a.body.items) {
+    const tx = String(typeof at.TransactionId === 'object' ? at.TransactionId.id : at.TransactionId);
+    const type = types.get(tx) ?? '?';
+    if (!['Create', 'Correspond', 'Comment'].includes(type) || !(at.ContentType ?? '').startsWith('text/plain')) continue;
+    if (out.some((o) => o.tx === tx)) continue;
+    out.push({ tx, type, content: String(at.Content ?? '').split('\n\n[relais-op:')[0]! });
+  }
+  return out.sort((x, y) => Number(x.tx) - Number(y.tx));
+}
+
+/**
+ * One server object per timeline entry: RT's creation holds the call (the description), and
+ * every other entry (mirrors of field changes aside) is exactly one reply or comment, in order.
+ */
+export async function expectThreadMatchesTimeline(rt: RtInstance, db: Db, ticketId: string): Promise<void> {
+  const t = db.prepare('SELECT server_id, description FROM tickets WHERE id = ?').get(ticketId) as { server_id: string; description: string };
+  const what = `ticket ${t.server_id}`;
+  const thread = await rtThread(rt, t.server_id);
+  const entries = (db.prepare('SELECT kind, body, server_id, private FROM followups WHERE ticket_id = ? ORDER BY created_at, rowid').all(ticketId) as { kind: string; body: string; server_id: string | null; private: number }[]).filter(
+    (e) => !['status', 'assign', 'created'].includes(e.kind),
+  );
+  expect(thread[0], what).toMatchObject({ type: 'Create', content: t.description });
+  expect(thread.filter((x) => x.content.trim() === t.description).length, `${what}: description once`).toBe(1);
+  for (const e of entries) expect(e.server_id, `${what}: ${e.kind} entry linked`).toBeTruthy();
+  expect(entries.filter((e) => e.server_id!.startsWith('create:')).every((e) => e.body === t.description), what).toBe(true);
+  expect(
+    thread.slice(1).map((x) => [x.tx, x.type, x.content]),
+    what,
+  ).toEqual(entries.filter((e) => !e.server_id!.startsWith('create:')).map((e) => [e.server_id, e.private ? 'Comment' : 'Correspond', e.body]));
 }

@@ -56,8 +56,8 @@ function fakeConnector(server: FakeServer, delayMs = 5): Connector & { reauth():
       step(`update:${sid}:${Object.keys(changes).join(',')}`, () => {
         Object.assign(server.tickets.get(sid)!.fields, changes);
       }),
-    addFollowup: (sid: string, opId: string, f: { body: string }) =>
-      step(`followup:${sid}:${f.body}`, () => {
+    addFollowup: (sid: string, opId: string, f: { body: string; status?: number }) =>
+      step(`followup:${sid}:${f.body}${f.status !== undefined ? `@${f.status}` : ''}`, () => {
         server.tickets.get(sid)!.followups.push({ body: f.body, opId });
         return { serverId: `${sid}-${server.tickets.get(sid)!.followups.length}` };
       }),
@@ -91,6 +91,53 @@ async function setup(server: FakeServer, { parallelism = 4, clock }: { paralleli
 const newServer = (): FakeServer => ({ tickets: new Map(), log: [], inFlight: 0, maxInFlight: 0, failNext: [] });
 
 describe('sync engine', () => {
+  it('a public reply carries the status the operator left at that point; private notes do not', async () => {
+    const server = newServer();
+    await setup(server);
+    const c = logCall(h.core.db, { subject: 'R', status: 5 });
+    addFollowup(h.core.db, c.ticketId, 'public', false);
+    addFollowup(h.core.db, c.ticketId, 'privé', true);
+    localUpdate(h.core.db, c.ticketId, { status: 4 });
+    addFollowup(h.core.db, c.ticketId, 'après', false);
+    await drainAll(h, 5_000);
+    expect(server.log.filter((l) => l.startsWith('followup:')).map((l) => l.split(':').pop())).toEqual(['public@5', 'privé', 'après@4']);
+  });
+
+  it('a new server re-qualifies parked ops: transport, auth and wrong-server answers retried, validation refusals kept', async () => {
+    const server = newServer();
+    await setup(server);
+    const park = (kind: string, status: number | null) => {
+      const c = logCall(h.core.db, { subject: `${kind}-${status}` });
+      h.core.db.prepare("UPDATE outbox SET state = 'parked', last_error = ? WHERE op_id = ?").run(JSON.stringify({ kind, status, message: 'x' }), c.createOp);
+      return c.createOp;
+    };
+    const retried = [park('auth', 401), park('notFound', 404), park('rejected', 405), park('transient', null)];
+    const kept = [park('rejected', 400), park('rejected', 422), park('rejected', 200)];
+    const credentialsOnly = h.sync.engine.requalifyParked('credentials');
+    expect(credentialsOnly).toBe(1);
+    expect(h.sync.engine.requalifyParked('server')).toBe(3);
+    const state = (op: string) => (h.core.db.prepare('SELECT state FROM outbox WHERE op_id = ?').get(op) as { state: string }).state;
+    for (const op of retried) expect(state(op)).not.toBe('parked');
+    for (const op of kept) expect(state(op)).toBe('parked');
+  });
+
+  it('a run that reached no server does not move "last success" nor clear the last error', async () => {
+    const server = newServer();
+    await setup(server);
+    await h.sync.engine.sync();
+    const before = h.sync.engine.status();
+    expect(before.state).toBe('synced');
+    server.failNext = [1, 2, 3].map(() => new SyncError('transient', 'ECONNREFUSED'));
+    logCall(h.core.db, { subject: 'panne' });
+    await h.sync.engine.sync({ pull: false });
+    const down = h.sync.engine.status();
+    expect(down.state).toBe('unreachable');
+    expect(down.unreachableSince).toBeTruthy();
+    await new Promise((r) => setTimeout(r, 5));
+    await h.sync.engine.sync({ pull: false }); // in backoff (nothing sent) or refused again
+    expect(h.sync.engine.status()).toMatchObject({ lastSuccessAt: before.lastSuccessAt, lastError: 'ECONNREFUSED', state: 'unreachable' });
+  });
+
   it('drains FIFO per ticket, in parallel across tickets up to the limit; follow-ups wait for the server id', async () => {
     const server = newServer();
     await setup(server, { parallelism: 3 });

@@ -229,6 +229,7 @@ export function createGlpiConnector(options: GlpiOptions): Connector & { reauth(
 
   const connector = {
     kind: 'glpi' as const,
+    createSideEffects: ['status'] as const,
     sessionToken: () => session.token(),
     async reauth() {
       lookups.forget();

@@ -8,10 +8,11 @@
  * | description      | Content of the Create transaction (sent on create only; RT     |
  * |                  | has no editable description)                                   |
  * | status 1         | new                                                            |
- * | status 2, 3      | open        (RT has one "open": 3 "planifié" reads back as 2   |
- * |                  |              unless the local value is already 2 or 3)         |
+ * | status 2, 3      | open        (RT has one "open")                                |
  * | status 4         | stalled                                                        |
  * | status 5, 6      | resolved    (RT's default lifecycle has no separate "closed")  |
+ * | exact status     | custom field RelaisStatus (1–6), trusted while RT's own status |
+ * |                  | still maps to it: 3 and 6 survive the round trip              |
  * | (pull) rejected  | 6; deleted → the ticket is reconciled as deleted               |
  * | priority 1–6     | Priority (RT's integer; 0 = "not set" is not imported)         |
  * | team             | Queue (by name: queues are the teams)                          |
@@ -27,7 +28,13 @@
  * | follow-up public | correspond (reply); private → comment                          |
  * | op UUID          | custom field RelaisOpId on tickets; marker line                |
  * |                  | `[relais-op:UUID]` at the end of follow-up content             |
- * Custom fields missing on the server are simply not synchronised (discovered at start).
+ * Custom fields missing on the server cannot carry their field: `unsentFields` names them and
+ * the ticket shows a warning. `inspect()` checks queues, custom fields and rights (the
+ * connection test); `prepare()` creates missing queues and global custom fields when the
+ * token has AdminQueue / AdminCustomField / AssignCustomFields.
+ * Replies: RT's default scrip "On Correspond Open Inactive Tickets" reopens new and resolved
+ * tickets; the reply carries `Status` (applied after it by REST2) so the operator's status stays.
+ * The authenticated account: RT 5.0 has no "whoami"; TransactionSQL's __CurrentUser__ finds it.
  * Updates send `If-Match` with the ticket's ETag; RT answers 412 when it moved on.
  */
 import { z } from 'zod';
@@ -40,7 +47,10 @@ import {
   stripOpMarker,
   type Connector,
   type RemoteFollowup,
+  type ReadinessCheck,
   type RemoteTicket,
+  type ServerReadiness,
+  type SyncField,
   type SyncFields,
   type TicketLookup,
 } from '../types';
@@ -52,10 +62,14 @@ export interface RtOptions {
   token: () => Promise<string> | string;
   timeoutMs?: number;
   parallelism?: number;
-  /** The RT login the token belongs to (display only). */
+  /** Unused for the verdict (the server's own account is reported); kept for older settings. */
   user?: string;
   /** Where the requester's organisation goes; default: the custom field "Organisation" when RT has it. */
   organisation?: RtOrganisationMapping;
+  /** The teams Relais routes to (the connection test checks a queue for each). */
+  teams?: () => string[];
+  /** Team → RT queue name when the queues are not named after the teams. */
+  queueMap?: Record<string, string>;
 }
 
 /**
@@ -69,7 +83,14 @@ export const rtOrganisationSchema = z.discriminatedUnion('mode', [
 export type RtOrganisationMapping = z.infer<typeof rtOrganisationSchema>;
 export const DEFAULT_RT_ORGANISATION: RtOrganisationMapping = { mode: 'customField', field: 'Organisation' };
 
+/** Custom fields the connector uses; RelaisOpId is required, the others carry ticket fields. */
+export const RT_FIELD_CFS = ['Urgency', 'Impact', 'Type', 'Category', 'Requester', 'Asset', 'RelaisStatus'] as const;
+/** Rights the token's account needs on each team queue. */
+export const RT_RIGHTS = ['CreateTicket', 'ReplyToTicket', 'CommentOnTicket', 'ModifyTicket'] as const;
+
 const STATUS_TO_RT: Record<number, string> = { 1: 'new', 2: 'open', 3: 'open', 4: 'stalled', 5: 'resolved', 6: 'resolved' };
+/** Statuses RT's default scrips change on a reply (initial and inactive ones). */
+const REOPENED_BY_REPLY = new Set([1, 5, 6]);
 const STATUS_FROM_RT: Record<string, number> = { new: 1, open: 2, stalled: 4, resolved: 5, rejected: 6 };
 
 const LIST_FIELDS = 'Subject,Status,Priority,LastUpdated,Created,Queue,Owner,CustomFields';
@@ -167,15 +188,24 @@ export function createRtConnector(options: RtOptions): Connector & { setup(): Pr
     customFields = cfs;
   }
   const hasCf = (name: string) => customFields?.has(name) ?? false;
-  const queueName = (id: string, inline?: string) => inline ?? queues?.get(id) ?? null;
+  const queueToTeam = new Map(Object.entries(options.queueMap ?? {}).map(([team, queue]) => [queue, team]));
+  const queueName = (id: string, inline?: string) => {
+    const q = inline ?? queues?.get(id) ?? null;
+    return q === null ? null : (queueToTeam.get(q) ?? q);
+  };
+  const teamQueue = (team: string) => options.queueMap?.[team] ?? team;
 
   function toRt(fields: Partial<SyncFields>): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     const cf: Record<string, string> = {};
     if (fields.subject !== undefined) out.Subject = fields.subject.slice(0, 200);
-    if (fields.status !== undefined) out.Status = STATUS_TO_RT[fields.status] ?? 'open';
+    if (fields.status !== undefined) {
+      out.Status = STATUS_TO_RT[fields.status] ?? 'open';
+      // RT has one "open" and one "resolved": the exact local status rides along.
+      if (hasCf('RelaisStatus')) cf.RelaisStatus = String(fields.status);
+    }
     if (fields.priority !== undefined) out.Priority = fields.priority;
-    if (fields.team !== undefined && fields.team !== null) out.Queue = fields.team;
+    if (fields.team !== undefined && fields.team !== null) out.Queue = teamQueue(fields.team);
     if (fields.technician !== undefined) out.Owner = fields.technician ?? 'Nobody';
     if (fields.urgency !== undefined && hasCf('Urgency')) cf.Urgency = String(fields.urgency);
     if (fields.impact !== undefined && hasCf('Impact')) cf.Impact = String(fields.impact);
@@ -206,9 +236,12 @@ export function createRtConnector(options: RtOptions): Connector & { setup(): Pr
     const deleted = t.Status === 'deleted';
     const status = STATUS_FROM_RT[t.Status];
     if (status === undefined && !deleted) throw new BadDataError(`unknown status "${t.Status.slice(0, 40)}"`, t.id);
+    // RelaisStatus keeps 2 vs 3 and 5 vs 6 while RT's own status still agrees with it.
+    const exact = Number(cfs.get('RelaisStatus'));
+    const keptExact = status !== undefined && Number.isInteger(exact) && STATUS_TO_RT[exact] === t.Status ? exact : undefined;
     const fields: Partial<SyncFields> = {
       subject: clampText(t.Subject, MAX_SUBJECT, 'Subject', t.id),
-      status: status ?? 6,
+      status: keptExact ?? status ?? 6,
     };
     if (t.Priority !== undefined && Number.isFinite(t.Priority) && t.Priority >= 1) fields.priority = Math.min(6, Math.round(t.Priority));
     const team = queueName(t.Queue.id, t.Queue.Name);
@@ -245,24 +278,110 @@ export function createRtConnector(options: RtOptions): Connector & { setup(): Pr
     };
   }
 
+  /** RT 5.0 has no "who am I": the account's own Create transaction names it (TransactionSQL knows __CurrentUser__). */
+  async function whoAmI(): Promise<string> {
+    const res = await call('GET', '/transactions', undefined, {}, { query: "ObjectType = 'RT::User' AND ObjectId = '__CurrentUser__'", fields: 'ObjectId', per_page: 1 });
+    const id = z.object({ items: z.array(z.object({ ObjectId: z.union([z.string(), z.number()]).transform(String) }).loose()) }).loose().safeParse(res.data);
+    const userId = id.success ? id.data.items[0]?.ObjectId : undefined;
+    if (!userId) return '?';
+    const user = await call('GET', `/user/${encodeURIComponent(userId)}`);
+    const name = z.object({ Name: z.string() }).loose().safeParse(user.data);
+    return name.success ? name.data.Name : userId;
+  }
+
+  /** Rights on one queue: CreateTicket from the queue's links; the others from a ticket of that queue, when there is one. */
+  async function queueRights(queueId: string): Promise<Record<string, boolean | null>> {
+    const out: Record<string, boolean | null> = { CreateTicket: false, ReplyToTicket: null, CommentOnTicket: null, ModifyTicket: null };
+    const q = await call('GET', `/queue/${encodeURIComponent(queueId)}`);
+    out.CreateTicket = refsOf(q.data).has('create');
+    const one = await call('GET', '/tickets', undefined, {}, { query: `Queue = ${Number(queueId)}`, fields: 'id', per_page: 1 });
+    const first = pageSchema.safeParse(one.data);
+    const tid = first.success ? createdSchema.safeParse(first.data.items[0]).data?.id : undefined;
+    if (tid) {
+      const refs = refsOf((await call('GET', `/ticket/${encodeURIComponent(tid)}`)).data);
+      out.ReplyToTicket = refs.has('correspond');
+      out.CommentOnTicket = refs.has('comment');
+      out.ModifyTicket = refs.has('lifecycle');
+    }
+    return out;
+  }
+
+  async function inspect(): Promise<ServerReadiness> {
+    const res = await call('GET', '/rt');
+    const version = z.object({ Version: z.string() }).loose().safeParse(res.data);
+    if (!version.success) throw new SyncError('rejected', 'this URL answers but is not Request Tracker 5 (no /REST/2.0/rt version): check the server address');
+    const account = await whoAmI();
+    queues = null;
+    customFields = null;
+    await setup();
+    const checks: ReadinessCheck[] = [];
+    const byName = new Map([...(queues ?? new Map<string, string>())].map(([id, name]) => [name, id]));
+    for (const team of options.teams?.() ?? []) {
+      const queue = teamQueue(team);
+      const qid = byName.get(queue);
+      checks.push({ key: `queue:${queue}`, ok: !!qid, code: qid ? 'sync.check.queueOk' : 'sync.check.queueMissing', params: { team, queue }, fixable: !qid });
+      if (!qid) continue;
+      const rights = await queueRights(qid);
+      for (const right of RT_RIGHTS) {
+        const has = rights[right];
+        checks.push({ key: `right:${right}:${queue}`, ok: has !== false, code: has === null ? 'sync.check.rightUnverified' : has ? 'sync.check.rightOk' : 'sync.check.rightMissing', params: { right, queue }, fixable: false });
+      }
+    }
+    for (const name of ['RelaisOpId', ...RT_FIELD_CFS]) {
+      const ok = hasCf(name);
+      const missingCode = name === 'RelaisOpId' ? 'sync.check.opFieldMissing' : 'sync.check.fieldMissing';
+      checks.push({ key: `customfield:${name}`, ok, code: ok ? 'sync.check.fieldOk' : missingCode, params: { field: name }, fixable: !ok });
+    }
+    return { account, serverVersion: `Request Tracker ${version.data.Version}`, checks };
+  }
+
+  /** Creates the missing queues and custom fields (global, single-value free-form); what RT refuses is reported, not thrown. */
+  async function prepare(): Promise<ServerReadiness> {
+    const before = await inspect();
+    const refused: ReadinessCheck[] = [];
+    for (const c of before.checks) {
+      if (c.ok || !c.fixable) continue;
+      try {
+        if (c.key.startsWith('queue:')) await call('POST', '/queue', { Name: String(c.params?.queue) });
+        else if (c.key.startsWith('customfield:'))
+          await call('POST', '/customfield', { Name: String(c.params?.field), Type: 'Freeform', MaxValues: 1, LookupType: 'RT::Queue-RT::Ticket', Queue: 0 });
+      } catch (err) {
+        if (!(err instanceof SyncError) || (err.kind !== 'rejected' && err.kind !== 'notFound')) throw err;
+        refused.push({ ...c, fixable: false, code: c.key.startsWith('queue:') ? 'sync.check.queueNeedsAdmin' : 'sync.check.fieldNeedsAdmin' });
+      }
+    }
+    const after = await inspect();
+    for (const r of refused) {
+      const i = after.checks.findIndex((c) => c.key === r.key && !c.ok);
+      if (i >= 0) after.checks[i] = r;
+    }
+    return after;
+  }
+
   const connector: Connector & { setup(): Promise<void> } = {
     kind: 'rt',
     setup,
     async testConnection() {
-      const res = await call('GET', '/rt');
-      const version = z.object({ Version: z.string() }).loose().safeParse(res.data);
-      if (!version.success) throw new SyncError('rejected', 'this URL answers but is not Request Tracker 5 (no /REST/2.0/rt version): check the server address');
-      await call('GET', '/tickets', undefined, {}, { query: 'id = 0', fields: 'id' });
-      queues = null;
-      await setup();
-      if (!hasCf('RelaisOpId'))
+      const r = await inspect();
+      const missingOp = r.checks.find((c) => c.key === 'customfield:RelaisOpId' && !c.ok);
+      if (missingOp)
         throw new SyncError('rejected', 'the RT custom field RelaisOpId is missing: create it (free-form, single value, applied to all queues) so Relais can recognise its own tickets');
-      return { user: options.user ?? 'token', serverVersion: `Request Tracker ${version.data.Version}` };
+      return { user: r.account, serverVersion: r.serverVersion };
+    },
+    inspect,
+    prepare,
+    unsentFields(fields) {
+      const need: [SyncField, string][] = [
+        ['urgency', 'Urgency'], ['impact', 'Impact'], ['type', 'Type'], ['category', 'Category'], ['asset', 'Asset'],
+        ['requesterName', 'Requester'], ['requesterPhone', 'Requester'],
+      ];
+      // A value that is empty loses nothing; one with no custom field to carry it would be lost.
+      return need.filter(([f, cf]) => fields[f] !== undefined && fields[f] !== null && fields[f] !== '' && !hasCf(cf)).map(([f]) => f);
     },
     async createTicket(opId, fields) {
       await setup();
       const body: Record<string, unknown> = {
-        Queue: fields.team ?? 'General',
+        Queue: fields.team ? teamQueue(fields.team) : 'General',
         ...toRt(fields),
         Subject: (fields.subject || fields.description.split('\n')[0] || '(sans objet)').slice(0, 200),
         Content: fields.description || fields.subject,
@@ -314,8 +433,14 @@ export function createRtConnector(options: RtOptions): Connector & { setup(): Pr
     async addFollowup(serverId, opId, f) {
       const path = f.private ? 'comment' : 'correspond';
       const content = `${f.body}\n\n${opMarker(opId)}`;
-      await call('POST', `/ticket/${encodeURIComponent(serverId)}/${path}`, { Content: content, ContentType: 'text/plain' });
-      return { serverId: null };
+      const body: Record<string, unknown> = { Content: content, ContentType: 'text/plain' };
+      // RT's default scrip "On Correspond Open Inactive Tickets" reopens a new or resolved
+      // ticket on every reply. REST2 applies `Status` after the reply in the same request,
+      // so the operator's status is what the ticket ends with (and no read-back sees "open").
+      if (!f.private && f.status !== undefined && REOPENED_BY_REPLY.has(f.status)) body.Status = STATUS_TO_RT[f.status];
+      const res = await call('POST', `/ticket/${encodeURIComponent(serverId)}/${path}`, body);
+      // The reply's transaction (Location: /REST/2.0/transaction/ID) links the timeline entry at once.
+      return { serverId: /\/transaction\/(\d+)\/?$/.exec(res.headers.location ?? '')?.[1] ?? null };
     },
     async findFollowupByOp(serverId, opId) {
       for (let page = 1; page < 1000; page++) {
@@ -401,6 +526,12 @@ export function createRtConnector(options: RtOptions): Connector & { setup(): Pr
     async close() {},
   };
   return connector;
+}
+
+/** The `ref`s of a REST2 record's hypermedia links (what the account may do with it). */
+function refsOf(data: unknown): Set<string> {
+  const p = z.object({ _hyperlinks: z.array(z.object({ ref: z.string() }).loose()) }).loose().safeParse(data);
+  return new Set(p.success ? p.data._hyperlinks.map((l) => l.ref) : []);
 }
 
 /** When a page was not valid UTF-8, items carrying a replacement character are flagged. */
