@@ -12,6 +12,8 @@ import { pathToFileURL } from 'node:url';
 import { createService, type Service } from '../src/api/service';
 import { safeStorageVaultFactory } from '../src/features/security/vault';
 import { contentSecurityPolicy, securityHeaders } from './web-security';
+import { decodedPathname } from './request-target';
+import { installFaultPolicy } from './fault-policy';
 import { electronStoreBackend, windowStateStore } from './electron-store-backend';
 
 const SCHEME = 'app';
@@ -43,6 +45,7 @@ async function start(): Promise<void> {
     vaultFactory: safeStorageVaultFactory(safeStorage),
   });
 
+  installFaultPolicy(service);
   protocol.handle(SCHEME, serveRenderer);
   lockDownSessions();
   bindContract(service);
@@ -56,9 +59,16 @@ async function start(): Promise<void> {
 }
 
 function serveRenderer(request: Request): Promise<Response> | Response {
-  const url = new URL(request.url);
-  if (url.host !== 'relais') return new Response('Not found', { status: 404 });
-  const rel = path.normalize(decodeURIComponent(url.pathname)).replace(/^([/\\])+/, '');
+  let host: string;
+  try {
+    host = new URL(request.url).host;
+  } catch {
+    return new Response('Bad request', { status: 400 });
+  }
+  if (host !== 'relais') return new Response('Not found', { status: 404 });
+  const pathname = decodedPathname(request.url);
+  if (pathname === null) return new Response('Bad request', { status: 400 });
+  const rel = path.normalize(pathname).replace(/^([/\\])+/, '');
   let file = path.join(rendererDir, rel || 'index.html');
   if (!file.startsWith(rendererDir + path.sep)) return new Response('Forbidden', { status: 403 });
   if (!path.extname(file)) file = path.join(rendererDir, 'index.html');

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { resolveDataDir } from '../src/base/paths';
 import { startWebHost } from '../main/web';
+import { installFaultPolicy } from '../main/fault-policy';
 
 export interface RunOptions {
   argv: string[];
@@ -49,6 +50,7 @@ export async function runWebHost(options: RunOptions): Promise<void> {
     );
     process.exit(1);
   }
+  installFaultPolicy(host.service);
   console.log(`Relais est prêt : ouvrez ${host.url}`);
   console.log(`(données : ${dataDir} — Ctrl+C pour arrêter)`);
   if (options.openBrowser) openInBrowser(host.url);
