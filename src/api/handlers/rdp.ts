@@ -26,6 +26,7 @@ import { probeCertificate } from '../../features/rdp/cert';
 import { decodeQwinsta, parseQwinsta, shadowableSessions } from '../../features/rdp/qwinsta';
 import { runCommand, runPlan, writeTempRdpFile, type ClientSignal, type RunningClient, type TempRdpFile } from '../../features/rdp/runner';
 import { cleanHost } from '../../features/rdp/sanitize';
+import { getSecretFor, loginSecretKinds, type Vault } from '../../features/security/vault';
 import {
   getAssetRemote,
   getSession,
@@ -47,7 +48,7 @@ export interface RdpTicketDeps {
 }
 /** What it needs from the security feature (see handlers/security.ts). */
 export interface RdpSecurityDeps {
-  vault?: { get(id: string): Promise<string> };
+  vault?: Pick<Vault, 'get' | 'meta'>;
   audit?: { append(entry: { action: string; target?: string; ticketId?: string; details?: Record<string, unknown> }): unknown };
 }
 
@@ -191,7 +192,7 @@ export function createRdpFeature(core: Core, deps: RdpDeps = {}) {
         en: 'The credential vault is not available: the connection cannot use the stored credential. Try again after restarting Relais.',
       });
     }
-    return security.vault.get(credentialId);
+    return getSecretFor(security.vault, credentialId, loginSecretKinds, { fr: 'une connexion RDP', en: 'an RDP connection' });
   }
 
   /** The plan for this platform and method, plus its temp file. May ask for certificate trust. */

@@ -40,6 +40,28 @@ export interface Vault {
   meta(id: string): Promise<VaultEntryMeta | null>;
 }
 
+/**
+ * Reads a secret for one use only if its kind fits that use. Entries are referenced by id
+ * from profiles and launch requests a caller writes; without this, an SSH profile or an RDP
+ * launch naming the ITSM server's token id would send that token as a password to any host.
+ */
+export async function getSecretFor(vault: Pick<Vault, 'get' | 'meta'>, id: string, allowed: readonly SecretKind[], usedFor: { fr: string; en: string }): Promise<string> {
+  const meta = await vault.meta(id);
+  if (!meta || !allowed.includes(meta.kind))
+    throw new RelaisError(
+      'VAULT_WRONG_KIND',
+      {
+        fr: `Cet identifiant du coffre-fort ne peut pas servir pour ${usedFor.fr} : choisissez un mot de passe ou une clé enregistré pour cet usage (Paramètres › Sécurité).`,
+        en: `This vault credential cannot be used for ${usedFor.en}: pick a password or key stored for this use (Settings › Security).`,
+      },
+      { id, kind: meta?.kind ?? null },
+    );
+  return vault.get(id);
+}
+
+/** Kinds a remote-login password or key may have (never 'token': the ITSM server's API tokens). */
+export const loginSecretKinds: readonly SecretKind[] = ['password', 'passphrase', 'private-key', 'other'];
+
 /** Encrypts/decrypts opaque blobs; the vault handles storage and metadata. */
 export interface Cipher {
   readonly backend: string;

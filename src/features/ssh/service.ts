@@ -11,7 +11,7 @@ import { RelaisError, type LocalizedText } from '../../base/errors';
 import type { EventName, EventPayload } from '../../api/contract';
 import type { SshProfile, SshSession } from '../../api/contracts/ssh';
 import type { AuditLog } from '../security/audit';
-import type { Vault } from '../security/vault';
+import { getSecretFor, loginSecretKinds, type Vault } from '../security/vault';
 import { connectRoute, endpointLabel, onceKey, routeKey, UnknownHostKey, type Endpoint, type Route, type RouteConnection } from './connection';
 import type { TrustStore } from './hostkeys';
 import { sshErrors } from './errors';
@@ -157,7 +157,7 @@ export class SshService {
   }
 
   private async secret(credentialId: string, usedFor: string): Promise<string> {
-    const value = await this.deps.vault.get(credentialId);
+    const value = await getSecretFor(this.deps.vault, credentialId, loginSecretKinds, { fr: 'une connexion SSH', en: 'an SSH connection' });
     this.deps.audit.append({ action: 'credential.used', target: credentialId, details: { for: usedFor } });
     return value;
   }
