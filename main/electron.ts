@@ -14,6 +14,8 @@ import { safeStorageVaultFactory } from '../src/features/security/vault';
 import { contentSecurityPolicy, securityHeaders } from './web-security';
 import { decodedPathname } from './request-target';
 import { installFaultPolicy } from './fault-policy';
+import { loadPolicy } from '../src/base/policy';
+import { defaultPolicyFile } from '../src/base/paths';
 import { electronStoreBackend, windowStateStore } from './electron-store-backend';
 
 const SCHEME = 'app';
@@ -35,9 +37,12 @@ let service: Service | null = null;
 let mainWindow: BrowserWindow | null = null;
 
 async function start(): Promise<void> {
-  if (process.env.RELAIS_DATA_DIR) app.setPath('userData', path.resolve(process.env.RELAIS_DATA_DIR));
+  // Installed builds read only the administrator's policy file, and it may forbid RELAIS_DATA_DIR.
+  const machinePolicy = loadPolicy(defaultPolicyFile(process.env, process.platform, app.isPackaged)).policy;
+  if (process.env.RELAIS_DATA_DIR && machinePolicy.allowDataDirEnv) app.setPath('userData', path.resolve(process.env.RELAIS_DATA_DIR));
   service = createService({
     host: 'electron',
+    packaged: app.isPackaged,
     dataDir: app.getPath('userData'),
     demo: process.argv.includes('--demo'),
     preferencesBackend: electronStoreBackend(),

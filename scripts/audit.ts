@@ -8,6 +8,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { createAuditLog } from '../src/features/security/audit';
 import { resolveDataDir } from '../src/base/paths';
+import { escapeForTerminal } from '../src/domain/text';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -32,7 +33,8 @@ function main(): number {
     const audit = createAuditLog(db, { now: () => new Date(), actor: () => 'audit-cli', headFile: path.join(dataDir, 'audit-head.json') });
     if (command === 'list') {
       for (const r of audit.list({ limit: Number(arg('--limit') ?? 20) }).reverse())
-        console.log(`${r.seq}\t${r.at}\t${r.actor}\t${r.action}\t${r.target ?? ''}\t${r.ticketId ?? ''}`);
+        // Stored text is escaped: a name holding LF, TAB or ESC must not print a forged row.
+        console.log([r.seq, r.at, r.actor, r.action, r.target ?? '', r.ticketId ?? ''].map((v) => escapeForTerminal(String(v))).join('\t'));
       return 0;
     }
     if (command !== 'verify') {

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import { resolveDataDir } from '../src/base/paths';
+import { defaultPolicyFile, resolveDataDir } from '../src/base/paths';
+import { loadPolicy } from '../src/base/policy';
 import { startWebHost } from '../main/web';
 import { installFaultPolicy } from '../main/fault-policy';
 
@@ -37,7 +38,7 @@ export async function runWebHost(options: RunOptions): Promise<void> {
     console.error((err as Error).message);
     process.exit(2);
   }
-  const dataDir = resolveDataDir();
+  const dataDir = resolveDataDir(process.env, process.platform, loadPolicy(defaultPolicyFile()).policy);
   let host;
   try {
     host = await startWebHost({ port: args.port, demo: args.demo, dataDir, rendererDir: options.rendererDir });

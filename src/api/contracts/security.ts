@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { call, event } from '../contract-kit';
+import { singleLineName } from '../../domain/text';
 
 const id = z.string().min(1).max(64);
 export const secretKindSchema = z.enum(['password', 'passphrase', 'private-key', 'token', 'other']);
@@ -39,7 +40,7 @@ const secret = z.string().min(1).max(65_536);
 export const securityCalls = {
   'security.vaultInfo': call(z.strictObject({}).optional(), z.object({ backend: z.string(), entries: z.number().int() })),
   'security.vaultList': call(z.strictObject({}).optional(), z.object({ entries: z.array(vaultEntrySchema) })),
-  'security.vaultPut': call(z.strictObject({ label: z.string().trim().min(1).max(120), kind: secretKindSchema.default('password'), secret }), vaultEntrySchema),
+  'security.vaultPut': call(z.strictObject({ label: singleLineName(120), kind: secretKindSchema.default('password'), secret }), vaultEntrySchema),
   'security.vaultReplace': call(z.strictObject({ id, secret }), vaultEntrySchema),
   'security.vaultDelete': call(z.strictObject({ id }), z.object({ deleted: z.boolean() })),
   'security.auditVerify': call(z.strictObject({}).optional(), auditStatusSchema),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { call, event } from '../contract-kit';
+import { isSafeText } from '../../domain/text';
 import { localizedText } from '../../base/errors';
 
 const empty = z.strictObject({}).optional();
@@ -36,7 +37,7 @@ export const syncConfigureInput = z.strictObject({
   /** GLPI only: the App-Token of the API client. Omitted: keep the stored one. */
   appToken: secret.optional(),
   /** Login shown in the status (display only). */
-  user: z.string().trim().max(120).optional(),
+  user: z.string().trim().max(120).refine(isSafeText, { message: 'Une seule ligne imprimable / Single printable line' }).optional(),
 });
 
 export const syncConfigSchema = z.object({
