@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Core } from '../core';
@@ -8,6 +7,7 @@ import { profileInputSchema } from '../contracts/ssh';
 import { ProfileRepo } from '../../features/ssh/profiles';
 import { TrustStore } from '../../features/ssh/hostkeys';
 import { SshService, type ConnectionProfileInput, type ExecOptions, type ExecResult, type ExecTarget } from '../../features/ssh/service';
+import { MAX_CONFIG_FILE_BYTES, readBoundedFile } from '../../features/ssh/bounded-read';
 import { parseSshConfig } from '../../features/ssh/config-import';
 import { sshErrors } from '../../features/ssh/errors';
 
@@ -82,12 +82,12 @@ export function createSshFeature(core: Core, deps: { tickets?: unknown; security
       profilesChanged();
       return { deleted };
     },
-    'ssh.importConfig': (input) => {
+    'ssh.importConfig': async (input) => {
       const file = input?.path ?? path.join(os.homedir(), '.ssh', 'config');
       let text = input?.text;
       if (text === undefined) {
         try {
-          text = fs.readFileSync(file, 'utf8');
+          text = (await readBoundedFile(file, MAX_CONFIG_FILE_BYTES)).toString('utf8');
         } catch {
           throw sshErrors.configUnreadable(file);
         }

@@ -5,6 +5,7 @@
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import { globMatch } from './glob';
 import os from 'node:os';
 import path from 'node:path';
 import type { Db } from '../../platform/db';
@@ -56,8 +57,7 @@ function patternMatches(pattern: string, name: string): boolean {
     const mac = crypto.createHmac('sha1', Buffer.from(salt, 'base64')).update(name).digest('base64');
     return mac === hash;
   }
-  const re = new RegExp('^' + pattern.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.').replace(/\[/g, '\\[').replace(/\]/g, '\\]') + '$', 'i');
-  return re.test(name);
+  return globMatch(pattern, name, { caseInsensitive: true });
 }
 
 /** Keys for host:port in OpenSSH known_hosts files (markers @revoked are reported as not trusted). */
