@@ -18,6 +18,7 @@ import { listTeams } from '../src/features/tickets/repos/teams';
 import { startIdleCheckpoints } from '../src/platform/checkpoint';
 import type { QueueQuery } from '../src/domain/queue';
 import { benchDataDir, percentile, round, timeBoth, timeMs, writeResults } from './_support';
+import { DIRECTORY_IMPORT_TARGET_MS, measureDirectoryImport } from './_directory-import';
 
 const N = Number(process.env.BENCH_TICKETS ?? 100_000);
 const data = await benchDataDir(N);
@@ -90,6 +91,8 @@ try {
   stopCheckpoints();
   db.close();
 
+  const dirImport = await measureDirectoryImport(100_000);
+
   writeResults('store', {
     tickets: N,
     ...(data.generateMs === null ? {} : { generate_ms: round(data.generateMs) }),
@@ -107,6 +110,10 @@ try {
     wal_checkpoint_after_500_calls_ms: round(checkpointMs),
     fsync_commit_floor_p50_ms: percentile(commit, 50),
     fsync_commit_floor_p99_ms: percentile(commit, 99),
+    directory_import_100k_ms: round(dirImport.ms),
+    directory_import_100k_target_ms: DIRECTORY_IMPORT_TARGET_MS,
+    directory_import_100k_cpu_ms: round(dirImport.cpuMs),
+    directory_import_max_stall_ms: round(dirImport.maxStallMs),
     load_average_1m: round(os.loadavg()[0]!),
   });
 } finally {
