@@ -27,3 +27,16 @@ export function defaultPolicyFile(env: NodeJS.ProcessEnv = process.env, platform
   if (platform === 'darwin') return '/Library/Application Support/Relais/policy.json';
   return '/etc/relais/policy.json';
 }
+
+/**
+ * Windows PowerShell by its full path under %SystemRoot%\System32, never by bare name: a
+ * bare `powershell.exe` is looked up in the current folder and PATH first, where anyone who
+ * can write a file could plant their own.
+ */
+export function windowsPowerShellPath(env: NodeJS.ProcessEnv = process.env): string {
+  const raw = env.SystemRoot ?? env.SYSTEMROOT ?? 'C:\\Windows';
+  // A drive-rooted folder only (no control characters, no UNC share, no relative path).
+  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
+  const root = /^[A-Za-z]:\\[^\u0000-\u001f"<>|?*]{0,240}$/.test(raw) ? raw : 'C:\\Windows';
+  return path.win32.join(root, 'System32', 'WindowsPowerShell', 'v1.0', 'powershell.exe');
+}
