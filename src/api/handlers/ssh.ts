@@ -140,6 +140,7 @@ export function createSshFeature(core: Core, deps: { tickets?: unknown; security
       if (now.fingerprint !== fingerprint) throw sshErrors.replaceMismatch(fingerprint, now.fingerprint);
       trust.remember(host, port, now, core.currentUser(), core.now().toISOString());
       audit.append({ action: 'hostkey.replaced', target: `${host}:${port}`, details: { oldFingerprint: old?.fingerprint ?? null, newFingerprint: now.fingerprint, keyType: now.keyType } });
+      service.closeConnectionsTo(host, port);
       core.events.emit('ssh.hostKeysChanged', {});
       const { publicKey: _k, ...k } = trust.stored(host, port)!;
       return k;
@@ -148,6 +149,7 @@ export function createSshFeature(core: Core, deps: { tickets?: unknown; security
       const removed = trust.forget(host, port);
       if (removed) {
         audit.append({ action: 'hostkey.removed', target: `${host}:${port}` });
+        service.closeConnectionsTo(host, port);
         core.events.emit('ssh.hostKeysChanged', {});
       }
       return { removed };
