@@ -29,3 +29,16 @@ const ESCAPED = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200b-\u200f\u202a-\u20
 export function escapeForTerminal(s: string): string {
   return s.replace(ESCAPED, (c) => (c === '\\' ? '\\\\' : `\\u{${c.codePointAt(0)!.toString(16)}}`));
 }
+
+// Bidirectional controls (embeddings, overrides, isolates, marks): `abc\u202etxt.exe` shows as
+// "abcexe.txt". They are shown as visible tags instead, never applied.
+const BIDI_CONTROL = /([\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069])/;
+
+/** Splits text so each bidi control can be shown as a visible tag (e.g. `[U+202E]`). */
+export function revealBidi(s: string): { text: string; control: boolean }[] {
+  if (!BIDI_CONTROL.test(s)) return [{ text: s, control: false }];
+  return s
+    .split(BIDI_CONTROL)
+    .filter((p) => p !== '')
+    .map((p) => (BIDI_CONTROL.test(p) && p.length === 1 ? { text: `U+${p.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`, control: true } : { text: p, control: false }));
+}

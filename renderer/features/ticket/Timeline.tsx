@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { Followup } from '../../../src/domain/tickets';
 import { formatDateTime, formatDuration } from './ticket-meta';
+import { Revealed } from '../../components/Revealed';
 
 const KNOWN_KINDS = new Set(['call', 'note', 'status', 'assign', 'solution', 'ssh_session', 'rdp_session', 'tool_run', 'checklist_step', 'transcript', 'sync_discarded']);
 
@@ -21,7 +22,7 @@ export function Timeline({ entries }: { entries: Followup[] }) {
               {f.private && <span className="badge">{t('ticket.privateBadge')}</span>}
             </div>
             <EntryDetails f={f} />
-            {f.body && <p className="tl-body">{f.body}</p>}
+            {f.body && <p className="tl-body"><Revealed text={f.body} /></p>}
           </li>
         ))}
       </ol>

@@ -9,7 +9,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { createService, type Service } from '../../../src/api/service';
 import { createAuditLog } from '../../../src/features/security/audit';
-import { escapeForTerminal } from '../../../src/domain/text';
+import { escapeForTerminal, revealBidi } from '../../../src/domain/text';
 import { makeTempDir } from '../../support/temp-dir';
 import { repoRoot } from '../../support/paths';
 
@@ -73,5 +73,17 @@ describe('npm run audit -- list', () => {
     expect(r.stdout).not.toMatch(/[\u001b\r\u202e\u2028]/);
     expect(r.stdout).toContain('eve\\u{1b}[2K\\u{d}mallory');
     expect(escapeForTerminal('zoé\u202egnp.exe')).toBe('zoé\\u{202e}gnp.exe');
+  });
+});
+
+describe('bidi controls in displayed text', () => {
+  it('are split out as visible tags, in order, the rest untouched', () => {
+    expect(revealBidi('abc\u202etxt.exe')).toEqual([
+      { text: 'abc', control: false },
+      { text: 'U+202E', control: true },
+      { text: 'txt.exe', control: false },
+    ]);
+    expect(revealBidi('Hélène Dupré')).toEqual([{ text: 'Hélène Dupré', control: false }]);
+    expect(revealBidi('\u2067x\u2069').filter((p) => p.control).map((p) => p.text)).toEqual(['U+2067', 'U+2069']);
   });
 });
