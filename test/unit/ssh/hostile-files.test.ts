@@ -104,5 +104,7 @@ describe('known_hosts and ssh config wildcard patterns', () => {
     expect(readKnownHosts([file], 'a'.repeat(200) + '.example', 22)).toEqual([]);
     expect(readKnownHosts([file], 'SRV.example', 22)).toEqual([{ keyType: 'ssh-ed25519', publicKey: 'AAAAC3NzaC1lZDI1NTE5AAAAIReal', revoked: false }]);
     expect(Date.now() - started).toBeLessThan(1000);
+    // A known_hosts "file" that is a device is skipped, not read without end.
+    expect(readKnownHosts(['/dev/zero', file], 'srv.example', 22)).toHaveLength(1);
   }, 5000);
 });
