@@ -376,12 +376,7 @@ export class ToolRunService {
           console.error('[relais] tool run not added to the timeline:', (err as Error).message);
         }
       }
-      this.core.events.emit('tools.finished', { run });
-      for (const l of this.finishListeners) {
-        try {
-          l(run);
-        } catch {}
-      }
+      this.announceFinished(run);
       return run;
     };
     // Whatever goes wrong while finishing (disk full, a hostile artifact...), the run ends
@@ -395,6 +390,16 @@ export class ToolRunService {
     return startedRun;
   }
 
+  /** Tells the UI and the listeners (checklists) that a run ended. */
+  private announceFinished(run: ToolRun): void {
+    this.core.events.emit('tools.finished', { run });
+    for (const l of this.finishListeners) {
+      try {
+        l(run);
+      } catch {}
+    }
+  }
+
   /** Ends a run that could not finish normally: status 'failed' with the reason, on the record and for the UI. */
   private failRun(id: string, reason: LocalizedText): ToolRun {
     this.active.delete(id);
@@ -404,12 +409,7 @@ export class ToolRunService {
         .run(this.core.now().toISOString(), JSON.stringify(reason), id);
       const run = this.get(id).run;
       this.audit('tool.run.finished', run, { status: run.status, error: reason.en });
-      this.core.events.emit('tools.finished', { run });
-      for (const l of this.finishListeners) {
-        try {
-          l(run);
-        } catch {}
-      }
+      this.announceFinished(run);
       return run;
     } catch (err) {
       console.error('[relais] run could not be marked failed:', (err as Error)?.message ?? err);
