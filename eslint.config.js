@@ -96,7 +96,7 @@ export default tseslint.config(
           { group: ['electron', 'electron/*', 'electron-store', 'better-sqlite3', 'ssh2', 'axios', 'ws'], message: 'renderer/ talks to the core only through the contract client.' },
           { group: ['**/main/*', '**/main'], message: 'renderer/ never imports the hosts.' },
           {
-            regex: '(^|/)src/(?!api/(contract|client)$|api/contracts/|base/(errors|preferences-schema)$|domain/)',
+            regex: '(^|/)src/(?!api/(contract|client)$|api/contracts/|base/(errors|preferences-schema|text)$|domain/)',
             message: 'renderer/ may import only src/api/contract, src/api/client, base errors and pure src/domain/ code.',
           },
         ],

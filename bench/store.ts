@@ -25,6 +25,7 @@ import { insertUnit, setPersonService } from '../src/features/organisation/store
 import { listCategories } from '../src/features/tickets/repos/teams';
 import type { PriorityRule } from '../src/domain/priority-rules';
 import type { Tier } from '../src/domain/organisation';
+import { DIRECTORY_IMPORT_TARGET_MS, measureDirectoryImport } from './_directory-import';
 
 const N = Number(process.env.BENCH_TICKETS ?? 100_000);
 const data = await benchDataDir(N);
@@ -133,6 +134,8 @@ try {
   }
   db.close();
 
+  const dirImport = await measureDirectoryImport(100_000);
+
   writeResults('store', {
     tickets: N,
     ...(data.generateMs === null ? {} : { generate_ms: round(data.generateMs) }),
@@ -153,6 +156,10 @@ try {
     rules_eval_cpu_p99_ms: percentile(rulesEvalCpu, 99),
     fsync_commit_floor_p50_ms: percentile(commit, 50),
     fsync_commit_floor_p99_ms: percentile(commit, 99),
+    directory_import_100k_ms: round(dirImport.ms),
+    directory_import_100k_target_ms: DIRECTORY_IMPORT_TARGET_MS,
+    directory_import_100k_cpu_ms: round(dirImport.cpuMs),
+    directory_import_max_stall_ms: round(dirImport.maxStallMs),
     load_average_1m: round(os.loadavg()[0]!),
   });
 } finally {

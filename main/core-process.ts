@@ -7,10 +7,13 @@
 import { createService } from '../src/api/service';
 import { safeStorageVaultFactory } from '../src/api/service';
 import { portSafeStorage, serveCore, type PortLike } from './core-channel';
+import { installFaultPolicy } from './fault-policy';
 
 export interface CoreProcessOptions {
   dataDir: string;
   demo: boolean;
+  /** An installed build: the policy file location ignores the environment. */
+  packaged?: boolean;
 }
 
 /** A MessagePortMain as the utility process receives it. */
@@ -26,7 +29,7 @@ export function portOf(p: PortMainLike): PortLike {
 
 export function runCore(port: PortLike, options: CoreProcessOptions) {
   const safe = portSafeStorage(port);
-  const service = createService({ host: 'electron', dataDir: options.dataDir, demo: options.demo, vaultFactory: safeStorageVaultFactory(safe) });
+  const service = createService({ host: 'electron', dataDir: options.dataDir, demo: options.demo, packaged: options.packaged ?? false, vaultFactory: safeStorageVaultFactory(safe) });
   serveCore(port, service);
   return service;
 }
@@ -41,6 +44,7 @@ if (parentPort) {
     const options = e.data as CoreProcessOptions;
     if (!port) return;
     const service = runCore(portOf(port), options);
+    installFaultPolicy(service);
     port.start();
     const stop = () => void service.close().finally(() => process.exit(0));
     process.once('SIGTERM', stop);

@@ -2,8 +2,8 @@
  * The Electron main process. It only wires: a hardened window, the app:// protocol that
  * serves the built renderer, safeStorage for the vault, and IPC forwarded to the core,
  * which runs the same service as the web host in a utility process (main/core-process.ts)
- * so its SQLite writes and ssh2 crypto never stall the window. Follows Electron's security checklist: context isolation, sandbox, no
- * Node integration, strict CSP, navigation and new windows denied, permission requests
+ * so its SQLite writes and ssh2 crypto never stall the window. Follows Electron's security
+ * checklist: context isolation, sandbox, no Node integration, strict CSP, navigation and new windows denied, permission requests
  * denied, external links only to an allow-list, every IPC sender checked.
  */
 import { app, BrowserWindow, ipcMain, MessageChannelMain, net, protocol, safeStorage, session, shell, utilityProcess, type IpcMainInvokeEvent, type WebContents } from 'electron';
@@ -11,7 +11,12 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { connectCore, type CoreClient } from './core-channel';
+import type { CoreProcessOptions } from './core-process';
 import { contentSecurityPolicy, securityHeaders } from './web-security';
+import { decodedPathname } from './request-target';
+import { installFaultPolicy } from './fault-policy';
+import { loadPolicy } from '../src/base/policy';
+import { defaultPolicyFile } from '../src/base/paths';
 import { windowStateStore } from './electron-store-backend';
 
 const SCHEME = 'app';
@@ -32,10 +37,14 @@ if (!app.requestSingleInstanceLock()) {
 let mainWindow: BrowserWindow | null = null;
 
 async function start(): Promise<void> {
-  if (process.env.RELAIS_DATA_DIR) app.setPath('userData', path.resolve(process.env.RELAIS_DATA_DIR));
+  // Installed builds read only the administrator's policy file, and it may forbid RELAIS_DATA_DIR.
+  const machinePolicy = loadPolicy(defaultPolicyFile(process.env, process.platform, app.isPackaged)).policy;
+  if (process.env.RELAIS_DATA_DIR && machinePolicy.allowDataDirEnv) app.setPath('userData', path.resolve(process.env.RELAIS_DATA_DIR));
+  // A fault in this process is logged and the windows stay; the core has its own policy in its process.
+  installFaultPolicy({ recoverFromFault: () => {} });
   // Secrets stay encrypted by the OS keyring through safeStorage (refused on basic_text):
   // the core asks this process for each encryption.
-  const core = startCore({ dataDir: app.getPath('userData'), demo: process.argv.includes('--demo') });
+  const core = startCore({ dataDir: app.getPath('userData'), demo: process.argv.includes('--demo'), packaged: app.isPackaged });
 
   protocol.handle(SCHEME, serveRenderer);
   lockDownSessions();
@@ -50,9 +59,16 @@ async function start(): Promise<void> {
 }
 
 function serveRenderer(request: Request): Promise<Response> | Response {
-  const url = new URL(request.url);
-  if (url.host !== 'relais') return new Response('Not found', { status: 404 });
-  const rel = path.normalize(decodeURIComponent(url.pathname)).replace(/^([/\\])+/, '');
+  let host: string;
+  try {
+    host = new URL(request.url).host;
+  } catch {
+    return new Response('Bad request', { status: 400 });
+  }
+  if (host !== 'relais') return new Response('Not found', { status: 404 });
+  const pathname = decodedPathname(request.url);
+  if (pathname === null) return new Response('Bad request', { status: 400 });
+  const rel = path.normalize(pathname).replace(/^([/\\])+/, '');
   let file = path.join(rendererDir, rel || 'index.html');
   if (!file.startsWith(rendererDir + path.sep)) return new Response('Forbidden', { status: 403 });
   if (!path.extname(file)) file = path.join(rendererDir, 'index.html');
@@ -96,7 +112,7 @@ function isTrustedSender(event: IpcMainInvokeEvent, expected: WebContents | unde
 }
 
 /** Forks the core's utility process and connects to it over a MessagePort. */
-function startCore(options: { dataDir: string; demo: boolean }): { client: CoreClient; stop(): void } {
+function startCore(options: CoreProcessOptions): { client: CoreClient; stop(): void } {
   const child = utilityProcess.fork(path.join(import.meta.dirname, 'core-process.mjs'), [], { serviceName: 'Relais core', stdio: 'inherit' });
   const { port1, port2 } = new MessageChannelMain();
   const client = connectCore({ postMessage: (m) => port1.postMessage(m), onMessage: (l) => port1.on('message', (e) => l(e.data)) }, safeStorage);

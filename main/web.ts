@@ -12,6 +12,7 @@ import crypto from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { createService, type Service, type ServiceOptions } from '../src/api/service';
 import { contentSecurityPolicy, securityHeaders } from './web-security';
+import { decodedPathname } from './request-target';
 
 export interface WebHostOptions extends Omit<ServiceOptions, 'host'> {
   port?: number;
@@ -50,10 +51,11 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   let origin = '';
   let allowedHosts = new Set<string>();
 
-  const server = http.createServer((req, res) => {
+  const serveFile = (req: http.IncomingMessage, res: http.ServerResponse) => {
     if (!allowedHosts.has(req.headers.host ?? '')) return void res.writeHead(421).end();
     if (req.method !== 'GET' && req.method !== 'HEAD') return void res.writeHead(405, { Allow: 'GET, HEAD' }).end();
-    const urlPath = decodeURIComponent(new URL(req.url ?? '/', origin).pathname);
+    const urlPath = decodedPathname(req.url, origin);
+    if (urlPath === null) return void badRequest(res);
     let file = path.join(rendererDir, path.normalize(urlPath));
     if (!file.startsWith(rendererDir + path.sep) && file !== rendererDir) return void res.writeHead(403).end();
     if (!fs.existsSync(file) || fs.statSync(file).isDirectory()) file = path.join(rendererDir, 'index.html');
@@ -68,17 +70,36 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       ...securityHeaders,
     });
     if (req.method === 'HEAD') return void res.end();
-    fs.createReadStream(file).pipe(res);
+    // A file removed or unreadable between the checks and the read must not end the process.
+    fs.createReadStream(file)
+      .on('error', () => res.destroy())
+      .pipe(res);
+  };
+  const server = http.createServer((req, res) => {
+    try {
+      serveFile(req, res);
+    } catch (err) {
+      console.error('[relais] request failed:', (err as Error)?.message ?? err);
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    }
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   server.on('upgrade', (req, socket, head) => {
-    const okPath = new URL(req.url ?? '/', 'http://x').pathname === '/api';
-    if (!okPath || !allowedHosts.has(req.headers.host ?? '') || !isAllowedOrigin(req.headers.origin, origin)) {
-      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
-      return;
+    // The client may reset the connection before we answer: that error is not ours to crash on.
+    socket.on('error', () => socket.destroy());
+    try {
+      const urlPath = decodedPathname(req.url);
+      if (urlPath === null) return void socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+      if (urlPath !== '/api' || !allowedHosts.has(req.headers.host ?? '') || !isAllowedOrigin(req.headers.origin, origin)) {
+        return void socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => serveClient(ws, service, token));
+    } catch (err) {
+      console.error('[relais] upgrade failed:', (err as Error)?.message ?? err);
+      socket.destroy();
     }
-    wss.handleUpgrade(req, socket, head, (ws) => serveClient(ws, service, token));
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -103,6 +124,11 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       await service.close();
     },
   };
+}
+
+function badRequest(res: http.ServerResponse): void {
+  res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8' });
+  res.end('Adresse mal formée. / Malformed request target.');
 }
 
 function isAllowedOrigin(header: string | undefined, origin: string): boolean {

@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import { resolveDataDir } from '../src/base/paths';
+import { defaultPolicyFile, resolveDataDir } from '../src/base/paths';
+import { loadPolicy } from '../src/base/policy';
 import { startWebHost } from '../main/web';
+import { installFaultPolicy } from '../main/fault-policy';
 
 export interface RunOptions {
   argv: string[];
@@ -36,7 +38,7 @@ export async function runWebHost(options: RunOptions): Promise<void> {
     console.error((err as Error).message);
     process.exit(2);
   }
-  const dataDir = resolveDataDir();
+  const dataDir = resolveDataDir(process.env, process.platform, loadPolicy(defaultPolicyFile()).policy);
   let host;
   try {
     host = await startWebHost({ port: args.port, demo: args.demo, dataDir, rendererDir: options.rendererDir });
@@ -49,6 +51,7 @@ export async function runWebHost(options: RunOptions): Promise<void> {
     );
     process.exit(1);
   }
+  installFaultPolicy(host.service);
   console.log(`Relais est prêt : ouvrez ${host.url}`);
   console.log(`(données : ${dataDir} — Ctrl+C pour arrêter)`);
   if (options.openBrowser) openInBrowser(host.url);

@@ -19,6 +19,8 @@ export interface CoreOptions {
   preferencesBackend?: PreferencesBackend;
   /** null: no policy file (tests). Absent: the platform's default location. */
   policyFile?: string | null;
+  /** A packaged (installed) build: the policy file location ignores the environment. */
+  packaged?: boolean;
   /** Injectable clock, for SLA and timeline tests. */
   clock?: () => Date;
 }
@@ -47,7 +49,7 @@ export interface Core {
 export function createCore(options: CoreOptions): Core {
   fs.mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const db = openDatabase(path.join(options.dataDir, 'relais.db'));
-  const policy = loadPolicy(options.policyFile === undefined ? defaultPolicyFile() : options.policyFile);
+  const policy = loadPolicy(options.policyFile === undefined ? defaultPolicyFile(process.env, process.platform, options.packaged ?? false) : options.policyFile);
   const prefs = new PreferencesService(options.preferencesBackend ?? jsonFileBackend(options.dataDir), policy);
   const closers: (() => void | Promise<void>)[] = [];
   const clock = options.clock ?? (() => new Date());

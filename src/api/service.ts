@@ -26,6 +26,12 @@ export interface Service {
   readonly core: Core;
   /** Validates `rawInput` against the contract, runs the handler, never throws. */
   dispatch(name: unknown, rawInput: unknown, caller: Caller): Promise<CallResult>;
+  /**
+   * Called by the host's fault policy after an uncaught exception or rejection: work whose
+   * handling died with it is ended with the reason (tool runs marked failed), so nothing
+   * stays 'running' forever. Never throws.
+   */
+  recoverFromFault(err: unknown): void;
   close(): Promise<void>;
 }
 
@@ -89,6 +95,17 @@ export function createService(options: ServiceOptions): Service {
         const relais = toRelaisError(err);
         if (relais.code === 'INTERNAL') console.error(`[relais] ${String(name)} failed:`, (err as Error)?.stack ?? err);
         return { ok: false, error: relais.toJSON() };
+      }
+    },
+    recoverFromFault(err) {
+      const detail = err instanceof Error ? err.message : String(err);
+      try {
+        tools.runs.failOrphans({
+          fr: `Erreur interne pendant l'exécution (${detail}) : relancez l'outil ; si elle revient, signalez-la.`,
+          en: `Internal error during the run (${detail}): run the tool again; if it comes back, report it.`,
+        });
+      } catch (e) {
+        console.error('[relais] recovery after a fault failed:', (e as Error)?.message ?? e);
       }
     },
     close: () => core.close(),

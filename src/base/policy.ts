@@ -14,6 +14,8 @@ export const policySchema = z.strictObject({
   locked: z.array(z.string().max(64)).max(100).default([]),
   /** Extra folder of configuration tools maintained by the administrator. */
   toolsDir: z.string().max(1024).optional(),
+  /** false: RELAIS_DATA_DIR is ignored and the data folder is always the platform's own. */
+  allowDataDirEnv: z.boolean().default(true),
   /** ITSM server preset (validated by the sync feature). */
   sync: z.record(z.string(), z.unknown()).optional(),
   /** Priority rules: `{ "locked": true, "rules": [...] }` (validated by the organisation feature). */
@@ -29,7 +31,7 @@ export interface LoadedPolicy {
 }
 
 export function loadPolicy(file: string | null): LoadedPolicy {
-  const none: Policy = { locked: [] };
+  const none: Policy = { locked: [], allowDataDirEnv: true };
   if (!file || !fs.existsSync(file)) return { file: null, policy: none, error: null };
   try {
     const parsed = policySchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));

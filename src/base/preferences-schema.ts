@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { singleLineName } from './text';
 
 /**
  * User preferences: what a user may change in Settings, and what an administrator may
@@ -12,10 +13,10 @@ export type Locale = z.infer<typeof localeSchema>;
 export const preferencesSchema = z.strictObject({
   locale: localeSchema.default('fr'),
   /** Name shown on the timeline and in the audit log for the person using this console. */
-  userName: z.string().trim().min(1).max(120).optional(),
+  userName: singleLineName(120).optional(),
   theme: z.enum(['light', 'dark', 'system']).default('system'),
   /** Default team shown by the hotline's call form. */
-  defaultTeam: z.string().max(64).optional(),
+  defaultTeam: singleLineName(64).optional(),
 });
 export type Preferences = z.output<typeof preferencesSchema>;
 

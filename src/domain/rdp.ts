@@ -5,6 +5,7 @@
  * Host names are validated here (pure code, shared with the renderer and the launchers).
  */
 import { z } from 'zod';
+import { isSafeText, safeText } from '../base/text';
 
 // ---------------------------------------------------------------------------------------
 // Host names and IP addresses (pure: no Node modules, the renderer uses it too)
@@ -51,15 +52,7 @@ export const hostSchema = z
   .max(253)
   .refine(isHostOrIp, { message: 'Nom de poste ou adresse IP invalide / Invalid host name or IP address' });
 
-/**
- * Printable text: no C0/C1 control, no line or paragraph separator, no invisible
- * zero-width or bidirectional-override character, no lone surrogate.
- */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const UNSAFE_CHAR = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-export const isSafeText = (s: string) => !UNSAFE_CHAR.test(s);
-export const safeText = (max: number) =>
-  z.string().max(max).refine(isSafeText, { message: 'Caractère de contrôle ou invisible interdit / Control or invisible character not allowed' });
+export { isSafeText, safeText };
 
 // ---------------------------------------------------------------------------------------
 // Remote methods and settings

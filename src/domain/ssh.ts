@@ -4,6 +4,7 @@
  * No call ever returns a secret; a one-time password may be sent to the core.
  */
 import { z } from 'zod';
+import { isSafeText, singleLineName } from '../base/text';
 
 const id = z.string().min(1).max(64);
 export const hostName = z
@@ -18,22 +19,23 @@ const userName = z
   .trim()
   .min(1)
   .max(64)
-  .regex(/^[^\s:@/\\]+$/, 'user name without spaces, @ or :');
+  .regex(/^[^\s:@/\\]+$/, 'user name without spaces, @ or :')
+  .refine(isSafeText, 'printable user name');
 
 export const sshAuthSchema = z.enum(['key', 'agent', 'password', 'keyboard-interactive']);
 export type SshAuth = z.infer<typeof sshAuthSchema>;
 
 /** A hop: a profile id or name, or `user@host:port` (auth inherited from the target). */
-export const jumpSpecSchema = z.string().trim().min(1).max(300);
+export const jumpSpecSchema = singleLineName(300);
 
 export const profileInputSchema = z.strictObject({
-  name: z.string().trim().min(1).max(120),
+  name: singleLineName(120),
   host: hostName,
   port: port.default(22),
   username: userName,
   auth: sshAuthSchema,
   /** Private key path on this computer (auth "key"). */
-  keyFile: z.string().trim().max(1024).nullable().default(null),
+  keyFile: z.string().trim().max(1024).refine(isSafeText, { message: 'Chemin sur une seule ligne / Single-line path' }).nullable().default(null),
   /** Vault entry: password, or the key's passphrase. */
   credentialId: id.nullable().default(null),
   jump: z.array(jumpSpecSchema).max(5).default([]),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isSafeText } from '../base/text';
 import { localizedText } from '../base/errors';
 
 export const empty = z.strictObject({}).optional();
@@ -35,7 +36,7 @@ export const syncConfigureInput = z.strictObject({
   /** GLPI only: the App-Token of the API client. Omitted: keep the stored one. */
   appToken: secret.optional(),
   /** Login shown in the status (display only). */
-  user: z.string().trim().max(120).optional(),
+  user: z.string().trim().max(120).refine(isSafeText, { message: 'Une seule ligne imprimable / Single printable line' }).optional(),
 });
 
 export const syncConfigSchema = z.object({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ticketOrgSchema } from './organisation';
+import { isSafeText } from '../base/text';
 
 /**
  * The ticket model, shared by the core and the renderer (pure: zod + TypeScript only).
@@ -191,7 +192,7 @@ export const logCallInputSchema = z.strictObject({
   categoryId: z.string().max(64).nullable().default(null),
   /** A person from the directory, or null with a free-text name and phone. */
   requesterId: z.string().max(64).nullable().default(null),
-  requesterName: text(200).default(''),
+  requesterName: text(200).refine(isSafeText, { message: 'Une seule ligne imprimable / Single printable line' }).default(''),
   requesterPhone: text(40).default(''),
   assetIds: z.array(z.string().max(64)).max(20).default([]),
   /** What the hotline did with the call. */

@@ -11,9 +11,13 @@ export type Db = Database.Database;
  * SIGKILL of the process, which is what lets the UI acknowledge a logged call.
  */
 export function openDb(file: string, migrations: readonly FeatureMigration[]): Db {
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  if (file !== ':memory:') {
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    restrictToOwner(file); // the folder first, so the new file is never reachable while 0644
+  }
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
+  if (file !== ':memory:') restrictToOwner(file);
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
@@ -55,4 +59,25 @@ export function migrate(db: Db, migrations: readonly FeatureMigration[]): string
     return pending.map(migrationId);
   });
   return run.immediate();
+}
+
+/**
+ * The store holds the call log, the directory and the vault's ciphertexts: readable by its
+ * owner only (folder 0700, files 0600), also when the folder already existed with looser
+ * modes (mkdir's mode applies only to a folder it creates). POSIX only; a folder owned by
+ * someone else (a shared mount) is left alone.
+ */
+export function restrictToOwner(file: string): void {
+  if (process.platform === 'win32') return;
+  const uid = process.getuid?.();
+  const tighten = (p: string, mode: number) => {
+    try {
+      const st = fs.statSync(p);
+      if (st.uid === uid && (st.mode & 0o777) !== mode) fs.chmodSync(p, mode);
+    } catch {
+      // Not there (yet): SQLite creates -wal/-shm with the database file's mode.
+    }
+  };
+  tighten(path.dirname(file), 0o700);
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) tighten(f, 0o600);
 }

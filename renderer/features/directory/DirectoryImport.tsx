@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ImportKind, ImportPreview } from '../../../src/domain/directory';
 import { api } from '../../api/client';
@@ -25,6 +25,9 @@ export function DirectoryImport() {
   const [preview, setPreview] = useState<ImportPreview | null>(null);
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [progress, setProgress] = useState<{ phase: string; done: number; total: number } | null>(null);
+  // Long imports report progress (checking, then writing) and can be cancelled.
+  useEffect(() => api.on('directory.importProgress', (p) => setProgress(p.phase === 'done' ? null : p)), []);
 
   const load = async (file: File | undefined) => {
     setPreview(null);
@@ -53,6 +56,7 @@ export function DirectoryImport() {
       setMessage({ ok: false, text: errorText(err, i18n.language) });
     } finally {
       setBusy(false);
+      setProgress(null);
     }
   };
 
@@ -79,6 +83,13 @@ export function DirectoryImport() {
           {t('commit', { count: preview?.valid ?? 0 })}
         </button>
       </div>
+      {progress && (
+        <div className="import-progress" data-testid="import-progress">
+          <progress max={progress.total} value={progress.done} aria-label={t(`phase.${progress.phase}`)} />{' '}
+          <span>{t(`phase.${progress.phase}`)} {progress.done} / {progress.total}</span>{' '}
+          <button type="button" onClick={() => void api.call('directory.importCancel', {})} data-testid="import-cancel">{t('cancel')}</button>
+        </div>
+      )}
       {preview && (
         <div data-testid="import-result">
           <p>{t('summary', { file: fileName, valid: preview.valid, errors: preview.errors.length })}</p>

@@ -11,6 +11,7 @@ import { IncidentPanel } from '../incidents/IncidentPanel';
 import { errorText, formatDateTime, useTicketMeta } from './ticket-meta';
 import { TicketActions } from './TicketActions';
 import { Timeline } from './Timeline';
+import { Revealed } from '../../components/Revealed';
 import './ticket.css';
 import { TicketOrgFields } from '../organisation/TicketOrgFields';
 
@@ -57,7 +58,7 @@ export function TicketPage({ id }: { id: string }) {
       <TicketSyncBanner ticketId={tk.id} />
       <header className="ticket-header">
         <h1 id="page-title">
-          <span className="muted">{t('ticket.title', { number: tk.number })}</span> {tk.subject}
+          <span className="muted">{t('ticket.title', { number: tk.number })}</span> <Revealed text={tk.subject} />
         </h1>
         <div className="ticket-badges">
           <span className={`badge status s${tk.status}`} data-testid="ticket-status">
@@ -98,7 +99,7 @@ export function TicketPage({ id }: { id: string }) {
             <dt>{t('ticket.ttrDue')}</dt>
             <dd>{dt(tk.ttrDue)}</dd>
           </dl>
-          {tk.description && <p className="card ticket-description">{tk.description}</p>}
+          {tk.description && <p className="card ticket-description"><Revealed text={tk.description} /></p>}
           <Timeline entries={detail.timeline} />
         </div>
         <aside className="ticket-side" aria-label={t('ticket.actions')}>

@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import type { Followup } from '../../../src/domain/tickets';
 import { formatDateTime, formatDuration } from './ticket-meta';
 import { generatedEntryText } from './generated-entry';
+import { Revealed } from '../../components/Revealed';
 
 const KNOWN_KINDS = new Set(['call', 'note', 'status', 'assign', 'solution', 'ssh_session', 'rdp_session', 'tool_run', 'checklist_step', 'transcript', 'sync_discarded']);
 
@@ -45,5 +46,9 @@ function EntryDetails({ f }: { f: Followup }) {
 function EntryBody({ f }: { f: Followup }) {
   const { t, i18n } = useTranslation('hotline');
   const text = generatedEntryText(f, t, i18n.language) ?? f.body;
-  return text ? <p className="tl-body">{text}</p> : null;
+  return text ? (
+    <p className="tl-body">
+      <Revealed text={text} />
+    </p>
+  ) : null;
 }

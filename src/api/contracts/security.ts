@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { call, event } from '../contract-kit';
+import { singleLineName } from '../../base/text';
 import { secretKindSchema, vaultEntrySchema, auditRowSchema, auditStatusSchema, secret } from '../../domain/security';
 
 export * from '../../domain/security';
@@ -9,7 +10,7 @@ const id = z.string().min(1).max(64);
 export const securityCalls = {
   'security.vaultInfo': call(z.strictObject({}).optional(), z.object({ backend: z.string(), entries: z.number().int() })),
   'security.vaultList': call(z.strictObject({}).optional(), z.object({ entries: z.array(vaultEntrySchema) })),
-  'security.vaultPut': call(z.strictObject({ label: z.string().trim().min(1).max(120), kind: secretKindSchema.default('password'), secret }), vaultEntrySchema),
+  'security.vaultPut': call(z.strictObject({ label: singleLineName(120), kind: secretKindSchema.default('password'), secret }), vaultEntrySchema),
   'security.vaultReplace': call(z.strictObject({ id, secret }), vaultEntrySchema),
   'security.vaultDelete': call(z.strictObject({ id }), z.object({ deleted: z.boolean() })),
   'security.auditVerify': call(z.strictObject({}).optional(), auditStatusSchema),

@@ -64,10 +64,13 @@ export const ticketCalls = {
   'directory.search': call(z.strictObject({ q: z.string().trim().min(1).max(100), limit: z.number().int().min(1).max(50).default(10) }), z.object({ hits: z.array(directoryHitSchema) })),
   'directory.importPreview': call(importInput, importPreviewSchema),
   'directory.importCommit': call(importInput, z.object({ imported: z.number().int() })),
+  /** Cancels the import in progress (nothing is written); false when none runs. */
+  'directory.importCancel': call(z.strictObject({}).optional(), z.object({ cancelled: z.boolean() })),
 } as const;
 
 export const ticketEvents = {
   /** Tickets created or changed (any field or timeline entry): views refetch what they show. */
   'tickets.changed': event(z.object({ ids: z.array(z.string()) })),
   'directory.changed': event(z.object({ kind: importKindSchema })),
+  'directory.importProgress': event(z.object({ kind: importKindSchema, phase: z.enum(['checking', 'writing', 'done']), done: z.number().int(), total: z.number().int() })),
 } as const;

@@ -1,8 +1,9 @@
+import crypto from 'node:crypto';
 import path from 'node:path';
 import type { Core } from '../core';
 import type { Handler } from '../handler-kit';
-import { createAuditLog, type AuditEntryInput, type AuditLog } from '../../features/security/audit';
-import { fileVaultFactory, type Vault, type VaultFactory } from '../../features/security/vault';
+import { createAuditLog, type AuditEntryInput, type AuditKeyStore, type AuditLog } from '../../features/security/audit';
+import { AUDIT_KEY_ID, fileVaultFactory, type Vault, type VaultFactory } from '../../features/security/vault';
 
 export interface SecurityFeature {
   handlers: SecurityHandlers;
@@ -24,10 +25,31 @@ type SecurityHandlers = {
  * The credential vault and the audit log. `vaultFactory` comes from the Electron host
  * (safeStorage); the AES-256-GCM file vault is used otherwise.
  */
+/** The audit chain's HMAC key, kept in the vault (null store when the backend has no sync access). */
+function auditKeyStore(vault: Vault): AuditKeyStore | undefined {
+  const internal = vault.internal;
+  if (!internal) return undefined;
+  return {
+    get() {
+      try {
+        const v = internal.get(AUDIT_KEY_ID);
+        return v ? Buffer.from(v, 'base64') : null;
+      } catch {
+        return null; // unreadable counts as missing: verify reports the chain broken
+      }
+    },
+    create() {
+      const k = crypto.randomBytes(32);
+      internal.create(AUDIT_KEY_ID, "Clé du journal d'audit / audit log key", k.toString('base64'));
+      return k;
+    },
+  };
+}
+
 export function createSecurityFeature(core: Core, deps: { vaultFactory?: unknown } = {}): SecurityFeature {
   const factory = (typeof deps.vaultFactory === 'function' ? deps.vaultFactory : fileVaultFactory) as VaultFactory;
   const vault = factory({ db: core.db, dataDir: core.dataDir, now: () => core.now() });
-  const log = createAuditLog(core.db, { now: () => core.now(), actor: () => core.currentUser(), headFile: path.join(core.dataDir, 'audit-head.json') });
+  const log = createAuditLog(core.db, { now: () => core.now(), actor: () => core.currentUser(), headFile: path.join(core.dataDir, 'audit-head.json'), keys: auditKeyStore(vault) });
   const audit: AuditLog = {
     ...log,
     append(entry: AuditEntryInput) {
@@ -36,6 +58,12 @@ export function createSecurityFeature(core: Core, deps: { vaultFactory?: unknown
       return row;
     },
   };
+
+  // Carry older data folders over (issue 18): a plain SHA-256 chain is re-keyed, vault
+  // entries are bound to their ids; both once, and on the record.
+  const rekeyed = log.rekey();
+  if (rekeyed) audit.append({ action: 'audit.rekeyed', details: { rows: rekeyed } });
+  if (vault.rebound) audit.append({ action: 'vault.rebound', details: { entries: vault.rebound } });
 
   const metaOrThrow = async (id: string) => {
     const m = await vault.meta(id);

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Core } from '../core';
@@ -9,6 +8,7 @@ import { ProfileRepo } from '../../features/ssh/profiles';
 import type { TicketPort } from '../../features/tickets/port';
 import { TrustStore } from '../../features/ssh/hostkeys';
 import { SshService, type ConnectionProfileInput, type ExecOptions, type ExecResult, type ExecTarget } from '../../features/ssh/service';
+import { MAX_CONFIG_FILE_BYTES, readBoundedFile } from '../../features/ssh/bounded-read';
 import { parseSshConfig } from '../../features/ssh/config-import';
 import { sshErrors } from '../../features/ssh/errors';
 
@@ -84,12 +84,12 @@ export function createSshFeature(core: Core, deps: { tickets: TicketPort; securi
       profilesChanged();
       return { deleted };
     },
-    'ssh.importConfig': (input) => {
+    'ssh.importConfig': async (input) => {
       const file = input?.path ?? path.join(os.homedir(), '.ssh', 'config');
       let text = input?.text;
       if (text === undefined) {
         try {
-          text = fs.readFileSync(file, 'utf8');
+          text = (await readBoundedFile(file, MAX_CONFIG_FILE_BYTES)).toString('utf8');
         } catch {
           throw sshErrors.configUnreadable(file);
         }
@@ -142,6 +142,7 @@ export function createSshFeature(core: Core, deps: { tickets: TicketPort; securi
       if (now.fingerprint !== fingerprint) throw sshErrors.replaceMismatch(fingerprint, now.fingerprint);
       trust.remember(host, port, now, core.currentUser(), core.now().toISOString());
       audit.append({ action: 'hostkey.replaced', target: `${host}:${port}`, details: { oldFingerprint: old?.fingerprint ?? null, newFingerprint: now.fingerprint, keyType: now.keyType } });
+      service.closeConnectionsTo(host, port);
       core.events.emit('ssh.hostKeysChanged', {});
       const { publicKey: _k, ...k } = trust.stored(host, port)!;
       return k;
@@ -150,6 +151,7 @@ export function createSshFeature(core: Core, deps: { tickets: TicketPort; securi
       const removed = trust.forget(host, port);
       if (removed) {
         audit.append({ action: 'hostkey.removed', target: `${host}:${port}` });
+        service.closeConnectionsTo(host, port);
         core.events.emit('ssh.hostKeysChanged', {});
       }
       return { removed };

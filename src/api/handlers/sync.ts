@@ -310,9 +310,14 @@ export function createSyncFeature(core: Core, deps: { tickets?: unknown; securit
     fn: (c: Connector, cfg: { kind: ServerKind; url: string }) => Promise<T>,
   ): Promise<T> {
     if (input && input.kind && input.url && input.token) {
+      // The same lock as sync.configure: a locked server cannot be swapped for a test either.
+      if (policy?.locked && !isSameServer({ kind: input.kind, url: input.url }, policy)) throw syncErrors.locked();
       const cfg: StoredConfig = { kind: input.kind, url: input.url.replace(/\/+$/, ''), user: input.user ?? null, tokenId: 'unsaved', appTokenId: 'unsaved' };
       const token = input.token;
-      const appToken = input.appToken ?? (await secretReader('appToken')());
+      // A stored secret goes only to the server it was saved for (same kind and URL), never
+      // to whatever URL a caller names: that would hand the App-Token to anyone.
+      const saved = readConfig();
+      const appToken = input.appToken ?? (saved && isSameServer(cfg, saved) ? await secretReader('appToken')() : '');
       const connector = options.connectorFactory
         ? options.connectorFactory(cfg, { token: async () => token, appToken: async () => appToken })
         : cfg.kind === 'rt'
@@ -390,7 +395,7 @@ export function createSyncFeature(core: Core, deps: { tickets?: unknown; securit
     'sync.status': () => statusDto(),
     'sync.configure': async (input) => {
       if (!vault) throw syncErrors.noVault();
-      if (policy?.locked && (input.kind !== policy.kind || input.url.replace(/\/+$/, '') !== policy.url.replace(/\/+$/, ''))) throw syncErrors.locked();
+      if (policy?.locked && !isSameServer(input, policy)) throw syncErrors.locked();
       const prev = readConfig();
       const sameServer = prev && prev.kind === input.kind && prev.url === input.url;
       const cfg: StoredConfig = {
@@ -520,6 +525,19 @@ export function createSyncFeature(core: Core, deps: { tickets?: unknown; securit
   return { handlers, engine, status: statusDto, ticketState, readConfig, itsmTarget };
 }
 export type SyncFeature = ReturnType<typeof createSyncFeature>;
+
+/** Same kind and URL (trailing slashes aside, scheme and host case-insensitive): where stored secrets may go. */
+function isSameServer(a: { kind: string; url: string }, b: { kind: string; url: string }): boolean {
+  return a.kind === b.kind && normalizeServerUrl(a.url) === normalizeServerUrl(b.url);
+}
+
+function normalizeServerUrl(url: string): string {
+  try {
+    return new URL(url).href.replace(/\/+$/, '');
+  } catch {
+    return url.replace(/\/+$/, '');
+  }
+}
 
 function parsePolicy(raw: unknown): SyncPolicy | null {
   if (raw === undefined || raw === null) return null;

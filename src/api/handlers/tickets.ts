@@ -2,7 +2,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import type { Core } from '../core';
 import type { Handler } from '../handler-kit';
-import { commonErrors } from '../../base/errors';
+import { RelaisError, commonErrors } from '../../base/errors';
 import { createTicketWorkflow } from '../../features/tickets/ticket-workflow';
 import type { TimelineEntry } from '../../features/tickets/repos/followups';
 import type { TicketPort } from '../../features/tickets/port';
@@ -10,7 +10,7 @@ import { getAsset, getPerson, searchDirectory } from '../../features/tickets/rep
 import { listCategories, listTeams } from '../../features/tickets/repos/teams';
 import { readSetting, writeSetting } from '../../features/tickets/repos/settings';
 import { countQueue, queryQueue } from '../../features/tickets/queue-query';
-import { commitImport, previewImport } from '../../features/tickets/directory-import';
+import { importDirectory, previewImport } from '../../features/tickets/directory-import';
 import { loadDemoIfEmpty } from '../../features/tickets/demo';
 import { stmt } from '../../platform/statements';
 import { startIdleCheckpoints } from '../../platform/checkpoint';
@@ -54,6 +54,10 @@ export function createTicketFeature(core: Core, deps: { organisation?: Organisat
 
   const customViews = () => readSetting(core.db, VIEWS_KEY, customViewsSchema, []);
 
+  // One directory import at a time: it yields to other calls while it checks lines.
+  let importing: AbortController | null = null;
+  const importBusy = () =>
+    new RelaisError('IMPORT_BUSY', { fr: "Un import de l'annuaire est déjà en cours : attendez sa fin ou annulez-le.", en: 'A directory import is already running: wait for it or cancel it.' });
   const handlers: {
     'tickets.logCall': Handler<'tickets.logCall'>;
     'tickets.get': Handler<'tickets.get'>;
@@ -70,6 +74,7 @@ export function createTicketFeature(core: Core, deps: { organisation?: Organisat
     'directory.search': Handler<'directory.search'>;
     'directory.importPreview': Handler<'directory.importPreview'>;
     'directory.importCommit': Handler<'directory.importCommit'>;
+    'directory.importCancel': Handler<'directory.importCancel'>;
   } = {
     // Returns only after the IMMEDIATE transaction committed with synchronous=FULL: the
     // acknowledgement the form shows means the call is on disk.
@@ -121,10 +126,21 @@ export function createTicketFeature(core: Core, deps: { organisation?: Organisat
     },
     'directory.search': ({ q, limit }) => ({ hits: searchDirectory(core.db, q, limit) }),
     'directory.importPreview': ({ kind, csv }) => previewImport(core.db, kind, csv, org?.importPort),
-    'directory.importCommit': ({ kind, csv }) => {
-      const imported = commitImport(core.db, kind, csv, org?.importPort);
-      core.events.emit('directory.changed', { kind });
-      return { imported };
+    'directory.importCommit': async ({ kind, csv }) => {
+      if (importing) throw importBusy();
+      importing = new AbortController();
+      try {
+        const imported = await importDirectory(core.db, kind, csv, { signal: importing.signal, onProgress: (p) => core.events.emit('directory.importProgress', { kind, ...p }) }, org?.importPort);
+        core.events.emit('directory.changed', { kind });
+        return { imported };
+      } finally {
+        importing = null;
+      }
+    },
+    'directory.importCancel': () => {
+      if (!importing) return { cancelled: false };
+      importing.abort();
+      return { cancelled: true };
     },
   };
 

@@ -2,6 +2,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { FeatureHost } from '../../platform/feature-host';
 import type { TicketPort } from '../tickets/port';
 import type { AuditPort } from '../security/port';
+import { getSecretFor, loginSecretKinds, type Vault } from '../security/vault';
 import { RelaisError } from '../../base/errors';
 import type { AssetRemote, LaunchResult, RdpClientId, RdpEvents, RdpLaunchMethod, SessionRecord } from '../../domain/rdp';
 import { buildRdpFile, encodeRdpFile, type RdpFileFields } from './rdp-file';
@@ -41,10 +42,8 @@ import {
 import path from 'node:path';
 import fs from 'node:fs';
 
-/** What the RDP feature reads from the vault: a stored password by id. */
-export interface SecretReader {
-  get(id: string): Promise<string>;
-}
+/** What the RDP feature reads from the vault: a stored login secret by id, checked by kind. */
+export type SecretReader = Pick<Vault, 'get' | 'meta'>;
 
 export type OutcomeProbe = (ctx: { host: string; port: number; user: string; since: number }) => Promise<'logged_in' | 'auth_failed' | null>;
 
@@ -180,7 +179,7 @@ export function createRdpService(core: FeatureHost<RdpEvents>, deps: RdpDeps) {
 
   async function secretFor(credentialId: string | null): Promise<string | null> {
     if (!credentialId) return null;
-    return deps.vault.get(credentialId);
+    return getSecretFor(deps.vault, credentialId, loginSecretKinds, { fr: 'une connexion RDP', en: 'an RDP connection' });
   }
 
   /** The plan for this platform and method, plus its temp file. May ask for certificate trust. */

@@ -10,6 +10,7 @@ import m0080 from '../incidents/migrations/0080-security-incidents';
 import m0090 from '../dashboard/migrations/0090-dashboard-indexes';
 import m0050 from '../organisation/migrations/0050-organisations';
 import m0070 from '../sync/migrations/0070-sync-fidelity';
+import m0100 from '../security/migrations/0100-security-state';
 
 /**
  * Every feature's migrations. The ledger (src/platform/db.ts) applies each one missing from a
@@ -28,4 +29,5 @@ export const migrations: readonly FeatureMigration[] = [
   { feature: 'incidents', migration: m0080 },
   { feature: 'dashboard', migration: m0090 },
   { feature: 'organisation', migration: m0050 },
+  { feature: 'security', migration: m0100 },
 ];

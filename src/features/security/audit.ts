@@ -1,7 +1,8 @@
 /**
- * The audit log: append-only, each row stores the hash of the previous row and its own hash
- * over (previous hash, sequence, time, actor, action, target, ticket, details). Editing,
- * deleting or reordering rows breaks the chain at the first altered row; `verify()` finds it.
+ * The audit log: append-only, each row stores the MAC of the previous row and its own
+ * HMAC-SHA-256 (keyed from the vault) over (previous MAC, sequence, time, actor, action,
+ * target, ticket, details). Editing, deleting or reordering rows breaks the chain at the
+ * first altered row, and without the key the chain cannot be recomputed; `verify()` finds it.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -32,12 +33,30 @@ export interface AuditVerifyResult {
   rows: number;
   /** Sequence number of the first row that does not match the chain. */
   brokenAt?: number;
+  /** Why, when it is not a row that fails: the chain's key or head anchor is gone, or the log was emptied. */
+  reason?: 'key-missing' | 'head-missing' | 'emptied';
+}
+
+/**
+ * The chain's HMAC key, held in the vault. `get()` is null while no keyed row was ever
+ * written; `create()` makes one, at the first row: so a key with an empty log means the log
+ * was emptied, and rows without a key mean the key (or the whole chain) was replaced.
+ */
+export interface AuditKeyStore {
+  get(): Buffer | null;
+  create(): Buffer;
 }
 
 export interface AuditLog {
   append(entry: AuditEntryInput): AuditRow;
   verify(): AuditVerifyResult;
   list(opts?: { limit?: number; beforeSeq?: number; action?: string; ticketId?: string }): AuditRow[];
+  /**
+   * A log written before the chain was keyed: if its plain chain is intact, recompute it
+   * with a new HMAC key (one transaction). Returns the rows re-keyed (0: nothing to do, or
+   * the plain chain is broken and stays as evidence).
+   */
+  rekey(): number;
 }
 
 const GENESIS = '0'.repeat(64);
@@ -54,9 +73,11 @@ interface DbRow {
   hash: string;
 }
 
-export function rowHash(r: Omit<DbRow, 'hash'>): string {
+/** Plain SHA-256 (logs written before issue 18, and `key` absent): detects edits, not rewrites. */
+export function rowHash(r: Omit<DbRow, 'hash'>, key?: Buffer | null): string {
   const canonical = JSON.stringify([r.prev_hash, r.seq, r.at, r.actor, r.action, r.target, r.ticket_id, r.details]);
-  return crypto.createHash('sha256').update(canonical, 'utf8').digest('hex');
+  // HMAC-SHA-256: recomputing the chain after an edit needs the key, which only the vault holds.
+  return (key ? crypto.createHmac('sha256', key) : crypto.createHash('sha256')).update(canonical, 'utf8').digest('hex');
 }
 
 const toRow = (r: DbRow): AuditRow => ({
@@ -75,7 +96,10 @@ const toRow = (r: DbRow): AuditRow => ({
  * `headFile` (optional) keeps the last row's sequence and hash outside the database, so
  * deleting rows at the end of the log (which leaves a valid shorter chain) is detected too.
  */
-export function createAuditLog(db: Db, opts: { now(): Date; actor(): string; headFile?: string }): AuditLog {
+export function createAuditLog(db: Db, opts: { now(): Date; actor(): string; headFile?: string; keys?: AuditKeyStore }): AuditLog {
+  const keys = opts.keys;
+  let key: Buffer | null = keys?.get() ?? null;
+  const headExists = () => !!opts.headFile && fs.existsSync(opts.headFile);
   const readHead = (): { seq: number; hash: string } | null => {
     if (!opts.headFile) return null;
     try {
@@ -89,6 +113,8 @@ export function createAuditLog(db: Db, opts: { now(): Date; actor(): string; hea
   const insert = db.prepare('INSERT INTO audit (seq, at, actor, action, target, ticket_id, details, prev_hash, hash) VALUES (@seq, @at, @actor, @action, @target, @ticket_id, @details, @prev_hash, @hash)');
   const append = db.transaction((entry: AuditEntryInput): AuditRow => {
     const prev = last.get() as { seq: number; hash: string } | undefined;
+    // The key is made with the first row (see AuditKeyStore).
+    if (keys && !key && !prev) key = keys.create();
     const base = {
       seq: (prev?.seq ?? 0) + 1,
       at: opts.now().toISOString(),
@@ -99,31 +125,40 @@ export function createAuditLog(db: Db, opts: { now(): Date; actor(): string; hea
       details: entry.details ? JSON.stringify(entry.details) : null,
       prev_hash: prev?.hash ?? GENESIS,
     };
-    const row = { ...base, hash: rowHash(base) };
+    const row = { ...base, hash: rowHash(base, keys ? key : null) };
     insert.run(row);
     return toRow(row);
   });
+  const writeHead = (seq: number, hash: string) => {
+    if (!opts.headFile) return;
+    try {
+      writeFileAtomic(opts.headFile, JSON.stringify({ seq, hash }));
+    } catch {
+      // The chain itself is in the database; the anchor only adds tail-truncation detection.
+    }
+  };
   const appendAndAnchor = (entry: AuditEntryInput): AuditRow => {
     const row = append.immediate(entry);
-    if (opts.headFile) {
-      try {
-        writeFileAtomic(opts.headFile, JSON.stringify({ seq: row.seq, hash: row.hash }));
-      } catch {
-        // The chain itself is in the database; the anchor only adds tail-truncation detection.
-      }
-    }
+    writeHead(row.seq, row.hash);
     return row;
   };
   return {
     append: appendAndAnchor,
     verify() {
+      const count = Number(db.prepare('SELECT count(*) AS n FROM audit').pluck().get());
+      if (keys) {
+        if (!key) key = keys.get();
+        if (count === 0 && key) return { ok: false, rows: 0, brokenAt: 1, reason: 'emptied' };
+        if (count > 0 && !key) return { ok: false, rows: count, brokenAt: 1, reason: 'key-missing' };
+      }
+      if (opts.headFile && count > 0 && !headExists()) return { ok: false, rows: count, brokenAt: count, reason: 'head-missing' };
       let prevHash = GENESIS;
       let expectedSeq = 1;
       let rows = 0;
       for (const r of db.prepare('SELECT * FROM audit ORDER BY seq').iterate() as IterableIterator<DbRow>) {
         rows++;
         const { hash, ...rest } = r;
-        if (r.seq !== expectedSeq || r.prev_hash !== prevHash || rowHash(rest) !== hash) return { ok: false, rows: Number(db.prepare('SELECT count(*) AS n FROM audit').pluck().get()), brokenAt: r.seq !== expectedSeq ? expectedSeq : r.seq };
+        if (r.seq !== expectedSeq || r.prev_hash !== prevHash || rowHash(rest, keys ? key : null) !== hash) return { ok: false, rows: count, brokenAt: r.seq !== expectedSeq ? expectedSeq : r.seq };
         prevHash = hash;
         expectedSeq++;
       }
@@ -135,6 +170,30 @@ export function createAuditLog(db: Db, opts: { now(): Date; actor(): string; hea
         if (at !== head.hash) return { ok: false, rows, brokenAt: head.seq };
       }
       return { ok: true, rows };
+    },
+    rekey() {
+      if (!keys || key) return 0;
+      const rows = db.prepare('SELECT * FROM audit ORDER BY seq').all() as DbRow[];
+      if (rows.length === 0) return 0;
+      // Only an intact plain chain is re-keyed: re-keying a tampered one would launder it.
+      let prevHash = GENESIS;
+      for (const [i, r] of rows.entries()) {
+        const { hash, ...rest } = r;
+        if (r.seq !== i + 1 || r.prev_hash !== prevHash || rowHash(rest) !== hash) return 0;
+        prevHash = hash;
+      }
+      const update = db.prepare('UPDATE audit SET prev_hash = ?, hash = ? WHERE seq = ?');
+      let prev = GENESIS;
+      db.transaction(() => {
+        key = keys.create();
+        for (const r of rows) {
+          const hash = rowHash({ ...r, prev_hash: prev }, key);
+          update.run(prev, hash, r.seq);
+          prev = hash;
+        }
+      }).immediate();
+      writeHead(rows.length, prev);
+      return rows.length;
     },
     list(o = {}) {
       const where: string[] = [];

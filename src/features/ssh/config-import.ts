@@ -6,6 +6,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { MAX_CONFIG_FILE_BYTES, readBoundedFileSync } from './bounded-read';
+import { globMatch } from './glob';
 
 export interface ImportedHost {
   alias: string;
@@ -25,11 +27,11 @@ function expandHome(p: string, home: string): string {
 function globFiles(pattern: string): string[] {
   if (!/[*?]/.test(pattern)) return fs.existsSync(pattern) ? [pattern] : [];
   const dir = path.dirname(pattern);
-  const re = new RegExp('^' + path.basename(pattern).replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$');
+  const base = path.basename(pattern);
   try {
     return fs
       .readdirSync(dir)
-      .filter((f) => re.test(f))
+      .filter((f) => globMatch(base, f))
       .sort()
       .map((f) => path.join(dir, f));
   } catch {
@@ -61,7 +63,8 @@ function parseInto(text: string, blocks: Block[], home: string, sshDir: string, 
           if (seen.has(f)) continue;
           seen.add(f);
           try {
-            parseInto(fs.readFileSync(f, 'utf8'), blocks, home, sshDir, depth + 1, seen);
+            // Bounded: `Include /dev/zero` must not exhaust memory.
+            parseInto(readBoundedFileSync(f, MAX_CONFIG_FILE_BYTES).toString('utf8'), blocks, home, sshDir, depth + 1, seen);
           } catch {}
         }
       }
@@ -73,8 +76,7 @@ function parseInto(text: string, blocks: Block[], home: string, sshDir: string, 
   }
 }
 
-const matchPattern = (pattern: string, alias: string) =>
-  new RegExp('^' + pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$', 'i').test(alias);
+const matchPattern = (pattern: string, alias: string) => globMatch(pattern, alias, { caseInsensitive: true });
 
 export function parseSshConfig(text: string, opts: { home?: string; file?: string } = {}): ImportedHost[] {
   const home = opts.home ?? os.homedir();
@@ -106,5 +108,5 @@ export function parseSshConfig(text: string, opts: { home?: string; file?: strin
 }
 
 export function readSshConfigFile(file = path.join(os.homedir(), '.ssh', 'config')): ImportedHost[] {
-  return parseSshConfig(fs.readFileSync(file, 'utf8'), { file });
+  return parseSshConfig(readBoundedFileSync(file, MAX_CONFIG_FILE_BYTES).toString('utf8'), { file });
 }

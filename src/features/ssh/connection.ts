@@ -3,7 +3,6 @@
  * target). For every hop the host key is checked in ssh2's `hostVerifier`, during key
  * exchange: nothing is authenticated (no credential leaves) until the key is accepted.
  */
-import fs from 'node:fs';
 import net from 'node:net';
 import ssh2, { Client, type AnyAuthMethod, type AuthHandlerMiddleware } from 'ssh2';
 
@@ -13,6 +12,7 @@ import { RelaisError } from '../../base/errors';
 import type { SshAuth } from '../../domain/ssh';
 import { hostKeyInfo, type HostKeyInfo, type TrustStore } from './hostkeys';
 import { sshErrors } from './errors';
+import { MAX_KEY_FILE_BYTES, readBoundedFile, refusalCause } from './bounded-read';
 
 export interface Endpoint {
   host: string;
@@ -57,16 +57,19 @@ export interface ConnectDeps {
 
 export const onceKey = (host: string, port: number, fingerprint: string) => `${host.toLowerCase()}:${port}:${fingerprint}`;
 
-/** Checks what can be checked without any secret, before connecting. */
-function precheck(ep: Endpoint): void {
+/**
+ * Checks what can be checked without any secret, before connecting. Returns the private key
+ * file's bytes (auth "key"), read once, asynchronously and bounded (see bounded-read.ts).
+ */
+async function precheck(ep: Endpoint): Promise<Buffer | null> {
   const target = endpointLabel(ep);
   if (ep.auth === 'key') {
     if (!ep.keyFile) throw sshErrors.keyUnreadable('(aucun fichier / no file)', 'no key file in the profile');
     let raw: Buffer;
     try {
-      raw = fs.readFileSync(ep.keyFile);
+      raw = await readBoundedFile(ep.keyFile, MAX_KEY_FILE_BYTES);
     } catch (err) {
-      throw sshErrors.keyUnreadable(ep.keyFile, (err as NodeJS.ErrnoException).code ?? 'read error');
+      throw sshErrors.keyUnreadable(ep.keyFile, refusalCause(err));
     }
     const parsed = utils.parseKey(raw);
     if (parsed instanceof Error) {
@@ -74,21 +77,23 @@ function precheck(ep: Endpoint): void {
         if (ep.password === undefined && !ep.credentialId) throw sshErrors.passphraseNeeded(ep.keyFile);
       } else throw sshErrors.keyUnreadable(ep.keyFile, parsed.message.slice(0, 120));
     }
+    return raw;
   } else if (ep.auth === 'agent') {
     if (!process.env.SSH_AUTH_SOCK && process.platform !== 'win32') throw sshErrors.agentMissing();
   } else if (ep.password === undefined && !ep.credentialId) throw sshErrors.passwordNeeded(target);
+  return null;
 }
 
 /**
  * The authentication method, built only when ssh2 asks for it, i.e. after the host key was
  * accepted: secrets are read from the vault (and audited as used) only then.
  */
-async function authMethod(ep: Endpoint, deps: ConnectDeps): Promise<AnyAuthMethod> {
+async function authMethod(ep: Endpoint, deps: ConnectDeps, keyRaw: Buffer | null): Promise<AnyAuthMethod> {
   const target = endpointLabel(ep);
   const secret = async () => ep.password ?? (ep.credentialId ? await deps.secret(ep.credentialId, target) : undefined);
   switch (ep.auth) {
     case 'key': {
-      const raw = fs.readFileSync(ep.keyFile!);
+      const raw = keyRaw!;
       const passphrase = utils.parseKey(raw) instanceof Error ? await secret() : undefined;
       const parsed = utils.parseKey(raw, passphrase);
       const key = Array.isArray(parsed) ? parsed[0] : parsed;
@@ -111,6 +116,10 @@ async function authMethod(ep: Endpoint, deps: ConnectDeps): Promise<AnyAuthMetho
 }
 
 function connectOne(ep: Endpoint, hop: number, deps: ConnectDeps, sock?: NodeJS.ReadableStream & NodeJS.WritableStream): Promise<Client> {
+  return precheck(ep).then((keyRaw) => connectChecked(ep, hop, deps, keyRaw, sock));
+}
+
+function connectChecked(ep: Endpoint, hop: number, deps: ConnectDeps, keyRaw: Buffer | null, sock?: NodeJS.ReadableStream & NodeJS.WritableStream): Promise<Client> {
   return new Promise((resolve, reject) => {
     const client = new Client();
     let rejection: Error | null = null;
@@ -121,16 +130,11 @@ function connectOne(ep: Endpoint, hop: number, deps: ConnectDeps, sock?: NodeJS.
       client.end();
       reject(err);
     };
-    try {
-      precheck(ep);
-    } catch (err) {
-      return reject(err);
-    }
     let authTried = false;
     const authHandler: AuthHandlerMiddleware = (_left, _partial, next) => {
       if (authTried) return next(false as never);
       authTried = true;
-      authMethod(ep, deps).then(next, (err: Error) => {
+      authMethod(ep, deps, keyRaw).then(next, (err: Error) => {
         rejection = err;
         next(false as never);
       });

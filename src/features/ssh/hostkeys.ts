@@ -4,10 +4,13 @@
  * `hostVerifier`, i.e. during key exchange, before any credential is sent.
  */
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Db } from '../../platform/db';
+import { globMatch } from './glob';
+import { readBoundedFileSync } from './bounded-read';
+
+const MAX_KNOWN_HOSTS_BYTES = 16 * 1024 * 1024;
 
 export interface HostKeyInfo {
   keyType: string;
@@ -56,8 +59,7 @@ function patternMatches(pattern: string, name: string): boolean {
     const mac = crypto.createHmac('sha1', Buffer.from(salt, 'base64')).update(name).digest('base64');
     return mac === hash;
   }
-  const re = new RegExp('^' + pattern.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.').replace(/\[/g, '\\[').replace(/\]/g, '\\]') + '$', 'i');
-  return re.test(name);
+  return globMatch(pattern, name, { caseInsensitive: true });
 }
 
 /** Keys for host:port in OpenSSH known_hosts files (markers @revoked are reported as not trusted). */
@@ -67,7 +69,8 @@ export function readKnownHosts(files: string[], host: string, port: number): { k
   for (const file of files) {
     let text: string;
     try {
-      text = fs.readFileSync(file, 'utf8');
+      // Same bound as other files ssh config names: a known_hosts pointing at /dev/zero must not exhaust memory.
+      text = readBoundedFileSync(file, MAX_KNOWN_HOSTS_BYTES).toString('utf8');
     } catch {
       continue;
     }

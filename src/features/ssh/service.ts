@@ -11,7 +11,7 @@ import { RelaisError, type LocalizedText } from '../../base/errors';
 import type { SshEvents } from '../../domain/ssh';
 import type { SshProfile, SshSession } from '../../domain/ssh';
 import type { AuditLog } from '../security/audit';
-import type { Vault } from '../security/vault';
+import { getSecretFor, loginSecretKinds, type Vault } from '../security/vault';
 import { connectRoute, endpointLabel, onceKey, routeKey, UnknownHostKey, type Endpoint, type Route, type RouteConnection } from './connection';
 import type { TrustStore } from './hostkeys';
 import { sshErrors } from './errors';
@@ -157,7 +157,7 @@ export class SshService {
   }
 
   private async secret(credentialId: string, usedFor: string): Promise<string> {
-    const value = await this.deps.vault.get(credentialId);
+    const value = await getSecretFor(this.deps.vault, credentialId, loginSecretKinds, { fr: 'une connexion SSH', en: 'an SSH connection' });
     this.deps.audit.append({ action: 'credential.used', target: credentialId, details: { for: usedFor } });
     return value;
   }
@@ -177,6 +177,7 @@ export class SshService {
         if (err instanceof RelaisError && err.code === 'SSH_HOSTKEY_CHANGED') {
           const d = err.details as { host: string; port: number; oldFingerprints: string[]; newFingerprint: string };
           this.deps.audit.append({ action: 'hostkey.refused', target: `${d.host}:${d.port}`, details: { oldFingerprints: d.oldFingerprints, newFingerprint: d.newFingerprint } });
+          this.closeConnectionsTo(d.host, d.port);
         }
         throw err;
       }
@@ -603,6 +604,23 @@ export class SshService {
     } finally {
       this.release(conn);
     }
+  }
+
+  /**
+   * Closes at once every pooled connection that reaches host:port (as target or hop): after
+   * its key changed, was replaced or removed, a connection authenticated under the old key
+   * must not keep serving new terminals, commands or transfers. Open terminals on it are
+   * marked dropped (reconnecting checks the key again). Returns how many were closed.
+   */
+  closeConnectionsTo(host: string, port: number): number {
+    let n = 0;
+    for (const c of [...this.pool.values()]) {
+      if (![...c.route.hops, c.route.target].some((e) => e.host.toLowerCase() === host.toLowerCase() && e.port === port)) continue;
+      c.rc.end();
+      this.connectionGone(c);
+      n++;
+    }
+    return n;
   }
 
   /** Drops pooled connections that no terminal or transfer uses (benchmarks, tests). */

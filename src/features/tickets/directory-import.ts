@@ -1,9 +1,11 @@
 import { parse } from 'csv-parse/sync';
+import { v7 as uuidv7 } from 'uuid';
+import type Database from 'better-sqlite3';
 import type { Db } from '../../platform/db';
 import { RelaisError } from '../../base/errors';
 import { foldText } from '../../domain/tickets';
 import type { ImportKind, ImportLineError, ImportPreview } from '../../domain/directory';
-import { assetSearchKey, findAssetByName, findPersonByNameOrEmail, insertAsset, insertPerson, personSearchKey } from './repos/directory';
+import { assetSearchKey, findPersonByNameOrEmail, insertAsset, insertPerson, personSearchKey } from './repos/directory';
 import { stmt } from '../../platform/statements';
 
 /**
@@ -121,7 +123,44 @@ function checkPerson(r: Parsed, seenEmails: Map<string, number>): ImportLineErro
   return null;
 }
 
-function checkAsset(db: Db, r: Parsed, seenNames: Map<string, number>, peopleInFile: Set<string>): ImportLineError | null {
+/**
+ * The directory as the import needs it, loaded once (one scan per table) into maps: each
+ * line is then checked and linked in constant time. Per-line SQL look-ups (an e-mail
+ * `COLLATE NOCASE` query plus a LIKE scan) made a 100k-line import quadratic.
+ */
+export class DirectoryIndex {
+  private readonly byEmail = new Map<string, string>();
+  private readonly byName = new Map<string, string>();
+  private readonly assetByName = new Map<string, string>();
+
+  static load(db: Db, kind: ImportKind): DirectoryIndex {
+    const ix = new DirectoryIndex();
+    for (const r of db.prepare('SELECT id, last_name, first_name, email FROM people').iterate() as IterableIterator<{ id: string; last_name: string; first_name: string; email: string }>) ix.addPerson(r.id, r.last_name, r.first_name, r.email);
+    if (kind === 'assets') for (const r of db.prepare('SELECT id, name FROM assets').iterate() as IterableIterator<{ id: string; name: string }>) ix.assetByName.set(r.name.toLowerCase(), r.id);
+    return ix;
+  }
+
+  addPerson(id: string, lastName: string, firstName: string, email: string): void {
+    if (email && !this.byEmail.has(email.toLowerCase())) this.byEmail.set(email.toLowerCase(), id);
+    for (const key of [nameKey(`${lastName} ${firstName}`), nameKey(`${firstName} ${lastName}`)]) if (!this.byName.has(key)) this.byName.set(key, id);
+  }
+
+  /** By e-mail (case ignored), else by "nom prénom" or "prénom nom" (accents and case ignored). */
+  person(value: string): string | undefined {
+    const v = value.trim();
+    if (!v) return undefined;
+    return this.byEmail.get(v.toLowerCase()) ?? this.byName.get(nameKey(v));
+  }
+  personByEmail(email: string): string | undefined {
+    return this.byEmail.get(email.toLowerCase());
+  }
+  asset(name: string): string | undefined {
+    return this.assetByName.get(name.toLowerCase());
+  }
+}
+const nameKey = (s: string) => foldText(s).replace(/\s+/g, ' ').trim();
+
+function checkAsset(index: DirectoryIndex, r: Parsed, seenNames: Map<string, number>): ImportLineError | null {
   const v = r.values;
   if (!v.name) return err(r.line, 'Nom du poste manquant.', 'Missing PC name.');
   if (!PC_NAME.test(v.name)) return err(r.line, `Nom de poste invalide : « ${v.name.slice(0, 80)} » (lettres, chiffres, - . _ ; 63 caractères au plus).`, `Invalid PC name: "${v.name.slice(0, 80)}" (letters, digits, - . _; at most 63 characters).`);
@@ -131,7 +170,7 @@ function checkAsset(db: Db, r: Parsed, seenNames: Map<string, number>, peopleInF
   seenNames.set(key, r.line);
   if (v.ip && !IPV4.test(v.ip) && !(v.ip.includes(':') && IPV6.test(v.ip))) return err(r.line, `Adresse IP invalide : « ${v.ip.slice(0, 60)} ».`, `Invalid IP address: "${v.ip.slice(0, 60)}".`);
   if ((v.serial ?? '').length > 100 || (v.os ?? '').length > 100) return err(r.line, 'Numéro de série ou OS trop long (100 caractères au plus).', 'Serial number or OS too long (at most 100 characters).');
-  if (v.user && !findPersonByNameOrEmail(db, v.user) && !peopleInFile.has(foldText(v.user))) {
+  if (v.user && !index.person(v.user)) {
     return err(r.line, `Utilisateur « ${v.user.slice(0, 80)} » absent de l'annuaire : importez d'abord les personnes, ou laissez la colonne vide.`, `User "${v.user.slice(0, 80)}" is not in the directory: import people first, or leave the column empty.`);
   }
   return null;
@@ -139,8 +178,8 @@ function checkAsset(db: Db, r: Parsed, seenNames: Map<string, number>, peopleInF
 
 const noOrg = (line: number) => err(line, "L'organisation n'est pas disponible dans cette console.", 'Organisations are not available in this console.');
 
-function checkLine(db: Db, kind: ImportKind, r: Parsed, seen: Map<string, number>, org: ImportOrgPort | undefined): ImportLineError | null {
-  if (kind === 'assets') return checkAsset(db, r, seen, new Set());
+function lineError(kind: ImportKind, index: DirectoryIndex, r: Parsed, seen: Map<string, number>, org: ImportOrgPort | undefined): ImportLineError | null {
+  if (kind === 'assets') return checkAsset(index, r, seen);
   if (kind === 'services') {
     if (!org) return noOrg(r.line);
     const why = org.checkServiceLine(r.values);
@@ -155,14 +194,17 @@ function checkLine(db: Db, kind: ImportKind, r: Parsed, seen: Map<string, number
 
 function validate(db: Db, kind: ImportKind, csv: string, org?: ImportOrgPort) {
   const { columns, rows, errors } = readCsv(kind, csv);
+  const index = DirectoryIndex.load(db, kind);
   const seen = new Map<string, number>();
   const valid: Parsed[] = [];
-  for (const r of rows) {
-    const e = checkLine(db, kind, r, seen, org);
-    if (e) errors.push(e);
-    else valid.push(r);
-  }
-  return { columns, rows, valid, errors };
+  for (const r of rows) checkLine(kind, index, r, seen, valid, errors, org);
+  return { columns, rows, valid, errors, index };
+}
+
+function checkLine(kind: ImportKind, index: DirectoryIndex, r: Parsed, seen: Map<string, number>, valid: Parsed[], errors: ImportLineError[], org?: ImportOrgPort): void {
+  const e = lineError(kind, index, r, seen, org);
+  if (e) errors.push(e);
+  else valid.push(r);
 }
 
 const PREVIEW_FIELDS: Record<ImportKind, Field[]> = {
@@ -193,6 +235,11 @@ export const importErrors = {
       },
       { errors: errors.slice(0, 100) },
     ),
+  cancelled: () =>
+    new RelaisError('IMPORT_CANCELLED', {
+      fr: "Import annulé : rien n'a été importé.",
+      en: 'Import cancelled: nothing was imported.',
+    }),
   empty: () =>
     new RelaisError('IMPORT_EMPTY', {
       fr: "Aucune ligne à importer : le fichier ne contient que l'en-tête.",
@@ -200,36 +247,177 @@ export const importErrors = {
     }),
 };
 
+export interface ImportProgress {
+  phase: 'checking' | 'writing' | 'done';
+  done: number;
+  total: number;
+}
+export interface ImportOptions {
+  onProgress?: (p: ImportProgress) => void;
+  signal?: AbortSignal;
+  /** Lines checked between two yields to the event loop. */
+  chunk?: number;
+}
+
 /** All or nothing: refuses the file while any line is wrong; one transaction otherwise. */
 export function commitImport(db: Db, kind: ImportKind, csv: string, org?: ImportOrgPort): number {
   return db.transaction(() => {
     // Validate inside the transaction so the checks and the writes see the same directory.
-    const { valid, errors } = validate(db, kind, csv, org);
+    const { valid, errors, index } = validate(db, kind, csv, org);
     if (errors.length) throw importErrors.hasErrors(errors.length, errors);
     if (valid.length === 0) throw importErrors.empty();
-    for (const { values: v } of valid) {
-      if (kind === 'services') org!.writeServiceLine(v);
-      else if (kind === 'people') {
-        const placed = v.organisation !== undefined && org ? org.resolveService(v) : null;
-        const serviceId = placed && 'serviceId' in placed ? placed.serviceId : undefined;
-        const department = v.department ?? (v.service ? [v.service, v.direction].filter(Boolean).join(' — ') : '');
-        const p = { lastName: v.lastName!, firstName: v.firstName ?? '', department, phone: v.phone ?? '', email: v.email ?? '', site: v.site ?? '' };
-        const existing = p.email ? findPersonByNameOrEmail(db, p.email) : undefined;
-        if (existing) {
-          stmt(db, 'UPDATE people SET last_name=?, first_name=?, department=?, phone=?, email=?, site=?, search_key=? WHERE id=?').run(
-            p.lastName, p.firstName, p.department, p.phone, p.email, p.site, personSearchKey(p), existing.id,
-          );
-          if (serviceId !== undefined) stmt(db, 'UPDATE people SET service_id = ? WHERE id = ?').run(serviceId, existing.id);
-        } else insertPerson(db, { ...p, serviceId });
-      } else {
-        const owner = v.user ? findPersonByNameOrEmail(db, v.user) : undefined;
-        const a = { name: v.name!, serial: v.serial ?? '', personId: owner?.id ?? null, ip: v.ip ?? '', os: v.os ?? '' };
-        const existing = findAssetByName(db, a.name);
-        if (existing) {
-          stmt(db, 'UPDATE assets SET name=?, serial=?, person_id=?, ip=?, os=?, search_key=? WHERE id=?').run(a.name, a.serial, a.personId, a.ip, a.os, assetSearchKey(a), existing.id);
-        } else insertAsset(db, a);
-      }
-    }
+    if (placesInOrganisation(kind, valid)) writeOrgLines(db, kind, valid, org);
+    else writeLines(db, kind, valid, index);
     return valid.length;
   }).immediate();
+}
+
+/**
+ * The same import for the hosts: lines are checked, then staged, in chunks, yielding to the
+ * event loop between them (other calls are served meanwhile), with progress and cancel;
+ * the directory changes in one final transaction (all or nothing; nothing if cancelled).
+ */
+export async function importDirectory(db: Db, kind: ImportKind, csv: string, options: ImportOptions = {}, org?: ImportOrgPort): Promise<number> {
+  const chunk = options.chunk ?? 5000;
+  const report = (phase: ImportProgress['phase'], done: number, total: number) => options.onProgress?.({ phase, done, total });
+  const { rows, errors } = readCsv(kind, csv);
+  const total = rows.length;
+  const seen = new Map<string, number>();
+  const valid: Parsed[] = [];
+  const index = DirectoryIndex.load(db, kind);
+  for (let i = 0; i < rows.length; i++) {
+    checkLine(kind, index, rows[i]!, seen, valid, errors, org);
+    if ((i + 1) % chunk === 0) {
+      report('checking', i + 1, total);
+      await yieldToOthers();
+      if (options.signal?.aborted) throw importErrors.cancelled();
+    }
+  }
+  report('checking', total, total);
+  if (errors.length) throw importErrors.hasErrors(errors.length, errors);
+  if (valid.length === 0) throw importErrors.empty();
+  if (options.signal?.aborted) throw importErrors.cancelled();
+  if (placesInOrganisation(kind, valid)) {
+    // The organisation's checks and writes go line by line, in one transaction.
+    const n = commitImport(db, kind, csv, org);
+    report('done', n, n);
+    return n;
+  }
+  report('writing', 0, valid.length);
+  // Staged in chunks (a TEMP table only this connection sees, each chunk its own short
+  // transaction, yielding between them), then moved in one INSERT … SELECT: all or nothing,
+  // and the only long block left is SQLite copying rows, not JavaScript building them.
+  const stage = new Stage(db, kind);
+  try {
+    for (let i = 0; i < valid.length; i += chunk) {
+      db.transaction(() => stage.add(valid.slice(i, i + chunk), index))();
+      report('writing', Math.min(i + chunk, valid.length), valid.length);
+      await yieldToOthers();
+      if (options.signal?.aborted) throw importErrors.cancelled();
+    }
+    db.transaction(() => stage.commit()).immediate();
+  } finally {
+    stage.drop();
+  }
+  report('done', valid.length, valid.length);
+  return valid.length;
+}
+
+/** The staging table of one import (see importDirectory). */
+class Stage {
+  private readonly table: string;
+  private readonly insert: Database.Statement;
+  constructor(
+    private readonly db: Db,
+    private readonly kind: ImportKind,
+  ) {
+    this.table = kind === 'people' ? 'temp.import_people' : 'temp.import_assets';
+    db.exec(
+      kind === 'people'
+        ? `CREATE TEMP TABLE IF NOT EXISTS import_people (id TEXT PRIMARY KEY, existing INTEGER, last_name TEXT, first_name TEXT, department TEXT, phone TEXT, email TEXT, site TEXT, search_key TEXT); DELETE FROM temp.import_people;`
+        : `CREATE TEMP TABLE IF NOT EXISTS import_assets (id TEXT PRIMARY KEY, existing INTEGER, name TEXT, serial TEXT, person_id TEXT, ip TEXT, os TEXT, search_key TEXT); DELETE FROM temp.import_assets;`,
+    );
+    this.insert =
+      kind === 'people'
+        ? db.prepare('INSERT OR REPLACE INTO temp.import_people VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+        : db.prepare('INSERT OR REPLACE INTO temp.import_assets VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+  }
+
+  add(lines: Parsed[], index: DirectoryIndex): void {
+    for (const { values: v } of lines) {
+      if (this.kind === 'people') {
+        const p = { lastName: v.lastName!, firstName: v.firstName ?? '', department: v.department ?? '', phone: v.phone ?? '', email: v.email ?? '', site: v.site ?? '' };
+        const existing = p.email ? index.personByEmail(p.email) : undefined;
+        this.insert.run(existing ?? uuidv7(), existing ? 1 : 0, p.lastName, p.firstName, p.department, p.phone, p.email, p.site, personSearchKey(p));
+      } else {
+        const a = { name: v.name!, serial: v.serial ?? '', personId: (v.user ? index.person(v.user) : undefined) ?? null, ip: v.ip ?? '', os: v.os ?? '' };
+        const existing = index.asset(a.name);
+        this.insert.run(existing ?? uuidv7(), existing ? 1 : 0, a.name, a.serial, a.personId, a.ip, a.os, assetSearchKey(a));
+      }
+    }
+  }
+
+  commit(): void {
+    if (this.kind === 'people') {
+      this.db.exec(`INSERT INTO people (id, last_name, first_name, department, phone, email, site, search_key)
+        SELECT id, last_name, first_name, department, phone, email, site, search_key FROM ${this.table} WHERE existing = 0`);
+      this.db.exec(`UPDATE people SET last_name = s.last_name, first_name = s.first_name, department = s.department, phone = s.phone, email = s.email, site = s.site, search_key = s.search_key
+        FROM ${this.table} AS s WHERE s.existing = 1 AND people.id = s.id`);
+    } else {
+      this.db.exec(`INSERT INTO assets (id, name, serial, person_id, ip, os, search_key)
+        SELECT id, name, serial, person_id, ip, os, search_key FROM ${this.table} WHERE existing = 0`);
+      this.db.exec(`UPDATE assets SET name = s.name, serial = s.serial, person_id = s.person_id, ip = s.ip, os = s.os, search_key = s.search_key
+        FROM ${this.table} AS s WHERE s.existing = 1 AND assets.id = s.id`);
+    }
+  }
+
+  drop(): void {
+    try {
+      this.db.exec(`DELETE FROM ${this.table}`);
+    } catch {
+      // The connection is closing: the TEMP table goes with it.
+    }
+  }
+}
+
+const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+function writeLines(db: Db, kind: ImportKind, valid: Parsed[], index: DirectoryIndex): void {
+  const updatePerson = db.prepare('UPDATE people SET last_name=?, first_name=?, department=?, phone=?, email=?, site=?, search_key=? WHERE id=?');
+  const updateAsset = db.prepare('UPDATE assets SET name=?, serial=?, person_id=?, ip=?, os=?, search_key=? WHERE id=?');
+  for (const { values: v } of valid) {
+    if (kind === 'people') {
+      const p = { lastName: v.lastName!, firstName: v.firstName ?? '', department: v.department ?? '', phone: v.phone ?? '', email: v.email ?? '', site: v.site ?? '' };
+      const existing = p.email ? index.personByEmail(p.email) : undefined;
+      if (existing) updatePerson.run(p.lastName, p.firstName, p.department, p.phone, p.email, p.site, personSearchKey(p), existing);
+      else index.addPerson(insertPerson(db, p).id, p.lastName, p.firstName, p.email);
+    } else {
+      const a = { name: v.name!, serial: v.serial ?? '', personId: (v.user ? index.person(v.user) : undefined) ?? null, ip: v.ip ?? '', os: v.os ?? '' };
+      const existing = index.asset(a.name);
+      if (existing) updateAsset.run(a.name, a.serial, a.personId, a.ip, a.os, assetSearchKey(a), existing);
+      else insertAsset(db, a);
+    }
+  }
+}
+
+const placesInOrganisation = (kind: ImportKind, valid: Parsed[]) => kind === 'services' || (kind === 'people' && valid.some((l) => l.values.organisation !== undefined));
+
+/** Lines that touch the organisation tree (services, people placed in a service): written one by one. */
+function writeOrgLines(db: Db, kind: ImportKind, valid: Parsed[], org: ImportOrgPort | undefined): void {
+  for (const { values: v } of valid) {
+    if (kind === 'services') org!.writeServiceLine(v);
+    else {
+      const placed = v.organisation !== undefined && org ? org.resolveService(v) : null;
+      const serviceId = placed && 'serviceId' in placed ? placed.serviceId : undefined;
+      const department = v.department ?? (v.service ? [v.service, v.direction].filter(Boolean).join(' — ') : '');
+      const p = { lastName: v.lastName!, firstName: v.firstName ?? '', department, phone: v.phone ?? '', email: v.email ?? '', site: v.site ?? '' };
+      const existing = p.email ? findPersonByNameOrEmail(db, p.email) : undefined;
+      if (existing) {
+        stmt(db, 'UPDATE people SET last_name=?, first_name=?, department=?, phone=?, email=?, site=?, search_key=? WHERE id=?').run(
+          p.lastName, p.firstName, p.department, p.phone, p.email, p.site, personSearchKey(p), existing.id,
+        );
+        if (serviceId !== undefined) stmt(db, 'UPDATE people SET service_id = ? WHERE id = ?').run(serviceId, existing.id);
+      } else insertPerson(db, { ...p, serviceId });
+    }
+  }
 }

@@ -15,6 +15,7 @@
  */
 import type { ToolDefinition } from '../../domain/tools';
 import type { ValidatedParams } from './params';
+import { windowsPowerShellPath } from '../../base/paths';
 
 /** Quote characters PowerShell accepts for single-quoted strings. */
 const PS_SINGLE_QUOTES = /['\u2018\u2019\u201A\u201B]/g;
@@ -127,7 +128,7 @@ function preparePowerShell(tool: ToolDefinition, params: ValidatedParams, opts: 
     remote = ['powershell.exe', ...PS_ARGS, '-EncodedCommand', encodePowerShell(boot)].join(' ');
     remoteStdin = Buffer.from(script, 'utf8').toString('base64');
   }
-  return { os: 'windows', script, file: 'powershell.exe', args: [...PS_ARGS, '-EncodedCommand', encoded], remote, remoteStdin };
+  return { os: 'windows', script, file: windowsPowerShellPath(), args: [...PS_ARGS, '-EncodedCommand', encoded], remote, remoteStdin };
 }
 
 // ---------------------------------------------------------------- POSIX sh

@@ -18,12 +18,15 @@ import type { ParamValues, RunStatus, ToolOs, ToolRun, ToolTarget } from '../../
 import { prepareCommand, ELEVATION_MARKER } from './command';
 import type { LoadedTool } from './catalog';
 import { toParamValues, validateParams } from './params';
-import { killLeftovers, localElevation, localRunner, sshRunner, type ProcessHandle, type Runner, type SshExec } from './runner';
+import { killLeftovers, localElevation, localRunner, sshRunner, type ExitInfo, type ProcessHandle, type Runner, type SshExec } from './runner';
 import type { TicketBridge } from './ticket-bridge';
 
 const MAX_STORED_OUTPUT = 1024 * 1024;
 const MAX_ARTIFACT_BYTES = 100 * 1024 * 1024;
-const ARTIFACT_BEGIN = /^-----BEGIN RELAIS ARTIFACT ([A-Za-z0-9._-]{1,100})-----\r?$/;
+/** A run brings back one archive; more is the remote side misbehaving. */
+const MAX_ARTIFACTS = 1;
+// Any name is captured, then checked by safeArtifactName: a hostile server chooses it.
+const ARTIFACT_BEGIN = /^-----BEGIN RELAIS ARTIFACT (.*)-----\r?$/;
 const ARTIFACT_END = /^-----END RELAIS ARTIFACT-----\r?$/;
 
 export function localOs(platform: NodeJS.Platform = process.platform): ToolOs | null {
@@ -319,7 +322,7 @@ export class ToolRunService {
       active.cancelReason ??= 'timeout';
       void handle.kill();
     }, timeoutMs);
-    active.finished = handle.done.then(async (exit) => {
+    const finalize = async (exit: ExitInfo): Promise<ToolRun> => {
       clearTimeout(timer);
       if (flushTimer) clearTimeout(flushTimer);
       if (artifact) artifact.push(decOut.end(), true);
@@ -345,13 +348,16 @@ export class ToolRunService {
           en: 'Elevation required: the account used has no administrator rights on this PC (or passwordless sudo). Use an administrator account.',
         };
       } else status = exit.exitCode === 0 ? 'succeeded' : 'failed';
+      if (artifact?.error && (status === 'succeeded' || status === 'failed')) {
+        status = 'failed';
+        error = artifact.error;
+      }
       if (status !== 'succeeded' && status !== 'failed') record('system', `\n[${STATUS_TEXT[status].fr} / ${STATUS_TEXT[status].en}]\n`);
       let art: { name: string; file: string; bytes: number } | null = null;
-      if (artifact?.result) {
-        const dir = path.join(this.core.dataDir, 'artifacts', id);
-        fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-        const file = path.join(dir, artifact.result.name);
-        fs.writeFileSync(file, artifact.result.data, { mode: 0o600 });
+      if (artifact?.result && !artifact.error) {
+        const file = artifactPath(this.core.dataDir, id, artifact.result.name);
+        fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+        await fs.promises.writeFile(file, artifact.result.data, { mode: 0o600, flag: 'wx' });
         art = { name: artifact.result.name, file, bytes: artifact.result.data.length };
       }
       this.core.db
@@ -373,17 +379,84 @@ export class ToolRunService {
           console.error('[relais] tool run not added to the timeline:', (err as Error).message);
         }
       }
-      this.core.events.emit('tools.finished', { run });
-      for (const l of this.finishListeners) {
-        try {
-          l(run);
-        } catch {}
-      }
+      this.announceFinished(run);
       return run;
+    };
+    // Whatever goes wrong while finishing (disk full, a hostile artifact...), the run ends
+    // 'failed' with the reason: never left 'running', never an unhandled rejection.
+    active.finished = handle.done.then(finalize).catch((err: unknown) => {
+      clearTimeout(timer);
+      if (flushTimer) clearTimeout(flushTimer);
+      return this.failRun(id, errorReason(err));
     });
     this.active.set(id, active);
     return startedRun;
   }
+
+  /** Tells the UI and the listeners (checklists) that a run ended. */
+  private announceFinished(run: ToolRun): void {
+    this.core.events.emit('tools.finished', { run });
+    for (const l of this.finishListeners) {
+      try {
+        l(run);
+      } catch {}
+    }
+  }
+
+  /** Ends a run that could not finish normally: status 'failed' with the reason, on the record and for the UI. */
+  private failRun(id: string, reason: LocalizedText): ToolRun {
+    this.active.delete(id);
+    try {
+      this.core.db
+        .prepare(`UPDATE tool_runs SET status = 'failed', finished_at = COALESCE(finished_at, ?), error = ? WHERE id = ? AND status = 'running'`)
+        .run(this.core.now().toISOString(), JSON.stringify(reason), id);
+      const run = this.get(id).run;
+      this.audit('tool.run.finished', run, { status: run.status, error: reason.en });
+      this.announceFinished(run);
+      return run;
+    } catch (err) {
+      console.error('[relais] run could not be marked failed:', (err as Error)?.message ?? err);
+      throw err;
+    }
+  }
+
+  /**
+   * The process-wide fault policy's hook: runs recorded 'running' that no longer have a live
+   * process behind them (their handling died with an exception) are marked failed with the reason.
+   */
+  failOrphans(reason: LocalizedText): number {
+    const rows = this.core.db.prepare(`SELECT id FROM tool_runs WHERE status = 'running'`).all() as Row[];
+    let n = 0;
+    for (const r of rows) {
+      if (this.active.has(r.id)) continue;
+      this.failRun(r.id, reason);
+      n++;
+    }
+    return n;
+  }
+}
+
+function errorReason(err: unknown): LocalizedText {
+  const messages = (err as { messages?: LocalizedText })?.messages;
+  if (messages) return messages;
+  const detail = err instanceof Error ? err.message : String(err);
+  return {
+    fr: `L'exécution n'a pas pu se terminer correctement : ${detail}. Relancez l'outil ; si l'erreur revient, signalez-la.`,
+    en: `The run could not finish properly: ${detail}. Run the tool again; if the error comes back, report it.`,
+  };
+}
+
+/** A file name the remote side may choose for its archive: plain, no dot first, no separator. */
+export function safeArtifactName(name: string): boolean {
+  return /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}$/.test(name) && !name.includes('..');
+}
+
+/** Where a run's archive goes; throws if the name would leave the run's own folder. */
+export function artifactPath(dataDir: string, runId: string, name: string): string {
+  const dir = path.resolve(dataDir, 'artifacts', runId);
+  const file = path.resolve(dir, name);
+  if (!safeArtifactName(name) || path.dirname(file) !== dir) throw new Error(`refused archive name ${JSON.stringify(name)}`);
+  return file;
 }
 
 function startError(err: Error, file: string, target: ToolTarget): LocalizedText {
@@ -403,9 +476,15 @@ export class ArtifactExtractor {
   private buf = '';
   private midLine = false;
   private inside: { name: string; parts: string[]; size: number } | null = null;
+  private count = 0;
   result: { name: string; data: Buffer } | null = null;
+  /** Set when the remote side sent an archive the console refuses; the run then fails with it. */
+  error: LocalizedText | null = null;
 
-  constructor(private readonly emit: (text: string) => void) {}
+  constructor(
+    private readonly emit: (text: string) => void,
+    private readonly maxBytes = MAX_ARTIFACT_BYTES,
+  ) {}
 
   push(text: string, end = false): void {
     this.buf += text;
@@ -429,22 +508,47 @@ export class ArtifactExtractor {
   private line(line: string): string {
     if (this.inside) {
       if (ARTIFACT_END.test(line)) {
-        const data = Buffer.from(this.inside.parts.join(''), 'base64');
-        this.result = { name: this.inside.name, data };
-        const msg = `[archive reçue / archive received : ${this.inside.name}, ${data.length} octets]\n`;
+        const { name, parts } = this.inside;
         this.inside = null;
-        return msg;
+        if (this.error) return '';
+        const data = Buffer.from(parts.join(''), 'base64');
+        this.result = { name, data };
+        return `[archive reçue / archive received : ${name}, ${data.length} octets]\n`;
       }
       const clean = line.trim();
       this.inside.size += clean.length;
-      if (this.inside.size <= (MAX_ARTIFACT_BYTES * 4) / 3 + 4) this.inside.parts.push(clean);
+      if (this.error) return '';
+      if (this.inside.size > Math.ceil(this.maxBytes / 3) * 4) {
+        const mb = Math.round((this.maxBytes / 1024 / 1024) * 10) / 10;
+        this.refuse({
+          fr: `Archive refusée : elle dépasse ${mb} Mo. Réduisez la période collectée puis relancez.`,
+          en: `Archive refused: it is larger than ${mb} MB. Collect a shorter period and run again.`,
+        });
+        this.inside.parts = [];
+      } else this.inside.parts.push(clean);
       return '';
     }
     const m = ARTIFACT_BEGIN.exec(line);
     if (m) {
-      this.inside = { name: m[1]!, parts: [], size: 0 };
+      const name = m[1]!;
+      this.inside = { name, parts: [], size: 0 };
+      if (++this.count > MAX_ARTIFACTS)
+        this.refuse({
+          fr: "Archive refusée : le poste distant en a envoyé plus d'une. Vérifiez le script de l'outil et le poste.",
+          en: 'Archive refused: the remote PC sent more than one. Check the tool script and the PC.',
+        });
+      else if (!safeArtifactName(name))
+        this.refuse({
+          fr: `Archive refusée : nom de fichier non autorisé (${JSON.stringify(name.slice(0, 100))}). Un nom d'archive ne commence pas par un point et ne contient ni « / » ni « \\ ». Vérifiez le poste distant.`,
+          en: `Archive refused: file name not allowed (${JSON.stringify(name.slice(0, 100))}). An archive name does not start with a dot and contains no "/" or "\\". Check the remote PC.`,
+        });
       return '';
     }
     return line + '\n';
+  }
+
+  private refuse(reason: LocalizedText): void {
+    this.error ??= reason;
+    this.result = null;
   }
 }

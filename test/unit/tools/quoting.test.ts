@@ -33,7 +33,7 @@ describe('PowerShell: parameters become single-quoted literals inside -EncodedCo
 
   it('sends the exact script for a normal value', () => {
     const cmd = build('pc-mairie-042');
-    expect(cmd.file).toBe('powershell.exe');
+    expect(cmd.file).toBe('C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe');
     expect(cmd.args.slice(0, 5)).toEqual(['-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-EncodedCommand']);
     expect(cmd.args).toHaveLength(6);
     expect(decodePowerShell(cmd.args[5]!)).toBe(`${PS_HEAD}$Text = 'pc-mairie-042'\n$Count = 3\n$Force = $true\nWrite-Output $Text\n`);

@@ -69,7 +69,7 @@ describe('every Windows tool sends exactly its script with quoted parameters', (
     }
     // Locally: the same script (without the PID line), as one argv item.
     const local = prepareCommand(tool, validateParams(tool, values), { elevate: tool.elevation, where: 'local' });
-    expect(local.file).toBe('powershell.exe');
+    expect(local.file).toBe('C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe'); // full path, never PATH
     expect(decodePowerShell(local.args[local.args.length - 1]!)).toBe(expected.replace("[Console]::Error.WriteLine('RELAIS-PGID ' + $PID)\n", ''));
   });
 
