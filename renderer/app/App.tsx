@@ -59,7 +59,7 @@ function Page({ route }: { route: Route }) {
     case 'queue':
       return <QueuePage />;
     case 'call':
-      return <CallLogPage />;
+      return <CallLogPage key={route.id ?? ''} draftId={route.id ?? null} />;
     case 'ticket':
       return <TicketPage id={route.id} />;
     case 'remote':

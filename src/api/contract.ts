@@ -12,6 +12,7 @@ import { sshCalls, sshEvents } from './contracts/ssh';
 import { rdpCalls, rdpEvents } from './contracts/rdp';
 import { toolCalls, toolEvents } from './contracts/tools';
 import { securityCalls, securityEvents } from './contracts/security';
+import { hotlineCalls, hotlineEvents, templateCalls } from './contracts/hotline';
 
 export const calls = {
   ...appCalls,
@@ -21,6 +22,8 @@ export const calls = {
   ...rdpCalls,
   ...toolCalls,
   ...securityCalls,
+  ...hotlineCalls,
+  ...templateCalls,
 } as const;
 
 export const events = {
@@ -31,6 +34,7 @@ export const events = {
   ...rdpEvents,
   ...toolEvents,
   ...securityEvents,
+  ...hotlineEvents,
 } as const;
 
 export type Calls = typeof calls;

@@ -10,6 +10,7 @@ import { createSshFeature } from './handlers/ssh';
 import { createRdpFeature } from './handlers/rdp';
 import { createToolFeature } from './handlers/tools';
 import { createSyncFeature } from './handlers/sync';
+import { createHotlineFeature } from './handlers/hotline';
 
 export type CallResult = { ok: true; value: unknown } | { ok: false; error: SerializedError };
 
@@ -37,6 +38,7 @@ export function createService(options: ServiceOptions): Service {
   const rdp = createRdpFeature(core, { tickets, security });
   const tools = createToolFeature(core, { tickets, security, ssh });
   const sync = createSyncFeature(core, { tickets, security });
+  const hotline = createHotlineFeature(core, { tickets });
 
   const handlers = {
     ...appHandlers(core),
@@ -46,6 +48,7 @@ export function createService(options: ServiceOptions): Service {
     ...rdp.handlers,
     ...tools.handlers,
     ...sync.handlers,
+    ...hotline.handlers,
   } satisfies Handlers;
 
   return {

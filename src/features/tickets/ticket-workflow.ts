@@ -123,7 +123,8 @@ export function createTicketWorkflow(db: Db, ctx: WorkflowContext) {
         const due = slaDueDates(new Date(at), priority, sla);
         const routed = input.outcome === 'route';
         const solved = input.outcome === 'solved_on_phone';
-        const solution = solved ? input.solution || input.description || 'Résolu au téléphone' : null;
+        // The solution says what solved it, never the problem's own text (F8 asks for it).
+        const solution = solved ? input.solution || 'Résolu au téléphone' : null;
         const status: TicketStatus = routed ? 1 : solved ? 5 : 2;
 
         const ticket = {
