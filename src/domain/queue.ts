@@ -79,6 +79,10 @@ export const queuePageSchema = z.object({
   capped: z.boolean(),
   offset: z.number().int(),
   rows: z.array(queueRowSchema),
+  /** A search that found nothing here: how many tickets it finds in all views. */
+  elsewhere: z.number().int().default(0),
+  /** The spelling-corrected search used when the typed one found nothing. */
+  correctedText: z.string().nullable().default(null),
 });
 export type QueuePage = z.infer<typeof queuePageSchema>;
 

@@ -5,7 +5,7 @@ import m0020 from '../security/migrations/0020-security';
 import m0030 from '../rdp/migrations/0030-remote-methods';
 import m0040 from '../tools/migrations/0040-tool-runs';
 import m0002 from '../tickets/migrations/0002-search-and-seed';
-import m0060 from '../tickets/migrations/0060-call-drafts';
+import m0060 from '../tickets/migrations/0060-hotline';
 
 /**
  * Every migration, in order. Numbers are reserved by feature so parallel work never

@@ -1,15 +1,20 @@
 import type { Migration } from '../../../platform/migration';
 
 /**
+ * The hotline's own tables.
+ *
  * Calls being logged (drafts). The call form writes what the operator typed here as they
  * type, so a call survives navigation, a reload or a crash, and a second line can be taken
  * while the first call waits. `started_at` is when the operator picked up (first keystroke
  * or "Décrocher"): the timer restarts from it. A draft is deleted in the transaction that
  * logs its ticket, so a call is never both a draft and a ticket.
+ *
+ * tickets_fts_vocab reads the search index's own vocabulary (no copy to keep in step): a
+ * search that finds nothing looks there for the closest spelling ("bourage" → "bourrage").
  */
 const migration: Migration = {
   version: 60,
-  name: 'call-drafts',
+  name: 'hotline',
   up(db) {
     db.exec(`
       CREATE TABLE call_drafts (
@@ -21,6 +26,7 @@ const migration: Migration = {
         form TEXT NOT NULL
       );
       CREATE INDEX call_drafts_updated ON call_drafts(updated_at);
+      CREATE VIRTUAL TABLE tickets_fts_vocab USING fts5vocab(tickets_fts, 'row');
     `);
   },
 };
