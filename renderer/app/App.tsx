@@ -11,6 +11,7 @@ import { RemotePage } from '../features/remote/RemotePage';
 import { ToolsPage } from '../features/tools/ToolsPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
 import { SyncStatus } from '../features/sync/SyncStatus';
+import { ShortcutHelp } from './ShortcutHelp';
 
 const NAV: { page: Route['page']; key: string; hint?: string }[] = [
   { page: 'queue', key: 'nav.queue', hint: shortcuts.queue.label },
@@ -50,6 +51,7 @@ export function App() {
         <Page route={route} />
       </main>
       <StatusBar />
+      <ShortcutHelp />
     </div>
   );
 }

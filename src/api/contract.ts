@@ -12,7 +12,7 @@ import { sshCalls, sshEvents } from './contracts/ssh';
 import { rdpCalls, rdpEvents } from './contracts/rdp';
 import { toolCalls, toolEvents } from './contracts/tools';
 import { securityCalls, securityEvents } from './contracts/security';
-import { hotlineCalls, hotlineEvents, templateCalls } from './contracts/hotline';
+import { callerCalls, hotlineCalls, hotlineEvents, templateCalls } from './contracts/hotline';
 
 export const calls = {
   ...appCalls,
@@ -24,6 +24,7 @@ export const calls = {
   ...securityCalls,
   ...hotlineCalls,
   ...templateCalls,
+  ...callerCalls,
 } as const;
 
 export const events = {

@@ -27,15 +27,22 @@ const COLUMNS: { id: SortColumn; className: string; label?: string }[] = [
 
 const DEFAULT_PARAMS: QueueParams = { filter: { statuses: [1, 2, 3, 4] }, sort: 'updatedAt', dir: 'desc' };
 
+/** Where the queue was when a ticket was opened: Escape on the ticket comes back to it. */
+let remembered: { params: QueueParams; viewId: string | null; text: string; active: number } | null = null;
+
 /** The ticket queue: a virtual list over any number of tickets, sorted and filtered by the core. */
 export function QueuePage() {
   const { t, i18n } = useTranslation('hotline');
   const meta = useTicketMeta();
-  const [params, setParams] = useState<QueueParams>(DEFAULT_PARAMS);
-  const [viewId, setViewId] = useState<string | null>('open');
-  const [text, setText] = useState('');
+  const [restored] = useState(() => remembered);
+  const [params, setParams] = useState<QueueParams>(restored?.params ?? DEFAULT_PARAMS);
+  const [viewId, setViewId] = useState<string | null>(restored?.viewId ?? 'open');
+  const [text, setText] = useState(restored?.text ?? '');
   const [views, setViews] = useState<ViewWithCount[]>([]);
-  const [active, setActive] = useState(0);
+  const [active, setActive] = useState(restored?.active ?? 0);
+  useEffect(() => {
+    remembered = { params, viewId, text, active };
+  }, [params, viewId, text, active]);
   const searchRef = useRef<HTMLInputElement>(null);
   const listRef = useRef<HTMLDivElement>(null);
   const { total, capped, hints, rowAt, ensureRange, refresh, error } = useQueueRows(params);
@@ -76,7 +83,17 @@ export function QueuePage() {
   useEffect(() => {
     if (count > 0) ensureRange(first, last);
   }, [first, last, count, ensureRange]);
-  useEffect(() => setActive(0), [params]);
+  const firstParams = useRef(params);
+  useEffect(() => {
+    if (params !== firstParams.current) setActive(0);
+  }, [params]);
+  // Back from a ticket: the same row is selected, in view and focused.
+  useEffect(() => {
+    if (!restored || count === 0) return;
+    virtualizer.scrollToIndex(restored.active, { align: 'center' });
+    listRef.current?.focus();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [count > 0]);
 
   const applyView = (v: SavedView) => {
     setViewId(v.id);

@@ -3,6 +3,8 @@ import { call, event } from '../contract-kit';
 import { callDraftFormSchema, callDraftSchema } from '../../domain/call-drafts';
 import { logCallInputSchema, ticketSchema } from '../../domain/tickets';
 import { templateListSchema } from '../../domain/templates';
+import { ticketEditSchema } from '../../domain/ticket-edit';
+import { callerContextSchema, duplicatesSchema } from '../../domain/caller';
 
 const id = z.string().min(1).max(64);
 const empty = z.strictObject({}).optional();
@@ -27,4 +29,13 @@ export const hotlineEvents = {
 export const templateCalls = {
   'templates.list': call(empty, z.object({ templates: templateListSchema })),
   'templates.save': call(z.strictObject({ templates: templateListSchema }), z.object({ templates: templateListSchema })),
+} as const;
+
+const callerQuery = { personId: id.nullable().default(null), assetIds: z.array(id).max(20).default([]) };
+
+/** Corrections after logging, and what the hotline sees of a caller while on the phone. */
+export const callerCalls = {
+  'tickets.edit': call(z.strictObject({ id, changes: ticketEditSchema }), ticketSchema),
+  'caller.context': call(z.strictObject(callerQuery), callerContextSchema),
+  'caller.duplicates': call(z.strictObject({ ...callerQuery, text: z.string().max(20_000) }), duplicatesSchema),
 } as const;

@@ -2,6 +2,7 @@ import type { Core } from '../core';
 import type { HandlersFor } from '../handler-kit';
 import type { TicketFeature } from './tickets';
 import { deleteDraft, listDrafts, saveDraft } from '../../features/call-drafts/store';
+import { callerContext, findDuplicates } from '../../features/caller/context';
 import { readSetting, writeSetting } from '../../features/tickets/repos/settings';
 import { listCategories } from '../../features/tickets/repos/teams';
 import { DEFAULT_TEMPLATES, templateListSchema, type Template } from '../../domain/templates';
@@ -24,7 +25,14 @@ export function createHotlineFeature(core: Core, deps: { tickets: TicketFeature 
       return categoryId === undefined ? [] : [{ id: `seed-${i}`, kind: d.kind, categoryId, title: d.title, body: d.body }];
     });
   };
-  const handlers: HandlersFor<'drafts'> & HandlersFor<'templates'> = {
+  const handlers: HandlersFor<'drafts'> & HandlersFor<'templates'> & HandlersFor<'caller'> & Pick<HandlersFor<'tickets'>, 'tickets.edit'> = {
+    'tickets.edit': ({ id, changes }) => {
+      const ticket = deps.tickets.workflow.edit(id, changes);
+      core.events.emit('tickets.changed', { ids: [id] });
+      return ticket;
+    },
+    'caller.context': (q) => callerContext(core.db, q, core.now()),
+    'caller.duplicates': (q) => findDuplicates(core.db, q, core.now()),
     'templates.list': () => ({ templates: templates() }),
     'templates.save': ({ templates: list }) => {
       core.db.transaction(() => writeSetting(core.db, TEMPLATES_KEY, list)).immediate();

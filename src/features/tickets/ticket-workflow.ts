@@ -19,7 +19,8 @@ import { writeOutbox } from './outbox';
 import { readSetting } from './repos/settings';
 import { findCategory, findTeam, findTeamByName } from './repos/teams';
 import { assetsOfPerson, getAsset, getPerson } from './repos/directory';
-import { findTicket, insertTicket, touchTicket, updateTicketColumns, type TicketChanges, type UpdatableField } from './repos/tickets';
+import { findTicket, insertTicket, relinkAssets, touchTicket, updateTicketColumns, type TicketChanges, type UpdatableField } from './repos/tickets';
+import { ticketEditSchema, type EditChange, type TicketEdit } from '../../domain/ticket-edit';
 import { insertFollowup, listFollowups, type TimelineEntry } from './repos/followups';
 
 export interface WorkflowContext {
@@ -223,6 +224,78 @@ export function createTicketWorkflow(db: Db, ctx: WorkflowContext) {
         if (t.status < 5) changes.status = technician ? 2 : 1;
         if (technician && !t.takenAt) changes.takenAt = at;
         if (applyChanges(t, changes, at)) append(t.id, { kind: 'assign', body: '', data: { team: team.name, technician, fromTeam: t.teamName, from: t.technician } }, at);
+        return mustGet(ticketId);
+      });
+    },
+
+    /**
+     * Corrects a logged ticket. Priority and SLA due dates (from the creation time) follow
+     * urgency and impact; a new directory requester brings their PCs unless PCs are given.
+     * One 'edit' timeline entry lists what changed, from and to, as the operator saw it.
+     */
+    edit(ticketId: string, rawEdit: TicketEdit): Ticket {
+      const input = ticketEditSchema.parse(rawEdit);
+      return tx(() => {
+        const t = mustGet(ticketId);
+        const at = now();
+        const changes: TicketChanges = {};
+        const log: EditChange[] = [];
+        const note = (field: EditChange['field'], from: EditChange['from'], to: EditChange['to']) => {
+          if (from !== to) log.push({ field, from, to });
+        };
+        if (input.subject !== undefined) {
+          changes.subject = input.subject;
+          note('subject', t.subject, input.subject);
+        }
+        if (input.type) {
+          changes.type = input.type;
+          note('type', t.type, input.type);
+        }
+        if (input.channel) {
+          changes.channel = input.channel;
+          note('channel', t.channel, input.channel);
+        }
+        if (input.categoryId !== undefined) {
+          const category = input.categoryId ? findCategory(db, input.categoryId) : null;
+          if (input.categoryId && !category) throw ticketErrors.unknownReference({ fr: 'Catégorie', en: 'category' }, input.categoryId);
+          changes.categoryId = category?.id ?? null;
+          note('category', t.categoryName, category?.fullName ?? null);
+        }
+        if (input.urgency !== undefined || input.impact !== undefined) {
+          const urgency = input.urgency ?? t.urgency;
+          const impact = input.impact ?? t.impact;
+          const priority = computePriority(urgency, impact, readSetting(db, 'tickets.priorityMatrix', priorityMatrixSchema, DEFAULT_PRIORITY_MATRIX));
+          Object.assign(changes, { urgency, impact, priority });
+          note('urgency', t.urgency, urgency);
+          note('impact', t.impact, impact);
+          if (priority !== t.priority) {
+            note('priority', t.priority, priority);
+            Object.assign(changes, slaDueDates(new Date(t.createdAt), priority, readSetting(db, 'tickets.sla', slaTargetsSchema, DEFAULT_SLA)));
+          }
+        }
+        let assetIds = input.assetIds;
+        if (input.requester) {
+          if ('personId' in input.requester) {
+            const person = getPerson(db, input.requester.personId);
+            if (!person) throw ticketErrors.unknownReference({ fr: 'Demandeur', en: 'requester' }, input.requester.personId);
+            Object.assign(changes, { requesterId: person.id, requesterName: `${person.firstName} ${person.lastName}`.trim(), requesterPhone: person.phone });
+            if (assetIds === undefined && person.id !== t.requesterId) assetIds = assetsOfPerson(db, person.id).map((a) => a.id);
+          } else Object.assign(changes, { requesterId: null, requesterName: input.requester.name, requesterPhone: input.requester.phone });
+          const label = (name: string, phone: string) => [name, phone].filter(Boolean).join(' · ');
+          if (changes.requesterId !== t.requesterId || changes.requesterName !== t.requesterName)
+            note('requester', label(t.requesterName, t.requesterPhone), label(changes.requesterName!, changes.requesterPhone!));
+        }
+        const assetsChanged = assetIds !== undefined && [...new Set(assetIds)].join() !== t.assetIds.join();
+        if (assetsChanged) {
+          const names = (ids: string[]) => ids.map((a) => getAsset(db, a)?.name ?? a).join(', ');
+          for (const a of assetIds!) if (!getAsset(db, a)) throw ticketErrors.unknownReference({ fr: 'Poste', en: 'PC' }, a);
+          relinkAssets(db, t.id, [...new Set(assetIds)]);
+          note('assets', names(t.assetIds) || null, names([...new Set(assetIds)]) || null);
+          writeOutbox(db, { kind: 'ticket.update', ticketId: t.id, payload: { changes: { assetIds: [...new Set(assetIds!)] } }, base: { assetIds: t.assetIds } }, at);
+        }
+        const updated = applyChanges(t, changes, at);
+        if (!updated && assetsChanged) touchTicket(db, t.id, at);
+        if (log.length > 0) append(t.id, { kind: 'edit', body: '', data: { changes: log } }, at);
         return mustGet(ticketId);
       });
     },

@@ -20,6 +20,10 @@ export const UPDATABLE_COLUMNS = {
   ttoDue: 'tto_due',
   ttrDue: 'ttr_due',
   type: 'type',
+  channel: 'channel',
+  requesterId: 'requester_id',
+  requesterName: 'requester_name',
+  requesterPhone: 'requester_phone',
 } as const;
 export type UpdatableField = keyof typeof UPDATABLE_COLUMNS;
 export type TicketChanges = Partial<Pick<Ticket, UpdatableField>>;
@@ -152,4 +156,17 @@ export function touchTicket(db: Db, id: string, updatedAt: string): void {
 
 export function countTickets(db: Db): number {
   return (stmt(db, 'SELECT COUNT(*) AS n FROM tickets').get() as { n: number }).n;
+}
+
+/** Replaces a ticket's linked PCs and refreshes their text in the search index. In the caller's transaction. */
+export function relinkAssets(db: Db, ticketId: string, assetIds: string[]): void {
+  stmt(db, 'DELETE FROM ticket_assets WHERE ticket_id = ?').run(ticketId);
+  const link = stmt(db, 'INSERT OR IGNORE INTO ticket_assets (ticket_id, asset_id) VALUES (?, ?)');
+  for (const a of assetIds) link.run(ticketId, a);
+  stmt(
+    db,
+    `UPDATE tickets_fts SET assets = COALESCE((SELECT group_concat(a.name || ' ' || a.serial || ' ' || a.ip, ' ')
+       FROM ticket_assets ta JOIN assets a ON a.id = ta.asset_id WHERE ta.ticket_id = @id), '')
+     WHERE rowid = (SELECT number FROM tickets WHERE id = @id)`,
+  ).run({ id: ticketId });
 }
