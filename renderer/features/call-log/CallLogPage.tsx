@@ -12,6 +12,8 @@ import { DraftChooser, newDraftId } from './DraftChooser';
 import { SolutionPrompt } from './SolutionPrompt';
 import { useCallDraft } from './useCallDraft';
 import { useTemplates } from './templates';
+import { CallerPanel } from './CallerPanel';
+import type { CallerTicket } from '../../../src/domain/caller';
 import './call-log.css';
 
 type Outcome = 'keep' | 'solved_on_phone' | 'route';
@@ -135,6 +137,29 @@ function CallForm({ draftId }: { draftId: string }) {
       setSaving(false);
     }
   };
+  /** The call is about an open ticket: it becomes a follow-up there, no new ticket. */
+  const addTo = async (target: CallerTicket) => {
+    if (saving) return;
+    const body = [form.subject.trim(), form.description.trim()].filter(Boolean).join('\n');
+    if (!body) {
+      setError({ text: t('caller.needText'), fields: new Set(['description']) });
+      return;
+    }
+    setSaving(true);
+    setError(null);
+    const durationSec = draftElapsedSec(draft.startedAt, Date.now());
+    draft.forget();
+    try {
+      await api.call('drafts.addToTicket', { draftId, ticketId: target.id, body, durationSec });
+      lastAck = { id: target.id, number: target.number, durationSec, text: t('caller.added', { number: target.number }) };
+      navigate({ page: 'call', id: newDraftId() });
+    } catch (err) {
+      draft.keep();
+      setError({ text: errorText(err, i18n.language), fields: new Set() });
+    } finally {
+      setSaving(false);
+    }
+  };
   const [ack] = useState(() => {
     const a = lastAck;
     lastAck = null;
@@ -189,6 +214,7 @@ function CallForm({ draftId }: { draftId: string }) {
           </p>
         )}
       </div>
+      <div className="call-layout">
       <form
         className="card call-form"
         data-testid="call-form"
@@ -274,6 +300,8 @@ function CallForm({ draftId }: { draftId: string }) {
         </div>
         <p className="muted">{t('call.keys')}</p>
       </form>
+      <CallerPanel requester={requester} text={`${form.subject}\n${form.description}`} onAddTo={(x) => void addTo(x)} />
+      </div>
       {choosingTeam && meta && (
         <TeamChooser
           teams={meta.teams.filter((x) => x.active)}

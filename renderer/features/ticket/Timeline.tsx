@@ -33,7 +33,7 @@ export function Timeline({ entries }: { entries: Followup[] }) {
 function EntryDetails({ f }: { f: Followup }) {
   const { t } = useTranslation('hotline');
   const data = (f.data ?? {}) as Record<string, unknown>;
-  if (f.kind === 'call' && typeof data.durationSec === 'number') return <p className="muted">{t('ticket.callDuration', { duration: formatDuration(data.durationSec) })}</p>;
+  if ((f.kind === 'call' || (f.kind === 'note' && data.fromCall === true)) && typeof data.durationSec === 'number') return <p className="muted">{t('ticket.callDuration', { duration: formatDuration(data.durationSec) })}</p>;
   if (f.kind === 'edit' && Array.isArray(data.changes)) return <EditDetails changes={data.changes as EditChange[]} />;
   if (f.kind === 'status' && typeof data.from === 'number' && typeof data.to === 'number')
     return <p>{t('ticket.statusChange', { from: t(`status.${data.from}`), to: t(`status.${data.to}`) })}</p>;

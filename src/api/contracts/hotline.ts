@@ -17,6 +17,11 @@ export const hotlineCalls = {
     callDraftSchema,
   ),
   'drafts.discard': call(z.strictObject({ id }), z.object({ discarded: z.boolean() })),
+  /** The call is about an open ticket: its text becomes a follow-up there and the draft goes, in one transaction. */
+  'drafts.addToTicket': call(
+    z.strictObject({ draftId: id, ticketId: id, body: z.string().trim().min(1).max(20_000), durationSec: z.number().int().min(0).max(24 * 3600).default(0) }),
+    z.object({ ticketId: z.string(), followupId: z.string() }),
+  ),
   /** Logs the call and deletes its draft in one transaction. */
   'drafts.logCall': call(z.strictObject({ draftId: id, call: logCallInputSchema }), ticketSchema),
 } as const;

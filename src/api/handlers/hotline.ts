@@ -49,6 +49,16 @@ export function createHotlineFeature(core: Core, deps: { tickets: TicketFeature 
       changed(id);
       return { discarded };
     },
+    'drafts.addToTicket': ({ draftId, ticketId, body, durationSec }) => {
+      const f = core.db.transaction(() => {
+        const entry = deps.tickets.workflow.append(ticketId, { kind: 'note', body, data: { fromCall: true, durationSec } });
+        deleteDraft(core.db, draftId);
+        return entry;
+      }).immediate();
+      core.events.emit('tickets.changed', { ids: [ticketId] });
+      changed(draftId);
+      return { ticketId, followupId: f.id };
+    },
     'drafts.logCall': ({ draftId, call }) => {
       // The workflow's own transaction nests as a savepoint: ticket, outbox row and the
       // draft's removal commit together or not at all.
