@@ -12,6 +12,7 @@ import { ToolsPage } from '../features/tools/ToolsPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
 import { SyncStatus } from '../features/sync/SyncStatus';
 import { ShortcutHelp } from './ShortcutHelp';
+import { FirstRun } from './FirstRun';
 
 const NAV: { page: Route['page']; key: string; hint?: string }[] = [
   { page: 'queue', key: 'nav.queue', hint: shortcuts.queue.label },
@@ -48,6 +49,7 @@ export function App() {
         </ul>
       </nav>
       <main id="main" className="main" tabIndex={-1}>
+        <FirstRun />
         <Page route={route} />
       </main>
       <StatusBar />

@@ -63,7 +63,7 @@ export function CallerPanel({ requester, text, onAddTo }: { requester: Requester
     <li key={x.id} data-testid="caller-ticket">
       {n !== null && <kbd aria-hidden="true">Alt+{n}</kbd>}{' '}
       <a href={routeHref({ page: 'ticket', id: x.id })} title={x.subject}>
-        n° {x.number} — {x.subject}
+        {t('caller.ticketRef', { number: x.number })} — {x.subject}
       </a>{' '}
       <span className="muted">
         {t(`statusShort.${x.status}`)} · {formatCompactDate(x.updatedAt, i18n.language)}
