@@ -14,6 +14,8 @@ export const queueFilterSchema = z.strictObject({
   /** Assigned to the person at this console. */
   mine: z.boolean().optional(),
   unassigned: z.boolean().optional(),
+  /** On hold with a reminder date now past: the operator calls back. */
+  remindersDue: z.boolean().optional(),
   /** Full-text search (FTS5) over subject, description, requester, PC and follow-ups. */
   text: z.string().trim().max(200).optional(),
 });
@@ -102,6 +104,7 @@ export const BUILT_IN_VIEWS: SavedView[] = [
   { id: 'unassigned', name: 'unassigned', builtIn: true, filter: { statuses: [1, 2, 3, 4], unassigned: true }, sort: 'priority', dir: 'desc' },
   { id: 'mine', name: 'mine', builtIn: true, filter: { statuses: [1, 2, 3, 4], mine: true }, sort: 'priority', dir: 'desc' },
   { id: 'late', name: 'late', builtIn: true, filter: { statuses: [1, 2, 3, 4], slaBreached: true }, sort: 'ttrDue', dir: 'asc' },
+  { id: 'reminders', name: 'reminders', builtIn: true, filter: { statuses: [4], remindersDue: true }, sort: 'updatedAt', dir: 'asc' },
   { id: 'solved', name: 'solved', builtIn: true, filter: { statuses: [5, 6] }, sort: 'updatedAt', dir: 'desc' },
   { id: 'all', name: 'all', builtIn: true, filter: {}, sort: 'updatedAt', dir: 'desc' },
 ];

@@ -127,6 +127,9 @@ export const ticketSchema = z.object({
   version: z.number().int(),
   /** Linked PCs ("Éléments associés"): what "Se connecter" connects to. */
   assetIds: z.array(z.string()),
+  /** "En attente": why, and when to call back (cleared when the ticket moves on). */
+  waitingReason: z.string().nullable().default(null),
+  remindAt: z.string().nullable().default(null),
 });
 export type Ticket = z.infer<typeof ticketSchema>;
 

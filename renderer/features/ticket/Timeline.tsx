@@ -31,12 +31,19 @@ export function Timeline({ entries }: { entries: Followup[] }) {
 }
 
 function EntryDetails({ f }: { f: Followup }) {
-  const { t } = useTranslation('hotline');
+  const { t, i18n } = useTranslation('hotline');
   const data = (f.data ?? {}) as Record<string, unknown>;
   if ((f.kind === 'call' || (f.kind === 'note' && data.fromCall === true)) && typeof data.durationSec === 'number') return <p className="muted">{t('ticket.callDuration', { duration: formatDuration(data.durationSec) })}</p>;
   if (f.kind === 'edit' && Array.isArray(data.changes)) return <EditDetails changes={data.changes as EditChange[]} />;
   if (f.kind === 'status' && typeof data.from === 'number' && typeof data.to === 'number')
-    return <p>{t('ticket.statusChange', { from: t(`status.${data.from}`), to: t(`status.${data.to}`) })}</p>;
+    return (
+      <p>
+        {t('ticket.statusChange', { from: t(`status.${data.from}`), to: t(`status.${data.to}`) })}
+        {typeof data.reason === 'string' && typeof data.remindAt === 'string' && (
+          <> — {t('wait.current', { reason: data.reason, date: formatDateTime(data.remindAt, i18n.language) })}</>
+        )}
+      </p>
+    );
   if (f.kind === 'assign')
     return <p>{t('ticket.assignTo', { team: typeof data.team === 'string' ? data.team : '—', technician: typeof data.technician === 'string' ? data.technician : t('field.nobody') })}</p>;
   return null;

@@ -41,6 +41,7 @@ const callerQuery = { personId: id.nullable().default(null), assetIds: z.array(i
 /** Corrections after logging, and what the hotline sees of a caller while on the phone. */
 export const callerCalls = {
   'tickets.edit': call(z.strictObject({ id, changes: ticketEditSchema }), ticketSchema),
+  'tickets.wait': call(z.strictObject({ id, reason: z.string().trim().min(3).max(500), remindAt: z.iso.datetime() }), ticketSchema),
   'caller.context': call(z.strictObject(callerQuery), callerContextSchema),
   'caller.duplicates': call(z.strictObject({ ...callerQuery, text: z.string().max(20_000) }), duplicatesSchema),
 } as const;

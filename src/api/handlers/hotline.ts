@@ -25,7 +25,12 @@ export function createHotlineFeature(core: Core, deps: { tickets: TicketFeature 
       return categoryId === undefined ? [] : [{ id: `seed-${i}`, kind: d.kind, categoryId, title: d.title, body: d.body }];
     });
   };
-  const handlers: HandlersFor<'drafts'> & HandlersFor<'templates'> & HandlersFor<'caller'> & Pick<HandlersFor<'tickets'>, 'tickets.edit'> = {
+  const handlers: HandlersFor<'drafts'> & HandlersFor<'templates'> & HandlersFor<'caller'> & Pick<HandlersFor<'tickets'>, 'tickets.edit' | 'tickets.wait'> = {
+    'tickets.wait': ({ id, reason, remindAt }) => {
+      const ticket = deps.tickets.workflow.wait(id, reason, remindAt);
+      core.events.emit('tickets.changed', { ids: [id] });
+      return ticket;
+    },
     'tickets.edit': ({ id, changes }) => {
       const ticket = deps.tickets.workflow.edit(id, changes);
       core.events.emit('tickets.changed', { ids: [id] });

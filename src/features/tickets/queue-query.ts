@@ -78,6 +78,7 @@ function build(filter: QueueFilter, ctx: { now: Date; user: string }, purpose: '
     params.me = ctx.user;
   }
   if (filter.unassigned) where.push('t.technician IS NULL');
+  if (filter.remindersDue) where.push('t.remind_at IS NOT NULL AND t.remind_at <= @now');
   if (filter.slaBreached === true) where.push(BREACH_SQL);
   if (filter.slaBreached === false) where.push(`NOT ${BREACH_SQL}`);
   return { from, where: where.length ? `WHERE ${where.join(' AND ')}` : '', params, fts: fts !== null };

@@ -40,6 +40,11 @@ export const ticketErrors = {
       },
       { id },
     ),
+  notOpen: () =>
+    new RelaisError('INVALID_INPUT', {
+      fr: "Ce ticket est résolu ou clos : rouvrez-le avant de le mettre en attente.",
+      en: 'This ticket is solved or closed: reopen it before putting it on hold.',
+    }),
   solutionRequired: () =>
     new RelaisError('INVALID_INPUT', {
       fr: 'Une solution est nécessaire pour résoudre le ticket : décrivez ce qui a été fait puis réessayez.',
@@ -63,7 +68,10 @@ export function createTicketWorkflow(db: Db, ctx: WorkflowContext) {
   };
 
   /** Applies field changes with a `ticket.update` outbox row holding the before-values (merge base). */
-  const applyChanges = (before: Ticket, changes: TicketChanges, at: string): boolean => {
+  const applyChanges = (before: Ticket, requested: TicketChanges, at: string): boolean => {
+    let changes = requested;
+    // Leaving "En attente" drops its reason and reminder: they no longer apply.
+    if (changes.status !== undefined && changes.status !== 4 && (before.waitingReason || before.remindAt)) changes = { ...changes, waitingReason: null, remindAt: null };
     const changed: TicketChanges = {};
     const base: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(changes) as [UpdatableField, unknown][]) {
@@ -296,6 +304,18 @@ export function createTicketWorkflow(db: Db, ctx: WorkflowContext) {
         const updated = applyChanges(t, changes, at);
         if (!updated && assetsChanged) touchTicket(db, t.id, at);
         if (log.length > 0) append(t.id, { kind: 'edit', body: '', data: { changes: log } }, at);
+        return mustGet(ticketId);
+      });
+    },
+
+    /** "En attente": on hold for a reason, with the date to call back (the reminders view lists those due). */
+    wait(ticketId: string, reason: string, remindAt: string): Ticket {
+      return tx(() => {
+        const t = mustGet(ticketId);
+        if (t.status >= 5) throw ticketErrors.notOpen();
+        const at = now();
+        const changes: TicketChanges = { status: 4, waitingReason: reason, remindAt };
+        if (applyChanges(t, changes, at)) append(t.id, { kind: 'status', body: '', data: { from: t.status, to: 4, reason, remindAt } }, at);
         return mustGet(ticketId);
       });
     },

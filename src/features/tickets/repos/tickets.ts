@@ -24,6 +24,8 @@ export const UPDATABLE_COLUMNS = {
   requesterId: 'requester_id',
   requesterName: 'requester_name',
   requesterPhone: 'requester_phone',
+  waitingReason: 'waiting_reason',
+  remindAt: 'remind_at',
 } as const;
 export type UpdatableField = keyof typeof UPDATABLE_COLUMNS;
 export type TicketChanges = Partial<Pick<Ticket, UpdatableField>>;
@@ -58,6 +60,8 @@ export interface TicketRow {
   tto_due: string | null;
   ttr_due: string | null;
   version: number;
+  waiting_reason?: string | null;
+  remind_at?: string | null;
 }
 
 const SELECT_TICKET = `
@@ -99,6 +103,8 @@ export function toTicket(r: TicketRow, assetIds: string[], now: Date): Ticket {
     slaBreached: slaBreached({ ttoDue: r.tto_due, ttrDue: r.ttr_due, takenAt: r.taken_at, resolvedAt: r.resolved_at }, now),
     version: r.version,
     assetIds,
+    waitingReason: r.waiting_reason ?? null,
+    remindAt: r.remind_at ?? null,
   };
 }
 
@@ -116,7 +122,7 @@ export function nextTicketNumber(db: Db): number {
   return (stmt(db, 'SELECT COALESCE(MAX(number), 0) + 1 AS n FROM tickets').get() as { n: number }).n;
 }
 
-export type NewTicket = Omit<Ticket, 'number' | 'serverId' | 'slaBreached' | 'version' | 'categoryName' | 'teamName' | 'closedAt' | 'updatedAt'>;
+export type NewTicket = Omit<Ticket, 'number' | 'serverId' | 'slaBreached' | 'version' | 'categoryName' | 'teamName' | 'closedAt' | 'updatedAt' | 'waitingReason' | 'remindAt'>;
 
 /**
  * Inserts the ticket row and its PC links; returns its number. Runs inside the caller's
