@@ -28,7 +28,11 @@ const COLUMNS: { id: SortColumn; className: string; label?: string }[] = [
 const DEFAULT_PARAMS: QueueParams = { filter: { statuses: [1, 2, 3, 4] }, sort: 'updatedAt', dir: 'desc' };
 
 /** Where the queue was when a ticket was opened: Escape on the ticket comes back to it. */
-let remembered: { params: QueueParams; viewId: string | null; text: string; active: number } | null = null;
+let remembered: { params: QueueParams; viewId: string | null; text: string; active: number; openedTicket?: boolean } | null = null;
+const openTicket = (id: string) => {
+  if (remembered) remembered.openedTicket = true;
+  navigate({ page: 'ticket', id });
+};
 
 /** The ticket queue: a virtual list over any number of tickets, sorted and filtered by the core. */
 export function QueuePage() {
@@ -88,8 +92,12 @@ export function QueuePage() {
     if (params !== firstParams.current) setActive(0);
   }, [params]);
   // Back from a ticket: the same row is selected, in view and focused.
+  const restoredDone = useRef(false);
   useEffect(() => {
-    if (!restored || count === 0) return;
+    if (!restored?.openedTicket || count === 0 || restoredDone.current) return;
+    restoredDone.current = true;
+    // Only when nothing else took the focus meanwhile (Ctrl+K, a click).
+    if (document.activeElement && document.activeElement !== document.body && document.activeElement.id !== 'main') return;
     virtualizer.scrollToIndex(restored.active, { align: 'center' });
     listRef.current?.focus();
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -122,7 +130,7 @@ export function QueuePage() {
     else if (e.key === 'End') move(count - 1);
     else if (e.key === 'Enter') {
       const row = rowAt(active);
-      if (row) navigate({ page: 'ticket', id: row.id });
+      if (row) openTicket(row.id);
     } else return;
     e.preventDefault();
   };
@@ -219,7 +227,7 @@ export function QueuePage() {
                   className="queue-row"
                   style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}
                   data-testid={row ? 'queue-row' : 'queue-row-loading'}
-                  onClick={() => row && navigate({ page: 'ticket', id: row.id })}
+                  onClick={() => row && openTicket(row.id)}
                 >
                   {row ? (
                     <QueueCells row={row} />

@@ -3,6 +3,7 @@ import { usePreferences } from '../../app/preferences';
 import { SyncSettings } from '../sync/SyncSettings';
 import { SecuritySettings } from './SecuritySettings';
 import { DirectoryImport } from '../directory/DirectoryImport';
+import { TemplateSettings } from './TemplateSettings';
 
 export function SettingsPage() {
   const { t } = useTranslation('common');
@@ -44,6 +45,7 @@ export function SettingsPage() {
       <SyncSettings />
       <SecuritySettings />
       <DirectoryImport />
+      <TemplateSettings />
     </section>
   );
 }
