@@ -112,4 +112,19 @@ describe('ticket page: corrections and keyboard', () => {
     expect(await page.locator('[data-testid="queue-row"][aria-selected="true"]').textContent()).toBe(chosen);
     await page.close();
   });
+
+  it("the PC page opened from a ticket leads back to that ticket", async () => {
+    const agent = db().prepare("SELECT id FROM people WHERE last_name = 'Dupré' AND first_name = 'Hélène'").get() as { id: string };
+    const res = await host.service.dispatch('tickets.logCall', { requesterId: agent.id, description: 'Écran figé.' }, { clientId: 't' });
+    const ticket = (res as { value: { id: string } }).value;
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    await page.goto(host.url);
+    await page.locator('nav a').first().waitFor();
+    await page.evaluate((id) => (location.hash = `#/ticket/${id}`), ticket.id);
+    await page.getByTestId('rdp-asset-link').click();
+    await page.getByTestId('asset-panel').waitFor();
+    await page.getByTestId('pc-back-to-ticket').click();
+    await expect.poll(() => page.evaluate(() => location.hash)).toBe(`#/ticket/${ticket.id}`);
+    await page.close();
+  });
 });
