@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { launchBrowser, screenshot } from '../support/browser';
+import { focusedTestId, pickRequester, startNewCall } from '../support/hotline';
 import { startTestHost, spawnHostProcess } from '../support/web-host';
 import { makeTempDir } from '../support/temp-dir';
 
@@ -15,7 +16,7 @@ afterAll(async () => {
   await host?.dispose();
 });
 
-const focused = (page: Page) => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName ?? '');
+const focused = focusedTestId;
 const seconds = (text: string | null) => {
   const m = /(\d+):(\d\d)/.exec(text ?? '');
   return m ? Number(m[1]) * 60 + Number(m[2]) : -1;
@@ -29,12 +30,6 @@ async function openConsole(url: string) {
   return page;
 }
 
-async function pickRequester(page: Page, typed: string, shown: string) {
-  await page.keyboard.type(typed);
-  await page.getByTestId('requester-suggestions').getByText(shown, { exact: false }).first().waitFor();
-  await page.keyboard.press('Enter');
-  await expect.poll(() => page.getByTestId('requester-chosen').textContent()).toContain(shown);
-}
 
 describe('call drafts', () => {
   it('keeps a call in progress, with its timer, across F3/F2 and a reload; a second call can be taken meanwhile', async () => {
@@ -125,9 +120,7 @@ describe('call drafts', () => {
 
   it('Escape in the team chooser returns focus where it was', async () => {
     const page = await openConsole(host.url);
-    await page.keyboard.press('F2');
-    await page.getByTestId('draft-chooser').or(page.getByTestId('call-form')).first().waitFor();
-    if (await page.getByTestId('draft-chooser').count()) await page.keyboard.press('n');
+    await startNewCall(page);
     await page.getByTestId('call-description').focus();
     await page.keyboard.type('Écran noir');
     await page.keyboard.press('F9');

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { launchBrowser, screenshot } from '../support/browser';
+import { startNewCall } from '../support/hotline';
 import { startTestHost } from '../support/web-host';
 
 let browser: Browser;
@@ -15,14 +16,8 @@ afterAll(async () => {
 });
 
 const db = () => host.service.core.db;
-const focused = (page: Page) => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName ?? '');
 
-async function newCall(page: Page) {
-  await page.keyboard.press('F2');
-  await page.getByTestId('draft-chooser').or(page.getByTestId('call-form')).first().waitFor();
-  if (await page.getByTestId('draft-chooser').count()) await page.keyboard.press('n');
-  await expect.poll(() => focused(page)).toBe('requester-input');
-}
+const newCall = startNewCall;
 
 describe('caller panel and duplicate warning', () => {
   it("shows the caller's open tickets, warns of a duplicate and adds the call as a follow-up with one key", async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { launchBrowser, screenshot } from '../support/browser';
+import { focusedTestId, pickRequester, startNewCall } from '../support/hotline';
 import { startTestHost } from '../support/web-host';
 
 let browser: Browser;
@@ -15,13 +16,8 @@ afterAll(async () => {
 });
 
 const db = () => host.service.core.db;
-const focused = (page: Page) => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName ?? '');
-async function pick(page: Page, typed: string, shown: string) {
-  await page.keyboard.type(typed);
-  await page.getByTestId('requester-suggestions').getByText(shown, { exact: false }).first().waitFor();
-  await page.keyboard.press('Enter');
-  await expect.poll(() => page.getByTestId('requester-chosen').textContent()).toContain(shown);
-}
+const focused = focusedTestId;
+const pick = pickRequester;
 
 describe("a new operator's first hour", () => {
   it('name on first run, a call interrupted by a second one, duplicate → follow-up, a wrong requester corrected, a call solved with a template', async () => {
@@ -95,10 +91,7 @@ describe("a new operator's first hour", () => {
       await page.goto(host.url);
       await page.getByTestId('queue-row').first().waitFor();
       await screenshot(page, `screen-queue-${locale}`);
-      await page.keyboard.press('F2');
-      await page.getByTestId('draft-chooser').or(page.getByTestId('call-form')).first().waitFor();
-      if (await page.getByTestId('draft-chooser').count()) await page.keyboard.press('n');
-      await expect.poll(() => focused(page)).toBe('requester-input');
+      await startNewCall(page);
       await pick(page, 'dupre', 'Hélène Dupré');
       await page.keyboard.type(locale === 'fr' ? 'Imprimante en bourrage' : 'Printer jam (bourrage)');
       await page.getByTestId('caller-open').waitFor();

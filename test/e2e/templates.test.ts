@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchBrowser } from '../support/browser';
+import { startNewCall } from '../support/hotline';
 import { startTestHost } from '../support/web-host';
 
 let browser: Browser;
@@ -31,9 +32,7 @@ describe('solution templates edited in Settings', () => {
     await page.getByTestId('template-save').click();
     await expect.poll(() => page.getByTestId('template-status').textContent()).toBe('Modèles enregistrés.');
 
-    await page.keyboard.press('F2');
-    await page.getByTestId('draft-chooser').or(page.getByTestId('call-form')).first().waitFor();
-    if (await page.getByTestId('draft-chooser').count()) await page.keyboard.press('n');
+    await startNewCall(page);
     await page.getByTestId('call-category').selectOption({ label: 'Téléphonie > Poste fixe' });
     await page.keyboard.press('F8');
     await page.getByTestId('solution-prompt').waitFor();

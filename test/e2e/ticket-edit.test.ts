@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { launchBrowser, screenshot } from '../support/browser';
+import { focusedTestId } from '../support/hotline';
 import { startTestHost } from '../support/web-host';
 import { readOutbox } from '../../src/features/tickets/outbox';
 
@@ -15,7 +16,7 @@ afterAll(async () => {
   await host?.dispose();
 });
 
-const focused = (page: Page) => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName ?? '');
+const focused = focusedTestId;
 const db = () => host.service.core.db;
 
 /** Logs a call for the first "Lefèvre" of the directory, as a hurried operator would. */

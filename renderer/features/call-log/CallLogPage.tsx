@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { computePriority, DEFAULT_PRIORITY_MATRIX, type Channel, type Team, type TicketType } from '../../../src/domain/tickets';
+import { computePriority, DEFAULT_PRIORITY_MATRIX, type Team } from '../../../src/domain/tickets';
+import { ChannelField, LevelField, TypeField } from '../ticket/TicketFields';
 import { draftElapsedSec, type CallDraftForm } from '../../../src/domain/call-drafts';
 import { api } from '../../api/client';
 import { navigate, routeHref } from '../../app/router';
@@ -17,24 +18,7 @@ import type { CallerTicket } from '../../../src/domain/caller';
 import './call-log.css';
 
 type Outcome = 'keep' | 'solved_on_phone' | 'route';
-const LEVELS = [1, 2, 3, 4, 5];
 
-/** Urgency or impact, 1 (très basse) to 5 (très haute). */
-function LevelField({ field, value, onChange }: { field: 'urgency' | 'impact'; value: number; onChange(v: number): void }) {
-  const { t } = useTranslation('hotline');
-  return (
-    <label className="field">
-      <span>{t(`field.${field}`)}</span>
-      <select data-testid={`call-${field}`} value={value} onChange={(e) => onChange(Number(e.target.value))}>
-        {LEVELS.map((l) => (
-          <option key={l} value={l}>
-            {l} — {t(`level.${l}`)}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
-}
 
 /** Seconds since pick-up, ticking each second; 0 before. */
 function useElapsed(startedAt: string | null): number {
@@ -243,31 +227,16 @@ function CallForm({ draftId }: { draftId: string }) {
               ))}
             </select>
           </label>
-          <LevelField field="urgency" value={form.urgency} onChange={(v) => set('urgency', v)} />
-          <LevelField field="impact" value={form.impact} onChange={(v) => set('impact', v)} />
+          <LevelField field="urgency" testId="call-urgency" value={form.urgency} onChange={(v) => set('urgency', v)} />
+          <LevelField field="impact" testId="call-impact" value={form.impact} onChange={(v) => set('impact', v)} />
           <div className="field">
             <span>{t('field.priority')}</span>
             <output data-testid="call-priority" className={`priority p${priority}`}>
               {t(`level.${priority}`)}
             </output>
           </div>
-          <label className="field">
-            <span>{t('field.type')}</span>
-            <select value={form.type} onChange={(e) => set('type', e.target.value as TicketType)}>
-              <option value="incident">{t('type.incident')}</option>
-              <option value="request">{t('type.request')}</option>
-            </select>
-          </label>
-          <label className="field">
-            <span>{t('field.channel')}</span>
-            <select value={form.channel} onChange={(e) => set('channel', e.target.value as Channel)}>
-              {(['phone', 'email', 'walk_in', 'self_service'] as const).map((c) => (
-                <option key={c} value={c}>
-                  {t(`channel.${c}`)}
-                </option>
-              ))}
-            </select>
-          </label>
+          <TypeField value={form.type} onChange={(v) => set('type', v)} />
+          <ChannelField value={form.channel} onChange={(v) => set('channel', v)} />
         </div>
         {error && (
           <p role="alert" className="error" data-testid="call-error">

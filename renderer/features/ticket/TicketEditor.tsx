@@ -2,7 +2,8 @@ import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DirectoryHit } from '../../../src/domain/directory';
 import type { TicketEdit } from '../../../src/domain/ticket-edit';
-import type { Asset, Channel, Person, Ticket, TicketType } from '../../../src/domain/tickets';
+import type { Asset, Person, Ticket } from '../../../src/domain/tickets';
+import { ChannelField, LevelField, TypeField } from './TicketFields';
 import { api } from '../../api/client';
 import { hitLabel } from '../call-log/RequesterPicker';
 import { errorText, type TicketMeta } from './ticket-meta';
@@ -51,14 +52,6 @@ export function TicketEditor({ ticket, assets, meta, onClose }: { ticket: Ticket
     e.preventDefault();
     e.stopPropagation();
   };
-  const level = (field: 'urgency' | 'impact') => (
-    <label className="field">
-      <span>{t(`field.${field}`)}</span>
-      <select data-testid={`edit-${field}`} value={f[field]} onChange={(e) => setF({ ...f, [field]: Number(e.target.value) })}>
-        {[1, 2, 3, 4, 5].map((l) => <option key={l} value={l}>{l} — {t(`level.${l}`)}</option>)}
-      </select>
-    </label>
-  );
   return (
     <form className="card ticket-editor" data-testid="ticket-editor" onKeyDown={onKeyDown} onSubmit={(e) => { e.preventDefault(); void save(); }} aria-label={t('edit.title')}>
       <h2>{t('edit.title')}</h2>
@@ -74,21 +67,10 @@ export function TicketEditor({ ticket, assets, meta, onClose }: { ticket: Ticket
             {meta?.categories.map((c) => <option key={c.id} value={c.id}>{c.fullName}</option>)}
           </select>
         </label>
-        {level('urgency')}
-        {level('impact')}
-        <label className="field">
-          <span>{t('field.type')}</span>
-          <select data-testid="edit-type" value={f.type} onChange={(e) => setF({ ...f, type: e.target.value as TicketType })}>
-            <option value="incident">{t('type.incident')}</option>
-            <option value="request">{t('type.request')}</option>
-          </select>
-        </label>
-        <label className="field">
-          <span>{t('field.channel')}</span>
-          <select data-testid="edit-channel" value={f.channel} onChange={(e) => setF({ ...f, channel: e.target.value as Channel })}>
-            {(['phone', 'email', 'walk_in', 'self_service'] as const).map((c) => <option key={c} value={c}>{t(`channel.${c}`)}</option>)}
-          </select>
-        </label>
+        <LevelField field="urgency" testId="edit-urgency" value={f.urgency} onChange={(v) => setF({ ...f, urgency: v })} />
+        <LevelField field="impact" testId="edit-impact" value={f.impact} onChange={(v) => setF({ ...f, impact: v })} />
+        <TypeField testId="edit-type" value={f.type} onChange={(v) => setF({ ...f, type: v })} />
+        <ChannelField testId="edit-channel" value={f.channel} onChange={(v) => setF({ ...f, channel: v })} />
         <label className="field">
           <span>{t('field.pc')}</span>
           <select data-testid="edit-pc" value={f.assetId} onChange={(e) => setF({ ...f, assetId: e.target.value })}>
