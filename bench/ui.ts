@@ -109,8 +109,8 @@ async function measureCallJourney(): Promise<{ interactions: number; uiMs: numbe
     const page = await b.newPage({ viewport: { width: 1366, height: 768 } });
     await page.goto(demo.url);
     await page.locator('nav a').first().waitFor();
-    // Waits in the page itself (polled each frame), not by round trips from the bench.
-    const focusOn = (id: string) => page.waitForFunction(`document.activeElement?.getAttribute('data-testid') === '${id}'`, undefined, { polling: 'raf' });
+    // Playwright's own wait in the page (the console's CSP forbids evaluating strings).
+    const focusOn = (id: string) => page.locator(`[data-testid="${id}"]:focus`).waitFor();
     const times: number[] = [];
     let interactions = 0;
     for (let run = 0; run < 5; run++) {
