@@ -16,6 +16,8 @@ import { IncidentRegisterPage } from '../features/incidents/IncidentRegisterPage
 
 // Loaded on first visit: the charts library stays out of the bundle the hotline starts with.
 const DashboardPage = lazy(() => import('../features/dashboard/DashboardPage'));
+import { ShortcutHelp } from './ShortcutHelp';
+import { FirstRun } from './FirstRun';
 
 const NAV: { page: Route['page']; key: string; hint?: string }[] = [
   { page: 'queue', key: 'nav.queue', hint: shortcuts.queue.label },
@@ -55,9 +57,11 @@ export function App() {
         </ul>
       </nav>
       <main id="main" className="main" tabIndex={-1}>
+        <FirstRun />
         <Page route={route} />
       </main>
       <StatusBar />
+      <ShortcutHelp />
     </div>
   );
 }
@@ -67,7 +71,7 @@ function Page({ route }: { route: Route }) {
     case 'queue':
       return <QueuePage />;
     case 'call':
-      return <CallLogPage />;
+      return <CallLogPage key={route.id ?? ''} draftId={route.id ?? null} />;
     case 'ticket':
       return <TicketPage id={route.id} />;
     case 'remote':

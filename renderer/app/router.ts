@@ -6,7 +6,7 @@ import { useEffect, useState } from 'react';
  */
 export type Route =
   | { page: 'queue' }
-  | { page: 'call' }
+  | { page: 'call'; id?: string }
   | { page: 'ticket'; id: string }
   | { page: 'remote'; id?: string }
   | { page: 'tools'; id?: string }
@@ -23,7 +23,7 @@ export function parseRoute(hash: string): Route {
     case 'dashboard':
       return query ? { page: 'dashboard', query } : { page: 'dashboard' };
     case 'call':
-      return { page: 'call' };
+      return id ? { page: 'call', id } : { page: 'call' };
     case 'ticket':
       return id ? { page: 'ticket', id } : { page: 'queue' };
     case 'remote':
@@ -59,4 +59,9 @@ export function useRoute(): Route {
     return () => window.removeEventListener('hashchange', on);
   }, []);
   return route;
+}
+
+/** Like navigate(), without a history entry (a redirect, e.g. to a new call draft). */
+export function replaceRoute(route: Route): void {
+  location.replace(routeHref(route));
 }

@@ -17,6 +17,7 @@ import { incidentCalls, incidentEvents } from './contracts/incidents';
 import { dashboardCalls, dashboardEvents } from './contracts/dashboard';
 import { seatCalls, seatEvents } from './contracts/seats';
 import { organisationCalls, organisationEvents } from './contracts/organisation';
+import { callerCalls, hotlineCalls, hotlineEvents, templateCalls } from './contracts/hotline';
 
 export const calls = {
   ...appCalls,
@@ -31,6 +32,9 @@ export const calls = {
   ...dashboardCalls,
   ...seatCalls,
   ...organisationCalls,
+  ...hotlineCalls,
+  ...templateCalls,
+  ...callerCalls,
 } as const;
 
 export const events = {
@@ -45,6 +49,7 @@ export const events = {
   ...dashboardEvents,
   ...seatEvents,
   ...organisationEvents,
+  ...hotlineEvents,
 } as const;
 
 export type Calls = typeof calls;

@@ -19,6 +19,7 @@ import { createIncidentFeature } from './handlers/incidents';
 import { createDashboardFeature } from './handlers/dashboard';
 import { createSeatsFeature } from './handlers/seats';
 import { createOrganisationFeature, createOrganisationPort } from './handlers/organisation';
+import { createHotlineFeature } from './handlers/hotline';
 
 export type CallResult = { ok: true; value: unknown } | { ok: false; error: SerializedError };
 
@@ -58,6 +59,7 @@ export function createService(options: ServiceOptions): Service {
   const dashboard = createDashboardFeature(core);
   const seats = createSeatsFeature(core, { security, sync, tools });
   const organisationFeature = createOrganisationFeature(core, { organisation, tickets });
+  const hotline = createHotlineFeature(core, { tickets });
 
   const handlers = {
     ...appHandlers(core),
@@ -72,6 +74,7 @@ export function createService(options: ServiceOptions): Service {
     ...dashboard.handlers,
     ...seats.handlers,
     ...organisationFeature.handlers,
+    ...hotline.handlers,
   } satisfies Handlers;
 
   return {

@@ -15,6 +15,8 @@ export const queueFilterSchema = z.strictObject({
   /** Assigned to the person at this console. */
   mine: z.boolean().optional(),
   unassigned: z.boolean().optional(),
+  /** On hold with a reminder date now past: the operator calls back. */
+  remindersDue: z.boolean().optional(),
   /** Full-text search (FTS5) over subject, description, requester, PC and follow-ups. */
   text: z.string().trim().max(200).optional(),
   /** The requester's organisation, service and tier when the call was logged. */
@@ -88,6 +90,10 @@ export const queuePageSchema = z.object({
   capped: z.boolean(),
   offset: z.number().int(),
   rows: z.array(queueRowSchema),
+  /** A search that found nothing here: how many tickets it finds in all views. */
+  elsewhere: z.number().int().default(0),
+  /** The spelling-corrected search used when the typed one found nothing. */
+  correctedText: z.string().nullable().default(null),
 });
 export type QueuePage = z.infer<typeof queuePageSchema>;
 
@@ -109,6 +115,7 @@ export const BUILT_IN_VIEWS: SavedView[] = [
   { id: 'late', name: 'late', builtIn: true, filter: { statuses: [1, 2, 3, 4], slaBreached: true }, sort: 'ttrDue', dir: 'asc' },
   /** The crisis view: open calls from vital services, most urgent first. */
   { id: 'vital', name: 'vital', builtIn: true, filter: { statuses: [1, 2, 3, 4], tiers: [1] }, sort: 'priority', dir: 'desc' },
+  { id: 'reminders', name: 'reminders', builtIn: true, filter: { statuses: [4], remindersDue: true }, sort: 'updatedAt', dir: 'asc' },
   { id: 'solved', name: 'solved', builtIn: true, filter: { statuses: [5, 6] }, sort: 'updatedAt', dir: 'desc' },
   { id: 'all', name: 'all', builtIn: true, filter: {}, sort: 'updatedAt', dir: 'desc' },
 ];

@@ -133,6 +133,9 @@ export const ticketSchema = z.object({
   org: ticketOrgSchema,
   /** Tags set by priority rules ("service-vital"). */
   tags: z.array(z.string()),
+  /** "En attente": why, and when to call back (cleared when the ticket moves on). */
+  waitingReason: z.string().nullable().default(null),
+  remindAt: z.string().nullable().default(null),
 });
 export type Ticket = z.infer<typeof ticketSchema>;
 

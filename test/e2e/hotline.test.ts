@@ -22,13 +22,14 @@ describe('hotline, keyboard only', () => {
     await page.goto(host.url);
     await page.locator('nav a').first().waitFor();
 
-    // F2 from anywhere opens the call form, the timer runs and the requester field has focus.
+    // F2 from anywhere opens the call form (a new draft) with the requester field focused;
+    // the timer runs from the first keystroke.
     await page.keyboard.press('F2');
-    await expect.poll(() => page.evaluate(() => location.hash)).toBe('#/call');
+    await expect.poll(() => page.evaluate(() => location.hash)).toMatch(/^#\/call\/[\w-]+$/);
     await expect.poll(() => focused(page)).toBe('requester-input');
-    await expect.poll(() => page.getByTestId('call-timer').textContent(), { timeout: 5000 }).toMatch(/00:0[1-9]/);
 
     await page.keyboard.type('dupre');
+    await expect.poll(() => page.getByTestId('call-timer').textContent(), { timeout: 5000 }).toMatch(/00:0[1-9]/);
     await page.getByTestId('requester-suggestions').getByText('Hélène Dupré', { exact: false }).first().waitFor();
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByTestId('requester-chosen').textContent()).toContain('Hélène Dupré');
@@ -108,6 +109,10 @@ describe('hotline, keyboard only', () => {
     await page.getByTestId('call-description').focus();
     await page.keyboard.type('Badge refusé au portique du centre technique.');
     await page.keyboard.press('F8');
+    await page.getByTestId('solution-prompt').waitFor();
+    await page.keyboard.press('Control+a');
+    await page.keyboard.type('Badge réactivé dans le contrôle d’accès.');
+    await page.keyboard.press('Enter');
     await expect.poll(() => page.getByTestId('call-saved').textContent()).toContain('résolu au téléphone');
     await page.close();
   });

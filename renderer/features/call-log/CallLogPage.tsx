@@ -1,8 +1,10 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { computePriority, DEFAULT_PRIORITY_MATRIX, type Channel, type Team, type TicketType } from '../../../src/domain/tickets';
+import { computePriority, DEFAULT_PRIORITY_MATRIX, type Team } from '../../../src/domain/tickets';
+import { ChannelField, LevelField, TypeField } from '../ticket/TicketFields';
+import { draftElapsedSec, type CallDraftForm } from '../../../src/domain/call-drafts';
 import { api } from '../../api/client';
-import { routeHref } from '../../app/router';
+import { navigate, routeHref } from '../../app/router';
 import { useShortcut } from '../../app/shortcuts';
 import { errorText, formatDuration, invalidFields, useTicketMeta } from '../ticket/ticket-meta';
 import { RequesterPicker, type Requester } from './RequesterPicker';
@@ -10,80 +12,74 @@ import { TeamChooser } from './TeamChooser';
 import { SecurityReportButton, securityCall } from '../incidents/SecurityReportButton';
 import { useCallRules } from '../organisation/useCallRules';
 import { RuleExplanation } from '../organisation/RuleExplanation';
+import { DraftChooser, newDraftId } from './DraftChooser';
+import { SolutionPrompt } from './SolutionPrompt';
+import { useCallDraft } from './useCallDraft';
+import { useTemplates } from './templates';
+import { CallerPanel } from './CallerPanel';
+import type { CallerTicket } from '../../../src/domain/caller';
 import './call-log.css';
 
 type Outcome = 'keep' | 'solved_on_phone' | 'route';
-interface Form {
-  subject: string;
-  description: string;
-  type: TicketType;
-  channel: Channel;
-  categoryId: string;
-  urgency: number;
-  impact: number;
-}
-const EMPTY: Form = { subject: '', description: '', type: 'incident', channel: 'phone', categoryId: '', urgency: 3, impact: 3 };
-const LEVELS = [1, 2, 3, 4, 5];
 
-/** Counts the call from the moment the form opens (or the previous call was saved). */
-/** Urgency or impact, 1 (très basse) to 5 (très haute). */
-function LevelField({ field, value, onChange }: { field: 'urgency' | 'impact'; value: number; onChange(v: number): void }) {
-  const { t } = useTranslation('hotline');
-  return (
-    <label className="field">
-      <span>{t(`field.${field}`)}</span>
-      <select data-testid={`call-${field}`} value={value} onChange={(e) => onChange(Number(e.target.value))}>
-        {LEVELS.map((l) => (
-          <option key={l} value={l}>
-            {l} — {t(`level.${l}`)}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
-}
 
-function useCallTimer() {
-  const [startedAt, setStartedAt] = useState(() => Date.now());
+/** Seconds since pick-up, ticking each second; 0 before. */
+function useElapsed(startedAt: string | null): number {
   const [, tick] = useState(0);
   useEffect(() => {
+    if (!startedAt) return;
     const id = setInterval(() => tick((n) => n + 1), 1000);
     return () => clearInterval(id);
-  }, []);
-  return { seconds: Math.floor((Date.now() - startedAt) / 1000), restart: () => setStartedAt(Date.now()) };
+  }, [startedAt]);
+  return draftElapsedSec(startedAt, Date.now());
+}
+
+/** Keys that do not start a call: moving around the form is not talking to a caller. */
+const NOT_A_KEYSTROKE = new Set(['Tab', 'Shift', 'Control', 'Alt', 'Meta', 'Escape', 'CapsLock']);
+
+/**
+ * #/call: a call in progress (its draft id in the route) or, without one, the choice
+ * between the calls in progress and a new one.
+ */
+export function CallLogPage({ draftId }: { draftId: string | null }) {
+  if (!draftId) return <DraftChooser />;
+  return <CallForm draftId={draftId} />;
 }
 
 /**
- * The hotline's main screen: log the call while on the phone, keyboard only. The
- * acknowledgement appears only once the core has committed the ticket to disk; on any
- * failure the input stays in the form with the reason in the user's language.
+ * The hotline's main screen: log the call while on the phone, keyboard only. What is typed
+ * is kept as a durable draft; the acknowledgement appears only once the core has committed
+ * the ticket to disk; on any failure the input stays in the form with the reason.
  */
-export function CallLogPage() {
+function CallForm({ draftId }: { draftId: string }) {
   const { t, i18n } = useTranslation('hotline');
   const meta = useTicketMeta();
-  const timer = useCallTimer();
-  const [requester, setRequester] = useState<Requester>(null);
-  const [form, setForm] = useState<Form>(EMPTY);
+  const draft = useCallDraft(draftId);
+  const { form } = draft;
+  const elapsed = useElapsed(draft.startedAt);
+  const templates = useTemplates();
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<{ text: string; fields: Set<string> } | null>(null);
-  const [ack, setAck] = useState<{ id: string; text: string; number: number } | null>(null);
   const [choosingTeam, setChoosingTeam] = useState(false);
+  const [askingSolution, setAskingSolution] = useState(false);
   const requesterRef = useRef<HTMLInputElement>(null);
   const subjectRef = useRef<HTMLInputElement>(null);
+  const returnFocus = useRef<HTMLElement | null>(null);
+  const requester = form.requester as Requester;
 
-  useEffect(() => requesterRef.current?.focus(), []);
-  // Once a requester is picked, carry on with the next field.
+  // Once the draft is there, and each time a requester is picked, carry on with the next field.
   useEffect(() => {
+    if (!draft.loaded) return;
     if (requester?.kind === 'directory') subjectRef.current?.focus();
     if (requester === null) requesterRef.current?.focus();
-  }, [requester]);
+  }, [requester, draft.loaded]);
 
-  const set = <K extends keyof Form>(k: K, v: Form[K]) => setForm((f) => ({ ...f, [k]: v }));
+  const set = <K extends keyof CallDraftForm>(k: K, v: CallDraftForm[K]) => draft.setForm((f) => ({ ...f, [k]: v }));
   const hitPerson = requester?.kind === 'directory' ? (requester.hit.person?.id ?? null) : null;
   const rules = useCallRules({ ...form, requesterId: hitPerson, categoryId: form.categoryId || null }, set);
   const priority = computePriority(rules.urgency, rules.impact, meta?.priorityMatrix ?? DEFAULT_PRIORITY_MATRIX);
 
-  const save = async (outcome: Outcome, team: Team | null = null) => {
+  const save = async (outcome: Outcome, extra: { team?: Team; solution?: string } = {}) => {
     if (saving) return;
     const hasRequester = requester?.kind === 'directory' || (requester?.kind === 'free' && (requester.name.trim() || requester.phone.trim()));
     if (!hasRequester || (!form.subject.trim() && !form.description.trim())) {
@@ -95,68 +91,129 @@ export function CallLogPage() {
     try {
       const free = requester?.kind === 'free' ? requester : null;
       const hit = requester?.kind === 'directory' ? requester.hit : null;
-      const ticket = await api.call('tickets.logCall', {
-        type: form.type,
-        channel: form.channel,
-        subject: form.subject,
-        description: form.description,
-        urgency: form.urgency,
-        impact: form.impact,
-        categoryId: form.categoryId || null,
-        requesterId: hit?.person?.id ?? null,
-        requesterName: free ? free.name.trim() || free.phone.trim() : hit && !hit.person ? (hit.asset?.name ?? '') : '',
-        requesterPhone: free?.phone.trim() ?? '',
-        assetIds: hit?.asset ? [hit.asset.id] : [],
-        outcome,
-        teamId: team?.id ?? null,
-        durationSec: timer.seconds,
-        priorityOverride: rules.priorityOverride,
+      const durationSec = draftElapsedSec(draft.startedAt, Date.now());
+      draft.forget();
+      const ticket = await api.call('drafts.logCall', {
+        draftId,
+        call: {
+          type: form.type,
+          channel: form.channel,
+          subject: form.subject,
+          description: form.description,
+          urgency: form.urgency,
+          impact: form.impact,
+          categoryId: form.categoryId || null,
+          requesterId: hit?.person?.id ?? null,
+          requesterName: free ? free.name.trim() || free.phone.trim() : hit && !hit.person ? (hit.asset?.name ?? '') : '',
+          requesterPhone: free?.phone.trim() ?? '',
+          assetIds: hit?.asset ? [hit.asset.id] : [],
+          outcome,
+          teamId: extra.team?.id ?? null,
+          solution: extra.solution ?? '',
+          durationSec,
+          priorityOverride: rules.priorityOverride,
+        },
       });
       const key = outcome === 'solved_on_phone' ? 'call.savedSolved' : outcome === 'route' ? 'call.savedRouted' : 'call.saved';
-      setAck({ id: ticket.id, number: ticket.number, text: t(key, { number: ticket.number, team: team?.name ?? '' }) });
-      setForm(EMPTY);
-      setRequester(null);
+      // The next call starts on a fresh draft; the acknowledgement, with the call's recorded
+      // duration, travels with it.
+      lastAck = { id: ticket.id, number: ticket.number, durationSec, text: t(key, { number: ticket.number, team: extra.team?.name ?? '' }) };
       rules.clearOverride();
-      timer.restart();
-      requesterRef.current?.focus();
+      navigate({ page: 'call', id: newDraftId() });
     } catch (err) {
-      // The input stays exactly as typed: the agent fixes the cause and saves again.
+      // The input stays exactly as typed (and in the draft): the agent fixes the cause and saves again.
+      draft.keep();
       setError({ text: errorText(err, i18n.language), fields: invalidFields(err) });
     } finally {
       setSaving(false);
     }
   };
+  /** The call is about an open ticket: it becomes a follow-up there, no new ticket. */
+  const addTo = async (target: CallerTicket) => {
+    if (saving) return;
+    const body = [form.subject.trim(), form.description.trim()].filter(Boolean).join('\n');
+    if (!body) {
+      setError({ text: t('caller.needText'), fields: new Set(['description']) });
+      return;
+    }
+    setSaving(true);
+    setError(null);
+    const durationSec = draftElapsedSec(draft.startedAt, Date.now());
+    draft.forget();
+    try {
+      await api.call('drafts.addToTicket', { draftId, ticketId: target.id, body, durationSec });
+      lastAck = { id: target.id, number: target.number, durationSec, text: t('caller.added', { number: target.number }) };
+      navigate({ page: 'call', id: newDraftId() });
+    } catch (err) {
+      draft.keep();
+      setError({ text: errorText(err, i18n.language), fields: new Set() });
+    } finally {
+      setSaving(false);
+    }
+  };
+  const [ack] = useState(() => {
+    const a = lastAck;
+    lastAck = null;
+    return a;
+  });
 
-  const enabled = !choosingTeam;
-  useShortcut({ key: 'F8' }, () => void save('solved_on_phone'), enabled);
-  useShortcut({ key: 'F9' }, () => setChoosingTeam(true), enabled);
+  const openDialog = (open: (v: boolean) => void) => {
+    returnFocus.current = document.activeElement as HTMLElement | null;
+    open(true);
+  };
+  const closeDialog = (open: (v: boolean) => void) => {
+    open(false);
+    (returnFocus.current ?? requesterRef.current)?.focus();
+  };
+
+  const enabled = !choosingTeam && !askingSolution && draft.loaded;
+  useShortcut({ key: 'F8' }, () => openDialog(setAskingSolution), enabled);
+  useShortcut({ key: 'F9' }, () => openDialog(setChoosingTeam), enabled);
   useShortcut({ key: 'Enter', ctrl: true }, () => void save('keep'), enabled);
+
+  const onFormKey = (e: KeyboardEvent) => {
+    if (!draft.startedAt && !NOT_A_KEYSTROKE.has(e.key) && !/^F\d+$/.test(e.key) && !e.ctrlKey) draft.pickUp();
+  };
 
   const bad = (f: string) => error?.fields.has(f) || undefined;
   const defaultTeam = meta?.teams.find((x) => x.name === 'Interventions')?.id ?? null;
+  const solutionTemplates = templates.filter((x) => x.kind === 'solution' && (x.categoryId === null || x.categoryId === form.categoryId));
+  solutionTemplates.sort((a, b) => Number(b.categoryId !== null) - Number(a.categoryId !== null));
 
   return (
     <section className="page call-log" aria-labelledby="page-title">
       <header className="call-header">
         <h1 id="page-title">{t('call.title')}</h1>
-        <span role="timer" className="call-timer" data-testid="call-timer" aria-live="off">
-          {t('call.timer', { duration: formatDuration(timer.seconds) })}
-        </span>
+        {draft.startedAt ? (
+          <span role="timer" className="call-timer" data-testid="call-timer" aria-live="off">
+            {t('call.timer', { duration: formatDuration(elapsed) })}
+          </span>
+        ) : (
+          <span className="call-timer idle">
+            <span data-testid="call-timer" className="muted">{t('call.timerIdle')}</span>{' '}
+            <button type="button" onClick={draft.pickUp} data-testid="call-pickup">
+              {t('call.pickUp')}
+            </button>
+          </span>
+        )}
       </header>
       <div role="status" aria-live="polite" className="call-ack">
         {ack && (
           <p className="ok" data-testid="call-saved">
-            {ack.text} <a href={routeHref({ page: 'ticket', id: ack.id })}>{t('call.open', { number: ack.number })}</a>
+            {ack.text} <span data-testid="call-recorded-duration">{t('call.recordedDuration', { duration: formatDuration(ack.durationSec) })}</span>{' '}
+            <a href={routeHref({ page: 'ticket', id: ack.id })}>{t('call.open', { number: ack.number })}</a>
           </p>
         )}
       </div>
+      <div className="call-layout">
       <form
         className="card call-form"
         data-testid="call-form"
         // No implicit submission: Enter in a field must never save a half-typed call.
         onSubmit={(e) => e.preventDefault()}
+        onKeyDown={onFormKey}
       >
-        <RequesterPicker value={requester} onChange={setRequester} inputRef={requesterRef} invalid={!!bad('requesterName')} />
+        <RequesterPicker value={requester} onChange={(r) => set('requester', r)} inputRef={requesterRef} invalid={!!bad('requesterName')} />
         <label className="field">
           <span>{t('field.subject')}</span>
           <input ref={subjectRef} data-testid="call-subject" maxLength={200} value={form.subject} placeholder={t('field.subjectHint')} aria-invalid={bad('subject')} onChange={(e) => set('subject', e.target.value)} />
@@ -177,8 +234,8 @@ export function CallLogPage() {
               ))}
             </select>
           </label>
-          <LevelField field="urgency" value={rules.urgency} onChange={(v) => rules.change('urgency', v)} />
-          <LevelField field="impact" value={rules.impact} onChange={(v) => rules.change('impact', v)} />
+          <LevelField field="urgency" testId="call-urgency" value={rules.urgency} onChange={(v) => rules.change('urgency', v)} />
+          <LevelField field="impact" testId="call-impact" value={rules.impact} onChange={(v) => rules.change('impact', v)} />
           <div className="field">
             <span>{t('field.priority')}</span>
             <output data-testid="call-priority" className={`priority p${priority}`}>
@@ -186,23 +243,8 @@ export function CallLogPage() {
             </output>
           </div>
           <RuleExplanation rules={rules} teams={meta?.teams ?? []} />
-          <label className="field">
-            <span>{t('field.type')}</span>
-            <select value={form.type} onChange={(e) => set('type', e.target.value as TicketType)}>
-              <option value="incident">{t('type.incident')}</option>
-              <option value="request">{t('type.request')}</option>
-            </select>
-          </label>
-          <label className="field">
-            <span>{t('field.channel')}</span>
-            <select value={form.channel} onChange={(e) => set('channel', e.target.value as Channel)}>
-              {(['phone', 'email', 'walk_in', 'self_service'] as const).map((c) => (
-                <option key={c} value={c}>
-                  {t(`channel.${c}`)}
-                </option>
-              ))}
-            </select>
-          </label>
+          <TypeField value={form.type} onChange={(v) => set('type', v)} />
+          <ChannelField value={form.channel} onChange={(v) => set('channel', v)} />
         </div>
         {error && (
           <p role="alert" className="error" data-testid="call-error">
@@ -213,41 +255,65 @@ export function CallLogPage() {
           <button type="button" className="primary" disabled={saving} onClick={() => void save('keep')} data-testid="call-save">
             {saving ? t('call.saving') : t('call.save')} <kbd aria-hidden="true">{t('call.keySave')}</kbd>
           </button>
-          <button type="button" disabled={saving} onClick={() => void save('solved_on_phone')} data-testid="call-solved">
+          <button type="button" disabled={saving} onClick={() => openDialog(setAskingSolution)} data-testid="call-solved">
             {t('call.solvedOnPhone')} <kbd aria-hidden="true">F8</kbd>
           </button>
-          <button type="button" disabled={saving} onClick={() => setChoosingTeam(true)} data-testid="call-route">
+          <button type="button" disabled={saving} onClick={() => openDialog(setChoosingTeam)} data-testid="call-route">
             {t('call.route')} <kbd aria-hidden="true">F9</kbd>
+          </button>
+          <button
+            type="button"
+            className="danger"
+            disabled={saving}
+            data-testid="call-discard"
+            onClick={() => {
+              if (!window.confirm(t('drafts.discardConfirm'))) return;
+              draft.forget();
+              void api.call('drafts.discard', { id: draftId }).finally(() => navigate({ page: 'call', id: newDraftId() }));
+            }}
+          >
+            {t('drafts.discard')}
           </button>
         </div>
         <SecurityReportButton
           disabled={saving || choosingTeam}
-          call={() => securityCall(form, requester, timer.seconds)}
+          call={() => securityCall(form, requester, draftElapsedSec(draft.startedAt, Date.now()))}
           onDone={(d) => {
-            setAck({ id: d.ticketId, number: d.number, text: t('call.saved', { number: d.number }) });
-            setForm(EMPTY);
-            setRequester(null);
-            timer.restart();
-            requesterRef.current?.focus();
+            // Logged as an incident: this call's draft is done, the next call starts fresh.
+            lastAck = { id: d.ticketId, number: d.number, durationSec: draftElapsedSec(draft.startedAt, Date.now()), text: t('call.saved', { number: d.number }) };
+            draft.forget();
+            void api.call('drafts.discard', { id: draftId }).finally(() => navigate({ page: 'call', id: newDraftId() }));
           }}
           onCancel={() => requesterRef.current?.focus()}
         />
         <p className="muted">{t('call.keys')}</p>
       </form>
+      <CallerPanel requester={requester} text={`${form.subject}\n${form.description}`} onAddTo={(x) => void addTo(x)} />
+      </div>
       {choosingTeam && meta && (
         <TeamChooser
           teams={meta.teams.filter((x) => x.active)}
           initial={defaultTeam}
-          onCancel={() => {
-            setChoosingTeam(false);
-            requesterRef.current?.focus();
-          }}
+          onCancel={() => closeDialog(setChoosingTeam)}
           onChoose={(team) => {
             setChoosingTeam(false);
-            void save('route', team);
+            void save('route', { team });
+          }}
+        />
+      )}
+      {askingSolution && (
+        <SolutionPrompt
+          templates={solutionTemplates}
+          onCancel={() => closeDialog(setAskingSolution)}
+          onConfirm={(solution) => {
+            setAskingSolution(false);
+            void save('solved_on_phone', { solution });
           }}
         />
       )}
     </section>
   );
 }
+
+/** The last saved call's acknowledgement, shown by the next (fresh) form. */
+let lastAck: { id: string; number: number; durationSec: number; text: string } | null = null;

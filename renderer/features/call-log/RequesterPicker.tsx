@@ -37,6 +37,10 @@ export function RequesterPicker({ value, onChange, inputRef, invalid }: {
   const [active, setActive] = useState(0);
   const [open, setOpen] = useState(false);
   const seq = useRef(0);
+  // The query the suggestions on screen answer; Enter typed before the answer to the
+  // latest letters arrives picks from that answer, never from a stale list.
+  const [answered, setAnswered] = useState('');
+  const pendingEnter = useRef(false);
 
   useEffect(() => {
     const q = query.trim();
@@ -53,6 +57,7 @@ export function RequesterPicker({ value, onChange, inputRef, invalid }: {
           setHits(r.hits);
           setActive(0);
           setOpen(true);
+          setAnswered(q);
         },
         () => {},
       );
@@ -61,6 +66,12 @@ export function RequesterPicker({ value, onChange, inputRef, invalid }: {
   }, [query]);
 
   const options = query.trim() ? hits.length + 1 : 0;
+  useEffect(() => {
+    if (pendingEnter.current && answered === query.trim()) {
+      pendingEnter.current = false;
+      choose(0);
+    }
+  });
   const choose = (i: number) => {
     const hit = hits[i];
     if (hit) onChange({ kind: 'directory', hit });
@@ -82,7 +93,8 @@ export function RequesterPicker({ value, onChange, inputRef, invalid }: {
       setActive((a) => (a - 1 + options) % options);
     } else if (e.key === 'Enter' && !e.ctrlKey) {
       e.preventDefault();
-      choose(active);
+      if (answered !== query.trim()) pendingEnter.current = true;
+      else choose(active);
     } else if (e.key === 'Escape') {
       e.preventDefault();
       setOpen(false);

@@ -5,17 +5,16 @@ import type { SavedView, SortColumn, QueueFilter } from '../../../src/domain/que
 import { api } from '../../api/client';
 import { navigate } from '../../app/router';
 import { shortcuts, useShortcut } from '../../app/shortcuts';
-import { errorText, formatDateTime, useTicketMeta } from '../ticket/ticket-meta';
-import { Highlighted } from '../ticket/Highlighted';
+import { errorText, useTicketMeta } from '../ticket/ticket-meta';
+import { QueueCells } from './QueueCells';
 import { useQueueRows, type QueueParams } from './queue-data';
 import { QueueFilters } from './QueueFilters';
 import { SavedViews, type ViewWithCount } from './SavedViews';
 import { QueueSecurityBanner } from '../incidents/SecurityBanner';
-import { ServiceLabel } from '../organisation/TierBadge';
 import './queue.css';
 
 const ROW_HEIGHT = 40;
-const COLUMNS: { id: SortColumn; className: string }[] = [
+const COLUMNS: { id: SortColumn; className: string; label?: string }[] = [
   { id: 'number', className: 'c-number' },
   { id: 'subject', className: 'c-subject' },
   { id: 'status', className: 'c-status' },
@@ -26,23 +25,34 @@ const COLUMNS: { id: SortColumn; className: string }[] = [
   { id: 'team', className: 'c-team' },
   { id: 'technician', className: 'c-technician' },
   { id: 'updatedAt', className: 'c-date' },
-  { id: 'ttrDue', className: 'c-date' },
+  { id: 'ttrDue', className: 'c-sla', label: 'sla' },
 ];
 
 const DEFAULT_PARAMS: QueueParams = { filter: { statuses: [1, 2, 3, 4] }, sort: 'updatedAt', dir: 'desc' };
+
+/** Where the queue was when a ticket was opened: Escape on the ticket comes back to it. */
+let remembered: { params: QueueParams; viewId: string | null; text: string; active: number; openedTicket?: boolean } | null = null;
+const openTicket = (id: string) => {
+  if (remembered) remembered.openedTicket = true;
+  navigate({ page: 'ticket', id });
+};
 
 /** The ticket queue: a virtual list over any number of tickets, sorted and filtered by the core. */
 export function QueuePage() {
   const { t, i18n } = useTranslation('hotline');
   const meta = useTicketMeta();
-  const [params, setParams] = useState<QueueParams>(DEFAULT_PARAMS);
-  const [viewId, setViewId] = useState<string | null>('open');
-  const [text, setText] = useState('');
+  const [restored] = useState(() => remembered);
+  const [params, setParams] = useState<QueueParams>(restored?.params ?? DEFAULT_PARAMS);
+  const [viewId, setViewId] = useState<string | null>(restored?.viewId ?? 'open');
+  const [text, setText] = useState(restored?.text ?? '');
   const [views, setViews] = useState<ViewWithCount[]>([]);
-  const [active, setActive] = useState(0);
+  const [active, setActive] = useState(restored?.active ?? 0);
+  useEffect(() => {
+    remembered = { params, viewId, text, active };
+  }, [params, viewId, text, active]);
   const searchRef = useRef<HTMLInputElement>(null);
   const listRef = useRef<HTMLDivElement>(null);
-  const { total, capped, rowAt, ensureRange, refresh, error } = useQueueRows(params);
+  const { total, capped, hints, rowAt, ensureRange, refresh, error } = useQueueRows(params);
 
   // The search box feeds the filter after a short pause in typing.
   useEffect(() => {
@@ -80,7 +90,21 @@ export function QueuePage() {
   useEffect(() => {
     if (count > 0) ensureRange(first, last);
   }, [first, last, count, ensureRange]);
-  useEffect(() => setActive(0), [params]);
+  const firstParams = useRef(params);
+  useEffect(() => {
+    if (params !== firstParams.current) setActive(0);
+  }, [params]);
+  // Back from a ticket: the same row is selected, in view and focused.
+  const restoredDone = useRef(false);
+  useEffect(() => {
+    if (!restored?.openedTicket || count === 0 || restoredDone.current) return;
+    restoredDone.current = true;
+    // Only when nothing else took the focus meanwhile (Ctrl+K, a click).
+    if (document.activeElement && document.activeElement !== document.body && document.activeElement.id !== 'main') return;
+    virtualizer.scrollToIndex(restored.active, { align: 'center' });
+    listRef.current?.focus();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [count > 0]);
 
   const applyView = (v: SavedView) => {
     setViewId(v.id);
@@ -109,7 +133,7 @@ export function QueuePage() {
     else if (e.key === 'End') move(count - 1);
     else if (e.key === 'Enter') {
       const row = rowAt(active);
-      if (row) navigate({ page: 'ticket', id: row.id });
+      if (row) openTicket(row.id);
     } else return;
     e.preventDefault();
   };
@@ -142,6 +166,11 @@ export function QueuePage() {
           {total === null ? t('queue.loading') : capped ? t('queue.countCapped', { count: total }) : t('queue.count', { count: total })}
         </span>
       </header>
+      {hints.correctedText && total !== null && total > 0 && (
+        <p className="muted" data-testid="queue-corrected">
+          {t('queue.corrected', { typed: params.filter.text ?? '', used: hints.correctedText })}
+        </p>
+      )}
       <SavedViews views={views} activeId={viewId} onApply={applyView} current={params} onChanged={loadViews} />
       <QueueFilters filter={params.filter} meta={meta} onChange={setFilter} />
       {error !== null && <p role="alert" className="error">{errorText(error, i18n.language)}</p>}
@@ -153,11 +182,11 @@ export function QueuePage() {
               type="button"
               className={`cell ${c.className}`}
               aria-sort={params.sort === c.id ? (params.dir === 'asc' ? 'ascending' : 'descending') : undefined}
-              title={t('queue.sortBy', { column: t(`queue.col.${c.id}`) })}
+              title={t('queue.sortBy', { column: t(`queue.col.${c.label ?? c.id}`) })}
               onClick={() => sortBy(c.id)}
               data-testid={`sort-${c.id}`}
             >
-              {t(`queue.col.${c.id}`)}
+              {t(`queue.col.${c.label ?? c.id}`)}
               {params.sort === c.id && <span aria-hidden="true">{params.dir === 'asc' ? ' ▲' : ' ▼'}</span>}
             </button>
           ))}
@@ -172,7 +201,24 @@ export function QueuePage() {
           onKeyDown={onListKey}
           data-testid="queue-list"
         >
-          {total === 0 && <p className="muted queue-empty">{t('queue.empty')}</p>}
+          {total === 0 && (
+            <p className="muted queue-empty" data-testid="queue-empty">
+              {t('queue.empty')}{' '}
+              {hints.elsewhere > 0 && (
+                <button
+                  type="button"
+                  className="link"
+                  data-testid="queue-elsewhere"
+                  onClick={() => {
+                    const all = views.find((v) => v.id === 'all');
+                    if (all) applyView({ ...all, filter: { ...all.filter, text: text.trim() } });
+                  }}
+                >
+                  {t('queue.elsewhere', { count: hints.elsewhere })}
+                </button>
+              )}
+            </p>
+          )}
           <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
             {items.map((item) => {
               const row = rowAt(item.index);
@@ -182,39 +228,13 @@ export function QueuePage() {
                   id={`queue-row-${item.index}`}
                   role="option"
                   aria-selected={item.index === active}
-                  className={`queue-row${row?.slaBreached ? ' late' : ''}`}
+                  className="queue-row"
                   style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}
                   data-testid={row ? 'queue-row' : 'queue-row-loading'}
-                  onClick={() => row && navigate({ page: 'ticket', id: row.id })}
+                  onClick={() => row && openTicket(row.id)}
                 >
                   {row ? (
-                    <>
-                      <span className="cell c-number">{row.number}</span>
-                      <span className="cell c-subject">
-                        <Highlighted text={row.subject} />
-                        {row.snippet && (
-                          <small className="snippet muted">
-                            <Highlighted text={row.snippet} />
-                          </small>
-                        )}
-                      </span>
-                      <span className={`cell c-status s${row.status}`}>{t(`status.${row.status}`)}</span>
-                      <span className={`cell c-priority priority p${row.priority}`}>{t(`level.${row.priority}`)}</span>
-                      <span className="cell c-requester">
-                        <Highlighted text={row.requester} />
-                      </span>
-                      <span className="cell c-organisation">{row.organisationCode ?? ''}</span>
-                      <span className="cell c-service" data-tier={row.tier ?? undefined}>
-                        <ServiceLabel name={row.serviceName} tier={row.tier} archived={row.serviceArchived} />
-                      </span>
-                      <span className="cell c-team">{row.teamName ?? ''}</span>
-                      <span className="cell c-technician">{row.technician ?? ''}</span>
-                      <span className="cell c-date">{formatDateTime(row.updatedAt, i18n.language)}</span>
-                      <span className="cell c-date">
-                        {row.ttrDue ? formatDateTime(row.ttrDue, i18n.language) : ''}
-                        {row.slaBreached && <span className="badge late-badge">{t('ticket.late')}</span>}
-                      </span>
-                    </>
+                    <QueueCells row={row} />
                   ) : (
                     <span className="cell muted">…</span>
                   )}

@@ -19,6 +19,7 @@ export function useQueueRows(params: QueueParams) {
   const key = JSON.stringify(params);
   const [total, setTotal] = useState<number | null>(null);
   const [capped, setCapped] = useState(false);
+  const [hints, setHints] = useState<{ elsewhere: number; correctedText: string | null }>({ elsewhere: 0, correctedText: null });
   const [pages, setPages] = useState<Map<number, QueueRow[]>>(new Map());
   const [error, setError] = useState<unknown>(null);
   const loading = useRef(new Set<number>());
@@ -38,6 +39,7 @@ export function useQueueRows(params: QueueParams) {
           if (withTotal) {
             setTotal(res.total);
             setCapped(res.capped);
+            setHints({ elsewhere: res.elsewhere, correctedText: res.correctedText });
           }
           setPages((prev) => new Map(prev).set(page, res.rows));
           setError(null);
@@ -84,5 +86,5 @@ export function useQueueRows(params: QueueParams) {
   }, [fetchPage]);
 
   const rowAt = (i: number): QueueRow | undefined => pages.get(Math.floor(i / PAGE_SIZE))?.[i % PAGE_SIZE];
-  return { total, capped, rowAt, ensureRange, refresh, error };
+  return { total, capped, hints, rowAt, ensureRange, refresh, error };
 }

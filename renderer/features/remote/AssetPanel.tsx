@@ -1,8 +1,9 @@
+import { routeHref } from '../../app/router';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CallInput, CallOutput } from '../../../src/api/contract';
 import { api } from '../../api/client';
-import { ConnectMenu, errorMessage, type AssetRemote } from './ConnectMenu';
+import { ConnectMenu, errorMessage, ticketOfPcPage, type AssetRemote } from './ConnectMenu';
 import { RdpSessionList } from './RdpSessionList';
 
 type Method = AssetRemote['methods'][number];
@@ -82,6 +83,11 @@ export function AssetPanel({ assetId }: { assetId: string }) {
   const gw = settings.gateway;
   return (
     <section className="page rdp-asset" aria-labelledby="page-title" data-testid="asset-panel">
+      {ticketOfPcPage(remote.asset.id) && (
+        <a className="back-link" href={routeHref({ page: 'ticket', id: ticketOfPcPage(remote.asset.id)! })} data-testid="pc-back-to-ticket">
+          ← {t('asset.backToTicket')}
+        </a>
+      )}
       <h1 id="page-title">{t('asset.title', { name: remote.asset.name })}</h1>
       <dl className="card rdp-facts">
         <dt>{t('asset.ip')}</dt>

@@ -53,6 +53,14 @@ export function SessionStatus({ record }: { record: SessionRecord }) {
  * certificate on first use (fingerprint shown), shadowing opens the session picker first,
  * SSH is the SSH feature's entry.
  */
+/** The PC page opened from a ticket offers the way back to it (kept for the tab's life). */
+export function rememberTicketOfPcPage(assetId: string, ticketId: string): void {
+  sessionStorage.setItem(`relais.pcFromTicket.${assetId}`, ticketId);
+}
+export function ticketOfPcPage(assetId: string): string | null {
+  return sessionStorage.getItem(`relais.pcFromTicket.${assetId}`);
+}
+
 export function ConnectMenu({ remote, ticketId, label }: { remote: AssetRemote; ticketId: string | null; label?: string }) {
   const { t, i18n } = useTranslation('rdp');
   const [open, setOpen] = useState(false);
@@ -185,7 +193,7 @@ export function ConnectMenu({ remote, ticketId, label }: { remote: AssetRemote; 
         />
       )}
       {ticketId && (
-        <a className="rdp-asset-link" href={routeHref({ page: 'remote', id: remote.asset.id })} data-testid="rdp-asset-link">
+        <a className="rdp-asset-link" href={routeHref({ page: 'remote', id: remote.asset.id })} data-testid="rdp-asset-link" onClick={() => rememberTicketOfPcPage(remote.asset.id, ticketId)}>
           {t('connect.assetPage')}
         </a>
       )}

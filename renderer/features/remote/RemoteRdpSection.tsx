@@ -33,7 +33,7 @@ export function RemoteRdpSection() {
     <>
       {clients?.missing && (
         <p role="alert" className="card warn" data-testid="rdp-client-missing">
-          <strong>{t('page.clientsMissing')} : </strong>
+          <strong>{t('page.clientsMissingLabel')}</strong>
           {en ? clients.missing.en : clients.missing.fr}
         </p>
       )}

@@ -5,6 +5,7 @@ import { SecuritySettings } from './SecuritySettings';
 import { DirectoryImport } from '../directory/DirectoryImport';
 import { IncidentSettings } from '../incidents/IncidentSettings';
 import { PriorityRulesSettings } from '../organisation/PriorityRulesSettings';
+import { TemplateSettings } from './TemplateSettings';
 
 export function SettingsPage() {
   const { t } = useTranslation('common');
@@ -48,6 +49,7 @@ export function SettingsPage() {
       <IncidentSettings />
       <DirectoryImport />
       <PriorityRulesSettings />
+      <TemplateSettings />
     </section>
   );
 }

@@ -20,6 +20,8 @@ export function TicketActions({ ticket, meta, onDone }: { ticket: Ticket; meta: 
   const [teamId, setTeamId] = useState(ticket.teamId ?? '');
   const [technician, setTechnician] = useState(ticket.technician ?? '');
   const [solution, setSolution] = useState('');
+  const [waitReason, setWaitReason] = useState('');
+  const [remindAt, setRemindAt] = useState(() => defaultReminder());
   // When the ticket changes (here or elsewhere), the pickers follow it; drafts are kept.
   const [seenVersion, setSeenVersion] = useState(ticket.version);
   // "Suivi privé" is a choice for one ticket: it never carries over to the next one.
@@ -91,7 +93,18 @@ export function TicketActions({ ticket, meta, onDone }: { ticket: Ticket; meta: 
         </button>
       </form>
 
-      <form className="card" onSubmit={(e) => { e.preventDefault(); void run(() => api.call('tickets.setStatus', { id: ticket.id, status })); }}>
+      <form
+        className="card"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (status !== 4) return void run(() => api.call('tickets.setStatus', { id: ticket.id, status }));
+          // "En attente" says why and when to call back, in words a person reads.
+          if (waitReason.trim().length < 3) return setError(t('wait.reasonRequired'));
+          const when = new Date(remindAt);
+          if (!remindAt || Number.isNaN(when.getTime())) return setError(t('wait.dateRequired'));
+          void run(() => api.call('tickets.wait', { id: ticket.id, reason: waitReason.trim(), remindAt: when.toISOString() }), () => setWaitReason(''));
+        }}
+      >
         <label className="field">
           <span>{t('ticket.changeStatus')}</span>
           <select data-testid="status-select" value={status} onChange={(e) => setStatus(Number(e.target.value) as TicketStatus)}>
@@ -100,7 +113,24 @@ export function TicketActions({ ticket, meta, onDone }: { ticket: Ticket; meta: 
             ))}
           </select>
         </label>
-        <button type="submit" disabled={busy || status === ticket.status} data-testid="status-apply">{t('ticket.apply')}</button>
+        {status === 4 && (
+          <>
+            <label className="field">
+              <span>{t('wait.reason')}</span>
+              <input data-testid="wait-reason" maxLength={500} value={waitReason} placeholder={t('wait.reasonHint')} onChange={(e) => setWaitReason(e.target.value)} />
+            </label>
+            <label className="field">
+              <span>{t('wait.remindAt')}</span>
+              <input data-testid="wait-remind" type="datetime-local" value={remindAt} onChange={(e) => setRemindAt(e.target.value)} />
+            </label>
+          </>
+        )}
+        {ticket.status === 4 && ticket.waitingReason && (
+          <p className="muted" data-testid="wait-current">
+            {t('wait.current', { reason: ticket.waitingReason, date: ticket.remindAt ? new Date(ticket.remindAt).toLocaleString(i18n.language === 'en' ? 'en-GB' : 'fr-FR', { dateStyle: 'short', timeStyle: 'short' }) : '—' })}
+          </p>
+        )}
+        <button type="submit" disabled={busy || (status === ticket.status && status !== 4)} data-testid="status-apply">{t('ticket.apply')}</button>
       </form>
 
       <form className="card" onSubmit={(e) => { e.preventDefault(); if (teamId) void run(() => api.call('tickets.route', { id: ticket.id, teamId, technician: technician.trim() || null })); }}>
@@ -128,4 +158,13 @@ export function TicketActions({ ticket, meta, onDone }: { ticket: Ticket; meta: 
       </form>
     </div>
   );
+}
+
+/** Tomorrow 09:00, local time, as a datetime-local value: the usual call-back. */
+function defaultReminder(): string {
+  const d = new Date();
+  d.setDate(d.getDate() + 1);
+  d.setHours(9, 0, 0, 0);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T09:00`;
 }

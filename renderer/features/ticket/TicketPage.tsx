@@ -1,8 +1,11 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CallOutput } from '../../../src/api/contract';
 import { api } from '../../api/client';
-import { routeHref } from '../../app/router';
+import { navigate, routeHref } from '../../app/router';
+import { typingInField, useScreenShortcuts } from '../../app/ShortcutHelp';
+import { newDraftId } from '../call-log/DraftChooser';
+import { TicketEditor, RequesterFix } from './TicketEditor';
 import { TicketRemoteActions } from '../remote/TicketRemoteActions';
 import { TicketToolActions } from '../tools/TicketToolActions';
 import { TicketSyncBanner } from '../sync/TicketSyncBanner';
@@ -36,6 +39,61 @@ export function TicketPage({ id }: { id: string }) {
   useEffect(load, [load]);
   // Live: another window, sync or a remote session changed this ticket.
   useEffect(() => api.on('tickets.changed', (p) => p.ids.includes(id) && load()), [id, load]);
+  const [panel, setPanel] = useState<null | 'edit' | 'requester'>(null);
+  const pageRef = useRef<HTMLElement>(null);
+  const focused = useRef(false);
+  // Once the ticket is shown, focus lands on its first action.
+  useEffect(() => {
+    if (!detail || focused.current) return;
+    focused.current = true;
+    // A button, not a text field, so one-letter shortcuts work at once.
+    const first = pageRef.current?.querySelector<HTMLElement>('[data-testid="take-charge"]:not(:disabled)') ?? pageRef.current?.querySelector<HTMLElement>('[data-testid="ticket-edit"]');
+    first?.focus();
+  }, [detail]);
+
+  const shortcutList = [
+    { keys: 'S', label: t('keys.followup') },
+    { keys: 'P', label: t('keys.takeCharge') },
+    { keys: 'T', label: t('keys.status') },
+    { keys: 'R', label: t('keys.resolve') },
+    { keys: 'E', label: t('keys.edit') },
+    { keys: 'D', label: t('keys.requester') },
+    { keys: 'N', label: t('keys.newCallFor') },
+    { keys: 'Échap', label: t('keys.back') },
+  ];
+  useScreenShortcuts(shortcutList);
+  useEffect(() => {
+    const on = (e: KeyboardEvent) => {
+      if (e.ctrlKey || e.altKey || e.metaKey || e.defaultPrevented) return;
+      if (e.key === 'Escape') {
+        // A first Escape leaves a text field (what was typed stays), the next one goes back.
+        if (panel) setPanel(null);
+        else if (typingInField(e)) (e.target as HTMLElement).blur();
+        else navigate({ page: 'queue' });
+        e.preventDefault();
+        return;
+      }
+      if (typingInField(e) || panel) return;
+      const q = (testId: string) => pageRef.current?.querySelector<HTMLElement>(`[data-testid="${testId}"]`);
+      const k = e.key.toLowerCase();
+      if (k === 's') q('followup-body')?.focus();
+      else if (k === 'p') q('take-charge')?.click();
+      else if (k === 't') q('status-select')?.focus();
+      else if (k === 'r') q('solution-body')?.focus();
+      else if (k === 'e') setPanel('edit');
+      else if (k === 'd') setPanel('requester');
+      else if (k === 'n' && detail) void newCallFor(detail);
+      else return;
+      e.preventDefault();
+    };
+    window.addEventListener('keydown', on);
+    return () => window.removeEventListener('keydown', on);
+  });
+  const closePanel = (saved: boolean) => {
+    setPanel(null);
+    if (saved) load();
+    pageRef.current?.querySelector<HTMLElement>('[data-testid="ticket-edit"]')?.focus();
+  };
 
   if (!detail) {
     return (
@@ -50,7 +108,7 @@ export function TicketPage({ id }: { id: string }) {
   const dt = (iso: string | null) => (iso ? formatDateTime(iso, i18n.language) : '—');
 
   return (
-    <section className="page ticket-page" aria-labelledby="page-title" data-testid="ticket-page">
+    <section className="page ticket-page" aria-labelledby="page-title" data-testid="ticket-page" ref={pageRef}>
       <a href={routeHref({ page: 'queue' })} className="back-link">
         ← {t('ticket.back')}
       </a>
@@ -65,7 +123,7 @@ export function TicketPage({ id }: { id: string }) {
             {t(`status.${tk.status}`)}
           </span>
           <span className={`badge priority p${tk.priority}`}>
-            {t('field.priority')} : {t(`level.${tk.priority}`)}
+            {t('ticket.priorityBadge', { level: t(`level.${tk.priority}`) })}
           </span>
           <span className="badge">{t(`type.${tk.type}`)}</span>
           {tk.slaBreached && <span className="badge late-badge">{t('ticket.late')}</span>}
@@ -99,6 +157,19 @@ export function TicketPage({ id }: { id: string }) {
             <dt>{t('ticket.ttrDue')}</dt>
             <dd>{dt(tk.ttrDue)}</dd>
           </dl>
+          <div className="toolbar">
+            <button type="button" onClick={() => setPanel('edit')} data-testid="ticket-edit">
+              {t('edit.open')} <kbd aria-hidden="true">E</kbd>
+            </button>
+            <button type="button" onClick={() => setPanel('requester')} data-testid="ticket-requester-fix">
+              {t('edit.requesterOpen')} <kbd aria-hidden="true">D</kbd>
+            </button>
+            <button type="button" onClick={() => void newCallFor(detail)} data-testid="ticket-new-call">
+              {t('edit.newCallFor')} <kbd aria-hidden="true">N</kbd>
+            </button>
+          </div>
+          {panel === 'edit' && <TicketEditor ticket={tk} assets={detail.assets} meta={meta} onClose={closePanel} />}
+          {panel === 'requester' && <RequesterFix ticket={tk} requester={detail.requester} onClose={closePanel} />}
           {tk.description && <p className="card ticket-description"><Revealed text={tk.description} /></p>}
           <Timeline entries={detail.timeline} />
         </div>
@@ -111,4 +182,14 @@ export function TicketPage({ id }: { id: string }) {
       </div>
     </section>
   );
+}
+
+/** "Nouvel appel pour ce demandeur": a new call draft with the ticket's requester already chosen. */
+async function newCallFor(detail: TicketDetail): Promise<void> {
+  const id = newDraftId();
+  const requester = detail.requester
+    ? { kind: 'directory' as const, hit: { person: detail.requester, asset: null, personAssets: detail.assets } }
+    : { kind: 'free' as const, name: detail.ticket.requesterName, phone: detail.ticket.requesterPhone };
+  await api.call('drafts.save', { id, startedAt: new Date().toISOString(), form: { requester } });
+  navigate({ page: 'call', id });
 }

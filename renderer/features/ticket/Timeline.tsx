@@ -1,10 +1,11 @@
 import { useTranslation } from 'react-i18next';
 import type { Followup } from '../../../src/domain/tickets';
+import type { EditChange } from '../../../src/domain/ticket-edit';
 import { formatDateTime, formatDuration } from './ticket-meta';
 import { generatedEntryText } from './generated-entry';
 import { Revealed } from '../../components/Revealed';
 
-const KNOWN_KINDS = new Set(['call', 'note', 'status', 'assign', 'solution', 'ssh_session', 'rdp_session', 'tool_run', 'checklist_step', 'transcript', 'sync_discarded']);
+const KNOWN_KINDS = new Set(['call', 'note', 'status', 'assign', 'solution', 'ssh_session', 'rdp_session', 'tool_run', 'checklist_step', 'transcript', 'sync_discarded', 'edit']);
 
 /** The ticket's history, oldest first. Kinds added by other features show their label and body. */
 export function Timeline({ entries }: { entries: Followup[] }) {
@@ -32,11 +33,19 @@ export function Timeline({ entries }: { entries: Followup[] }) {
 }
 
 function EntryDetails({ f }: { f: Followup }) {
-  const { t } = useTranslation('hotline');
+  const { t, i18n } = useTranslation('hotline');
   const data = (f.data ?? {}) as Record<string, unknown>;
-  if (f.kind === 'call' && typeof data.durationSec === 'number') return <p className="muted">{t('ticket.callDuration', { duration: formatDuration(data.durationSec) })}</p>;
+  if ((f.kind === 'call' || (f.kind === 'note' && data.fromCall === true)) && typeof data.durationSec === 'number') return <p className="muted">{t('ticket.callDuration', { duration: formatDuration(data.durationSec) })}</p>;
+  if (f.kind === 'edit' && Array.isArray(data.changes)) return <EditDetails changes={data.changes as EditChange[]} />;
   if (f.kind === 'status' && typeof data.from === 'number' && typeof data.to === 'number')
-    return <p>{t('ticket.statusChange', { from: t(`status.${data.from}`), to: t(`status.${data.to}`) })}</p>;
+    return (
+      <p>
+        {t('ticket.statusChange', { from: t(`status.${data.from}`), to: t(`status.${data.to}`) })}
+        {typeof data.reason === 'string' && typeof data.remindAt === 'string' && (
+          <> — {t('wait.current', { reason: data.reason, date: formatDateTime(data.remindAt, i18n.language) })}</>
+        )}
+      </p>
+    );
   if (f.kind === 'assign')
     return <p>{t('ticket.assignTo', { team: typeof data.team === 'string' ? data.team : '—', technician: typeof data.technician === 'string' ? data.technician : t('field.nobody') })}</p>;
   return null;
@@ -51,4 +60,25 @@ function EntryBody({ f }: { f: Followup }) {
       <Revealed text={text} />
     </p>
   ) : null;
+}
+
+/** An 'edit' entry: each corrected field, from → to, in the reader's language. */
+function EditDetails({ changes }: { changes: EditChange[] }) {
+  const { t } = useTranslation('hotline');
+  const word = (field: EditChange['field'], v: EditChange['from']) => {
+    if (v === null || v === '') return '—';
+    if (field === 'urgency' || field === 'impact' || field === 'priority') return t(`level.${v}`);
+    if (field === 'type') return t(`type.${v}`);
+    if (field === 'channel') return t(`channel.${v}`);
+    return String(v);
+  };
+  return (
+    <ul data-testid="edit-changes">
+      {changes.map((c) => (
+        <li key={c.field}>
+          {t('edit.change', { field: t(`edit.field.${c.field}`), from: word(c.field, c.from), to: word(c.field, c.to) })}
+        </li>
+      ))}
+    </ul>
+  );
 }

@@ -24,6 +24,11 @@ export function useTicketMeta(): TicketMeta | null {
   return meta;
 }
 
+/** After a change of the operator's name, teams or categories: the next screen reloads them. */
+export function forgetTicketMeta(): void {
+  cached = null;
+}
+
 /** The error's message in the user's language (every core error carries both). */
 export function errorText(err: unknown, locale: string): string {
   if (err instanceof ContractError) return err.text(locale);

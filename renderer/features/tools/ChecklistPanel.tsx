@@ -29,7 +29,7 @@ export function ChecklistStarter({ catalog, ticketId, onStarted, preferAssets }:
       }}
     >
       <label className="field" htmlFor="checklist-select">
-        <span>{t('checklists')}</span>
+        <span>{t('checklistToStart')}</span>
         <select id="checklist-select" data-testid="checklist-select" value={id} onChange={(e) => setId(e.target.value)}>
           <option value="">{t('chooseChecklist')}</option>
           {catalog.checklists.map((c) => (

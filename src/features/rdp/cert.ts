@@ -21,12 +21,16 @@ export function formatFingerprint(der: Buffer): string {
   return crypto.createHash('sha256').update(der).digest('hex').match(/../g)!.join(':');
 }
 
-function unreachable(host: string, port: number, why: string): RelaisError {
+/** Why the probe failed, in each language (a system code such as ECONNREFUSED stays as is). */
+type Why = string | { fr: string; en: string };
+
+function unreachable(host: string, port: number, reason: Why): RelaisError {
+  const why = typeof reason === 'string' ? { fr: reason, en: reason } : reason;
   return new RelaisError(
     'RDP_UNREACHABLE',
     {
-      fr: `Le poste ${host} ne répond pas en RDP (port ${port}) : ${why}. Vérifiez qu'il est allumé, sur le réseau (VPN) et que le Bureau à distance y est activé.`,
-      en: `The PC ${host} does not answer RDP (port ${port}): ${why}. Check it is on, on the network (VPN), and that Remote Desktop is enabled.`,
+      fr: `Le poste ${host} ne répond pas en RDP (port ${port}) : ${why.fr}. Vérifiez qu'il est allumé, sur le réseau (VPN) et que le Bureau à distance y est activé.`,
+      en: `The PC ${host} does not answer RDP (port ${port}): ${why.en}. Check it is on, on the network (VPN), and that Remote Desktop is enabled.`,
     },
     { host, port },
   );
@@ -46,7 +50,7 @@ export async function probeCertificate(host: string, port: number, timeoutMs = 4
       if (err) reject(err);
       else resolve(value!);
     };
-    const timer = setTimeout(() => finish(unreachable(host, port, 'délai dépassé / timed out')), timeoutMs);
+    const timer = setTimeout(() => finish(unreachable(host, port, { fr: 'délai dépassé', en: 'timed out' })), timeoutMs);
     let buf = Buffer.alloc(0);
     socket.once('connect', () => socket.write(connectionRequest()));
     socket.on('error', (e: NodeJS.ErrnoException) => finish(unreachable(host, port, e.code ?? 'error')));
@@ -68,7 +72,7 @@ export async function probeCertificate(host: string, port: number, timeoutMs = 4
       socket.pause();
       tlsSocket = tls.connect({ socket, rejectUnauthorized: false, servername: net.isIP(host) ? undefined : host }, () => {
         const cert = tlsSocket!.getPeerCertificate();
-        if (!cert?.raw) return finish(unreachable(host, port, 'certificat absent / no certificate'));
+        if (!cert?.raw) return finish(unreachable(host, port, { fr: 'certificat absent', en: 'no certificate' }));
         finish(null, formatFingerprint(cert.raw));
       });
       tlsSocket.on('error', (e) => finish(unreachable(host, port, `TLS: ${e.message}`)));

@@ -217,7 +217,7 @@ export function methodUnsupported(platform: Platform, method: string): RelaisErr
   return new RelaisError(
     'RDP_METHOD_UNSUPPORTED',
     {
-      fr: `${method === 'msra' ? "L'Assistance à distance Windows" : 'Le shadowing (observer la session)'} ne peut être lancé que depuis un poste Windows. Utilisez la console Relais sur Windows, ou une connexion RDP.`,
+      fr: `${method === 'msra' ? "L'Assistance à distance Windows" : 'Le shadowing (observer la session)'} ne peut être ${method === 'msra' ? 'lancée' : 'lancé'} que depuis un poste Windows. Utilisez la console Relais sur Windows, ou une connexion RDP.`,
       en: `${method === 'msra' ? 'Windows Remote Assistance' : 'Shadowing (watching the session)'} can only be started from a Windows PC. Use Relais on Windows, or an RDP connection.`,
     },
     { platform, method },

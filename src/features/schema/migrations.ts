@@ -11,6 +11,7 @@ import m0090 from '../dashboard/migrations/0090-dashboard-indexes';
 import m0050 from '../organisation/migrations/0050-organisations';
 import m0070 from '../sync/migrations/0070-sync-fidelity';
 import m0100 from '../security/migrations/0100-security-state';
+import m0060 from '../tickets/migrations/0060-hotline';
 
 /**
  * Every feature's migrations. The ledger (src/platform/db.ts) applies each one missing from a
@@ -24,6 +25,7 @@ export const migrations: readonly FeatureMigration[] = [
   { feature: 'security', migration: m0020, beforeLedger: true },
   { feature: 'rdp', migration: m0030, beforeLedger: true },
   { feature: 'tools', migration: m0040, beforeLedger: true },
+  { feature: 'tickets', migration: m0060 },
   { feature: 'seats', migration: m0065 },
   { feature: 'sync', migration: m0070 },
   { feature: 'incidents', migration: m0080 },

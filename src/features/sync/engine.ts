@@ -82,7 +82,7 @@ export interface ParkedError {
 }
 
 /** Follow-up kinds that only mirror a ticket.update already in the outbox (timeline history). */
-const MIRROR_KINDS = new Set(['status', 'assign', 'created']);
+const MIRROR_KINDS = new Set(['status', 'assign', 'created', 'edit', 'rules']);
 
 export class SyncEngine {
   private connector: Connector | null = null;

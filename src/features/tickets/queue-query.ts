@@ -1,7 +1,8 @@
 import type { Db } from '../../platform/db';
 import { stmt } from '../../platform/statements';
 import { MARK_END, MARK_START, queueQuerySchema, type QueueFilter, type QueuePage, type QueueQuery, type QueueRow, type SortColumn } from '../../domain/queue';
-import { foldText, slaBreached, type Channel, type TicketStatus, type TicketType } from '../../domain/tickets';
+import { slaBreached, type Channel, type TicketStatus, type TicketType } from '../../domain/tickets';
+import { closeTerms, matchRanges, parseSearch, toFts, typoBudget } from '../../domain/search-text';
 
 /**
  * The queue's one query: filters, full-text search and sort all run in SQLite so the
@@ -34,12 +35,11 @@ const BREACH_SQL = `(
 
 /**
  * Turns what the agent typed into an FTS5 query: every word must appear, each as a
- * prefix ("dupr" finds "Dupré"), with FTS syntax characters neutralised so any input is safe.
+ * prefix ("dupr" finds "Dupré"), hyphens and punctuation forgiven ("wifi" finds "Wi-Fi"),
+ * with FTS syntax characters neutralised so any input is safe.
  */
 export function toFtsQuery(text: string): string | null {
-  const words = searchTerms(text);
-  if (words.length === 0) return null;
-  return words.map((w) => `"${w}"*`).join(' ');
+  return toFts(parseSearch(text));
 }
 
 interface Built {
@@ -86,6 +86,7 @@ function build(filter: QueueFilter, ctx: { now: Date; user: string }, purpose: '
   if (filter.organisationIds) inList('org', 't.organisation_id', filter.organisationIds);
   if (filter.serviceIds) inList('svc', 't.service_id', filter.serviceIds);
   if (filter.tiers) inList('tier', 't.service_tier', filter.tiers);
+  if (filter.remindersDue) where.push('t.remind_at IS NOT NULL AND t.remind_at <= @now');
   if (filter.slaBreached === true) where.push(BREACH_SQL);
   if (filter.slaBreached === false) where.push(`NOT ${BREACH_SQL}`);
   return { from, where: where.length ? `WHERE ${where.join(' AND ')}` : '', params, fts: fts !== null };
@@ -124,6 +125,21 @@ type Row = {
  */
 export function queryQueue(db: Db, rawQuery: QueueQuery, ctx: { now: Date; user: string; withTotal?: boolean }): QueuePage {
   const q = queueQuerySchema.parse(rawQuery);
+  const page = queryPage(db, q, ctx);
+  if (!q.filter.text || page.total !== 0 || q.offset !== 0) return page;
+  // Nothing found: a misspelling ("bourage")? Search the corrected words instead, and say so.
+  // Or matches in other views ("Aucun ticket" in "Ouverts" while resolved ones match)?
+  const corrected = correctSearch(db, q.filter.text);
+  if (corrected) {
+    const again = queryPage(db, { ...q, filter: { ...q.filter, text: corrected } }, ctx);
+    if (again.total !== 0) return { ...again, correctedText: corrected };
+  }
+  const text = corrected && countQueue(db, { text: corrected }, ctx) > 0 ? corrected : q.filter.text;
+  const elsewhere = Object.keys(q.filter).length > 1 ? countQueue(db, { text }, ctx) : 0;
+  return { ...page, elsewhere, correctedText: text === q.filter.text ? null : text };
+}
+
+function queryPage(db: Db, q: ReturnType<typeof queueQuerySchema.parse>, ctx: { now: Date; user: string; withTotal?: boolean }): QueuePage {
   const b = build(q.filter, ctx);
   const dir = q.dir === 'asc' ? 'ASC' : 'DESC';
   const joins = q.sort === 'team' ? 'LEFT JOIN teams tm ON tm.id = t.team_id' : q.sort === 'category' ? 'LEFT JOIN categories c ON c.id = t.category_id' : '';
@@ -137,7 +153,7 @@ export function queryQueue(db: Db, rawQuery: QueueQuery, ctx: { now: Date; user:
   }) as { n: number }[]).map((r) => r.n);
   const rows = fetchRows(db, numbers, b.fts ? searchTerms(q.filter.text ?? '') : null, ctx.now);
   const total = ctx.withTotal === false ? -1 : countQueue(db, q.filter, ctx);
-  return { total, capped: b.fts && total >= SEARCH_COUNT_CAP, offset: q.offset, rows };
+  return { total, capped: b.fts && total >= SEARCH_COUNT_CAP, offset: q.offset, rows, elsewhere: 0, correctedText: null };
 }
 
 function fetchRows(db: Db, numbers: number[], terms: string[] | null, now: Date): QueueRow[] {
@@ -173,33 +189,63 @@ function fetchRows(db: Db, numbers: number[], terms: string[] | null, now: Date)
   });
 }
 
-/** The folded words of a search, as FTS5 uses them (each a prefix). */
+/** The folded words of a search, as they are highlighted. */
 export function searchTerms(text: string): string[] {
-  return foldText(text).split(/[^\p{L}\p{N}]+/u).filter(Boolean).slice(0, 12);
+  return parseSearch(text).map((w) => w.joined);
 }
 
-const WORD = /[\p{L}\p{N}]+/gu;
-const matchesTerm = (word: string, terms: string[]) => {
-  const f = foldText(word);
-  return terms.some((t) => f.startsWith(t));
-};
+const WORD_CHAR = /[\p{L}\p{N}]/u;
 
-/** Marks every word that starts with a search term (accent- and case-insensitive, like the FTS index). */
+/** Marks every word a search term starts (accents, case and inner separators ignored, like the search). */
 export function highlightTerms(text: string, terms: string[]): string {
-  return text.replace(WORD, (w) => (matchesTerm(w, terms) ? `${MARK_START}${w}${MARK_END}` : w));
+  let out = '';
+  let at = 0;
+  for (const [start, rawEnd] of matchRanges(text, terms)) {
+    if (start < at) continue;
+    let end = rawEnd;
+    while (end < text.length && WORD_CHAR.test(text[end]!)) end++;
+    out += `${text.slice(at, start)}${MARK_START}${text.slice(start, end)}${MARK_END}`;
+    at = end;
+  }
+  return out + text.slice(at);
 }
 
 /** An excerpt around the first match in description, PCs or follow-ups. */
 export function bestSnippet(fields: string[], terms: string[], radius = 50): string | null {
   for (const field of fields) {
-    for (const m of field.matchAll(WORD)) {
-      if (!matchesTerm(m[0], terms)) continue;
-      const start = Math.max(0, m.index - radius);
-      const end = Math.min(field.length, m.index + m[0].length + radius * 2);
-      return `${start > 0 ? '…' : ''}${highlightTerms(field.slice(start, end), terms)}${end < field.length ? '…' : ''}`;
-    }
+    const first = matchRanges(field, terms)[0];
+    if (!first) continue;
+    const start = Math.max(0, first[0] - radius);
+    const end = Math.min(field.length, first[1] + radius * 2);
+    return `${start > 0 ? '…' : ''}${highlightTerms(field.slice(start, end), terms)}${end < field.length ? '…' : ''}`;
   }
   return null;
+}
+
+/**
+ * The spelling fallback, when a search finds nothing: each word no indexed term starts
+ * with is replaced by the closest indexed terms (same first letter, a typo or two away),
+ * read from the FTS5 index's own vocabulary. Returns the corrected text, or null.
+ */
+export function correctSearch(db: Db, text: string): string | null {
+  const words = parseSearch(text);
+  let changed = false;
+  const out = words.map((w) => {
+    const exists = stmt(db, 'SELECT 1 FROM tickets_fts_vocab WHERE term >= ? AND term < ? LIMIT 1').get(w.joined, `${w.joined}\u{10ffff}`);
+    if (exists || typoBudget(w.joined.length) === 0) return w.joined;
+    const first = w.joined[0]!;
+    const vocabulary = (stmt(db, 'SELECT term, doc AS docs FROM tickets_fts_vocab WHERE term >= ? AND term < ? AND length(term) BETWEEN ? AND ?').all(
+      first,
+      `${first}\u{10ffff}`,
+      w.joined.length - 2,
+      w.joined.length + 12,
+    ) as { term: string; docs: number }[]);
+    const best = closeTerms(w.joined, vocabulary, 1)[0];
+    if (!best) return w.joined;
+    changed = true;
+    return best;
+  });
+  return changed ? out.join(' ') : null;
 }
 
 /**

@@ -20,7 +20,8 @@ import { writeOutbox } from './outbox';
 import { readSetting } from './repos/settings';
 import { findCategory, findTeam, findTeamByName } from './repos/teams';
 import { assetsOfPerson, getAsset, getPerson } from './repos/directory';
-import { findTicket, insertTicket, ticketBase, touchTicket, updateTicketColumns, updateTicketOrg, type TicketChanges, type UpdatableField } from './repos/tickets';
+import { findTicket, insertTicket, relinkAssets, ticketBase, touchTicket, updateTicketColumns, updateTicketOrg, type TicketChanges, type UpdatableField } from './repos/tickets';
+import { ticketEditSchema, type EditChange, type TicketEdit } from '../../domain/ticket-edit';
 import { insertFollowup, listFollowups, type TimelineEntry } from './repos/followups';
 
 export interface WorkflowContext {
@@ -45,6 +46,11 @@ export const ticketErrors = {
       },
       { id },
     ),
+  notOpen: () =>
+    new RelaisError('INVALID_INPUT', {
+      fr: "Ce ticket est résolu ou clos : rouvrez-le avant de le mettre en attente.",
+      en: 'This ticket is solved or closed: reopen it before putting it on hold.',
+    }),
   solutionRequired: () =>
     new RelaisError('INVALID_INPUT', {
       fr: 'Une solution est nécessaire pour résoudre le ticket : décrivez ce qui a été fait puis réessayez.',
@@ -68,7 +74,10 @@ export function createTicketWorkflow(db: Db, ctx: WorkflowContext) {
   };
 
   /** Applies field changes with a `ticket.update` outbox row holding the before-values (merge base). */
-  const applyChanges = (before: Ticket, changes: TicketChanges, at: string): boolean => {
+  const applyChanges = (before: Ticket, requested: TicketChanges, at: string): boolean => {
+    let changes = requested;
+    // Leaving "En attente" drops its reason and reminder: they no longer apply.
+    if (changes.status !== undefined && changes.status !== 4 && (before.waitingReason || before.remindAt)) changes = { ...changes, waitingReason: null, remindAt: null };
     const changed: TicketChanges = {};
     const base: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(changes) as [UpdatableField, unknown][]) {
@@ -135,7 +144,8 @@ export function createTicketWorkflow(db: Db, ctx: WorkflowContext) {
         const due = slaDueDates(new Date(at), priority, rules?.sla ? { [String(priority)]: rules.sla } : sla);
         const routed = input.outcome === 'route';
         const solved = input.outcome === 'solved_on_phone';
-        const solution = solved ? input.solution || input.description || 'Résolu au téléphone' : null;
+        // The solution says what solved it, never the problem's own text (F8 asks for it).
+        const solution = solved ? input.solution || 'Résolu au téléphone' : null;
         const status: TicketStatus = routed ? 1 : solved ? 5 : 2;
 
         const ticket = {
@@ -307,6 +317,90 @@ export function createTicketWorkflow(db: Db, ctx: WorkflowContext) {
           const body = describeOutcome(cls.outcome, 'fr', (id) => findTeam(db, id)?.name ?? id).join('\n');
           append(t.id, { kind: 'rules', body, data: { applied: cls.outcome.applied, override: cls.outcome.override, on: 'reclassify' } }, at);
         }
+        return mustGet(ticketId);
+      });
+    },
+
+    /**
+     * Corrects a logged ticket. Priority and SLA due dates (from the creation time) follow
+     * urgency and impact; a new directory requester brings their PCs unless PCs are given.
+     * One 'edit' timeline entry lists what changed, from and to, as the operator saw it.
+     */
+    edit(ticketId: string, rawEdit: TicketEdit): Ticket {
+      const input = ticketEditSchema.parse(rawEdit);
+      return tx(() => {
+        const t = mustGet(ticketId);
+        const at = now();
+        const changes: TicketChanges = {};
+        const log: EditChange[] = [];
+        const note = (field: EditChange['field'], from: EditChange['from'], to: EditChange['to']) => {
+          if (from !== to) log.push({ field, from, to });
+        };
+        if (input.subject !== undefined) {
+          changes.subject = input.subject;
+          note('subject', t.subject, input.subject);
+        }
+        if (input.type) {
+          changes.type = input.type;
+          note('type', t.type, input.type);
+        }
+        if (input.channel) {
+          changes.channel = input.channel;
+          note('channel', t.channel, input.channel);
+        }
+        if (input.categoryId !== undefined) {
+          const category = input.categoryId ? findCategory(db, input.categoryId) : null;
+          if (input.categoryId && !category) throw ticketErrors.unknownReference({ fr: 'Catégorie', en: 'category' }, input.categoryId);
+          changes.categoryId = category?.id ?? null;
+          note('category', t.categoryName, category?.fullName ?? null);
+        }
+        if (input.urgency !== undefined || input.impact !== undefined) {
+          const urgency = input.urgency ?? t.urgency;
+          const impact = input.impact ?? t.impact;
+          const priority = computePriority(urgency, impact, readSetting(db, 'tickets.priorityMatrix', priorityMatrixSchema, DEFAULT_PRIORITY_MATRIX));
+          Object.assign(changes, { urgency, impact, priority });
+          note('urgency', t.urgency, urgency);
+          note('impact', t.impact, impact);
+          if (priority !== t.priority) {
+            note('priority', t.priority, priority);
+            Object.assign(changes, slaDueDates(new Date(t.createdAt), priority, readSetting(db, 'tickets.sla', slaTargetsSchema, DEFAULT_SLA)));
+          }
+        }
+        let assetIds = input.assetIds;
+        if (input.requester) {
+          if ('personId' in input.requester) {
+            const person = getPerson(db, input.requester.personId);
+            if (!person) throw ticketErrors.unknownReference({ fr: 'Demandeur', en: 'requester' }, input.requester.personId);
+            Object.assign(changes, { requesterId: person.id, requesterName: `${person.firstName} ${person.lastName}`.trim(), requesterPhone: person.phone });
+            if (assetIds === undefined && person.id !== t.requesterId) assetIds = assetsOfPerson(db, person.id).map((a) => a.id);
+          } else Object.assign(changes, { requesterId: null, requesterName: input.requester.name, requesterPhone: input.requester.phone });
+          const label = (name: string, phone: string) => [name, phone].filter(Boolean).join(' · ');
+          if (changes.requesterId !== t.requesterId || changes.requesterName !== t.requesterName)
+            note('requester', label(t.requesterName, t.requesterPhone), label(changes.requesterName!, changes.requesterPhone!));
+        }
+        const assetsChanged = assetIds !== undefined && [...new Set(assetIds)].join() !== t.assetIds.join();
+        if (assetsChanged) {
+          const names = (ids: string[]) => ids.map((a) => getAsset(db, a)?.name ?? a).join(', ');
+          for (const a of assetIds!) if (!getAsset(db, a)) throw ticketErrors.unknownReference({ fr: 'Poste', en: 'PC' }, a);
+          relinkAssets(db, t.id, [...new Set(assetIds)]);
+          note('assets', names(t.assetIds) || null, names([...new Set(assetIds)]) || null);
+          writeOutbox(db, { kind: 'ticket.update', ticketId: t.id, payload: { changes: { assetIds: [...new Set(assetIds!)] } }, base: { assetIds: t.assetIds } }, at);
+        }
+        const updated = applyChanges(t, changes, at);
+        if (!updated && assetsChanged) touchTicket(db, t.id, at);
+        if (log.length > 0) append(t.id, { kind: 'edit', body: '', data: { changes: log } }, at);
+        return mustGet(ticketId);
+      });
+    },
+
+    /** "En attente": on hold for a reason, with the date to call back (the reminders view lists those due). */
+    wait(ticketId: string, reason: string, remindAt: string): Ticket {
+      return tx(() => {
+        const t = mustGet(ticketId);
+        if (t.status >= 5) throw ticketErrors.notOpen();
+        const at = now();
+        const changes: TicketChanges = { status: 4, waitingReason: reason, remindAt };
+        if (applyChanges(t, changes, at)) append(t.id, { kind: 'status', body: '', data: { from: t.status, to: 4, reason, remindAt } }, at);
         return mustGet(ticketId);
       });
     },

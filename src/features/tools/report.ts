@@ -20,6 +20,8 @@ export interface ReportInput {
   locale: 'fr' | 'en';
   /** Names an SSH target (profile name and host) instead of its id. */
   describeTarget?: (t: ToolRun['target']) => string;
+  /** Time spent on the phone for this ticket (the calls' measured durations), in seconds. */
+  callSeconds?: number;
 }
 
 const L = {
@@ -31,6 +33,7 @@ const L = {
     technician: 'Technicien',
     date: 'Date',
     total: 'Durée totale des opérations',
+    calls: 'Durée des appels',
     actions: 'Opérations réalisées',
     when: 'Heure',
     what: 'Opération',
@@ -58,6 +61,7 @@ const L = {
     technician: 'Technician',
     date: 'Date',
     total: 'Total time of operations',
+    calls: 'Time on the phone',
     actions: 'Operations carried out',
     when: 'Time',
     what: 'Operation',
@@ -129,12 +133,14 @@ export async function buildInterventionReport(input: ReportInput): Promise<{ pdf
     [t.technician, input.technician],
     [t.date, fmtDate(input.generatedAt, input.locale)],
     [t.total, fmtDuration(totalMs, input.locale)],
+    ...(input.callSeconds ? ([[t.calls, fmtDuration(input.callSeconds * 1000, input.locale)]] as [string, string][]) : []),
   ];
   let y = 76;
   doc.fontSize(10).fillColor('#1b1f24');
   for (const [k, v] of fields) {
     doc.font('Helvetica-Bold');
-    text(`${k} :`, left, y, { width: 150 });
+    // French puts a space before the colon, English does not.
+    text(input.locale === 'fr' ? `${k} :` : `${k}:`, left, y, { width: 150 });
     doc.font('Helvetica');
     text(v, left + 155, y, { width: width - 155, ellipsis: true, height: 12 });
     y += 15;

@@ -21,9 +21,12 @@ export const UPDATABLE_COLUMNS = {
   ttoDue: 'tto_due',
   ttrDue: 'ttr_due',
   type: 'type',
+  channel: 'channel',
   requesterId: 'requester_id',
   requesterName: 'requester_name',
   requesterPhone: 'requester_phone',
+  waitingReason: 'waiting_reason',
+  remindAt: 'remind_at',
 } as const;
 export type UpdatableField = keyof typeof UPDATABLE_COLUMNS;
 export type TicketChanges = Partial<Pick<Ticket, UpdatableField>>;
@@ -66,6 +69,8 @@ export interface TicketRow {
   service_tier: number | null;
   service_archived: number | null;
   tags: string | null;
+  waiting_reason?: string | null;
+  remind_at?: string | null;
 }
 
 const SELECT_TICKET = `
@@ -122,6 +127,8 @@ export function toTicket(r: TicketRow, assetIds: string[], now: Date): Ticket {
       serviceArchived: r.service_archived === 1,
     },
     tags: r.tags ? r.tags.split(' ').sort() : [],
+    waitingReason: r.waiting_reason ?? null,
+    remindAt: r.remind_at ?? null,
   };
 }
 
@@ -139,7 +146,7 @@ export function nextTicketNumber(db: Db): number {
   return (stmt(db, 'SELECT COALESCE(MAX(number), 0) + 1 AS n FROM tickets').get() as { n: number }).n;
 }
 
-export type NewTicket = Omit<Ticket, 'number' | 'serverId' | 'slaBreached' | 'version' | 'categoryName' | 'teamName' | 'closedAt' | 'updatedAt' | 'org' | 'tags'> & {
+export type NewTicket = Omit<Ticket, 'number' | 'serverId' | 'slaBreached' | 'version' | 'categoryName' | 'teamName' | 'closedAt' | 'updatedAt' | 'org' | 'tags' | 'waitingReason' | 'remindAt'> & {
   /** The requester's organisation and service at call time (absent: none known). */
   organisationId?: string | null;
   serviceId?: string | null;
@@ -205,4 +212,17 @@ export function touchTicket(db: Db, id: string, updatedAt: string): void {
 
 export function countTickets(db: Db): number {
   return (stmt(db, 'SELECT COUNT(*) AS n FROM tickets').get() as { n: number }).n;
+}
+
+/** Replaces a ticket's linked PCs and refreshes their text in the search index. In the caller's transaction. */
+export function relinkAssets(db: Db, ticketId: string, assetIds: string[]): void {
+  stmt(db, 'DELETE FROM ticket_assets WHERE ticket_id = ?').run(ticketId);
+  const link = stmt(db, 'INSERT OR IGNORE INTO ticket_assets (ticket_id, asset_id) VALUES (?, ?)');
+  for (const a of assetIds) link.run(ticketId, a);
+  stmt(
+    db,
+    `UPDATE tickets_fts SET assets = COALESCE((SELECT group_concat(a.name || ' ' || a.serial || ' ' || a.ip, ' ')
+       FROM ticket_assets ta JOIN assets a ON a.id = ta.asset_id WHERE ta.ticket_id = @id), '')
+     WHERE rowid = (SELECT number FROM tickets WHERE id = @id)`,
+  ).run({ id: ticketId });
 }

@@ -1,0 +1,148 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { CallerTicket, Duplicates } from '../../../src/domain/caller';
+import { api } from '../../api/client';
+import { routeHref } from '../../app/router';
+import { formatCompactDate } from '../queue/compact-time';
+import type { Requester } from './RequesterPicker';
+
+/**
+ * The right-hand side of the call form: who is calling (service, site, PCs), their open and
+ * recent tickets and those of their PC, and likely duplicates of what is being typed. An
+ * open or similar ticket numbered 1–9 takes the call as a follow-up with Alt+that number.
+ * Sections are a plain list so other features (service tier, loans…) can add theirs.
+ */
+export function CallerPanel({ requester, text, onAddTo }: { requester: Requester; text: string; onAddTo(ticket: CallerTicket): void }) {
+  const { t, i18n } = useTranslation('hotline');
+  const person = requester?.kind === 'directory' ? requester.hit.person : null;
+  const assetIds = requester?.kind === 'directory' ? (requester.hit.asset ? [requester.hit.asset.id] : requester.hit.personAssets.map((a) => a.id)) : [];
+  const key = JSON.stringify([person?.id ?? null, assetIds]);
+  const [context, setContext] = useState<{ open: CallerTicket[]; recent: CallerTicket[] } | null>(null);
+  const [dups, setDups] = useState<Duplicates | null>(null);
+
+  useEffect(() => {
+    const [personId, ids] = JSON.parse(key) as [string | null, string[]];
+    if (!personId && ids.length === 0) return setContext(null);
+    let live = true;
+    api.call('caller.context', { personId, assetIds: ids }).then((c) => live && setContext(c), () => {});
+    return () => {
+      live = false;
+    };
+  }, [key]);
+
+  useEffect(() => {
+    const [personId, ids] = JSON.parse(key) as [string | null, string[]];
+    if (text.trim().length < 4) return setDups(null);
+    let live = true;
+    // Checked after a pause in typing: the warning follows what the operator writes.
+    const timer = setTimeout(() => {
+      api.call('caller.duplicates', { personId, assetIds: ids, text }).then((d) => live && setDups(d), () => {});
+    }, 400);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [key, text]);
+
+  // Numbered for Alt+1…9: likely duplicates first, then the caller's other open tickets.
+  const similar = dups?.similar.filter((x) => x.status < 5) ?? [];
+  const numbered = [...similar, ...(context?.open ?? []).filter((o) => !similar.some((s) => s.id === o.id))].slice(0, 9);
+  useEffect(() => {
+    const on = (e: KeyboardEvent) => {
+      if (!e.altKey || !/^[1-9]$/.test(e.key)) return;
+      const target = numbered[Number(e.key) - 1];
+      if (!target) return;
+      e.preventDefault();
+      onAddTo(target);
+    };
+    window.addEventListener('keydown', on);
+    return () => window.removeEventListener('keydown', on);
+  });
+
+  const line = (x: CallerTicket, n: number | null) => (
+    <li key={x.id} data-testid="caller-ticket">
+      {n !== null && <kbd aria-hidden="true">Alt+{n}</kbd>}{' '}
+      <a href={routeHref({ page: 'ticket', id: x.id })} title={x.subject}>
+        {t('caller.ticketRef', { number: x.number })} — {x.subject}
+      </a>{' '}
+      <span className="muted">
+        {t(`statusShort.${x.status}`)} · {formatCompactDate(x.updatedAt, i18n.language)}
+        {x.via === 'asset' ? ` · ${t('caller.viaPc')}` : ''}
+      </span>
+      {n !== null && (
+        <button type="button" className="link" onClick={() => onAddTo(x)} data-testid="caller-add-followup">
+          {t('caller.addHere')}
+        </button>
+      )}
+    </li>
+  );
+  const numberOf = (x: CallerTicket) => {
+    const i = numbered.findIndex((n) => n.id === x.id);
+    return i < 0 ? null : i + 1;
+  };
+
+  const sections: { id: string; node: React.ReactNode }[] = [];
+  if (dups?.outage) {
+    sections.push({
+      id: 'outage',
+      node: (
+        <div className="caller-warning outage" role="alert" data-testid="caller-outage">
+          <strong>{t('caller.outage', { count: dups.lastHour.length })}</strong>
+          <ul>{dups.lastHour.slice(0, 5).map((x) => line(x, numberOf(x)))}</ul>
+        </div>
+      ),
+    });
+  }
+  if (dups && dups.similar.length > 0) {
+    sections.push({
+      id: 'duplicates',
+      node: (
+        <div className="caller-warning" role="status" data-testid="caller-duplicates">
+          <strong>{t('caller.duplicates')}</strong>
+          <ul>{dups.similar.map((x) => line(x, numberOf(x)))}</ul>
+        </div>
+      ),
+    });
+  }
+  if (person) {
+    sections.push({
+      id: 'who',
+      node: (
+        <dl className="caller-who" data-testid="caller-who">
+          <dt>{t('caller.service')}</dt>
+          <dd>{person.department || '—'}</dd>
+          <dt>{t('caller.site')}</dt>
+          <dd>{person.site || '—'}</dd>
+          <dt>{t('caller.phone')}</dt>
+          <dd>{person.phone || '—'}</dd>
+        </dl>
+      ),
+    });
+  }
+  if (context) {
+    sections.push({
+      id: 'open',
+      node: (
+        <div data-testid="caller-open">
+          <h3>{t('caller.open', { count: context.open.length })}</h3>
+          {context.open.length === 0 ? <p className="muted">{t('caller.none')}</p> : <ul>{context.open.map((x) => line(x, numberOf(x)))}</ul>}
+        </div>
+      ),
+    });
+    sections.push({
+      id: 'recent',
+      node: (
+        <div data-testid="caller-recent">
+          <h3>{t('caller.recent')}</h3>
+          {context.recent.length === 0 ? <p className="muted">{t('caller.none')}</p> : <ul>{context.recent.map((x) => line(x, null))}</ul>}
+        </div>
+      ),
+    });
+  }
+  return (
+    <aside className="card caller-panel" aria-label={t('caller.title')} data-testid="caller-panel">
+      <h2>{t('caller.title')}</h2>
+      {sections.length === 0 ? <p className="muted">{t('caller.empty')}</p> : sections.map((s) => <section key={s.id}>{s.node}</section>)}
+    </aside>
+  );
+}

@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launchBrowser, screenshot } from '../support/browser';
+import { startNewCall } from '../support/hotline';
+import { startTestHost } from '../support/web-host';
+
+let browser: Browser;
+let host: Awaited<ReturnType<typeof startTestHost>>;
+
+beforeAll(async () => {
+  [browser, host] = await Promise.all([launchBrowser(), startTestHost({ demo: true })]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await host?.dispose();
+});
+
+const db = () => host.service.core.db;
+
+const newCall = startNewCall;
+
+describe('caller panel and duplicate warning', () => {
+  it("shows the caller's open tickets, warns of a duplicate and adds the call as a follow-up with one key", async () => {
+    // A requester with an open ticket in the demo data.
+    const open = db()
+      .prepare(`SELECT t.id, t.number, t.subject, p.first_name || ' ' || p.last_name AS name FROM tickets t JOIN people p ON p.id = t.requester_id
+                WHERE t.status < 5 AND t.created_at > datetime('now', '-6 days') ORDER BY t.number DESC LIMIT 1`)
+      .get() as { id: string; number: number; subject: string; name: string };
+    const count = () => (db().prepare('SELECT COUNT(*) AS n FROM tickets').get() as { n: number }).n;
+    const before = count();
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    await page.goto(host.url);
+    await page.locator('nav a').first().waitFor();
+    await newCall(page);
+    await page.keyboard.type(open.name);
+    await page.getByTestId('requester-suggestions').getByText(open.name, { exact: false }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('caller-open').textContent()).toContain(`n° ${open.number}`);
+    await page.keyboard.type(open.subject);
+    await expect.poll(() => page.getByTestId('caller-duplicates').textContent(), { timeout: 5000 }).toContain(`n° ${open.number}`);
+    await screenshot(page, 'call-form-caller-panel-fr');
+    await page.getByTestId('call-description').focus();
+    await page.keyboard.type('Toujours pas réglé, rappel de l’agent.');
+    await page.keyboard.press('Alt+1');
+    await expect.poll(() => page.getByTestId('call-saved').textContent()).toContain(`n° ${open.number}`);
+    expect(count()).toBe(before);
+    const last = db().prepare("SELECT body FROM followups WHERE ticket_id = ? AND kind = 'note' ORDER BY created_at DESC, rowid DESC LIMIT 1").get(open.id) as { body: string };
+    expect(last.body).toContain('Toujours pas réglé');
+    await page.close();
+  });
+
+  it('many similar calls in the last hour: an outage warning', async () => {
+    const people = db().prepare('SELECT id FROM people ORDER BY last_name LIMIT 4').all() as { id: string }[];
+    for (const p of people.slice(0, 3)) {
+      const r = await host.service.dispatch('tickets.logCall', { requesterId: p.id, subject: 'Téléphonie IP coupée', description: 'Plus de tonalité sur le poste fixe.' }, { clientId: 't' });
+      expect(r.ok).toBe(true);
+    }
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    await page.goto(host.url);
+    await page.locator('nav a').first().waitFor();
+    await newCall(page);
+    await page.keyboard.type('Jean Appelant');
+    await page.getByTestId('requester-suggestions').waitFor();
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('call-subject').fill('Plus de tonalité, téléphonie coupée');
+    await expect.poll(() => page.getByTestId('caller-outage').textContent(), { timeout: 5000 }).toMatch(/3 appels semblables depuis une heure/);
+    await page.close();
+  });
+});

@@ -1,0 +1,42 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launchBrowser } from '../support/browser';
+import { startNewCall } from '../support/hotline';
+import { startTestHost } from '../support/web-host';
+
+let browser: Browser;
+let host: Awaited<ReturnType<typeof startTestHost>>;
+
+beforeAll(async () => {
+  [browser, host] = await Promise.all([launchBrowser(), startTestHost({ demo: true })]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await host?.dispose();
+});
+
+describe('solution templates edited in Settings', () => {
+  it('says what is missing in plain words, saves, and F8 offers the new template for its category', async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    await page.goto(host.url);
+    await page.locator('nav a').first().waitFor();
+    await page.getByTestId('nav-settings').click();
+    await page.getByTestId('template-settings').waitFor();
+    await page.getByTestId('template-add').click();
+    await page.getByTestId('template-save').click();
+    await expect.poll(() => page.getByTestId('template-settings').textContent()).toContain('Donnez un titre court à ce modèle');
+    const row = page.getByTestId('template-row').last();
+    await row.locator('select').nth(1).selectOption({ label: 'Téléphonie > Poste fixe' });
+    await row.getByTestId('template-title').fill('Câble réseau du téléphone');
+    await row.getByTestId('template-body').fill('Câble du poste fixe rebranché sur la prise murale, tonalité revenue.');
+    await page.getByTestId('template-save').click();
+    await expect.poll(() => page.getByTestId('template-status').textContent()).toBe('Modèles enregistrés.');
+
+    await startNewCall(page);
+    await page.getByTestId('call-category').selectOption({ label: 'Téléphonie > Poste fixe' });
+    await page.keyboard.press('F8');
+    await page.getByTestId('solution-prompt').waitFor();
+    expect(await page.getByTestId('solution-text').inputValue()).toBe('Câble du poste fixe rebranché sur la prise murale, tonalité revenue.');
+    await page.close();
+  });
+});
