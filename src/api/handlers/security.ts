@@ -46,8 +46,8 @@ function auditKeyStore(vault: Vault): AuditKeyStore | undefined {
   };
 }
 
-export function createSecurityFeature(core: Core, deps: { vaultFactory?: unknown } = {}): SecurityFeature {
-  const factory = (typeof deps.vaultFactory === 'function' ? deps.vaultFactory : fileVaultFactory) as VaultFactory;
+export function createSecurityFeature(core: Core, deps: { vaultFactory?: VaultFactory } = {}): SecurityFeature {
+  const factory = deps.vaultFactory ?? fileVaultFactory;
   const vault = factory({ db: core.db, dataDir: core.dataDir, now: () => core.now() });
   const log = createAuditLog(core.db, { now: () => core.now(), actor: () => core.currentUser(), headFile: path.join(core.dataDir, 'audit-head.json'), keys: auditKeyStore(vault) });
   const audit: AuditLog = {

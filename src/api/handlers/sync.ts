@@ -1,3 +1,4 @@
+import type { AuditPort } from '../../features/security/port';
 import { v7 as uuidv7 } from 'uuid';
 import type { Core } from '../core';
 import type { Handler } from '../handler-kit';
@@ -132,9 +133,15 @@ export function rtNormalize(field: SyncField, v: unknown): unknown {
  * Builds the sync feature: the engine over the store, the connector from the stored
  * settings (secrets from the vault), background timers, and the contract handlers.
  */
-export function createSyncFeature(core: Core, deps: { tickets?: unknown; security?: { vault?: SyncVault } | unknown } = {}, options: SyncFeatureOptions = {}) {
-  const vault = (deps.security as { vault?: SyncVault } | undefined)?.vault ?? null;
-  const audit = (deps.security as { audit?: { append(e: { action: string; target?: string; ticketId?: string; details?: Record<string, unknown> }): unknown } } | undefined)?.audit ?? null;
+/** What sync needs from the security feature: its secrets in the vault, its actions in the audit log. */
+export interface SyncSecurityDeps {
+  vault: SyncVault;
+  audit: AuditPort;
+}
+
+export function createSyncFeature(core: Core, deps: { security: SyncSecurityDeps }, options: SyncFeatureOptions = {}) {
+  const vault = deps.security.vault;
+  const audit = deps.security.audit;
   const policy = parsePolicy(core.policy.policy.sync);
   /** Where RT gets the organisation (issue 12): data setting `sync.rtOrganisation`, a custom field by default. */
   const rtOrganisation = () => readSetting(core.db, 'sync.rtOrganisation', rtOrganisationSchema, DEFAULT_RT_ORGANISATION);
@@ -416,7 +423,7 @@ export function createSyncFeature(core: Core, deps: { tickets?: unknown; securit
       if (!cfg.tokenId || (cfg.kind === 'glpi' && !cfg.appTokenId)) throw syncErrors.missingToken(cfg.kind);
       if (prev && !sameServer) engine.setState('watermark', null);
       writeConfig(cfg);
-      audit?.append({ action: 'sync.configure', target: cfg.url, details: { kind: cfg.kind, tokenChanged: !!input.token, appTokenChanged: !!input.appToken } });
+      audit.append({ action: 'sync.configure', target: cfg.url, details: { kind: cfg.kind, tokenChanged: !!input.token, appTokenChanged: !!input.appToken } });
       applyConfig();
       // A new server or new credentials: parked changes are qualified again (transport and
       // authentication failures go back to the queue, refusals of the server stay parked).
@@ -429,7 +436,7 @@ export function createSyncFeature(core: Core, deps: { tickets?: unknown; securit
     'sync.prepare': async (input) => {
       const { confirm: _confirm, ...rest } = input;
       const r = await withConnector(Object.keys(rest).length ? rest : undefined, (c, cfg) => verdictOf(c, cfg, 'prepare'));
-      audit?.append({ action: 'sync.prepare', target: readConfig()?.url ?? input.url ?? '', details: { ok: r.ok, missing: r.readiness?.checks.filter((c) => !c.ok).map((c) => c.key) ?? [] } });
+      audit.append({ action: 'sync.prepare', target: readConfig()?.url ?? input.url ?? '', details: { ok: r.ok, missing: r.readiness?.checks.filter((c) => !c.ok).map((c) => c.key) ?? [] } });
       return r;
     },
     'sync.retryAll': () => {
@@ -503,7 +510,7 @@ export function createSyncFeature(core: Core, deps: { tickets?: unknown; securit
             JSON.stringify({ opId, kind: row.kind, payload: parseJson(row.payload), serverMessage: err?.message ?? null }),
           );
       })();
-      audit?.append({ action: 'sync.discard', ticketId: row.ticket_id, details: { opId, kind: row.kind } });
+      audit.append({ action: 'sync.discard', ticketId: row.ticket_id, details: { opId, kind: row.kind } });
       emitTicketsChanged([row.ticket_id]);
       core.events.emit('sync.changed', statusDto());
       return ticketState(row.ticket_id);
