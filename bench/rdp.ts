@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startXrdp, xrdpUnavailable } from '../test/services/xrdp';
-import { insertAsset, makeRdpHarness } from '../test/integration/rdp/harness';
+import { insertAsset, makeRdpHarness } from '../test/support/rdp-harness';
 import { percentile, round, writeResults } from './_support';
 
 const RUNS = Number(process.env.RDP_BENCH_RUNS ?? 7);

@@ -20,7 +20,7 @@
 import axios from 'axios';
 import http from 'node:http';
 import { startRt } from '../test/services/rt';
-import { addFollowup, localUpdate, logCall, makeHarness } from '../test/integration/sync/support';
+import { addFollowup, localUpdate, logCall, makeHarness } from '../test/support/sync-harness';
 import { round, writeResults } from './_support';
 
 const N = Number(process.env.SYNC_BENCH_N ?? 1000);

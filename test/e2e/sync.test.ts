@@ -11,7 +11,7 @@ import type { Browser } from 'playwright-core';
 import { launchBrowser, screenshot } from '../support/browser';
 import { startTestHost } from '../support/web-host';
 import { startRt, type RtInstance } from '../services/rt';
-import { localUpdate, logCall } from '../integration/sync/support';
+import { localUpdate, logCall } from '../support/sync-harness';
 
 let browser: Browser;
 let host: Awaited<ReturnType<typeof startTestHost>>;

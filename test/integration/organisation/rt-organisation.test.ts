@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRt, type RtInstance } from '../../services/rt';
 import { rtFetch } from '../sync/rt-helpers';
-import { drainAll, type Harness } from '../sync/support';
+import { drainAll, type Harness } from '../../support/sync-harness';
 import { createCore } from '../../../src/api/core';
 import { createSecurityFeature } from '../../../src/api/handlers/security';
 import { createSyncFeature } from '../../../src/api/handlers/sync';

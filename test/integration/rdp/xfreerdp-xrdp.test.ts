@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startXrdp, type XrdpService } from '../../services/xrdp';
-import { insertAsset, makeRdpHarness, xrdpLogProbe } from './harness';
+import { insertAsset, makeRdpHarness, xrdpLogProbe } from '../../support/rdp-harness';
 import { makeTempDir } from '../../support/temp-dir';
 
 let xrdp: XrdpService;

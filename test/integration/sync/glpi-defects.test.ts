@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createGlpiConnector } from '../../../src/features/sync/connectors/glpi';
 import { createGlpiFeature } from '../../../src/api/handlers/glpi';
 import { glpiMappingsSchema, glpiStatusAfterSend } from '../../../src/domain/glpi';
-import { callOf, drainAll } from './support';
+import { callOf, drainAll } from '../../support/sync-harness';
 import { makeGlpiWorld, opIdOf, TEAMS, visibleText, type GlpiWorld } from './glpi-support';
 
 let w: GlpiWorld;

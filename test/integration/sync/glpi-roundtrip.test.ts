@@ -5,7 +5,7 @@
  * pulls, the local store and GLPI agree field by field, and nothing is duplicated.
  */
 import { afterEach, expect, it } from 'vitest';
-import { localUpdate, outboxCounts } from './support';
+import { localUpdate, outboxCounts } from '../../support/sync-harness';
 import { makeGlpiWorld, TEAMS, visibleText, type GlpiWorld } from './glpi-support';
 import { glpiDecode } from '../../services/glpi-fake';
 import { REQUESTER_LABEL } from '../../../src/features/sync/connectors/glpi/search';

@@ -5,7 +5,7 @@
 import { startGlpiFake, type GlpiFake, type GlpiFakeOptions } from '../../services/glpi-fake';
 import { createTicketWorkflow } from '../../../src/features/tickets/ticket-workflow';
 import { fromGlpiHtml } from '../../../src/features/sync/connectors/glpi/richtext';
-import { callOf, drainAll, makeHarness, type Harness } from './support';
+import { callOf, drainAll, makeHarness, type Harness } from '../../support/sync-harness';
 
 export const TEAMS = ['Hotline', 'Interventions', 'Applications', 'SIG', 'Infrastructure technique'];
 

@@ -7,7 +7,7 @@ import { startGlpiFake, type GlpiFake } from '../../services/glpi-fake';
 import { fromGlpiHtml } from '../../../src/features/sync/connectors/glpi/richtext';
 import { createGlpiConnector } from '../../../src/features/sync/connectors/glpi';
 import { SyncError } from '../../../src/features/sync/types';
-import { addFollowup, callOf, drainAll, localUpdate, logCall, makeHarness, outboxCounts, type Harness } from './support';
+import { addFollowup, callOf, drainAll, localUpdate, logCall, makeHarness, outboxCounts, type Harness } from '../../support/sync-harness';
 
 let glpi: GlpiFake;
 let h: Harness;

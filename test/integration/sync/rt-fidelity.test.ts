@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRt, type RtInstance } from '../../services/rt';
 import { createTicketWorkflow } from '../../../src/features/tickets/ticket-workflow';
 import { expectThreadMatchesTimeline, rtFetch } from './rt-helpers';
-import { callOf, drainAll, makeHarness, type Harness } from './support';
+import { callOf, drainAll, makeHarness, type Harness } from '../../support/sync-harness';
 
 let rt: RtInstance;
 beforeAll(async () => {

@@ -6,7 +6,7 @@ import { startRt, type RtInstance } from '../../services/rt';
 import { createRtConnector } from '../../../src/features/sync/connectors/rt';
 import { BadDataError } from '../../../src/features/sync/types';
 import { createServerTicket, rtFetch } from './rt-helpers';
-import { addFollowup, callOf, drainAll, localUpdate, logCall, makeHarness, outboxCounts } from './support';
+import { addFollowup, callOf, drainAll, localUpdate, logCall, makeHarness, outboxCounts } from '../../support/sync-harness';
 
 let rt: RtInstance;
 beforeAll(async () => {

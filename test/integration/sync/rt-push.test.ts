@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRt, type RtInstance } from '../../services/rt';
 import { startFaultProxy, type Fault, type FaultProxy } from '../../services/fault-proxy';
 import { allServerTickets, serverFollowups } from './rt-helpers';
-import { callOf, drainAll, logCall, makeHarness, outboxCounts, waitFor, type Harness, type LoggedCall } from './support';
+import { callOf, drainAll, logCall, makeHarness, outboxCounts, waitFor, type Harness, type LoggedCall } from '../../support/sync-harness';
 
 let rt: RtInstance;
 beforeAll(async () => {

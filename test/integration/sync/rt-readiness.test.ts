@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RT_TEAMS, startRt, type RtInstance } from '../../services/rt';
 import { createTicketWorkflow } from '../../../src/features/tickets/ticket-workflow';
 import { rtFetch } from './rt-helpers';
-import { callOf, drainAll, makeHarness } from './support';
+import { callOf, drainAll, makeHarness } from '../../support/sync-harness';
 
 const caller = { clientId: 'test' };
 

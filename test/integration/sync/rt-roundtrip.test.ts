@@ -8,7 +8,7 @@ import { startRt, type RtInstance } from '../../services/rt';
 import { createTicketWorkflow } from '../../../src/features/tickets/ticket-workflow';
 import type { TicketStatus } from '../../../src/domain/tickets';
 import { expectThreadMatchesTimeline, rtFetch } from './rt-helpers';
-import { callOf, drainAll, localUpdate, makeHarness } from './support';
+import { callOf, drainAll, localUpdate, makeHarness } from '../../support/sync-harness';
 
 let rt: RtInstance;
 beforeAll(async () => {

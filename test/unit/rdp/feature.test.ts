@@ -13,7 +13,7 @@ import type { RunOptions, RunningClient } from '../../../src/features/rdp/runner
 import { decodeRdpFile, RDP_FILE_KEYS } from '../../../src/features/rdp/rdp-file';
 import { isSafeText } from '../../../src/api/contracts/rdp';
 import type { RdpEnvironment } from '../../../src/features/rdp/service';
-import { insertAsset, makeRdpHarness } from '../../integration/rdp/harness';
+import { insertAsset, makeRdpHarness } from '../../support/rdp-harness';
 import { HOSTILE } from './hostile';
 
 interface Spawned {

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SyncError, type Connector, type RemoteTicket, type SyncFields } from '../../../src/features/sync/types';
 import { syncPolicySchema } from '../../../src/api/contracts/sync';
-import { addFollowup, drainAll, localUpdate, logCall, makeHarness, outboxCounts, type Harness } from '../../integration/sync/support';
+import { addFollowup, drainAll, localUpdate, logCall, makeHarness, outboxCounts, type Harness } from '../../support/sync-harness';
 
 interface FakeServer {
   tickets: Map<string, { fields: Partial<SyncFields>; opId: string; followups: { body: string; opId: string }[] }>;

@@ -3,14 +3,14 @@
  * and helpers that write local changes exactly as the tickets feature does (the change
  * and its outbox row in one transaction, `src/features/tickets/outbox.ts` format).
  */
-import { poll } from '../../support/poll';
+import { poll } from './poll';
 import { v7 as uuidv7 } from 'uuid';
-import { createCore, type Core } from '../../../src/api/core';
-import { createSecurityFeature } from '../../../src/api/handlers/security';
-import { createSyncFeature, type SyncFeatureOptions } from '../../../src/api/handlers/sync';
-import type { Db } from '../../../src/features/schema/database';
-import { writeOutbox } from '../../../src/features/tickets/outbox';
-import { makeTempDir } from '../../support/temp-dir';
+import { createCore, type Core } from '../../src/api/core';
+import { createSecurityFeature } from '../../src/api/handlers/security';
+import { createSyncFeature, type SyncFeatureOptions } from '../../src/api/handlers/sync';
+import type { Db } from '../../src/features/schema/database';
+import { writeOutbox } from '../../src/features/tickets/outbox';
+import { makeTempDir } from './temp-dir';
 
 process.env.RELAIS_SYNC_QUIET = '1';
 

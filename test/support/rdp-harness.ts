@@ -5,14 +5,14 @@
  */
 import crypto from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
-import { createCore, type Core } from '../../../src/api/core';
-import { calls } from '../../../src/api/contract';
-import { createTicketFeature } from '../../../src/api/handlers/tickets';
-import { createSecurityFeature } from '../../../src/api/handlers/security';
-import { createRdpService, type OutcomeProbe, type RdpEnvironment } from '../../../src/features/rdp/service';
-import { rdpHandlers } from '../../../src/api/handlers/rdp';
-import { makeTempDir } from '../../support/temp-dir';
-import type { XrdpService } from '../../services/xrdp';
+import { createCore, type Core } from '../../src/api/core';
+import { calls } from '../../src/api/contract';
+import { createTicketFeature } from '../../src/api/handlers/tickets';
+import { createSecurityFeature } from '../../src/api/handlers/security';
+import { createRdpService, type OutcomeProbe, type RdpEnvironment } from '../../src/features/rdp/service';
+import { rdpHandlers } from '../../src/api/handlers/rdp';
+import { makeTempDir } from './temp-dir';
+import type { XrdpService } from '../services/xrdp';
 
 export function insertAsset(core: Core, a: { name: string; ip?: string; os?: string }): string {
   const id = uuidv7();
