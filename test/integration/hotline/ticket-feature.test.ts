@@ -35,8 +35,9 @@ describe('the ticket feature as other features use it', () => {
   });
 
   it('timeline.append records any kind with its outbox row, bumps the ticket and emits tickets.changed', async () => {
-    // The folder the demo test filled (Hélène Dupré and her PC).
-    core = createCore({ dataDir: temp.dir, host: 'web', policyFile: null });
+    // The folder the demo test filled (Hélène Dupré and her PC); the core's clock is ours.
+    let clock = new Date();
+    core = createCore({ dataDir: temp.dir, host: 'web', policyFile: null, clock: () => clock });
     const f = createTicketFeature(core);
     const events: { name: string; payload: unknown }[] = [];
     core.events.subscribe((name, payload) => events.push({ name, payload }));
@@ -45,7 +46,7 @@ describe('the ticket feature as other features use it', () => {
     const ticket = f.tickets.get(t.id);
     expect(ticket.assetIds.length).toBe(1);
     const before = ticket.updatedAt;
-    await new Promise((r) => setTimeout(r, 5));
+    clock = new Date(clock.getTime() + 60_000);
     const { id } = f.timeline.append(t.id, { kind: 'ssh_session', body: 'Session SSH sur srv-sig-01 : 12 min', data: { target: 'srv-sig-01', durationSec: 720 } });
     expect(events.filter((e) => e.name === 'tickets.changed').at(-1)?.payload).toEqual({ ids: [t.id] });
     expect(f.tickets.get(t.id).updatedAt > before).toBe(true);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { poll } from '../../support/poll';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -237,7 +238,8 @@ describe('SSH sessions against a real OpenSSH server', () => {
     expect(r.error.details.newFingerprint).toBe(sshd.hostKeyFingerprint);
     expect(r.error.message.fr).toContain(old);
     expect(r.error.message.fr).toContain(sshd.hostKeyFingerprint);
-    await new Promise((res) => setTimeout(res, 300));
+    // Wait until sshd has logged the end of that connection, then read what it saw.
+    await poll(() => sshd.log().slice(logStart), (l) => /Connection closed by 127\.0\.0\.1|Disconnected from|Connection reset/.test(l), { timeoutMs: 10_000, what: "sshd's log of the refused connection" });
     const log = sshd.log().slice(logStart);
     // The connection reached the server (key exchange) ...
     expect(log).toMatch(/Connection from 127\.0\.0\.1|kex|Connection closed by 127\.0\.0\.1/);
