@@ -162,9 +162,10 @@ export function createRtSeatAssets(options: RtSeatOptions) {
           if (fresh.heldBy || !fresh.etag) continue;
           try {
             await call('PUT', `/asset/${encodeURIComponent(fresh.id)}`, { HeldBy: login, CustomFields: { [RT_ORG_FIELD]: organisation ?? '' } }, { 'If-Match': fresh.etag });
-            // Read back: RT checks If-Match and writes in two steps, so a write racing ours in
-            // the same instant could still land on top; whoever is HeldBy now holds the seat.
-            const after = await get(fresh.id);
+            // Read back once the write has settled: RT checks If-Match and writes in two steps,
+            // so a write racing ours in the same instant can still land on top of it. Reading
+            // after the one-second window sees that write too; whoever is HeldBy then holds it.
+            const after = await settled(await get(fresh.id));
             if (after.heldBy === login) return after;
           } catch (e) {
             if (e instanceof SyncError && e.kind === 'conflict') continue; // another console won this one

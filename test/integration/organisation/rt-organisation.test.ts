@@ -35,8 +35,8 @@ async function harness(mapping?: unknown) {
   const security = createSecurityFeature(core);
   if (mapping) writeSetting(core.db, 'sync.rtOrganisation', mapping);
   const sync = createSyncFeature(core, { security }, { background: false, engine: { backoffBaseMs: 100, backoffMaxMs: 1_000 } });
-  tickets.handlers['directory.importCommit']({ kind: 'services', csv: TREE }, caller);
-  tickets.handlers['directory.importCommit']({ kind: 'people', csv: PEOPLE }, caller);
+  await tickets.handlers['directory.importCommit']({ kind: 'services', csv: TREE }, caller);
+  await tickets.handlers['directory.importCommit']({ kind: 'people', csv: PEOPLE }, caller);
   await sync.handlers['sync.configure']({ kind: 'rt', url: rt.url, token: rt.token }, caller);
   const person = (q: string) => tickets.handlers['directory.search']({ q, limit: 5 }, caller) as { hits: { person: { id: string } | null }[] };
   const h = { core, sync, security, dataDir: tmp.dir, events: [], dispose: async () => (await core.close(), tmp.cleanup()) } as Harness;
