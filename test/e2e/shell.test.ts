@@ -52,7 +52,8 @@ describe('console shell', () => {
     expect(outline).not.toBe('none');
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.evaluate(() => location.hash)).toBe('#/call');
+    // A new call opens on its own draft: #/call/<draft id>.
+    await expect.poll(() => page.evaluate(() => location.hash)).toMatch(/^#\/call\/[0-9a-f-]{36}$/);
     await page.keyboard.press('F3');
     await expect.poll(() => page.evaluate(() => location.hash)).toBe('#/queue');
     await page.close();

@@ -18,13 +18,19 @@ export function DraftChooser() {
   const listRef = useRef<HTMLUListElement>(null);
 
   useEffect(() => {
+    // The operator may have left already (F3): an answer arriving late must not pull them back.
+    let here = true;
     api.call('drafts.list').then(
       ({ drafts }) => {
+        if (!here) return;
         if (drafts.length === 0) replaceRoute({ page: 'call', id: newDraftId() });
         else setDrafts(drafts);
       },
-      () => replaceRoute({ page: 'call', id: newDraftId() }),
+      () => here && replaceRoute({ page: 'call', id: newDraftId() }),
     );
+    return () => {
+      here = false;
+    };
   }, []);
   useEffect(() => listRef.current?.focus(), [drafts]);
 

@@ -42,10 +42,13 @@ function checklist(d: Data, t: TFunction, lang: string): string | null {
   if (event === 'started') return t('ticket.entry.checklistStarted', { name, count: num(d.steps) ?? 0 });
   if (event === 'completed') return t('ticket.entry.checklistCompleted', { name });
   if (event === 'abandoned') return t('ticket.entry.checklistAbandoned', { name, done: num(d.stepIndex) ?? 0, count: num(d.stepCount) ?? 0 });
+  // A step checked or skipped by hand, worded with its label; tool steps keep their stored text.
   const index = num(d.stepIndex);
   const status = str(d.status);
-  if (index === null || !status) return null;
-  return t('ticket.entry.checklistStep', { name, step: index + 1, count: num(d.stepCount) ?? 0, status: t(`ticket.entry.stepStatus.${status}`, { defaultValue: status }) });
+  const label = localized(d.stepLabel, lang);
+  if (index === null || !label || (status !== 'done' && status !== 'skipped')) return null;
+  const note = str(d.note);
+  return t(`ticket.entry.checklistStep.${status}`, { step: index + 1, count: num(d.stepCount) ?? 0, label, note: note ? ` — ${note}` : '' });
 }
 
 function sshSession(d: Data, t: TFunction, lang: string): string | null {

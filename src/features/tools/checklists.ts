@@ -163,7 +163,7 @@ export class ChecklistService {
     const run = this.requireCurrent(runId, stepIndex, 'manual');
     this.finishStep(runId, stepIndex, 'done', note);
     const step = run.steps[stepIndex]!;
-    await this.timeline(run, stepIndex, `Étape ${stepIndex + 1}/${run.steps.length} cochée : ${step.label.fr}${note ? ` — ${note}` : ''}`, { kind: 'manual', status: 'done', note });
+    await this.timeline(run, stepIndex, `Étape ${stepIndex + 1}/${run.steps.length} cochée : ${step.label.fr}${note ? ` — ${note}` : ''}`, { kind: 'manual', status: 'done', note, stepLabel: step.label });
     return this.changed(runId);
   }
 
@@ -171,7 +171,7 @@ export class ChecklistService {
     const run = this.requireCurrent(runId, stepIndex);
     this.finishStep(runId, stepIndex, 'skipped', note);
     const step = run.steps[stepIndex]!;
-    await this.timeline(run, stepIndex, `Étape ${stepIndex + 1}/${run.steps.length} passée : ${step.label.fr} — ${note}`, { kind: step.kind, status: 'skipped', note });
+    await this.timeline(run, stepIndex, `Étape ${stepIndex + 1}/${run.steps.length} passée : ${step.label.fr} — ${note}`, { kind: step.kind, status: 'skipped', note, stepLabel: step.label });
     return this.changed(runId);
   }
 
