@@ -1,7 +1,6 @@
 /**
  * The real service (contract validation, SQLite file, vault, audit log) on a temp data folder,
- * with the organisation tables of ORGSCHEMA created when the organisation feature's migration
- * is not there (it lives on another branch until merged), and a settable clock.
+ * with the organisation tables (migration 0050) created only when missing, and a settable clock.
  */
 import { createService, type Service } from '../../../src/api/service';
 import type { Db } from '../../../src/features/schema/database';

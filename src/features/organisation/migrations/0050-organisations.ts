@@ -4,7 +4,7 @@ import { DEFAULT_PRIORITY_RULES } from '../../../domain/priority-rules';
 /**
  * Organisations, their directions and services (with criticality tiers) and sites; the
  * requester's service on people; the organisation and service a ticket was logged for.
- * The first six statements are the schema fixed for every feature (docs: ORGSCHEMA);
+ * The first six statements are the schema other features (dashboard, seats, incidents) rely on;
  * what follows is this feature's own: the tier snapshot, the pre-rule urgency/impact (the queue sorts tier 1 first
  * within a priority), rule tags, indexes, the two organisations and the crisis rules.
  */
