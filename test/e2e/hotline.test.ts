@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { launchBrowser, screenshot } from '../support/browser';
+import { focusedTestId } from '../support/hotline';
 import { startTestHost } from '../support/web-host';
 
 let browser: Browser;
@@ -14,7 +15,7 @@ afterAll(async () => {
   await host?.dispose();
 });
 
-const focused = (page: Page) => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName ?? '');
+const focused = focusedTestId;
 
 describe('hotline, keyboard only', () => {
   it('logs a call for Hélène Dupré, routes it to Interventions, finds it, adds a follow-up and resolves it', async () => {

@@ -7,8 +7,9 @@
  * output is attached as evidence with its SHA-256, and the incident is in the register.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { launchBrowser, screenshot } from '../support/browser';
+import { focusedTestId } from '../support/hotline';
 import { startTestHost } from '../support/web-host';
 import { RawClient } from '../support/ws-client';
 
@@ -23,7 +24,7 @@ afterAll(async () => {
   await host?.dispose();
 });
 
-const focused = (page: Page) => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName ?? '');
+const focused = focusedTestId;
 
 describe('security incident, keyboard only', () => {
   it('signalement sécurité for suspected ransomware: banner, first response walked, evidence attached, in the register', async () => {
