@@ -73,6 +73,9 @@ export function restrictToOwner(file: string): void {
   const tighten = (p: string, mode: number) => {
     try {
       const st = fs.statSync(p);
+      // A shared folder (sticky bit, like /tmp) is everyone's: a store file put straight in it
+      // must not close it to the other users.
+      if (st.isDirectory() && st.mode & 0o1000) return;
       if (st.uid === uid && (st.mode & 0o777) !== mode) fs.chmodSync(p, mode);
     } catch {
       // Not there (yet): SQLite creates -wal/-shm with the database file's mode.

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createCore } from '../../../src/api/core';
+import { openDatabase } from '../../../src/features/schema/database';
 import { windowsPowerShellPath } from '../../../src/base/paths';
 import { makeTempDir } from '../../support/temp-dir';
 
@@ -29,6 +30,15 @@ describe('data folder permissions', () => {
     const again = createCore({ dataDir: dir, host: 'web', policyFile: null });
     expect(fs.statSync(path.join(dir, 'relais.db')).mode & 0o777).toBe(0o600);
     await again.close();
+  });
+
+  it('never closes a shared sticky folder (like /tmp) that a store file sits in', () => {
+    const t = makeTempDir('relais-sticky-');
+    cleanups.push(t.cleanup);
+    fs.chmodSync(t.dir, 0o1777);
+    const db = openDatabase(path.join(t.dir, 'straight-in-a-shared-folder.db'));
+    db.close();
+    expect(fs.statSync(t.dir).mode & 0o7777).toBe(0o1777);
   });
 });
 
