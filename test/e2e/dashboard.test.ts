@@ -33,6 +33,12 @@ afterAll(async () => {
 });
 
 const count = (sql: string, ...args: unknown[]) => (host.service.core.db.prepare(sql).get(...args) as { n: number }).n;
+/** Tickets created since local midnight (the host runs in this process, so in its time zone). */
+const createdToday = () => {
+  const midnight = new Date();
+  midnight.setHours(0, 0, 0, 0);
+  return count('SELECT COUNT(*) AS n FROM tickets WHERE created_at >= ?', midnight.toISOString());
+};
 const digits = (s: string | null) => Number((s ?? '').replace(/\D/g, ''));
 
 async function openDashboard(page: Page): Promise<void> {
@@ -64,9 +70,7 @@ describe('dashboard in the console', () => {
 
     // "Today": only what was created since local midnight.
     await page.getByTestId('period-today').click();
-    const midnight = new Date();
-    midnight.setHours(0, 0, 0, 0);
-    await expect.poll(() => openedInSummary(page)).toBe(count('SELECT COUNT(*) AS n FROM tickets WHERE created_at >= ?', midnight.toISOString()));
+    await expect.poll(() => openedInSummary(page)).toBe(createdToday());
 
     // Back to 30 days, then one organisation: fewer tickets, the organisation in the address.
     await page.getByTestId('period-30d').click();
@@ -127,6 +131,8 @@ describe('dashboard in the console', () => {
     const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
     await openDashboard(page);
     await page.getByTestId('period-today').click();
+    // Read the count only once the page shows today's figures (not the previous period's).
+    await expect.poll(() => openedInSummary(page)).toBe(createdToday());
     const before = await openedInSummary(page);
     const c = await RawClient.open(host.port, host.token);
     const r = await c.call('tickets.logCall', { subject: 'Imprimante bloquée', requesterName: 'Élodie Martin', outcome: 'solved_on_phone', durationSec: 80 });

@@ -122,9 +122,17 @@ describe('security incident, keyboard only', () => {
       const list = await c.call('incidents.list', {});
       if (!list.ok) throw new Error(JSON.stringify(list.error));
       const inc = (list.value as { incidents: { number: number; ticketId: string }[] }).incidents.find((i) => i.number === number)!;
+      // The evidence shown is the stored one, and it is byte for byte the output of the run it came from.
+      const detail = await c.call('incidents.get', { ticketId: inc.ticketId });
+      if (!detail.ok) throw new Error(JSON.stringify(detail.error));
+      const stored = (detail.value as { evidence: { sha256: string; runId: string | null; toolId: string | null }[] }).evidence;
+      expect(stored.map((e) => e.sha256)).toEqual([sha]);
+      expect(stored[0]!.toolId).toBe('linux-collect-indicators');
       const runs = await c.call('tools.runs', { ticketId: inc.ticketId });
       if (!runs.ok) throw new Error(JSON.stringify(runs.error));
-      expect((runs.value as { runs: { toolId: string; outputDigest: string }[] }).runs.find((r) => r.toolId === 'linux-collect-indicators')?.outputDigest).toBe(sha);
+      const run = (runs.value as { runs: { id: string; status: string; outputDigest: string | null }[] }).runs.find((r) => r.id === stored[0]!.runId);
+      expect(run?.status).not.toBe('running');
+      expect(run?.outputDigest).toBe(sha);
     } finally {
       c.close();
     }
