@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { v7 as uuidv7 } from 'uuid';
 import type { Db } from '../../platform/db';
-import { followupSchema } from '../../domain/tickets';
+import { followupSchema, ticketSchema } from '../../domain/tickets';
 
 /**
  * The outbox: every local change to a ticket writes one row here IN THE SAME TRANSACTION
@@ -24,37 +24,22 @@ import { followupSchema } from '../../domain/tickets';
  *     transaction (timeline history); sync may skip pushing them.
  * - `state`: 'pending' when written; sync owns the other states and the retry columns.
  */
-export const ticketCreatePayloadSchema = z.object({
-  id: z.string(),
-  number: z.number().int(),
-  type: z.string(),
-  status: z.number().int(),
-  subject: z.string(),
-  description: z.string(),
-  urgency: z.number().int(),
-  impact: z.number().int(),
-  priority: z.number().int(),
-  categoryId: z.string().nullable(),
-  categoryName: z.string().nullable(),
-  channel: z.string(),
-  requesterId: z.string().nullable(),
-  requesterName: z.string(),
-  requesterPhone: z.string(),
-  requesterEmail: z.string().optional(),
-  teamId: z.string().nullable(),
-  teamName: z.string().nullable(),
-  technician: z.string().nullable(),
-  createdBy: z.string(),
-  createdAt: z.string(),
-  takenAt: z.string().nullable(),
-  resolvedAt: z.string().nullable(),
-  solution: z.string().nullable(),
-  ttoDue: z.string().nullable(),
-  ttrDue: z.string().nullable(),
-  assetIds: z.array(z.string()),
-  /** The requester's organisation at call time (issue 12; absent in older rows). */
-  organisationId: z.string().nullable().optional(),
-});
+export const ticketCreatePayloadSchema = ticketSchema
+  .pick({
+    id: true, number: true, subject: true, description: true, urgency: true, impact: true, priority: true,
+    categoryId: true, categoryName: true, requesterId: true, requesterName: true, requesterPhone: true,
+    teamId: true, teamName: true, technician: true, createdBy: true, createdAt: true, takenAt: true,
+    resolvedAt: true, solution: true, ttoDue: true, ttrDue: true, assetIds: true,
+  })
+  .extend({
+    // Kept as plain values: an outbox row written by an older version must still be read.
+    type: z.string(),
+    status: z.number().int(),
+    channel: z.string(),
+    requesterEmail: z.string().optional(),
+    /** The requester's organisation at call time (issue 12; absent in older rows). */
+    organisationId: z.string().nullable().optional(),
+  });
 export type TicketCreatePayload = z.infer<typeof ticketCreatePayloadSchema>;
 
 export const ticketUpdatePayloadSchema = z.object({ changes: z.record(z.string(), z.unknown()) });
