@@ -76,8 +76,8 @@ export const glpiSeatErrors = {
     return new RelaisError(
       'SEAT_GLPI_OVER_QUOTA',
       {
-        fr: `GLPI : « ${pool} » est complet (${where.fr}) : une autre console a attribué la dernière place en même temps. ${rolledBack ? "L'attribution faite par Relais a été retirée de GLPI" : "Rien n'a été attribué dans GLPI"} ; la place reste enregistrée ici : révoquez-la ou remettez la demande en liste d'attente.`,
-        en: `GLPI: "${pool}" is full (${where.en}): another console assigned the last seat at the same moment. ${rolledBack ? "Relais's assignment was removed from GLPI" : 'Nothing was assigned in GLPI'}; the seat stays recorded here: revoke it or put the request back on the waiting list.`,
+        fr: `GLPI : « ${pool} » est complet (${where.fr}) : une autre console a attribué la dernière place ${rolledBack ? 'en même temps' : 'entre-temps'}. ${rolledBack ? "L'attribution faite par Relais a été retirée de GLPI" : "Rien n'a été attribué dans GLPI"} ; la place reste enregistrée ici : révoquez-la ou remettez la demande en liste d'attente.`,
+        en: `GLPI: "${pool}" is full (${where.en}): another console assigned the last seat ${rolledBack ? 'at the same moment' : 'meanwhile'}. ${rolledBack ? "Relais's assignment was removed from GLPI" : 'Nothing was assigned in GLPI'}; the seat stays recorded here: revoke it or put the request back on the waiting list.`,
       },
       { pool, ...over, rolledBack },
     );
