@@ -11,7 +11,7 @@ import { glpiDecode, startGlpiFake, type GlpiFake, type GlpiFakeOptions } from '
 import { startFaultProxy, type FaultProxy } from '../../services/fault-proxy';
 import { createGlpiSeatLicences, GLPI_SEAT_SOFTWARE } from '../../../src/features/seats/glpi-licences';
 import { RelaisError } from '../../../src/base/errors';
-import { makeSeatsHarness, VPN_POOL, type SeatsHarness } from './harness';
+import { assignTwoRevokeOne, makeSeatsHarness, VPN_POOL, type SeatsHarness } from './harness';
 
 let glpi: GlpiFake;
 let proxy: FaultProxy | null = null;
@@ -216,9 +216,7 @@ describe('seats pushed to GLPI through the service', () => {
 
     proxy.setPlan(() => 'drop');
     // Offline: the hotline still assigns and revokes; nothing is lost.
-    const dupre = await h.call('seats.assign', { poolId: pool.id, holder: { name: 'Jeanne Dupré', login: 'agent-dupre', organisationId: 'ville', reason: 'télétravail' } });
-    await h.call('seats.assign', { poolId: pool.id, holder: { name: 'Paul Martin', login: 'agent-martin', organisationId: 'metropole', reason: 'astreinte' } });
-    await h.call('seats.revoke', { seatId: dupre.id, reason: 'fin de mission' });
+    await assignTwoRevokeOne(h, pool.id);
     const offline = await h.call('seats.sync');
     expect(offline).toMatchObject({ pushed: 0, pending: 3 });
     expect(offline.stoppedBy.code).toBe('SEAT_GLPI_OFFLINE');
