@@ -91,6 +91,15 @@ export const glpiSeatErrors = {
       },
       { login },
     ),
+  vanished: (pool: string, login: string) =>
+    new RelaisError(
+      'SEAT_GLPI_VANISHED',
+      {
+        fr: `La place de « ${login} » dans « ${pool} » a disparu de GLPI juste après avoir été donnée (supprimée depuis une autre console) : renvoyez les places pour la redonner.`,
+        en: `The seat of "${login}" in "${pool}" vanished from GLPI right after it was given (deleted from another console): send the seats again to give it back.`,
+      },
+      { pool, login },
+    ),
   notPrepared: (pool: string) =>
     new RelaisError('SEAT_GLPI_NO_POOL', {
       fr: `GLPI n'a pas de licence « ${pool} » : renvoyez les places, Relais la créera ; si elle existe sous un autre nom, renommez-la.`,
@@ -146,10 +155,16 @@ export function createGlpiSeatLicences(options: GlpiSeatOptions) {
     return rows.map((r) => licenceSchema.parse(r)).filter((l) => l.name === name);
   }
 
-  async function read(pool: string): Promise<GlpiSeatPool | null> {
+  /** The pool's licence and its children (read once per assignment: only the seats move). */
+  async function licences(pool: string): Promise<{ pool: string; parent: Licence; children: Licence[] } | null> {
     const parent = (await licencesNamed(pool)).find((l) => l.softwarelicenses_id === 0);
     if (!parent) return null;
     const children = (await list(`/SoftwareLicense/${parent.id}/SoftwareLicense`)).map((r) => licenceSchema.parse(r));
+    return { pool, parent, children };
+  }
+
+  /** The pool with every seat of its licences, as GLPI holds them now. */
+  async function withSeats({ pool, parent, children }: { pool: string; parent: Licence; children: Licence[] }): Promise<GlpiSeatPool> {
     const itemtype = await seatItemtype();
     const seatsOf = async (l: Licence) =>
       (await list(`/SoftwareLicense/${l.id}/${itemtype}`)).map((r) => {
@@ -169,6 +184,11 @@ export function createGlpiSeatLicences(options: GlpiSeatOptions) {
         .map((c) => ({ organisation: c.name.slice(prefix.length), licenceId: c.id, quota: c.number, entitiesId: c.entities_id, isValid: c.is_valid !== 0, used: seats.filter((s) => s.licenceId === c.id).length })),
       seats,
     };
+  }
+
+  async function read(pool: string): Promise<GlpiSeatPool | null> {
+    const l = await licences(pool);
+    return l ? withSeats(l) : null;
   }
 
   async function softwareId(): Promise<string> {
@@ -228,8 +248,9 @@ export function createGlpiSeatLicences(options: GlpiSeatOptions) {
      */
     assign: (pool: string, login: string, charge: SeatCharge) =>
       wrap(async () => {
-        const state = await read(pool);
-        if (!state) throw glpiSeatErrors.notPrepared(pool);
+        const l = await licences(pool);
+        if (!l) throw glpiSeatErrors.notPrepared(pool);
+        const state = await withSeats(l);
         const target = state.shares.find((s) => s.organisation === charge.chargedTo)?.licenceId ?? state.licenceId;
         const userId = await userOf(login);
         if (!userId) throw glpiSeatErrors.noUser(login);
@@ -241,9 +262,9 @@ export function createGlpiSeatLicences(options: GlpiSeatOptions) {
           seatId = await create(itemtype, itemtype === 'SoftwareLicense_User' ? { softwarelicenses_id: Number(target), users_id: Number(userId) } : { softwarelicenses_id: Number(target), itemtype: 'User', items_id: Number(userId) });
         }
         // GLPI counted nothing for us: read the pool again, now that every concurrent write has landed or not.
-        const after = await read(pool);
-        const mine = after?.seats.find((s) => s.id === seatId);
-        if (!after || !mine) throw glpiSeatErrors.notPrepared(pool);
+        const after = await withSeats(l);
+        const mine = after.seats.find((s) => s.id === seatId);
+        if (!mine) throw glpiSeatErrors.vanished(pool, login);
         const over = overQuota(after, mine);
         if (over) {
           await session.call('DELETE', `/${await seatItemtype()}/${seatId}`);
