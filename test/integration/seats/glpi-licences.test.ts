@@ -214,6 +214,8 @@ describe('seats pushed to GLPI through the service', () => {
     await h.call('sync.configure', { kind: 'glpi', url: `${proxy.url}/apirest.php`, token: glpi.userToken, appToken: glpi.appToken });
     const pool = await h.call('seats.createPool', { ...VPN_POOL, name: 'VPN sync', capacity: 3, shares: [{ organisationId: 'ville', quota: 2, lendable: false }, { organisationId: 'metropole', quota: 1, lendable: false }] });
 
+    // The organisation → GLPI entity mapping (glpi-entities.ts), as configuration stores it.
+    h.service.core.db.prepare("INSERT INTO sync_state (key, value) VALUES ('glpi.entities', ?)").run(JSON.stringify({ Ville: 2, Métropole: 1 }));
     proxy.setPlan(() => 'drop');
     // Offline: the hotline still assigns and revokes; nothing is lost.
     await assignTwoRevokeOne(h, pool.id);
@@ -237,6 +239,7 @@ describe('seats pushed to GLPI through the service', () => {
     const metroL = licenceNamed('VPN sync — Métropole');
     expect(glpi.rows('Item_SoftwareLicense').map((r) => [r.softwarelicenses_id, glpiDecode(String(glpi.rows('User').find((u) => u.id === r.items_id)!.name))])).toEqual([[metroL.id, 'agent-martin']]);
     expect([licenceNamed('VPN sync').number, licenceNamed('VPN sync — Ville').number, metroL.number]).toEqual([3, 2, 1]);
+    expect([licenceNamed('VPN sync').entities_id, licenceNamed('VPN sync — Ville').entities_id, metroL.entities_id]).toEqual([0, 2, 1]);
     expect(await h.call('seats.sync')).toMatchObject({ pushed: 0, pending: 0 });
     expect(glpi.rows('Item_SoftwareLicense')).toHaveLength(1);
   }, 60_000);
