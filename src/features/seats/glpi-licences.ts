@@ -196,17 +196,21 @@ export function createGlpiSeatLicences(options: GlpiSeatOptions) {
     return found.find((s) => s.name === softwareName)?.id ?? create('Software', { name: softwareName, entities_id: 0, is_recursive: 1 });
   }
 
-  /** The licence with `name` under `parentId` made to hold `number` seats (created when missing). */
+  /** The licence `existing` made to hold `input.number` seats, or created from `input` when missing. */
   async function ensureLicence(existing: { id: string; number: number } | undefined, input: Record<string, unknown> & { number: number }): Promise<string> {
     if (!existing) return create('SoftwareLicense', input);
     if (existing.number !== input.number) await session.call('PUT', `/SoftwareLicense/${existing.id}`, { input: { number: input.number } });
     return existing.id;
   }
 
-  const userOf = async (login: string) => lookups.user(login);
-
-  const server = {
-    kind: 'glpi' as const,
+  const server: SeatServer & {
+    seatItemtype(): Promise<'Item_SoftwareLicense' | 'SoftwareLicense_User'>;
+    read(pool: string): Promise<GlpiSeatPool | null>;
+    prepare(plan: SeatPoolPlan): Promise<GlpiSeatPool | null>;
+    assign(pool: string, login: string, charge: SeatCharge): Promise<GlpiSeatPool['seats'][number]>;
+    close(): Promise<void>;
+  } = {
+    kind: 'glpi',
     raceCode: 'SEAT_GLPI_OVER_QUOTA',
     /** Which table holds seats on this server. */
     seatItemtype: () => wrap(seatItemtype),
@@ -237,7 +241,7 @@ export function createGlpiSeatLicences(options: GlpiSeatOptions) {
     holds: (pool: string, login: string) =>
       wrap(async () => {
         const state = await read(pool);
-        const userId = state ? await userOf(login) : null;
+        const userId = state ? await lookups.user(login) : null;
         const mine = userId ? state!.seats.find((s) => s.userId === userId) : undefined;
         return !!mine && overQuota(state!, mine) === null;
       }),
@@ -252,7 +256,7 @@ export function createGlpiSeatLicences(options: GlpiSeatOptions) {
         if (!l) throw glpiSeatErrors.notPrepared(pool);
         const state = await withSeats(l);
         const target = state.shares.find((s) => s.organisation === charge.chargedTo)?.licenceId ?? state.licenceId;
-        const userId = await userOf(login);
+        const userId = await lookups.user(login);
         if (!userId) throw glpiSeatErrors.noUser(login);
         let seatId = state.seats.find((s) => s.userId === userId)?.id ?? null;
         if (seatId === null) {
@@ -261,7 +265,9 @@ export function createGlpiSeatLicences(options: GlpiSeatOptions) {
           const itemtype = await seatItemtype();
           seatId = await create(itemtype, itemtype === 'SoftwareLicense_User' ? { softwarelicenses_id: Number(target), users_id: Number(userId) } : { softwarelicenses_id: Number(target), itemtype: 'User', items_id: Number(userId) });
         }
-        // GLPI counted nothing for us: read the pool again, now that every concurrent write has landed or not.
+        // GLPI counted nothing for us: read the seats again. Every seat GLPI numbered before ours
+        // was committed before ours, so this read sees all of them; a later one will see ours
+        // when its own console re-reads, and give way.
         const after = await withSeats(l);
         const mine = after.seats.find((s) => s.id === seatId);
         if (!mine) throw glpiSeatErrors.vanished(pool, login);
@@ -276,7 +282,7 @@ export function createGlpiSeatLicences(options: GlpiSeatOptions) {
     release: (pool: string, login: string) =>
       wrap(async () => {
         const state = await read(pool);
-        const userId = state ? await userOf(login) : null;
+        const userId = state ? await lookups.user(login) : null;
         const mine = userId ? state!.seats.filter((s) => s.userId === userId) : [];
         const itemtype = await seatItemtype();
         for (const s of mine) await session.call('DELETE', `/${itemtype}/${s.id}`);
@@ -284,6 +290,6 @@ export function createGlpiSeatLicences(options: GlpiSeatOptions) {
       }),
 
     close: () => session.close(),
-  } satisfies SeatServer & Record<string, unknown>;
+  };
   return server;
 }
