@@ -5,11 +5,55 @@
  * - allocation_p99_ms: `seats.assign` of the proposed request through the contract, on a real
  *   SQLite file (WAL, synchronous=FULL), with 1,000 requests waiting and quotas to check:
  *   ranking, quota check, seat + request rows and the audit row in one durable commit.
+ * - glpi_assign_p50_ms: one seat given as a GLPI licence seat against the GLPI double on
+ *   loopback (pool + quotas read, user looked up, check, write, re-read of the seats), beside
+ *   one raw `POST /Item_SoftwareLicense` (glpi_raw_post_p50_ms): what the race-safe re-read
+ *   costs in requests (glpi_assign_requests) and time. A real GLPI answers slower per request.
  */
 import { parseStatus } from '../src/features/seats/openvpn-status';
 import { formatStatus3 } from '../test/support/openvpn-status';
 import { makeSeatsHarness } from '../test/integration/seats/harness';
 import { percentile, round, timeBoth, writeResults } from './_support';
+import { startGlpiFake } from '../test/services/glpi-fake';
+import { createGlpiSeatLicences } from '../src/features/seats/glpi-licences';
+
+/** GLPI seats: median of a race-safe assignment vs one raw POST, and the requests it takes. */
+async function benchGlpi() {
+  const glpi = await startGlpiFake();
+  const seats = createGlpiSeatLicences({ url: glpi.url, userToken: () => glpi.userToken, appToken: () => glpi.appToken });
+  try {
+    const users = Array.from({ length: 80 }, (_, i) => glpi.addUser({ name: `bench-${i}` }));
+    await seats.prepare({ name: 'VPN bench', capacity: 1000, shares: [{ organisation: 'Ville', quota: 500 }, { organisation: 'Métropole', quota: 500 }] });
+    const assign: number[] = [];
+    let requests = 0;
+    for (let i = 0; i < 40; i++) {
+      const before = glpi.requests.length;
+      const t0 = performance.now();
+      await seats.assign('VPN bench', `bench-${i}`, { organisationId: null, organisation: null, chargedTo: i % 2 ? 'Ville' : 'Métropole' });
+      assign.push(performance.now() - t0);
+      requests = glpi.requests.length - before;
+    }
+    const session = ((await (await fetch(`${glpi.url}/initSession`, { headers: { Authorization: `user_token ${glpi.userToken}`, 'App-Token': glpi.appToken } })).json()) as { session_token: string }).session_token;
+    const parent = (await seats.read('VPN bench'))!.licenceId;
+    const raw: number[] = [];
+    for (let i = 40; i < 80; i++) {
+      const t0 = performance.now();
+      const r = await fetch(`${glpi.url}/Item_SoftwareLicense`, {
+        method: 'POST',
+        headers: { 'App-Token': glpi.appToken, 'Session-Token': session, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ input: { softwarelicenses_id: Number(parent), itemtype: 'User', items_id: users[i] } }),
+      });
+      await r.json();
+      raw.push(performance.now() - t0);
+    }
+    const a = percentile(assign, 50);
+    const p = percentile(raw, 50);
+    return { glpi_assign_p50_ms: a, glpi_assign_p95_ms: percentile(assign, 95), glpi_assign_requests: requests, glpi_raw_post_p50_ms: p, glpi_assign_vs_raw_post_ratio: round(a / p) };
+  } finally {
+    await seats.close();
+    await glpi.close();
+  }
+}
 
 const clients = Array.from({ length: 5000 }, (_, i) => ({ cn: `agent-${i}`, real: `10.1.${i >> 8}.${i & 255}:${40000 + (i % 20000)}`, vip: `10.8.${i >> 8}.${i & 255}`, since: 1795976701 - i }));
 const text = formatStatus3(clients);
@@ -54,7 +98,9 @@ try {
     assignCpu.push((c.user + c.system) / 1000);
     await request(1000 + i); // keep 1,000 waiting
   }
+  const glpiMetrics = await benchGlpi();
   writeResults('seats', {
+    ...glpiMetrics,
     openvpn_status_parse_ms: percentile(parse, 50),
     openvpn_status_parse_p95_ms: percentile(parse, 95),
     // On a shared machine the wall clock includes waiting for a core; CPU time is the parse's own cost.

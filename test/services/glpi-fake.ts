@@ -22,12 +22,13 @@
  *   `GET` still answers with `is_deleted: 1`; `search/Ticket?is_deleted=1` lists the trash);
  *   an unknown `itilcategories_id` is stored as 0; dates are server-local, without offset.
  * - Reservations (overlap → 400, back-to-back accepted) and software licences (`number`
- *   not enforced).
+ *   not enforced; parent/child licences, `is_valid`, seats: test/services/glpi-licences-fake.ts).
  * - Any path outside `apirest.php` answers GLPI's login page (HTML).
  * Faults for tests: expire every session, refuse rights, commit then drop the answer.
  */
 import http from 'node:http';
 import type net from 'node:net';
+import { createLicenceFake } from './glpi-licences-fake';
 
 type Row = Record<string, unknown> & { id: number };
 
@@ -55,6 +56,8 @@ export interface GlpiFakeOptions {
   timezone?: string | null;
   /** Whether the token's profile may create groups (Super-Admin: yes). */
   canCreateGroups?: boolean;
+  /** GLPI's version in `getGlpiConfig` (default 10.0.18); 11 adds `SoftwareLicense_User`. */
+  version?: string;
 }
 
 /** GLPI stores text inputs sanitised: `&`, `<`, `>` as numeric entities. */
@@ -105,6 +108,7 @@ export async function startGlpiFake(opts: GlpiFakeOptions = {}) {
     return row;
   };
   const rows = (itemtype: string) => [...table(itemtype).values()];
+  const version = opts.version ?? '10.0.18';
 
   // A fresh GLPI 10: its four default accounts, nothing else.
   for (const [id, name, realname] of [[2, 'glpi', ''], [3, 'post-only', ''], [4, 'tech', ''], [5, 'normal', '']] as const) {
@@ -119,6 +123,9 @@ export async function startGlpiFake(opts: GlpiFakeOptions = {}) {
     for (const [k, v] of Object.entries(input)) out[k] = typeof v === 'string' && (TEXT_FIELDS.has(k) || k === 'content') ? glpiEncode(v) : v;
     return out;
   };
+
+  // Software licences and their seats: test/services/glpi-licences-fake.ts.
+  const licences = createLicenceFake({ version, table, insert, rows, now, sanitize });
 
   const assigned = (ticketId: number, itemtype: 'Group_Ticket' | 'Ticket_User') => rows(itemtype).filter((r) => r.tickets_id === ticketId && r.type === 2).sort((a, b) => a.id - b.id);
   /** GLPI's own transition: a new ticket with an assigned group or technician is "assigned" (2). */
@@ -252,7 +259,7 @@ export async function startGlpiFake(opts: GlpiFakeOptions = {}) {
           session: { glpiID: me, glpiname: u.name, glpi_currenttime: now(), glpilist_limit: LIST_LIMIT, glpiactiveprofile: { name: 'Super-Admin', group: canCreateGroups ? 119 : 1, ticket: 261151 } },
         });
       }
-      if (path === '/getGlpiConfig') return send(200, { cfg_glpi: { version: '10.0.18', timezone: zone, list_limit: LIST_LIMIT, url_base: 'http://x' } });
+      if (path === '/getGlpiConfig') return send(200, { cfg_glpi: { version, timezone: zone, list_limit: LIST_LIMIT, url_base: 'http://x' } });
       if (denied && method !== 'GET') return err(401, 'ERROR_RIGHT_MISSING', "You don't have permission to perform this action.");
       const dropIfAsked = (itemtype: string) => {
         if ((drops[itemtype] ?? 0) > 0) {
@@ -393,9 +400,11 @@ export async function startGlpiFake(opts: GlpiFakeOptions = {}) {
       m = /^\/ReservationItem\/(\d+)\/Reservation$/.exec(path);
       if (m && method === 'GET') return sendList(rows('Reservation').filter((r) => r.reservationitems_id === Number(m![1])), 'Reservation');
 
+      if (licences.handle({ method, path, input, send, err, created, sendList })) return;
+
       // ---- every other itemtype: create, read, update, list ----
       m = /^\/(\w+)(?:\/(\d+))?$/.exec(path);
-      const known = ['Group', 'User', 'ITILCategory', 'Computer', 'Item_Ticket', 'ReservationItem', 'Reservation', 'SoftwareLicense', 'ITILFollowup', 'ITILSolution', 'Group_Ticket', 'Ticket_User', 'Item_SoftwareLicense'];
+      const known = ['Group', 'User', 'ITILCategory', 'Computer', 'Item_Ticket', 'ReservationItem', 'Reservation', 'SoftwareLicense', 'ITILFollowup', 'ITILSolution', 'Group_Ticket', 'Ticket_User', 'Item_SoftwareLicense', 'Software', ...(Number(version.split('.')[0]) >= 11 ? ['SoftwareLicense_User'] : [])];
       if (m && known.includes(m[1]!)) {
         const itemtype = m[1]!;
         if (!m[2] && method === 'POST') {
@@ -511,6 +520,8 @@ export async function startGlpiFake(opts: GlpiFakeOptions = {}) {
     /** The next `n` POSTs of this itemtype are committed, then the connection is dropped. */
     dropAnswers: (itemtype: string, n: number) => void (drops[itemtype] = n),
     denyRights: (on: boolean) => void (denied = on),
+    /** Software licences and seats (race gate, rows, a technician's assignment in the UI). */
+    licences,
     allowGroupCreation: (on: boolean) => void (canCreateGroups = on),
     /** Moves the server clock (date_mod of new writes), an ISO instant. */
     setClock: (iso: string | null) => void (clockMs = iso === null ? null : Date.parse(iso)),

@@ -169,7 +169,7 @@ function PoolSummary({ overview, names, lang, busy, onRefresh }: { overview: Ove
   );
 }
 
-/** Sends the queued seat changes to Request Tracker (they wait here while it is unreachable). */
+/** Sends the queued seat changes to the ITSM server, RT or GLPI (they wait here while it is unreachable). */
 function SyncRtBar({ lang }: { lang: Lang }) {
   const { t } = useTranslation('seats');
   const [result, setResult] = useState<string | null>(null);
@@ -177,7 +177,7 @@ function SyncRtBar({ lang }: { lang: Lang }) {
   const run = async () => {
     setBusy(true);
     try {
-      const r = await api.call('seats.syncRt');
+      const r = await api.call('seats.sync');
       const parts = [t('syncResult', { pushed: r.pushed, pending: r.pending })];
       if (r.stoppedBy) parts.push(r.stoppedBy.message[lang]);
       for (const a of r.attention) parts.push(`${a.pool} / ${a.login} : ${a.message}`);

@@ -94,6 +94,13 @@ const holderInput = z.strictObject({
   ticketId: id.nullable().optional(),
 });
 
+const syncResultSchema = z.object({
+  pushed: z.number().int(),
+  pending: z.number().int(),
+  stoppedBy: errorSchema.nullable(),
+  attention: z.array(z.object({ seq: z.number().int(), op: z.string(), login: z.string(), pool: z.string(), message: z.string() })),
+});
+
 export const seatCalls = {
   'seats.organisations': call(z.strictObject({}).optional(), z.object({ organisations: z.array(z.object({ id: z.string(), name: z.string() })) })),
   'seats.pools': call(z.strictObject({}).optional(), z.object({ pools: z.array(poolSchema) })),
@@ -132,15 +139,10 @@ export const seatCalls = {
   'seats.refreshLive': call(z.strictObject({ poolId: id }), liveSchema),
   /** Live use of an RD Gateway pool from a finished run of the `win-rdgateway-connections` tool. */
   'seats.readGatewayRun': call(z.strictObject({ poolId: id, runId: id }), liveSchema),
-  'seats.syncRt': call(
-    z.strictObject({}).optional(),
-    z.object({
-      pushed: z.number().int(),
-      pending: z.number().int(),
-      stoppedBy: errorSchema.nullable(),
-      attention: z.array(z.object({ seq: z.number().int(), op: z.string(), login: z.string(), pool: z.string(), message: z.string() })),
-    }),
-  ),
+  /** Sends the queued seat changes to the configured ITSM server: RT assets or GLPI licences. */
+  'seats.sync': call(z.strictObject({}).optional(), syncResultSchema),
+  /** The former name of `seats.sync` (it sent to RT only), kept for older pages. */
+  'seats.syncRt': call(z.strictObject({}).optional(), syncResultSchema),
   /** The seats an agent holds, by access login or directory person (the caller panel). */
   'seats.ofHolder': call(
     z.strictObject({ login: login.optional(), personId: id.optional() }).refine((v) => !!v.login !== !!v.personId, { message: 'give either login or personId' }),

@@ -2,6 +2,8 @@ import type { Core } from '../core';
 import type { HandlersFor } from '../handler-kit';
 import { createSeatsService, type SeatsService } from '../../features/seats/service';
 import { createRtSeatAssets } from '../../features/seats/rt-assets';
+import { createGlpiSeatLicences } from '../../features/seats/glpi-licences';
+import type { GlpiEntityMapping } from '../../features/sync/connectors/glpi-entities';
 import { RelaisError } from '../../base/errors';
 
 export interface SeatsFeature {
@@ -18,13 +20,15 @@ export interface SeatsSecurityDeps {
 /** Remote-access seats: thin handlers over the seats service (src/features/seats). */
 /** What it needs from the sync feature: the configured ITSM server (see handlers/sync.ts). */
 export interface SeatsSyncDeps {
-  itsmTarget(): { kind: string; url: string; token: () => Promise<string> } | null;
+  itsmTarget(): { kind: string; url: string; token: () => Promise<string>; appToken?: () => Promise<string> } | null;
+  /** Organisation code → GLPI entities_id (sync state `glpi.entities`, see glpi-entities.ts). */
+  glpiEntities?(): GlpiEntityMapping;
 }
 
-const noRt = () =>
+const noServer = () =>
   new RelaisError('SEAT_RT_NOT_CONFIGURED', {
-    fr: "Aucun serveur Request Tracker n'est configuré : les places restent enregistrées ici et partiront quand il le sera (Paramètres › Serveur ITSM). La synchronisation des places avec GLPI n'est pas encore disponible.",
-    en: 'No Request Tracker server is configured: seats stay recorded here and will be sent once it is (Settings › ITSM server). Seat sync with GLPI is not available yet.',
+    fr: "Aucun serveur ITSM (Request Tracker ou GLPI) n'est configuré : les places restent enregistrées ici et partiront quand il le sera (Paramètres › Serveur ITSM).",
+    en: 'No ITSM server (Request Tracker or GLPI) is configured: seats stay recorded here and will be sent once it is (Settings › ITSM server).',
   });
 
 /** What it needs from the tools feature: a finished run's output (see handlers/tools.ts). */
@@ -72,13 +76,26 @@ export function createSeatsFeature(core: Core, deps: { security: SeatsSecurityDe
       if (!r || r.run.toolId !== 'win-rdgateway-connections' || r.run.status !== 'succeeded') throw notGatewayRun();
       return seats.recordGatewayOutput(poolId, r.output);
     },
-    'seats.syncRt': async () => {
-      const target = deps.sync?.itsmTarget();
-      if (!target || target.kind !== 'rt') throw noRt();
-      const r = await seats.pushToRt(createRtSeatAssets({ url: target.url, token: target.token }));
-      return { pushed: r.pushed, pending: r.pending, stoppedBy: r.stoppedBy ? r.stoppedBy.toJSON() : null, attention: seats.outbox().attention };
-    },
+    'seats.sync': () => syncSeats(),
+    'seats.syncRt': () => syncSeats(),
     'seats.ofHolder': (who) => ({ seats: seats.seatsOf(who) }),
   };
+  /** Pushes the seat outbox to the configured server: RT assets, or GLPI licences. */
+  async function syncSeats() {
+    const target = deps.sync?.itsmTarget();
+    if (!target || (target.kind !== 'rt' && target.kind !== 'glpi')) throw noServer();
+    let r: Awaited<ReturnType<typeof seats.pushSeats>>;
+    if (target.kind === 'glpi') {
+      const glpi = createGlpiSeatLicences({ url: target.url, userToken: target.token, appToken: target.appToken ?? (async () => ''), entities: () => deps.sync?.glpiEntities?.() ?? {} });
+      try {
+        r = await seats.pushSeats(glpi);
+      } finally {
+        await glpi.close();
+      }
+    } else {
+      r = await seats.pushToRt(createRtSeatAssets({ url: target.url, token: target.token }));
+    }
+    return { pushed: r.pushed, pending: r.pending, stoppedBy: r.stoppedBy ? r.stoppedBy.toJSON() : null, attention: seats.outbox().attention };
+  }
   return { handlers, seats };
 }

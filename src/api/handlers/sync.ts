@@ -13,6 +13,7 @@ import { SyncError, type Connector, type ServerReadiness, type SyncField } from 
 import { writeOutbox } from '../../features/tickets/outbox';
 import { ensureCategory, ensureTeam } from '../../features/sync/local';
 import { readGlpiMappings } from '../../features/sync/connectors/glpi/mapping';
+import { glpiEntityMappingSchema, type GlpiEntityMapping } from '../../features/sync/connectors/glpi-entities';
 
 /** What sync needs from the security feature (the vault; core only). */
 export interface SyncVault {
@@ -527,9 +528,14 @@ export function createSyncFeature(core: Core, deps: { security: SyncSecurityDeps
   /** The configured ITSM server and its token reader, for features that sync their own objects (seats). */
   const itsmTarget = () => {
     const cfg = readConfig();
-    return cfg && cfg.tokenId ? { kind: cfg.kind, url: cfg.url, token: secretReader('token') } : null;
+    return cfg && cfg.tokenId ? { kind: cfg.kind, url: cfg.url, token: secretReader('token'), appToken: secretReader('appToken') } : null;
   };
-  return { handlers, engine, status: statusDto, ticketState, readConfig, itsmTarget };
+  /** Organisation code → GLPI entity (sync state `glpi.entities`; empty when unset or unreadable). */
+  const glpiEntities = (): GlpiEntityMapping => {
+    const parsed = glpiEntityMappingSchema.safeParse(parseJson(engine.getState('glpi.entities')));
+    return parsed.success ? parsed.data : {};
+  };
+  return { handlers, engine, status: statusDto, ticketState, readConfig, itsmTarget, glpiEntities };
 }
 export type SyncFeature = ReturnType<typeof createSyncFeature>;
 

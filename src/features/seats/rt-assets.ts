@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { RelaisError } from '../../base/errors';
 import { createHttp, errorForStatus, type JsonResponse } from '../sync/http';
 import { SyncError } from '../sync/types';
+import { seatErrorWrapper, seatServerErrors } from './seat-server';
 
 export const RT_SEAT_CATALOG = 'Accès distants';
 export const RT_ORG_FIELD = 'Organisation';
@@ -54,24 +55,15 @@ export const rtSeatErrors = {
       },
       { pool },
     ),
-  offline: (e: SyncError) =>
-    new RelaisError(
-      'SEAT_RT_OFFLINE',
-      {
-        fr: `Request Tracker est injoignable pour le moment (${e.message.slice(0, 120)}) : les changements de places restent en attente ici et partiront à la prochaine synchronisation.`,
-        en: `Request Tracker cannot be reached right now (${e.message.slice(0, 120)}): seat changes stay queued here and will be sent at the next sync.`,
-      },
-      { kind: e.kind },
-    ),
-  server: (e: SyncError) =>
-    new RelaisError(
-      'SEAT_RT_ERROR',
-      {
-        fr: `Request Tracker a refusé l'opération sur la place (${e.status ?? e.kind} : ${e.message.slice(0, 200)}). Vérifiez les droits du compte Relais sur le catalogue « ${RT_SEAT_CATALOG} ».`,
-        en: `Request Tracker refused the seat operation (${e.status ?? e.kind}: ${e.message.slice(0, 200)}). Check the Relais account's rights on the "${RT_SEAT_CATALOG}" catalog.`,
-      },
-      { kind: e.kind, status: e.status },
-    ),
+  // Offline / refused: worded like every seat server (seat-server.ts).
+  ...seatServerErrors({
+    code: 'RT',
+    label: 'Request Tracker',
+    rightsHint: {
+      fr: `Vérifiez les droits du compte Relais sur le catalogue « ${RT_SEAT_CATALOG} ».`,
+      en: `Check the Relais account's rights on the "${RT_SEAT_CATALOG}" catalog.`,
+    },
+  }),
 };
 
 export function createRtSeatAssets(options: RtSeatOptions) {
@@ -127,14 +119,7 @@ export function createRtSeatAssets(options: RtSeatOptions) {
     return all.filter((a) => a.name.startsWith(`${pool} #`)).sort((a, b) => a.name.localeCompare(b.name, 'fr', { numeric: true }));
   }
 
-  const wrap = async <T>(fn: () => Promise<T>): Promise<T> => {
-    try {
-      return await fn();
-    } catch (e) {
-      if (e instanceof SyncError) throw e.kind === 'transient' ? rtSeatErrors.offline(e) : rtSeatErrors.server(e);
-      throw e;
-    }
-  };
+  const wrap = seatErrorWrapper(rtSeatErrors);
 
   return {
     list: (pool: string) => wrap(() => list(pool)),

@@ -27,6 +27,7 @@ import { proposeAllocation, rankWaitlist, type RankCriterion, type Refusal, type
 import { killCommonName, readLive, type ManagementEndpoint } from './openvpn-mgmt';
 import type { createRtSeatAssets } from './rt-assets';
 import { parseGatewayConnections } from './rdgateway';
+import type { SeatCharge, SeatPoolPlan, SeatServer } from './seat-server';
 
 /** What the push needs from RT (src/features/seats/rt-assets.ts). */
 export type RtSeatClient = Pick<ReturnType<typeof createRtSeatAssets>, 'ensure' | 'list' | 'assign' | 'release'>;
@@ -594,15 +595,16 @@ export function createSeatsService(deps: SeatsDeps) {
     },
 
     /**
-     * Pushes the queued seat changes to RT assets, in order, exactly once: before giving an
-     * asset, it looks for one the agent already holds in that pool (a previous push whose
-     * answer was lost); releasing an asset nobody holds is a no-op. A server that cannot be
-     * reached stops the push and keeps the queue; RT having no free asset left (another
-     * console won the race) parks the change for a person, audited.
+     * Pushes the queued seat changes to the ITSM server holding the seats (RT assets or GLPI
+     * licences, through a `SeatServer`), in order, exactly once: before giving a seat, it asks
+     * whether the agent already holds one in that pool (a previous push whose answer was
+     * lost); releasing a seat nobody holds is a no-op. A server that cannot be reached stops
+     * the push and keeps the queue; a lost race (another console took the last seat, the
+     * server's `raceCode`) parks the change for a person, audited.
      */
-    async pushToRt(rt: RtSeatClient, capacityOf: (poolName: string) => number | null = poolCapacity): Promise<{ pushed: number; pending: number; stoppedBy: RelaisError | null }> {
+    async pushSeats(server: SeatServer): Promise<{ pushed: number; pending: number; stoppedBy: RelaisError | null }> {
       let pushed = 0;
-      const ensured = new Set<string>();
+      const prepared = new Set<string>();
       for (;;) {
         const row = db.prepare('SELECT * FROM seat_outbox WHERE done_at IS NULL AND attention IS NULL ORDER BY seq LIMIT 1').get() as
           | { seq: number; op: 'assign' | 'release'; seat_id: string; pool_name: string; login: string; organisation_id: string | null }
@@ -610,24 +612,23 @@ export function createSeatsService(deps: SeatsDeps) {
         if (!row) break;
         try {
           if (row.op === 'assign') {
-            if (!ensured.has(row.pool_name)) {
-              const cap = capacityOf(row.pool_name);
-              if (cap !== null) await rt.ensure(row.pool_name, cap);
-              ensured.add(row.pool_name);
+            if (!prepared.has(row.pool_name)) {
+              const plan = poolPlan(row.pool_name);
+              if (plan) await server.prepare(plan);
+              prepared.add(row.pool_name);
             }
-            const already = (await rt.list(row.pool_name)).some((a) => a.heldBy === row.login);
-            if (!already) await rt.assign(row.pool_name, row.login, row.organisation_id);
+            if (!(await server.holds(row.pool_name, row.login))) await server.assign(row.pool_name, row.login, chargeOf(row.seat_id, row.organisation_id));
           } else {
-            await rt.release(row.pool_name, row.login);
+            await server.release(row.pool_name, row.login);
           }
           db.prepare('UPDATE seat_outbox SET done_at = ? WHERE seq = ?').run(deps.now().toISOString(), row.seq);
           pushed++;
         } catch (e) {
-          const re = e instanceof RelaisError ? e : new RelaisError('SEAT_RT_ERROR', { fr: String(e), en: String(e) });
-          if (re.code === 'SEAT_RT_NONE_FREE') {
+          const re = e instanceof RelaisError ? e : new RelaisError(`SEAT_${server.kind.toUpperCase()}_ERROR`, { fr: String(e), en: String(e) });
+          if (re.code === server.raceCode) {
             db.transaction(() => {
               db.prepare('UPDATE seat_outbox SET attention = ? WHERE seq = ?').run(re.messages.fr, row.seq);
-              audit('seat.sync.race', row.seat_id, null, { pool: row.pool_name, holder: row.login });
+              audit('seat.sync.race', row.seat_id, null, { pool: row.pool_name, holder: row.login, server: server.kind });
             })();
             continue;
           }
@@ -635,6 +636,21 @@ export function createSeatsService(deps: SeatsDeps) {
         }
       }
       return { pushed, pending: service.outbox().pending, stoppedBy: null };
+    },
+
+    /** `pushSeats` to RT assets; `capacityOf` says how many assets a pool needs. */
+    pushToRt(rt: RtSeatClient, capacityOf: (poolName: string) => number | null = (name) => poolPlan(name)?.capacity ?? null) {
+      return service.pushSeats({
+        kind: 'rt',
+        raceCode: 'SEAT_RT_NONE_FREE',
+        prepare: async (plan) => {
+          const cap = capacityOf(plan.name);
+          if (cap !== null) await rt.ensure(plan.name, cap);
+        },
+        holds: async (pool, login) => (await rt.list(pool)).some((a) => a.heldBy === login),
+        assign: (pool, login, charge) => rt.assign(pool, login, charge.organisationId),
+        release: (pool, login) => rt.release(pool, login),
+      });
     },
 
     /**
@@ -667,8 +683,21 @@ export function createSeatsService(deps: SeatsDeps) {
     return state;
   }
 
-  function poolCapacity(name: string): number | null {
-    return (db.prepare('SELECT capacity FROM seat_pools WHERE name = ?').pluck().get(name) as number | undefined) ?? null;
+  /** The pool as the ITSM server should hold it (organisations by code), null when it no longer exists here. */
+  function poolPlan(name: string): SeatPoolPlan | null {
+    const row = db.prepare('SELECT * FROM seat_pools WHERE name = ?').get(name) as PoolRow | undefined;
+    if (!row) return null;
+    const p = toPool(row);
+    const names = orgNames();
+    return { name: p.name, capacity: p.capacity, shares: p.shares.map((s) => ({ organisation: names[s.organisationId] ?? s.organisationId, quota: s.quota })) };
+  }
+
+  /** Whom a queued seat goes to; a borrowed seat counts on the lender's share. */
+  function chargeOf(seatId: string, organisationId: string | null): SeatCharge {
+    const names = orgNames();
+    const borrowedFrom = (db.prepare('SELECT borrowed_from FROM seats WHERE id = ?').pluck().get(seatId) as string | null | undefined) ?? null;
+    const code = (id: string | null) => (id ? (names[id] ?? id) : null);
+    return { organisationId, organisation: code(organisationId), chargedTo: code(borrowedFrom ?? organisationId) };
   }
 
   function endpointOf(p: Pool): ManagementEndpoint {

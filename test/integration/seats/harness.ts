@@ -68,3 +68,10 @@ export const VPN_POOL = {
     { organisationId: 'metropole', quota: 30, lendable: true },
   ],
 } as const;
+
+/** What the hotline does while the server is away: Jeanne Dupré (Ville) and Paul Martin (Métropole) get a seat, Jeanne's is revoked. */
+export async function assignTwoRevokeOne(h: SeatsHarness, poolId: string): Promise<void> {
+  const dupre = await h.call('seats.assign', { poolId, holder: { name: 'Jeanne Dupré', login: 'agent-dupre', organisationId: 'ville', reason: 'télétravail' } });
+  await h.call('seats.assign', { poolId, holder: { name: 'Paul Martin', login: 'agent-martin', organisationId: 'metropole', reason: 'astreinte' } });
+  await h.call('seats.revoke', { seatId: dupre.id, reason: 'fin de mission' });
+}

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRt, type RtInstance } from '../../services/rt';
 import { createRtSeatAssets, RT_SEAT_CATALOG } from '../../../src/features/seats/rt-assets';
 import { RelaisError } from '../../../src/base/errors';
-import { makeSeatsHarness, VPN_POOL } from './harness';
+import { assignTwoRevokeOne, makeSeatsHarness, VPN_POOL } from './harness';
 
 let rt: RtInstance;
 beforeAll(async () => {
@@ -101,9 +101,7 @@ describe('seats pushed to RT through the service', () => {
       const pool = await h.call('seats.createPool', { ...VPN_POOL, name: 'VPN sync', capacity: 3, shares: [] });
       await rt.stop();
       // Offline: the hotline still assigns and revokes; nothing is lost.
-      const dupre = await h.call('seats.assign', { poolId: pool.id, holder: { name: 'Jeanne Dupré', login: 'agent-dupre', organisationId: 'ville', reason: 'télétravail' } });
-      await h.call('seats.assign', { poolId: pool.id, holder: { name: 'Paul Martin', login: 'agent-martin', organisationId: 'metropole', reason: 'astreinte' } });
-      await h.call('seats.revoke', { seatId: dupre.id, reason: 'fin de mission' });
+      await assignTwoRevokeOne(h, pool.id);
       const offline = await h.call('seats.syncRt');
       expect(offline).toMatchObject({ pushed: 0, pending: 3 });
       expect(offline.stoppedBy.code).toBe('SEAT_RT_OFFLINE');
