@@ -18,21 +18,14 @@
  */
 import type { Db } from '../../platform/db';
 import type { OutboxRow } from '../tickets/outbox';
-import {
-  changesToSync,
-  createPayloadToSync,
-  localFields,
-  readTicketOps,
-  serverIdOf,
-  setServerId,
-  ticketByServerId,
-  upsertRemoteFollowups,
-  upsertRemoteTicket,
-} from './local';
+import type { TicketReplicaPort } from '../tickets/port';
+import { changesToSync, createPayloadToSync, readTicketOps, setServerId, upsertRemoteFollowups, upsertRemoteTicket } from './local';
 import { BadDataError, SyncError, type Connector, type SyncField, type SyncFields, type TicketPage } from './types';
 
 export interface EngineOptions {
   db: Db;
+  /** The tickets feature's replica port: the only writer of tickets and their timelines. */
+  tickets: TicketReplicaPort;
   now(): Date;
   /** Ticket ids changed locally by sync (the tickets feature's `tickets.changed` event). */
   onTicketsChanged?(ids: string[]): void;
@@ -94,12 +87,14 @@ export class SyncEngine {
   /** The server answered at least once during the current run. */
   private answered = false;
   private readonly db: Db;
+  private readonly tickets: TicketReplicaPort;
   private readonly parallelism: number;
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
 
   constructor(private readonly o: EngineOptions) {
     this.db = o.db;
+    this.tickets = o.tickets;
     this.parallelism = Math.max(1, o.parallelism ?? 4);
   }
 
@@ -349,7 +344,7 @@ export class SyncEngine {
   }
 
   private serverIdOf(ticketId: string): string | null {
-    return this.localServerIds.get(ticketId) ?? serverIdOf(this.db, ticketId);
+    return this.localServerIds.get(ticketId) ?? this.tickets.serverIdOf(ticketId);
   }
 
   /** Drains what is due. Returns false when something failed (retry scheduled or parked). */
@@ -510,7 +505,7 @@ export class SyncEngine {
         if (this.serverIdOf(op.ticketId)) return null; // linked by a pull meanwhile
         let serverId: string | null = null;
         if (op.attempts > 0) serverId = await connector.findTicketByOp(op.opId);
-        const fields = createPayloadToSync(this.db, op.payload);
+        const fields = createPayloadToSync(this.tickets, op.payload);
         if (!serverId) serverId = (await connector.createTicket(op.opId, fields)).serverId;
         const sid = serverId;
         const rebase = await this.serverSideEffects(connector, sid, fields);
@@ -519,10 +514,10 @@ export class SyncEngine {
         return {
           serverId: sid,
           finalize: () => {
-            if (!this.db.prepare('SELECT 1 FROM tickets WHERE id = ?').get(op.ticketId)) return;
-            const other = ticketByServerId(this.db, sid);
+            if (!this.tickets.exists(op.ticketId)) return;
+            const other = this.tickets.byServerId(sid);
             if (other && other !== op.ticketId) return;
-            setServerId(this.db, op.ticketId, sid);
+            setServerId(this.db, this.tickets, op.ticketId, sid);
             this.noteUnsent(connector, op.ticketId, fields);
             this.rebaseWaiting(op.ticketId, op.seq, rebase);
           },
@@ -531,13 +526,12 @@ export class SyncEngine {
       case 'followup.create': {
         if (MIRROR_KINDS.has(op.payload.kind)) return null;
         const serverId = await this.requireServerId(op.ticketId);
-        const existing = this.db.prepare('SELECT server_id FROM followups WHERE id = ?').get(op.payload.id) as { server_id: string | null } | undefined;
-        if (existing?.server_id) return null;
+        if (this.tickets.followupServerId(op.payload.id)) return null;
         // The call that opened the ticket is the ticket's creation content on the server (one
         // server object per timeline entry): it is linked to the creation, not sent again.
         if (this.isCreationContent(op)) {
           const createdAs = creationEntryId(serverId);
-          return { finalize: () => void this.db.prepare('UPDATE followups SET server_id = ? WHERE id = ?').run(createdAs, op.payload.id) };
+          return { finalize: () => this.tickets.linkFollowup(op.payload.id, createdAs) };
         }
         let fid: string | null = null;
         if (op.attempts > 0) fid = await connector.findFollowupByOp(serverId, op.opId);
@@ -547,7 +541,7 @@ export class SyncEngine {
           fid = (await connector.addFollowup(serverId, op.opId, { body, private: op.payload.private, author: op.payload.author, kind: op.payload.kind, ...(status !== undefined ? { status } : {}) })).serverId;
         }
         const f = fid;
-        return f ? { finalize: () => void this.db.prepare('UPDATE followups SET server_id = ? WHERE id = ?').run(f, op.payload.id) } : null;
+        return f ? { finalize: () => this.tickets.linkFollowup(op.payload.id, f) } : null;
       }
       case 'ticket.update': {
         const sent = await this.pushUpdate(connector, op);
@@ -607,8 +601,7 @@ export class SyncEngine {
       const base = safeJson(l.base);
       if (base && typeof base.status === 'number') return base.status;
     }
-    const row = this.db.prepare('SELECT status FROM tickets WHERE id = ?').get(op.ticketId) as { status: number } | undefined;
-    return row?.status;
+    return this.tickets.statusOf(op.ticketId);
   }
 
   /**
@@ -650,8 +643,8 @@ export class SyncEngine {
 
   private async pushUpdate(connector: Connector, op: Extract<OutboxRow, { kind: 'ticket.update' }>): Promise<Partial<SyncFields> | null> {
     const norm = (f: SyncField, v: unknown) => (this.o.normalize ? this.o.normalize(f, v) : v) ?? null;
-    const changes = changesToSync(this.db, op.payload.changes);
-    const base = changesToSync(this.db, op.base ?? {});
+    const changes = changesToSync(this.tickets, op.payload.changes);
+    const base = changesToSync(this.tickets, op.base ?? {});
     for (const [f, v] of Object.entries(this.createdRebase.get(op.ticketId) ?? {}) as [SyncField, { sent: unknown; server: unknown }][]) {
       if (f in base && base[f] === v.sent) (base as Record<string, unknown>)[f] = v.server;
     }
@@ -743,7 +736,7 @@ export class SyncEngine {
             this.reconcileGone(t.serverId);
             continue;
           }
-          const r = upsertRemoteTicket(this.db, t, { createdBy, normalize, localOpTicket: (opId) => this.localOpTicket(opId) });
+          const r = upsertRemoteTicket(this.db, this.tickets, t, { createdBy, normalize, localOpTicket: (opId) => this.localOpTicket(opId) });
           // The first pull brings the queue fast; older follow-ups come when the ticket is opened.
           if (r.created && this.o.pullFollowups !== false) markPartial.run(r.ticketId, t.serverId);
           if (r.changed) changedIds.add(r.ticketId);
@@ -789,7 +782,7 @@ export class SyncEngine {
             const items = await connector.listFollowups(c.serverId);
             const n = this.db.transaction(() => {
               this.db.prepare('DELETE FROM sync_partial_history WHERE ticket_id = ?').run(c.ticketId);
-              return upsertRemoteFollowups(this.db, c.ticketId, items, (opId) => this.localOpFollowup(opId));
+              return upsertRemoteFollowups(this.tickets, c.ticketId, items, (opId) => this.localOpFollowup(opId));
             })();
             if (n) changedIds.add(c.ticketId);
           } catch (err) {
@@ -824,7 +817,7 @@ export class SyncEngine {
         this.markAnswered();
         const n = this.db.transaction(() => {
           this.db.prepare('DELETE FROM sync_partial_history WHERE ticket_id = ?').run(ticketId);
-          return upsertRemoteFollowups(this.db, ticketId, items, (opId) => this.localOpFollowup(opId));
+          return upsertRemoteFollowups(this.tickets, ticketId, items, (opId) => this.localOpFollowup(opId));
         })();
         this.o.onTicketsChanged?.([ticketId]);
         return n;
@@ -861,14 +854,14 @@ export class SyncEngine {
     const connector = this.connector;
     if (!connector) return { deleted: 0, merged: 0 };
     const ids = new Set(await connector.listAllIds());
-    const local = this.db.prepare('SELECT id, server_id FROM tickets WHERE server_id IS NOT NULL').all() as { id: string; server_id: string }[];
+    const local = this.tickets.linked();
     let deleted = 0;
     let merged = 0;
     for (const l of local) {
-      if (ids.has(l.server_id)) continue;
-      const look = await connector.getTicket(l.server_id);
+      if (ids.has(l.serverId)) continue;
+      const look = await connector.getTicket(l.serverId);
       if (look.state === 'gone') {
-        if (this.reconcileGone(l.server_id)) deleted++;
+        if (this.reconcileGone(l.serverId)) deleted++;
       } else if (look.state === 'merged') {
         this.reconcileMerged(l.id, look.into);
         merged++;
@@ -880,7 +873,7 @@ export class SyncEngine {
 
   /** Deleted on the server: removed locally unless local changes wait (those are parked). */
   private reconcileGone(serverId: string): boolean {
-    const ticketId = ticketByServerId(this.db, serverId);
+    const ticketId = this.tickets.byServerId(serverId);
     if (!ticketId) return false;
     const waiting = this.db.prepare("SELECT COUNT(*) AS n FROM outbox WHERE ticket_id = ? AND state IN ('pending', 'parked')").get(ticketId) as { n: number };
     if (waiting.n > 0) {
@@ -890,13 +883,9 @@ export class SyncEngine {
       return false;
     }
     this.db.transaction(() => {
-      this.db.prepare('DELETE FROM followups WHERE ticket_id = ?').run(ticketId);
-      this.db.prepare('DELETE FROM ticket_assets WHERE ticket_id = ?').run(ticketId);
-      this.db.prepare('DELETE FROM sync_tickets WHERE ticket_id = ?').run(ticketId);
+      this.forgetSyncRows(ticketId);
       this.db.prepare('DELETE FROM sync_conflicts WHERE ticket_id = ?').run(ticketId);
-      this.db.prepare('DELETE FROM sync_warnings WHERE ticket_id = ?').run(ticketId);
-      this.db.prepare('DELETE FROM sync_partial_history WHERE ticket_id = ?').run(ticketId);
-      this.db.prepare('DELETE FROM tickets WHERE id = ?').run(ticketId);
+      this.tickets.remove(ticketId);
     })();
     this.o.onTicketsChanged?.([ticketId]);
     return true;
@@ -904,23 +893,18 @@ export class SyncEngine {
 
   /** Merged into another server ticket: the timeline and waiting ops move to it. */
   private reconcileMerged(ticketId: string, intoServerId: string) {
-    const target = ticketByServerId(this.db, intoServerId);
+    const target = this.tickets.byServerId(intoServerId);
     this.db.transaction(() => {
       if (!target) {
-        this.db.prepare('UPDATE tickets SET server_id = NULL WHERE id = ?').run(ticketId);
-        setServerId(this.db, ticketId, intoServerId);
+        this.tickets.setServerId(ticketId, null);
+        setServerId(this.db, this.tickets, ticketId, intoServerId);
         return;
       }
       if (target === ticketId) return;
-      this.db.prepare('UPDATE followups SET ticket_id = ? WHERE ticket_id = ?').run(target, ticketId);
-      this.db.prepare('INSERT OR IGNORE INTO ticket_assets (ticket_id, asset_id) SELECT ?, asset_id FROM ticket_assets WHERE ticket_id = ?').run(target, ticketId);
-      this.db.prepare('DELETE FROM ticket_assets WHERE ticket_id = ?').run(ticketId);
       this.db.prepare("UPDATE outbox SET ticket_id = ? WHERE ticket_id = ? AND state != 'done'").run(target, ticketId);
       this.db.prepare('UPDATE sync_conflicts SET ticket_id = ? WHERE ticket_id = ?').run(target, ticketId);
-      this.db.prepare('DELETE FROM sync_tickets WHERE ticket_id = ?').run(ticketId);
-      this.db.prepare('DELETE FROM sync_warnings WHERE ticket_id = ?').run(ticketId);
-      this.db.prepare('DELETE FROM sync_partial_history WHERE ticket_id = ?').run(ticketId);
-      this.db.prepare('DELETE FROM tickets WHERE id = ?').run(ticketId);
+      this.forgetSyncRows(ticketId);
+      this.tickets.mergeInto(ticketId, target);
     })();
     this.o.onTicketsChanged?.(target ? [ticketId, target] : [ticketId]);
   }
@@ -970,7 +954,14 @@ export class SyncEngine {
 
   /** Local values of a ticket in sync vocabulary (for conflict resolution). */
   localFields(ticketId: string) {
-    return localFields(this.db, ticketId);
+    return this.tickets.fields(ticketId);
+  }
+
+  /** Sync's own rows about a ticket that is going away locally (conflicts are moved or deleted by the caller). */
+  private forgetSyncRows(ticketId: string) {
+    this.db.prepare('DELETE FROM sync_tickets WHERE ticket_id = ?').run(ticketId);
+    this.db.prepare('DELETE FROM sync_warnings WHERE ticket_id = ?').run(ticketId);
+    this.db.prepare('DELETE FROM sync_partial_history WHERE ticket_id = ?').run(ticketId);
   }
 }
 
