@@ -9,6 +9,7 @@ import type { Db } from '../../platform/db';
 import { OUTBOX_COLUMNS, outboxRowFromDb, outboxRowSchema, type OutboxRow } from '../tickets/outbox';
 import type { TicketReplicaPort } from '../tickets/port';
 import type { RemoteFollowup, RemoteTicket, SyncField, SyncFields } from './types';
+import { unionTimeline } from './merge';
 
 /** Maps outbox change keys (camelCase ticket fields) to sync fields; the rest are local-only. */
 export function changesToSync(tickets: TicketReplicaPort, changes: Record<string, unknown>): Partial<SyncFields> {
@@ -195,20 +196,10 @@ export function upsertRemoteTicket(
   return { ticketId, created: false, changed: true, moved };
 }
 
-/** Adds the server's follow-ups that the local timeline does not have yet. Returns how many. */
+/** Adds the server's follow-ups that the local timeline does not have yet (`unionTimeline`). Returns how many. */
 export function upsertRemoteFollowups(tickets: TicketReplicaPort, ticketId: string, items: RemoteFollowup[], localOpFollowup: (opId: string) => string | null): number {
-  let added = 0;
-  for (const f of items) {
-    if (tickets.hasServerFollowup(ticketId, f.serverId)) continue;
-    if (f.opId) {
-      const local = localOpFollowup(f.opId);
-      if (local) {
-        tickets.linkFollowup(local, f.serverId);
-        continue;
-      }
-    }
-    tickets.insertServerFollowup(ticketId, f);
-    added++;
-  }
-  return added;
+  const { link, add } = unionTimeline(items, { hasServerId: (serverId) => tickets.hasServerFollowup(ticketId, serverId), entryOfOp: localOpFollowup });
+  for (const l of link) tickets.linkFollowup(l.localId, l.serverId);
+  for (const f of add) tickets.insertServerFollowup(ticketId, f);
+  return add.length;
 }

@@ -5,7 +5,7 @@
  */
 import type { Db } from '../../platform/db';
 import type { TicketReplicaPort } from '../tickets/port';
-import { safeParse } from './engine';
+import { safeParse } from './engine-types';
 
 export function parseJson(s: string | null): unknown {
   if (s === null) return null;
