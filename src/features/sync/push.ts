@@ -169,7 +169,8 @@ export class Pusher {
       } catch (err) {
         if (err instanceof SyncError && err.kind === 'auth' && !reauthed) {
           reauthed = true;
-          await (connector as { reauth?: () => Promise<void> }).reauth?.().catch(() => {});
+          // A failed re-authentication shows in the retried request's own error.
+          await connector.reauth?.().catch(() => {});
           continue;
         }
         return { ok: false, error: err };

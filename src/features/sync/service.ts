@@ -1,7 +1,8 @@
 /**
  * The sync feature: the engine over the store, the connector made from the stored settings
  * (secrets from the vault), background runs, and what the contract's `sync.*` calls do.
- * Tickets and their timelines are written through the tickets feature's replica port.
+ * Tickets and their timelines are written through the tickets feature's replica port;
+ * timeline notices are kind + facts, worded by the renderer in the reader's language.
  */
 import type { FeatureHost } from '../../platform/feature-host';
 import type { AuditPort } from '../security/port';
@@ -15,7 +16,7 @@ import { readGlpiMappings } from './connectors/glpi/mapping';
 import type { Connector, ServerReadiness, SyncField } from './types';
 import { createServerConfig, isSameServer, parsePolicy, trimUrl, type StoredConfig, type SyncVault } from './config';
 import { explainFailure, syncErrors, worksMessage } from './errors';
-import { parseJson, readTicketState, summarize } from './ticket-state';
+import { parseJson, readTicketState } from './ticket-state';
 import { lastTestSchema } from '../../domain/sync';
 
 export type { StoredConfig, SyncVault } from './config';
@@ -104,7 +105,7 @@ export function createSyncService(host: FeatureHost<SyncEvents>, deps: SyncDeps,
   }
   /** Re-authentication = forget cached secrets and re-read them (a GLPI connector also opens a new session). */
   function withReauth(c: Connector): Connector {
-    const own = (c as Connector & { reauth?: () => Promise<void> }).reauth?.bind(c);
+    const own = c.reauth?.bind(c);
     return Object.assign(c, {
       async reauth() {
         config.forgetSecrets();
@@ -333,10 +334,11 @@ export function createSyncService(host: FeatureHost<SyncEvents>, deps: SyncDeps,
       const err = safeParse(row.last_error);
       db.transaction(() => {
         db.prepare("UPDATE outbox SET state = 'discarded', next_attempt_at = NULL WHERE seq = ?").run(row.seq);
-        // The copy on the timeline: what was dropped and why the server refused it.
+        // The copy on the timeline: what was dropped and why the server refused it, as facts
+        // the console words in the reader's language (this notice never goes to the server).
         tickets.appendLocalNotice(row.ticket_id, {
           kind: 'sync_discarded',
-          body: `Modification abandonnée (non envoyée au serveur) : ${summarize(row.kind, row.payload)}${err?.message ? ` — refus du serveur : ${err.message}` : ''}`,
+          body: '',
           data: { opId, kind: row.kind, payload: parseJson(row.payload), serverMessage: err?.message ?? null },
         });
       })();

@@ -16,7 +16,7 @@ export function parseJson(s: string | null): unknown {
   }
 }
 
-/** A parked change in one line, for the banner and the timeline copy. */
+/** A parked change in one line, for the banner. */
 export function summarize(kind: string, payload: string): string {
   const p = parseJson(payload) as Record<string, unknown> | null;
   if (!p || typeof p !== 'object') return kind;

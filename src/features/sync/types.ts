@@ -87,6 +87,8 @@ export interface Connector {
    * dropping them silently. Empty or absent: everything goes through.
    */
   unsentFields?(fields: Partial<SyncFields>): SyncField[];
+  /** Forget the session or cached credentials and authenticate again (after a 401). */
+  reauth?(): Promise<void>;
   /** Checks URL + credentials; returns who we are on the server. */
   testConnection(): Promise<{ user: string; serverVersion: string | null }>;
   createTicket(opId: string, fields: SyncFields): Promise<{ serverId: string }>;
