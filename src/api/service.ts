@@ -53,7 +53,7 @@ export function createService(options: ServiceOptions): Service {
   const ssh = createSshFeature(core, { tickets: tickets.port, security });
   const rdp = createRdpService(core, { tickets: tickets.port, vault: security.vault, audit: security.audit });
   const tools = createToolFeature(core, { tickets: tickets.port, audit: security.audit, ssh: ssh.port });
-  const sync = createSyncFeature(core, { security });
+  const sync = createSyncFeature(core, { security, tickets: tickets.replica });
   const glpi = createGlpiFeature(core, { sync });
   const incidents = createIncidentFeature(core, { tickets, security, tools });
   const dashboard = createDashboardFeature(core);

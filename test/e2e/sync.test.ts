@@ -103,8 +103,14 @@ describe('sync UI', () => {
     await expect.poll(() => page.getByText('Abandonner cette modification').count()).toBe(1);
     await page.getByTestId('confirm-discard').click();
     await expect.poll(() => page.getByTestId('ticket-sync-banner').count()).toBe(0);
-    const copy = db.prepare("SELECT body FROM followups WHERE ticket_id = ? AND kind = 'sync_discarded'").get(call.ticketId) as { body: string } | undefined;
-    expect(copy?.body).toContain('personne.inconnue');
+    // The copy is stored as facts and worded on the timeline in the reader's language.
+    const copy = db.prepare("SELECT body, data FROM followups WHERE ticket_id = ? AND kind = 'sync_discarded'").get(call.ticketId) as { body: string; data: string } | undefined;
+    expect(copy?.body).toBe('');
+    expect(copy?.data).toContain('personne.inconnue');
+    const notice = page.getByTestId('timeline').locator('li[data-kind="sync_discarded"]');
+    await expect.poll(() => notice.textContent(), { timeout: 20_000 }).toContain('Modification abandonnée (non envoyée au serveur) : modification : technician = "personne.inconnue"');
+    expect(await notice.textContent()).toContain('refus du serveur : ');
+    await screenshot(page, 'sync-discarded-notice-fr');
     await expect.poll(sentence, { timeout: 20_000 }).toContain('Synchronisé à');
     await page.close();
   }, 240_000);

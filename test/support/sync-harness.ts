@@ -8,6 +8,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { createCore, type Core } from '../../src/api/core';
 import { createSecurityFeature } from '../../src/api/handlers/security';
 import { createSyncFeature, type SyncFeatureOptions } from '../../src/api/handlers/sync';
+import { ticketReplicaPort } from '../../src/api/handlers/tickets';
 import type { Db } from '../../src/features/schema/database';
 import { writeOutbox } from '../../src/features/tickets/outbox';
 import { makeTempDir } from './temp-dir';
@@ -27,7 +28,7 @@ export async function makeHarness(options: SyncFeatureOptions = {}, clock?: () =
   const tmp = makeTempDir('relais-sync-');
   const core = createCore({ dataDir: tmp.dir, host: 'web', policyFile: null, ...(clock ? { clock } : {}) });
   const security = createSecurityFeature(core);
-  const sync = createSyncFeature(core, { security }, { background: false, ...options, engine: { backoffBaseMs: 100, backoffMaxMs: 1_500, ...options.engine } });
+  const sync = createSyncFeature(core, { security, tickets: ticketReplicaPort(core) }, { background: false, ...options, engine: { backoffBaseMs: 100, backoffMaxMs: 1_500, ...options.engine } });
   const events: { name: string; payload: unknown }[] = [];
   core.events.subscribe((name, payload) => events.push({ name, payload }));
   return {

@@ -3,7 +3,8 @@ import type { Followup } from '../../../src/domain/tickets';
 
 /**
  * Entries other features write on a ticket (tool runs, checklists, SSH and RDP sessions)
- * keep a French sentence as their body for the ITSM server, and their facts in `data`.
+ * keep a French sentence as their body for the ITSM server, and their facts in `data`;
+ * sync notices that never go to the server (a discarded change) keep only their facts.
  * The console words them from the facts, in the reader's language; the stored sentence
  * is shown only when the facts are missing.
  */
@@ -69,6 +70,28 @@ function rdpSession(d: Data, t: TFunction): string | null {
   return t('ticket.entry.rdpEnded', { how, pc, outcome: t(`ticket.entry.rdpOutcome.${state}`, { defaultValue: state }), minutes: Math.floor(secs / 60), seconds: secs % 60 });
 }
 
+/** A change the technician discarded (kept on this console only): what it was and why the server refused it. */
+function syncDiscarded(d: Data, t: TFunction): string | null {
+  const kind = str(d.kind);
+  const p = d.payload && typeof d.payload === 'object' ? (d.payload as Data) : null;
+  if (!kind || !p) return null;
+  const clip = (v: unknown, n: number) => String(v ?? '').slice(0, n);
+  const changes = p.changes && typeof p.changes === 'object' ? (p.changes as Data) : {};
+  const what =
+    kind === 'ticket.create'
+      ? t('ticket.entry.syncWhat.create', { subject: clip(p.subject, 120) })
+      : kind === 'followup.create'
+        ? t('ticket.entry.syncWhat.followup', { body: clip(p.body, 120) })
+        : t('ticket.entry.syncWhat.update', {
+            changes: Object.entries(changes)
+              .map(([k, v]) => `${k} = ${JSON.stringify(v)}`)
+              .join(', ')
+              .slice(0, 200),
+          });
+  const message = str(d.serverMessage);
+  return t('ticket.entry.syncDiscarded', { what, refusal: message ? t('ticket.entry.syncRefusal', { message }) : '' });
+}
+
 /** The entry's text in the reader's language, or null to show its stored body. */
 export function generatedEntryText(f: Followup, t: TFunction, lang: string): string | null {
   const d = (f.data ?? {}) as Data;
@@ -81,6 +104,8 @@ export function generatedEntryText(f: Followup, t: TFunction, lang: string): str
       return sshSession(d, t, lang);
     case 'rdp_session':
       return rdpSession(d, t);
+    case 'sync_discarded':
+      return syncDiscarded(d, t);
     default:
       return null;
   }

@@ -5,7 +5,8 @@ import type { Handler } from '../handler-kit';
 import { RelaisError, commonErrors } from '../../base/errors';
 import { createTicketWorkflow } from '../../features/tickets/ticket-workflow';
 import type { TimelineEntry } from '../../features/tickets/repos/followups';
-import type { TicketPort } from '../../features/tickets/port';
+import type { TicketPort, TicketReplicaPort } from '../../features/tickets/port';
+import { createTicketReplica } from '../../features/tickets/replica';
 import { getAsset, getPerson, searchDirectory } from '../../features/tickets/repos/directory';
 import { listCategories, listTeams } from '../../features/tickets/repos/teams';
 import { readSetting, writeSetting } from '../../features/tickets/repos/settings';
@@ -144,6 +145,11 @@ export function createTicketFeature(core: Core, deps: { organisation?: Organisat
     },
   };
 
-  return { handlers, timeline, tickets, workflow, port };
+  return { handlers, timeline, tickets, workflow, port, replica: ticketReplicaPort(core) };
+}
+
+/** The tickets feature's replica port (sync keeps local tickets a copy of the server's through it). */
+export function ticketReplicaPort(core: Core): TicketReplicaPort {
+  return createTicketReplica(core.db, { now: () => core.now(), currentUser: () => core.currentUser(), changed: (ids) => core.events.emit('tickets.changed', { ids }) });
 }
 export type TicketFeature = ReturnType<typeof createTicketFeature>;

@@ -5,41 +5,8 @@
  * documents the mapping in its own module.
  */
 
-/** The ticket fields sync exchanges with a server (local vocabulary). */
-export interface SyncFields {
-  subject: string;
-  description: string;
-  type: 'incident' | 'request';
-  /** 1 nouveau … 6 clos (GLPI numbering). */
-  status: number;
-  urgency: number;
-  impact: number;
-  priority: number;
-  /** Category full name ("Matériel > Imprimante"), null when none. */
-  category: string | null;
-  /** Team name (Hotline, Interventions, …), null when none. */
-  team: string | null;
-  /** Technician login on the server, null when unassigned. */
-  technician: string | null;
-  requesterName: string;
-  requesterPhone: string;
-  requesterEmail: string;
-  /** Name of the linked PC ("Élément associé"), null when none. */
-  asset: string | null;
-  solution: string | null;
-  /**
-   * The requester's organisation code ("Ville", "Métropole"), sent on create; RT maps it
-   * to a queue or a custom field (not pulled back: the local snapshot is the reference).
-   */
-  organisation?: string | null;
-}
-export type SyncField = keyof SyncFields;
-export const SYNC_FIELDS: readonly SyncField[] = [
-  'subject', 'description', 'type', 'status', 'urgency', 'impact', 'priority', 'category', 'team', 'technician',
-  'requesterName', 'requesterPhone', 'requesterEmail', 'asset', 'solution',
-];
-/** Fields merged three-way against the base version (the list). */
-export const MERGED_FIELDS: readonly SyncField[] = ['status', 'technician', 'team', 'category', 'priority'];
+export { SYNC_FIELDS, MERGED_FIELDS, type SyncFields, type SyncField } from '../../domain/sync-fields';
+import type { SyncFields, SyncField } from '../../domain/sync-fields';
 
 /** A ticket as the server has it, already validated and mapped to local vocabulary. */
 export interface RemoteTicket {
@@ -120,6 +87,8 @@ export interface Connector {
    * dropping them silently. Empty or absent: everything goes through.
    */
   unsentFields?(fields: Partial<SyncFields>): SyncField[];
+  /** Forget the session or cached credentials and authenticate again (after a 401). */
+  reauth?(): Promise<void>;
   /** Checks URL + credentials; returns who we are on the server. */
   testConnection(): Promise<{ user: string; serverVersion: string | null }>;
   createTicket(opId: string, fields: SyncFields): Promise<{ serverId: string }>;

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSyncFeature } from '../../../src/api/handlers/sync';
+import { ticketReplicaPort } from '../../../src/api/handlers/tickets';
 import { startRt, type RtInstance } from '../../services/rt';
 import { makeTempDir } from '../../support/temp-dir';
 import { startIncidentHarness, type IncidentHarness } from './harness';
@@ -29,7 +30,7 @@ afterAll(async () => {
 async function console_(name: string) {
   const h = startIncidentHarness(path.join(temp.dir, name));
   consoles.push(h);
-  const sync = createSyncFeature(h.core, { security: h.security }, { background: false });
+  const sync = createSyncFeature(h.core, { security: h.security, tickets: ticketReplicaPort(h.core) }, { background: false });
   await sync.handlers['sync.configure']({ kind: 'rt', url: rt.url, token: rt.token } as never, { clientId: 'test' });
   await sync.engine.idle();
   return { h, sync };

@@ -34,7 +34,7 @@ async function harness(mapping?: unknown) {
   const tickets = createTicketFeature(core, { organisation });
   const security = createSecurityFeature(core);
   if (mapping) writeSetting(core.db, 'sync.rtOrganisation', mapping);
-  const sync = createSyncFeature(core, { security }, { background: false, engine: { backoffBaseMs: 100, backoffMaxMs: 1_000 } });
+  const sync = createSyncFeature(core, { security, tickets: tickets.replica }, { background: false, engine: { backoffBaseMs: 100, backoffMaxMs: 1_000 } });
   await tickets.handlers['directory.importCommit']({ kind: 'services', csv: TREE }, caller);
   await tickets.handlers['directory.importCommit']({ kind: 'people', csv: PEOPLE }, caller);
   await sync.handlers['sync.configure']({ kind: 'rt', url: rt.url, token: rt.token }, caller);

@@ -123,9 +123,11 @@ describe('GLPI connector (apirest.php)', () => {
     const after = await callOf(h).discard(b.createOp);
     expect(after.parked).toHaveLength(0);
     const copy = h.core.db.prepare("SELECT body, data FROM followups WHERE ticket_id = ? AND kind = 'sync_discarded'").get(b.ticketId) as { body: string; data: string };
-    expect(copy.body).toContain('Sans droit B');
-    expect(copy.body).toContain('ERROR_RIGHT_MISSING');
-    expect(JSON.parse(copy.data).payload.subject).toBe('Sans droit B');
+    // Kind + facts, worded by the console in the reader's language (no sentence stored).
+    const facts = JSON.parse(copy.data) as { payload: { subject: string }; serverMessage: string };
+    expect(copy.body).toBe('');
+    expect(facts.payload.subject).toBe('Sans droit B');
+    expect(facts.serverMessage).toContain('ERROR_RIGHT_MISSING');
   });
 
   it('validation refused by the server: parked with its message; later ops of that ticket wait behind it, other tickets go on', async () => {

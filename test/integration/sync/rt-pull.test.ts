@@ -116,9 +116,12 @@ describe('RT 5: connection, pull, conflicts, bad data, reconciliation', () => {
       await callOf(h).discard(op);
       await drainAll(h, 60_000);
       expect(outboxCounts(h.core.db)).toEqual({ done: 2, discarded: 1 });
-      const copy = h.core.db.prepare("SELECT body FROM followups WHERE ticket_id = ? AND kind = 'sync_discarded'").get(c.ticketId) as { body: string };
-      expect(copy.body).toContain('inconnu.xyz');
-      expect(copy.body).toContain('That user does not exist');
+      // Kind + facts, worded by the console in the reader's language (no sentence stored).
+      const copy = h.core.db.prepare("SELECT body, data FROM followups WHERE ticket_id = ? AND kind = 'sync_discarded'").get(c.ticketId) as { body: string; data: string };
+      const facts = JSON.parse(copy.data) as { payload: { changes: { technician: string } }; serverMessage: string };
+      expect(copy.body).toBe('');
+      expect(facts.payload.changes.technician).toBe('inconnu.xyz');
+      expect(facts.serverMessage).toContain('That user does not exist');
     } finally {
       await h.dispose();
     }
