@@ -527,7 +527,7 @@ export function createSyncFeature(core: Core, deps: { security: SyncSecurityDeps
   /** The configured ITSM server and its token reader, for features that sync their own objects (seats). */
   const itsmTarget = () => {
     const cfg = readConfig();
-    return cfg && cfg.tokenId ? { kind: cfg.kind, url: cfg.url, token: secretReader('token') } : null;
+    return cfg && cfg.tokenId ? { kind: cfg.kind, url: cfg.url, token: secretReader('token'), appToken: secretReader('appToken') } : null;
   };
   return { handlers, engine, status: statusDto, ticketState, readConfig, itsmTarget };
 }
