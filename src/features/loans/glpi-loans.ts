@@ -75,7 +75,7 @@ export const glpiLoanErrors = {
         fr: `GLPI est injoignable pour le moment (${e.message.slice(0, 120)}) : le prêt reste en attente ici et partira à la prochaine synchronisation.`,
         en: `GLPI cannot be reached right now (${e.message.slice(0, 120)}): the loan stays queued here and will be sent at the next sync.`,
       },
-      { kind: e.kind, status: e.status, retry: true },
+      { kind: e.kind, status: e.status, retryable: true },
     ),
   server: (e: SyncError) =>
     new RelaisError(
@@ -84,7 +84,7 @@ export const glpiLoanErrors = {
         fr: `GLPI a refusé l'opération de prêt (${e.status ?? e.kind} : ${e.message.slice(0, 200)}). Vérifiez les droits du profil de l'utilisateur API sur les matériels, les statuts et les réservations.`,
         en: `GLPI refused the loan operation (${e.status ?? e.kind}: ${e.message.slice(0, 200)}). Check the API user's profile rights on assets, statuses and reservations.`,
       },
-      { kind: e.kind, status: e.status, retry: e.kind === 'auth' },
+      { kind: e.kind, status: e.status, retryable: e.kind === 'auth' || e.kind === 'conflict' },
     ),
   badDates: (begin: string, end: string) =>
     new RelaisError(
@@ -93,7 +93,7 @@ export const glpiLoanErrors = {
         fr: `La période du ${begin} au ${end} est invalide (la fin doit suivre le début) : corrigez les dates du prêt.`,
         en: `The period from ${begin} to ${end} is invalid (the end must come after the start): correct the loan's dates.`,
       },
-      { retry: false },
+      { retryable: false },
     ),
 };
 

@@ -63,7 +63,7 @@ export const rtLoanErrors = {
         fr: `Request Tracker est injoignable pour le moment (${e.message.slice(0, 120)}) : le prêt reste en attente ici et partira à la prochaine synchronisation.`,
         en: `Request Tracker cannot be reached right now (${e.message.slice(0, 120)}): the loan stays queued here and will be sent at the next sync.`,
       },
-      { kind: e.kind, status: e.status, retry: true },
+      { kind: e.kind, status: e.status, retryable: true },
     ),
   server: (e: SyncError, catalog: string) =>
     new RelaisError(
@@ -72,7 +72,7 @@ export const rtLoanErrors = {
         fr: `Request Tracker a refusé l'opération de prêt (${e.status ?? e.kind} : ${e.message.slice(0, 200)}). Vérifiez les droits du compte Relais sur le catalogue « ${catalog} » (ShowAsset, CreateAsset, ModifyAsset, ShowCatalog) et sur les tickets.`,
         en: `Request Tracker refused the loan operation (${e.status ?? e.kind}: ${e.message.slice(0, 200)}). Check the Relais account's rights on the "${catalog}" catalog (ShowAsset, CreateAsset, ModifyAsset, ShowCatalog) and on tickets.`,
       },
-      { kind: e.kind, status: e.status, retry: e.kind === 'auth' },
+      { kind: e.kind, status: e.status, retryable: e.kind === 'auth' || e.kind === 'conflict' },
     ),
   noCatalog: (catalog: string) =>
     new RelaisError(
@@ -81,7 +81,7 @@ export const rtLoanErrors = {
         fr: `Le catalogue d'actifs « ${catalog} » n'existe pas dans Request Tracker et le compte Relais ne peut pas le créer : demandez à l'administrateur RT de le créer (Actifs › Catalogues) ou d'accorder le droit AdminCatalog.`,
         en: `The asset catalog "${catalog}" does not exist in Request Tracker and the Relais account may not create it: ask the RT administrator to create it (Assets › Catalogs) or to grant AdminCatalog.`,
       },
-      { catalog, retry: false },
+      { catalog, retryable: false },
     ),
   missingFields: (catalog: string, fields: string[]) =>
     new RelaisError(
@@ -90,7 +90,7 @@ export const rtLoanErrors = {
         fr: `Le catalogue « ${catalog} » de Request Tracker n'a pas les champs personnalisés ${fields.map((f) => `« ${f} »`).join(', ')} : l'administrateur RT doit les créer (type texte, une valeur) et les appliquer au catalogue, puis réessayez.`,
         en: `The Request Tracker catalog "${catalog}" lacks the custom fields ${fields.map((f) => `"${f}"`).join(', ')}: the RT administrator must create them (free text, one value) and apply them to the catalog, then retry.`,
       },
-      { catalog, fields, retry: false },
+      { catalog, fields, retryable: false },
     ),
   unknownAgent: (agent: LoanRemoteAgent) =>
     new RelaisError(
@@ -99,7 +99,7 @@ export const rtLoanErrors = {
         fr: `L'agent « ${agent.name} » n'a pas de compte dans Request Tracker (identifiant ${agent.login ?? 'inconnu'}) et aucune adresse e-mail n'est connue : ajoutez son e-mail à l'annuaire pour que RT le crée.`,
         en: `Agent "${agent.name}" has no Request Tracker account (login ${agent.login ?? 'unknown'}) and no e-mail address is known: add their e-mail to the directory so RT creates them.`,
       },
-      { retry: false },
+      { retryable: false },
     ),
 };
 

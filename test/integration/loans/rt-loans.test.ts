@@ -197,7 +197,7 @@ describe('loans on Request Tracker assets', () => {
       expect(err).toBeInstanceOf(RelaisError);
       expect((err as RelaisError).code).toBe('LOAN_RT_OFFLINE');
       expect((err as RelaisError).messages.fr).toContain('reste en attente');
-      expect((err as RelaisError).details).toMatchObject({ retry: true });
+      expect((err as RelaisError).details).toMatchObject({ retryable: true });
     } finally {
       await rt.start();
     }
