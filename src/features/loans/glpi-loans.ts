@@ -150,8 +150,13 @@ export function createGlpiLoanRemote(options: GlpiLoanOptions): LoanRemote {
     const name = GLPI_LOAN_STATES[state];
     const hit = stateIds.get(name);
     if (hit) return hit;
-    const [found] = await findBy('State', 'name', name, signal);
-    const id = found?.id ?? (await create('State', { name, is_visible_computer: 1, is_visible_peripheral: 1, is_visible_phone: 1 }));
+    let found = await findBy('State', 'name', name, signal);
+    if (!found.length) {
+      await create('State', { name, is_visible_computer: 1, is_visible_peripheral: 1, is_visible_phone: 1 });
+      // Two consoles may create it at once: both then use the oldest one.
+      found = await findBy('State', 'name', name, signal);
+    }
+    const id = Math.min(...found.map((r) => r.id));
     stateIds.set(name, id);
     return id;
   }
