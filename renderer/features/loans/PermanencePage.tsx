@@ -412,6 +412,7 @@ function WaitlistCard({ waitlist, selectedId, onSelect, lang, onError }: { waitl
           </tbody>
         </table>
       )}
+      {waitlist.total > waitlist.entries.length && <p className="muted small">{t('more', { count: waitlist.total - waitlist.entries.length })}</p>}
     </div>
   );
 }

@@ -39,6 +39,8 @@ const waitlistSchema = z.object({
       blocked: refusalSchema.nullable(),
     }),
   ),
+  /** Requests waiting in all (only the first `limit` are listed). */
+  total: z.number().int(),
   proposal: proposalSchema.nullable(),
 });
 const outboxSchema = z.object({
@@ -58,7 +60,7 @@ const receiptSchema = z.object({ receiptId: z.string(), fileName: z.string(), ba
 
 export const loanCalls = {
   'loans.overview': call(z.strictObject({}).optional(), overviewSchema),
-  'loans.waitlist': call(z.strictObject({}).optional(), waitlistSchema),
+  'loans.waitlist': call(z.strictObject({ limit: z.number().int().min(1).max(10_000).default(200) }).optional(), waitlistSchema),
   'loans.items': call(z.strictObject({ type: loanItemTypeSchema.optional(), state: loanItemStateSchema.optional() }).optional(), z.object({ items: z.array(loanItemSchema) })),
   /** A scanned or typed tag: the item, its current loan and its history. */
   'loans.item': call(z.strictObject({ tag: loanTagSchema }), z.object({ item: loanItemSchema, loan: loanSchema.nullable(), history: z.array(loanItemEventSchema) })),

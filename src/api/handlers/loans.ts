@@ -81,7 +81,7 @@ export function createLoansFeature(core: Core, deps: { tickets: TicketPort; orga
 
   const handlers: HandlersFor<'loans'> = {
     'loans.overview': () => loans.overview(),
-    'loans.waitlist': () => loans.waitlist(),
+    'loans.waitlist': (input) => loans.waitlist(input?.limit),
     'loans.items': (input) => ({ items: loans.items(input ?? {}) }),
     'loans.item': ({ tag }) => loans.item(tag),
     'loans.addItem': (input) => loans.addItem(input),

@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import type { Db } from '../../platform/db';
+import { stmt } from '../../platform/statements';
 import { RelaisError } from '../../base/errors';
 import type { Ticket } from '../../domain/tickets';
 import type { TicketPort } from '../tickets/port';
@@ -157,18 +158,18 @@ export function createLoansService(deps: LoansDeps) {
   const { db } = deps;
   const changed = (ticketIds: (string | null)[]) => deps.onChange?.([...new Set(ticketIds.filter((t): t is string => !!t))]);
   const q = <T>(sql: string) => {
-    const s = db.prepare(sql);
+    const s = stmt(db, sql);
     return { get: (...a: unknown[]) => s.get(...a) as T | undefined, all: (...a: unknown[]) => s.all(...a) as T[], run: (...a: unknown[]) => s.run(...a) };
   };
   const itemByTag = q<ItemRow>('SELECT * FROM loan_items WHERE tag = ? COLLATE NOCASE');
   const itemById = q<ItemRow>('SELECT * FROM loan_items WHERE id = ?');
   const activeLoanOf = q<LoanRow>("SELECT * FROM loans WHERE item_id = ? AND status IN ('active', 'conflict')");
-  const insertEvent = db.prepare(
+  const insertEvent = stmt(db, 
     'INSERT INTO loan_item_events (item_id, at, actor, action, from_state, to_state, reason, loan_id, request_id, agent_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
-  const setState = db.prepare('UPDATE loan_items SET state = ?, updated_at = ? WHERE id = ?');
-  const insertOutbox = db.prepare('INSERT INTO loan_outbox (op_id, kind, item_id, loan_id, reservation_id, ticket_id, payload, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
-  const insertLoan = db.prepare(
+  const setState = stmt(db, 'UPDATE loan_items SET state = ?, updated_at = ? WHERE id = ?');
+  const insertOutbox = stmt(db, 'INSERT INTO loan_outbox (op_id, kind, item_id, loan_id, reservation_id, ticket_id, payload, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+  const insertLoan = stmt(db, 
     'INSERT INTO loans (id, item_id, request_id, ticket_id, agent_name, agent_login, agent_email, service_name, start_at, due_at, condition_out, checked_out_by) VALUES (@id, @item_id, @request_id, @ticket_id, @agent_name, @agent_login, @agent_email, @service_name, @start_at, @due_at, @condition_out, @checked_out_by)',
   );
 
@@ -195,12 +196,12 @@ export function createLoansService(deps: LoansDeps) {
   // --- Stock ---------------------------------------------------------------------------
 
   function stockOf(type: LoanItemType): number {
-    return (db.prepare("SELECT count(*) FROM loan_items WHERE type = ? AND state NOT IN ('perdu_vole', 'reforme')").pluck().get(type) as number) ?? 0;
+    return (stmt(db, "SELECT count(*) FROM loan_items WHERE type = ? AND state NOT IN ('perdu_vole', 'reforme')").pluck().get(type) as number) ?? 0;
   }
 
   function addItemsInTx(items: LoanItemInput[], reason: string) {
     const now = deps.now().toISOString();
-    const ins = db.prepare("INSERT INTO loan_items (id, tag, type, serial, model, site, kit, notes, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'disponible', ?, ?)");
+    const ins = stmt(db, "INSERT INTO loan_items (id, tag, type, serial, model, site, kit, notes, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'disponible', ?, ?)");
     for (const it of items) {
       const id = uuidv7();
       ins.run(id, it.tag, it.type, it.serial, it.model, it.site, JSON.stringify(it.kit), it.notes, now, now);
@@ -239,21 +240,53 @@ export function createLoansService(deps: LoansDeps) {
     };
   }
 
-  /** Waiting requests with their lines, in two queries (the list may hold thousands). */
-  function waitingRequests(): LoanRequest[] {
-    const rows = db.prepare("SELECT r.*, t.number AS ticket_number FROM loan_requests r LEFT JOIN tickets t ON t.id = r.ticket_id WHERE r.status = 'waiting'").all() as (RequestRow & { ticket_number: number | null })[];
+  /**
+   * The waiting requests, kept in memory: the list may hold 10,000 requests and reading
+   * them all back on every change costs far more than ranking them. This service's own
+   * writes mark the requests they touch (`touch`), which are read again; a commit by another
+   * connection to the same file (another console, a tool) changes SQLite's `data_version`
+   * and the whole list is read again.
+   */
+  let waitingCache: Map<string, LoanRequest> | null = null;
+  let cacheVersion = -1;
+  const dirty = new Set<string>();
+  const touch = (id: string | null | undefined) => {
+    if (id) dirty.add(id);
+  };
+  const REQUEST_SELECT = 'SELECT r.*, t.number AS ticket_number FROM loan_requests r LEFT JOIN tickets t ON t.id = r.ticket_id';
+  type LineRow = { request_id: string; type: LoanItemType; quantity: number; served: number };
+  function groupLines(rows: LineRow[]): Map<string, LoanRequest['lines']> {
     const lines = new Map<string, LoanRequest['lines']>();
-    for (const l of db.prepare("SELECT l.request_id, l.type, l.quantity, l.served FROM loan_request_lines l JOIN loan_requests r ON r.id = l.request_id WHERE r.status = 'waiting' ORDER BY l.rowid").all() as {
-      request_id: string;
-      type: LoanItemType;
-      quantity: number;
-      served: number;
-    }[]) {
+    for (const l of rows) {
       let a = lines.get(l.request_id);
       if (!a) lines.set(l.request_id, (a = []));
       a.push({ type: l.type, quantity: l.quantity, served: l.served });
     }
+    return lines;
+  }
+  function readRequests(where: string, ...args: unknown[]): LoanRequest[] {
+    const rows = db.prepare(`${REQUEST_SELECT} WHERE ${where}`).all(...args) as (RequestRow & { ticket_number: number | null })[];
+    if (!rows.length) return [];
+    const ids = rows.map((r) => r.id);
+    const lines = groupLines(db.prepare(`SELECT request_id, type, quantity, served FROM loan_request_lines WHERE request_id IN (${ids.map(() => '?').join(',')}) ORDER BY rowid`).all(...ids) as LineRow[]);
     return rows.map((r) => toRequest(r, lines.get(r.id) ?? [], r.ticket_number));
+  }
+  function waitingRequests(): LoanRequest[] {
+    const version = db.pragma('data_version', { simple: true }) as number;
+    if (!waitingCache || version !== cacheVersion) {
+      const all = stmt(db, `${REQUEST_SELECT} WHERE r.status = 'waiting'`).all() as (RequestRow & { ticket_number: number | null })[];
+      const lines = groupLines(stmt(db, "SELECT l.request_id, l.type, l.quantity, l.served FROM loan_request_lines l JOIN loan_requests r ON r.id = l.request_id WHERE r.status = 'waiting' ORDER BY l.rowid").all() as LineRow[]);
+      waitingCache = new Map(all.map((r) => [r.id, toRequest(r, lines.get(r.id) ?? [], r.ticket_number)]));
+      cacheVersion = version;
+      dirty.clear();
+    } else if (dirty.size) {
+      const ids = [...dirty];
+      dirty.clear();
+      for (const id of ids) waitingCache.delete(id);
+      // A change touches a handful of requests: far below SQLite's parameter limit.
+      for (const r of readRequests(`r.id IN (${ids.map(() => '?').join(',')}) AND r.status = 'waiting'`, ...ids)) waitingCache.set(r.id, r);
+    }
+    return [...waitingCache.values()];
   }
 
   /** Available items per type, not held by a reservation of someone else. */
@@ -278,7 +311,7 @@ export function createLoansService(deps: LoansDeps) {
 
   function rankAndPropose() {
     const requests = waitingRequests();
-    const ranked = rankWaitlist(requests.map((r) => ({ ...r, id: r.id, tier: r.tier, priority: r.priority, requestedAt: r.requestedAt, override: r.override })));
+    const ranked = rankWaitlist(requests);
     const avail = availableByType();
     const canServe = (r: LoanRequest) => {
       const missing = remaining(r).filter((l) => !(avail.get(l.type)?.length));
@@ -323,11 +356,11 @@ export function createLoansService(deps: LoansDeps) {
     };
   }
   const LOAN_SELECT = 'SELECT l.*, i.tag, i.type, i.serial, i.model, i.kit FROM loans l JOIN loan_items i ON i.id = l.item_id';
-  const loansWhere = (where: string, ...args: unknown[]) => (db.prepare(`${LOAN_SELECT} WHERE ${where} ORDER BY l.start_at, i.tag`).all(...args) as Parameters<typeof toLoan>[0][]).map(toLoan);
+  const loansWhere = (where: string, ...args: unknown[]) => (stmt(db, `${LOAN_SELECT} WHERE ${where} ORDER BY l.start_at, i.tag`).all(...args) as Parameters<typeof toLoan>[0][]).map(toLoan);
 
   function reservationsWhere(where: string, ...args: unknown[]): LoanReservation[] {
     return (
-      db.prepare(`SELECT r.*, i.tag, i.type FROM loan_reservations r JOIN loan_items i ON i.id = r.item_id WHERE ${where} ORDER BY r.begin_at`).all(...args) as {
+      stmt(db, `SELECT r.*, i.tag, i.type FROM loan_reservations r JOIN loan_items i ON i.id = r.item_id WHERE ${where} ORDER BY r.begin_at`).all(...args) as {
         id: string;
         item_id: string;
         tag: string;
@@ -370,7 +403,7 @@ export function createLoansService(deps: LoansDeps) {
     importItems(records: string[][]): { imported: number } {
       const n = db
         .transaction(() => {
-          const existing = new Set((db.prepare('SELECT lower(tag) FROM loan_items').pluck().all() as string[]).map(String));
+          const existing = new Set((stmt(db, 'SELECT lower(tag) FROM loan_items').pluck().all() as string[]).map(String));
           const { items, errors } = checkItemRecords(records, existing);
           if (errors.length) throw loanErrors.csvInvalid(errors);
           addItemsInTx(items, 'import CSV');
@@ -389,7 +422,7 @@ export function createLoansService(deps: LoansDeps) {
 
     items(filter: { type?: LoanItemType; state?: LoanItemState } = {}): LoanItem[] {
       return (
-        db.prepare('SELECT * FROM loan_items WHERE (? IS NULL OR type = ?) AND (? IS NULL OR state = ?) ORDER BY type, tag').all(filter.type ?? null, filter.type ?? null, filter.state ?? null, filter.state ?? null) as ItemRow[]
+        stmt(db, 'SELECT * FROM loan_items WHERE (? IS NULL OR type = ?) AND (? IS NULL OR state = ?) ORDER BY type, tag').all(filter.type ?? null, filter.type ?? null, filter.state ?? null, filter.state ?? null) as ItemRow[]
       ).map(toItem);
     },
 
@@ -429,7 +462,7 @@ export function createLoansService(deps: LoansDeps) {
           if (!canTransition(r.state, to)) throw loanErrors.badTransition(r.tag, r.state, to);
           const loan = activeLoanOf.get(r.id);
           move(r, to, 'state', reason, { loanId: loan?.id ?? null, agentName: loan?.agent_name ?? null });
-          if (loan) db.prepare("UPDATE loans SET status = 'returned', returned_at = ?, checked_in_by = ? WHERE id = ?").run(deps.now().toISOString(), deps.actor(), loan.id);
+          if (loan) stmt(db, "UPDATE loans SET status = 'returned', returned_at = ?, checked_in_by = ? WHERE id = ?").run(deps.now().toISOString(), deps.actor(), loan.id);
           enqueue({ kind: 'state', item: remoteItem(r), reason }, { loanId: loan?.id ?? null, ticketId: loan?.ticket_id ?? null });
           return r;
         })
@@ -481,10 +514,11 @@ export function createLoansService(deps: LoansDeps) {
           const stock = stockOf(type);
           if (qty > stock) throw loanErrors.aboveStock(type, qty, stock);
         }
-        db.prepare(
+        stmt(db, 
           'INSERT INTO loan_requests (id, ticket_id, agent_name, agent_login, agent_email, person_id, organisation_id, service_id, service_name, tier, priority, reason, wanted_at, requested_at, status, created_by) VALUES (@id, @ticket_id, @agent_name, @agent_login, @agent_email, @person_id, @organisation_id, @service_id, @service_name, @tier, @priority, @reason, @wanted_at, @requested_at, @status, @created_by)',
         ).run({ ...row, created_by: deps.actor() });
-        const ins = db.prepare('INSERT INTO loan_request_lines (request_id, type, quantity) VALUES (?, ?, ?)');
+        touch(id);
+        const ins = stmt(db, 'INSERT INTO loan_request_lines (request_id, type, quantity) VALUES (?, ?, ?)');
         for (const [type, qty] of merged) ins.run(id, type, qty);
         const what = [...merged].map(([t, n]) => `${n} × ${TYPE_LABELS.fr[t]}`).join(', ');
         timeline(row.ticket_id, 'loan_request', `Demande de prêt : ${what}`, { requestId: id, lines: [...merged].map(([type, quantity]) => ({ type, quantity })) });
@@ -500,9 +534,10 @@ export function createLoansService(deps: LoansDeps) {
     },
 
     /** The ranked waiting list with the reason of each position, and what is proposed to the first servable request. */
-    waitlist(): { entries: WaitlistView[]; proposal: Proposal | null } {
+    waitlist(limit = 200): { entries: WaitlistView[]; total: number; proposal: Proposal | null } {
       const { ranked, proposed, canServe } = rankAndPropose();
-      const entries = ranked.map((r) => {
+      // Every request is ranked; only the positions shown are worded (10,000 dates would cost more than the ranking).
+      const entries = ranked.slice(0, limit).map((r) => {
         const v = canServe(r.entry);
         return {
           request: r.entry,
@@ -512,7 +547,7 @@ export function createLoansService(deps: LoansDeps) {
           blocked: v.ok ? null : { code: v.code, params: v.params },
         };
       });
-      return { entries, proposal: proposed.proposed ? itemsFor(proposed.proposed.entry) : null };
+      return { entries, total: ranked.length, proposal: proposed.proposed ? itemsFor(proposed.proposed.entry) : null };
     },
 
     /** Matching available items for any waiting request (the operator may serve out of order with a reason). */
@@ -527,7 +562,8 @@ export function createLoansService(deps: LoansDeps) {
           const row = q<RequestRow>("SELECT * FROM loan_requests WHERE id = ? AND status = 'waiting'").get(requestId);
           if (!row) throw loanErrors.requestNotFound(requestId);
           const override: WaitlistOverride = { reason, by: deps.actor(), at: deps.now().toISOString() };
-          db.prepare('UPDATE loan_requests SET override = ? WHERE id = ?').run(JSON.stringify(override), requestId);
+          stmt(db, 'UPDATE loan_requests SET override = ? WHERE id = ?').run(JSON.stringify(override), requestId);
+          touch(requestId);
           timeline(row.ticket_id, 'loan_override', `Demande de prêt placée en tête de liste : ${reason}`, { requestId, reason });
           return { ...row, override: JSON.stringify(override) };
         })
@@ -541,7 +577,8 @@ export function createLoansService(deps: LoansDeps) {
         .transaction(() => {
           const row = q<RequestRow>("SELECT * FROM loan_requests WHERE id = ? AND status = 'waiting'").get(requestId);
           if (!row) throw loanErrors.requestNotFound(requestId);
-          db.prepare("UPDATE loan_requests SET status = 'cancelled', closed_at = ? WHERE id = ?").run(deps.now().toISOString(), requestId);
+          stmt(db, "UPDATE loan_requests SET status = 'cancelled', closed_at = ? WHERE id = ?").run(deps.now().toISOString(), requestId);
+          touch(requestId);
           for (const res of reservationsWhere("r.request_id = ? AND r.status = 'active'", requestId)) cancelReservationInTx(res.id, reason);
           timeline(row.ticket_id, 'loan_request_cancelled', `Demande de prêt annulée : ${reason}`, { requestId, reason });
           return { ...row, status: 'cancelled' as const };
@@ -569,7 +606,7 @@ export function createLoansService(deps: LoansDeps) {
           const clash = reservationsWhere("r.item_id = ? AND r.status = 'active' AND r.begin_at < ? AND ? < r.end_at", item.id, input.endAt, input.beginAt)[0];
           if (clash) throw loanErrors.overlap(item.tag, clash.agentName);
           const id = uuidv7();
-          db.prepare('INSERT INTO loan_reservations (id, item_id, request_id, agent_name, begin_at, end_at, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+          stmt(db, 'INSERT INTO loan_reservations (id, item_id, request_id, agent_name, begin_at, end_at, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
             id,
             item.id,
             req.id,
@@ -639,7 +676,7 @@ export function createLoansService(deps: LoansDeps) {
               const other = mine.find((r) => (!req || r.requestId !== req.id) && Date.parse(r.beginAt) < Date.parse(input.dueAt));
               if (other && !input.overrideReason) throw loanErrors.reservedForOther(item.tag, other.agentName);
               for (const r of mine) {
-                db.prepare("UPDATE loan_reservations SET status = ? WHERE id = ?").run(r.requestId === req?.id ? 'picked_up' : 'cancelled', r.id);
+                stmt(db, "UPDATE loan_reservations SET status = ? WHERE id = ?").run(r.requestId === req?.id ? 'picked_up' : 'cancelled', r.id);
                 if (r.requestId !== req?.id) enqueue({ kind: 'cancelReservation', item: remoteItem(item), reservationKey: r.id }, { reservationId: r.id });
               }
             } else if (item.state !== 'disponible') throw loanErrors.notAvailable(item.tag, item.state);
@@ -647,7 +684,7 @@ export function createLoansService(deps: LoansDeps) {
               const left = need.get(item.type) ?? 0;
               if (left <= 0) throw loanErrors.notNeeded(item.tag, item.type);
               need.set(item.type, left - 1);
-              db.prepare('UPDATE loan_request_lines SET served = served + 1 WHERE request_id = ? AND type = ?').run(req.id, item.type);
+              stmt(db, 'UPDATE loan_request_lines SET served = served + 1 WHERE request_id = ? AND type = ?').run(req.id, item.type);
             }
             const id = uuidv7();
             insertLoan.run({
@@ -669,9 +706,10 @@ export function createLoansService(deps: LoansDeps) {
             loans.push(id);
           }
           if (req) {
-            if (input.overrideReason) db.prepare('UPDATE loan_requests SET override = ? WHERE id = ?').run(JSON.stringify({ reason: input.overrideReason, by: deps.actor(), at: nowIso }), req.id);
-            const open = db.prepare('SELECT count(*) FROM loan_request_lines WHERE request_id = ? AND served < quantity').pluck().get(req.id) as number;
-            if (open === 0) db.prepare("UPDATE loan_requests SET status = 'served', closed_at = ? WHERE id = ?").run(nowIso, req.id);
+            touch(req.id);
+            if (input.overrideReason) stmt(db, 'UPDATE loan_requests SET override = ? WHERE id = ?').run(JSON.stringify({ reason: input.overrideReason, by: deps.actor(), at: nowIso }), req.id);
+            const open = stmt(db, 'SELECT count(*) FROM loan_request_lines WHERE request_id = ? AND served < quantity').pluck().get(req.id) as number;
+            if (open === 0) stmt(db, "UPDATE loan_requests SET status = 'served', closed_at = ? WHERE id = ?").run(nowIso, req.id);
           }
           const lent = items.map((i) => `${TYPE_LABELS.fr[i.type]} ${i.tag}${i.serial ? ` (n° de série ${i.serial})` : ''}`).join(', ');
           timeline(ticketId, 'loan_checkout', `Prêt à ${agent.name} : ${lent}. Retour prévu le ${new Date(input.dueAt).toLocaleDateString('fr-FR', { timeZone: 'Europe/Paris' })}.${input.overrideReason ? ` Hors tour : ${input.overrideReason}` : ''}`, {
@@ -696,7 +734,7 @@ export function createLoansService(deps: LoansDeps) {
           const missing = input.missingKit.map((m) => kit.find((k) => k.toLowerCase() === m.trim().toLowerCase()) ?? m.trim()).filter(Boolean);
           const to = stateAfterReturn(input.condition, missing);
           const at = deps.now().toISOString();
-          db.prepare("UPDATE loans SET status = 'returned', returned_at = ?, condition_in = ?, missing_kit = ?, checked_in_by = ? WHERE id = ?").run(at, input.condition, JSON.stringify(missing), deps.actor(), loan.id);
+          stmt(db, "UPDATE loans SET status = 'returned', returned_at = ?, condition_in = ?, missing_kit = ?, checked_in_by = ? WHERE id = ?").run(at, input.condition, JSON.stringify(missing), deps.actor(), loan.id);
           const why = [CONDITION_LABELS.fr[input.condition], ...(missing.length ? [`manque : ${missing.join(', ')}`] : []), ...(input.note ? [input.note] : [])].join(' ; ');
           move(item, to, 'checkin', why, { loanId: loan.id, requestId: loan.request_id, agentName: loan.agent_name });
           enqueue({ kind: 'checkin', item: remoteItem(item), condition: input.condition, missingKit: missing }, { loanId: loan.id, ticketId: loan.ticket_id });
@@ -722,7 +760,7 @@ export function createLoansService(deps: LoansDeps) {
     remind(loanId: string, note: string): Loan {
       const l = service.loan(loanId);
       db.transaction(() => {
-        db.prepare('INSERT INTO loan_reminders (id, loan_id, at, actor, note) VALUES (?, ?, ?, ?, ?)').run(uuidv7(), loanId, deps.now().toISOString(), deps.actor(), note);
+        stmt(db, 'INSERT INTO loan_reminders (id, loan_id, at, actor, note) VALUES (?, ?, ?, ?, ?)').run(uuidv7(), loanId, deps.now().toISOString(), deps.actor(), note);
         timeline(l.ticketId, 'loan_reminder', `Relance pour le retour de ${l.tag} (${l.agentName}) : ${note}`, { loanId });
       }).immediate();
       changed([l.ticketId]);
@@ -736,11 +774,12 @@ export function createLoansService(deps: LoansDeps) {
           const row = q<LoanRow>("SELECT * FROM loans WHERE id = ? AND status = 'conflict'").get(loanId);
           if (!row) throw loanErrors.loanNotFound(loanId);
           const item = itemById.get(row.item_id)!;
-          db.prepare("UPDATE loans SET status = 'cancelled', returned_at = ? WHERE id = ?").run(deps.now().toISOString(), loanId);
+          stmt(db, "UPDATE loans SET status = 'cancelled', returned_at = ? WHERE id = ?").run(deps.now().toISOString(), loanId);
           if (item.state === 'prete') move(item, 'disponible', 'conflict_resolved', reason, { loanId, requestId: row.request_id, agentName: row.agent_name });
           if (row.request_id) {
-            db.prepare('UPDATE loan_request_lines SET served = served - 1 WHERE request_id = ? AND type = ? AND served > 0').run(row.request_id, item.type);
-            db.prepare("UPDATE loan_requests SET status = 'waiting', closed_at = NULL WHERE id = ? AND status = 'served'").run(row.request_id);
+            touch(row.request_id);
+            stmt(db, 'UPDATE loan_request_lines SET served = served - 1 WHERE request_id = ? AND type = ? AND served > 0').run(row.request_id, item.type);
+            stmt(db, "UPDATE loan_requests SET status = 'waiting', closed_at = NULL WHERE id = ? AND status = 'served'").run(row.request_id);
           }
           timeline(row.ticket_id, 'loan_conflict_resolved', `Prêt de ${item.tag} annulé après conflit : ${reason}`, { loanId, reason });
           return row;
@@ -764,8 +803,8 @@ export function createLoansService(deps: LoansDeps) {
       const sha = createHash('sha256').update(pdf).digest('hex');
       const fileName = receiptName(locale, ticketNumber ?? id.slice(-8), loans.map((l) => l.tag));
       db.transaction(() => {
-        db.prepare('INSERT INTO loan_receipts (id, ticket_id, loan_ids, locale, created_at, sha256, pdf) VALUES (?, ?, ?, ?, ?, ?, ?)').run(id, ticketId, JSON.stringify(loanIds), locale, deps.now().toISOString(), sha, pdf);
-        const set = db.prepare('UPDATE loans SET receipt_id = ? WHERE id = ?');
+        stmt(db, 'INSERT INTO loan_receipts (id, ticket_id, loan_ids, locale, created_at, sha256, pdf) VALUES (?, ?, ?, ?, ?, ?, ?)').run(id, ticketId, JSON.stringify(loanIds), locale, deps.now().toISOString(), sha, pdf);
+        const set = stmt(db, 'UPDATE loans SET receipt_id = ? WHERE id = ?');
         for (const l of loanIds) set.run(id, l);
         timeline(ticketId, 'loan_receipt', `Bon de prêt joint : ${fileName} (SHA-256 ${sha.slice(0, 12)}…)`, { receiptId: id, fileName, sha256: sha, loanIds });
       }).immediate();
@@ -774,7 +813,7 @@ export function createLoansService(deps: LoansDeps) {
     },
 
     receipt(receiptId: string): { receiptId: string; fileName: string; pdf: Buffer; ticketNumber: number | null } {
-      const r = db.prepare('SELECT * FROM loan_receipts WHERE id = ?').get(receiptId) as { id: string; ticket_id: string | null; locale: string; pdf: Buffer; loan_ids: string } | undefined;
+      const r = stmt(db, 'SELECT * FROM loan_receipts WHERE id = ?').get(receiptId) as { id: string; ticket_id: string | null; locale: string; pdf: Buffer; loan_ids: string } | undefined;
       if (!r) throw loanErrors.loanNotFound(receiptId);
       const ticketNumber = ticketNumber_(r.ticket_id);
       const tags = (JSON.parse(r.loan_ids) as string[]).map((l) => service.loan(l).tag);
@@ -792,7 +831,7 @@ export function createLoansService(deps: LoansDeps) {
     } {
       const now = deps.now();
       const { start, end } = dayBounds(now);
-      const counts = db.prepare('SELECT type, state, count(*) AS n FROM loan_items GROUP BY type, state').all() as { type: LoanItemType; state: LoanItemState; n: number }[];
+      const counts = stmt(db, 'SELECT type, state, count(*) AS n FROM loan_items GROUP BY type, state').all() as { type: LoanItemType; state: LoanItemState; n: number }[];
       const stock = LOAN_ITEM_TYPES.map((type) => {
         const c: Partial<Record<LoanItemState, number>> = {};
         let total = 0;
@@ -814,15 +853,15 @@ export function createLoansService(deps: LoansDeps) {
     },
 
     outbox() {
-      const pending = db.prepare('SELECT count(*) FROM loan_outbox WHERE done_at IS NULL AND parked IS NULL').pluck().get() as number;
-      const waitingForTicket = (db.prepare('SELECT ticket_id FROM loan_outbox WHERE done_at IS NULL AND parked IS NULL AND ticket_id IS NOT NULL').pluck().all() as string[]).filter((t) => {
+      const pending = stmt(db, 'SELECT count(*) FROM loan_outbox WHERE done_at IS NULL AND parked IS NULL').pluck().get() as number;
+      const waitingForTicket = (stmt(db, 'SELECT ticket_id FROM loan_outbox WHERE done_at IS NULL AND parked IS NULL AND ticket_id IS NOT NULL').pluck().all() as string[]).filter((t) => {
         try {
           return !deps.tickets.get(t).serverId;
         } catch {
           return false;
         }
       }).length;
-      const parked = (db.prepare('SELECT o.seq, o.kind, i.tag, o.parked FROM loan_outbox o JOIN loan_items i ON i.id = o.item_id WHERE o.parked IS NOT NULL AND o.done_at IS NULL ORDER BY o.seq').all() as { seq: number; kind: string; tag: string; parked: string }[]).map(
+      const parked = (stmt(db, 'SELECT o.seq, o.kind, i.tag, o.parked FROM loan_outbox o JOIN loan_items i ON i.id = o.item_id WHERE o.parked IS NOT NULL AND o.done_at IS NULL ORDER BY o.seq').all() as { seq: number; kind: string; tag: string; parked: string }[]).map(
         (r) => ({ seq: r.seq, kind: r.kind, tag: r.tag, message: r.parked }),
       );
       return { pending, waitingForTicket, parked };
@@ -830,7 +869,7 @@ export function createLoansService(deps: LoansDeps) {
 
     /** Puts parked ops back in the queue (after the operator fixed the cause). */
     retryParked(): number {
-      const n = db.prepare('UPDATE loan_outbox SET parked = NULL, attempts = 0, next_at = NULL WHERE parked IS NOT NULL AND done_at IS NULL').run().changes;
+      const n = stmt(db, 'UPDATE loan_outbox SET parked = NULL, attempts = 0, next_at = NULL WHERE parked IS NOT NULL AND done_at IS NULL').run().changes;
       changed([]);
       return n;
     },
@@ -852,9 +891,9 @@ export function createLoansService(deps: LoansDeps) {
   function cancelReservationInTx(reservationId: string, reason: string) {
     const res = reservationsWhere("r.id = ? AND r.status = 'active'", reservationId)[0];
     if (!res) throw loanErrors.requestNotFound(reservationId);
-    db.prepare("UPDATE loan_reservations SET status = 'cancelled' WHERE id = ?").run(reservationId);
+    stmt(db, "UPDATE loan_reservations SET status = 'cancelled' WHERE id = ?").run(reservationId);
     const item = itemById.get(res.itemId)!;
-    const others = db.prepare("SELECT count(*) FROM loan_reservations WHERE item_id = ? AND status = 'active'").pluck().get(item.id) as number;
+    const others = stmt(db, "SELECT count(*) FROM loan_reservations WHERE item_id = ? AND status = 'active'").pluck().get(item.id) as number;
     if (item.state === 'reserve' && others === 0) move(item, 'disponible', 'reservation_cancelled', reason, { requestId: res.requestId, agentName: res.agentName });
     enqueue({ kind: 'cancelReservation', item: remoteItem(item), reservationKey: reservationId }, { reservationId });
   }
@@ -876,7 +915,7 @@ export function createLoansService(deps: LoansDeps) {
     let after = 0;
     for (;;) {
       if (signal?.aborted) break;
-      const row = db.prepare('SELECT * FROM loan_outbox WHERE done_at IS NULL AND parked IS NULL AND seq > ? ORDER BY seq LIMIT 1').get(after) as OutboxRow | undefined;
+      const row = stmt(db, 'SELECT * FROM loan_outbox WHERE done_at IS NULL AND parked IS NULL AND seq > ? ORDER BY seq LIMIT 1').get(after) as OutboxRow | undefined;
       if (!row) break;
       after = row.seq;
       if (held.has(row.item_id)) continue;
@@ -908,20 +947,20 @@ export function createLoansService(deps: LoansDeps) {
         db.transaction(() => {
           const at = deps.now().toISOString();
           if (res.status === 'done') {
-            db.prepare("UPDATE loan_outbox SET done_at = ?, outcome = 'done', last_error = NULL WHERE seq = ?").run(at, row.seq);
-            if (res.remoteId && res.remoteId !== item.remote_id) db.prepare('UPDATE loan_items SET remote_id = ? WHERE id = ?').run(res.remoteId, item.id);
+            stmt(db, "UPDATE loan_outbox SET done_at = ?, outcome = 'done', last_error = NULL WHERE seq = ?").run(at, row.seq);
+            if (res.remoteId && res.remoteId !== item.remote_id) stmt(db, 'UPDATE loan_items SET remote_id = ? WHERE id = ?').run(res.remoteId, item.id);
             out.done++;
           } else {
-            db.prepare("UPDATE loan_outbox SET done_at = ?, outcome = 'conflict', last_error = ? WHERE seq = ?").run(at, JSON.stringify(res), row.seq);
+            stmt(db, "UPDATE loan_outbox SET done_at = ?, outcome = 'conflict', last_error = ? WHERE seq = ?").run(at, JSON.stringify(res), row.seq);
             out.conflicts++;
             const conflict = JSON.stringify({ heldBy: res.heldBy, message: res.message });
             if (row.loan_id && op.kind === 'checkout') {
-              db.prepare("UPDATE loans SET status = 'conflict', conflict = ? WHERE id = ? AND status = 'active'").run(conflict, row.loan_id);
+              stmt(db, "UPDATE loans SET status = 'conflict', conflict = ? WHERE id = ? AND status = 'active'").run(conflict, row.loan_id);
               timeline(row.ticket_id, 'loan_conflict', `Conflit sur ${item.tag} : ${res.message.fr}`, { loanId: row.loan_id, heldBy: res.heldBy });
             }
             if (row.reservation_id && op.kind === 'reserve') {
-              db.prepare("UPDATE loan_reservations SET status = 'cancelled' WHERE id = ? AND status = 'active'").run(row.reservation_id);
-              const others = db.prepare("SELECT count(*) FROM loan_reservations WHERE item_id = ? AND status = 'active'").pluck().get(item.id) as number;
+              stmt(db, "UPDATE loan_reservations SET status = 'cancelled' WHERE id = ? AND status = 'active'").run(row.reservation_id);
+              const others = stmt(db, "SELECT count(*) FROM loan_reservations WHERE item_id = ? AND status = 'active'").pluck().get(item.id) as number;
               const cur = itemById.get(item.id)!;
               if (cur.state === 'reserve' && others === 0) move(cur, 'disponible', 'reservation_conflict', res.message.fr);
             }
@@ -933,7 +972,7 @@ export function createLoansService(deps: LoansDeps) {
         const attempts = row.attempts + 1;
         const park = !retryable(re) || attempts > BACKOFF_MS.length;
         const delay = BACKOFF_MS[Math.min(attempts, BACKOFF_MS.length) - 1]! * (0.8 + Math.random() * 0.4);
-        db.prepare('UPDATE loan_outbox SET attempts = ?, last_error = ?, next_at = ?, parked = ? WHERE seq = ?').run(
+        stmt(db, 'UPDATE loan_outbox SET attempts = ?, last_error = ?, next_at = ?, parked = ? WHERE seq = ?').run(
           attempts,
           JSON.stringify(re.toJSON()),
           new Date(deps.now().getTime() + delay).toISOString(),

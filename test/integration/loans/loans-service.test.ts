@@ -1,4 +1,6 @@
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createService } from '../../../src/api/service';
 import { makeLoansHarness, type LoansHarness } from './harness';
 
 let h: LoansHarness;
@@ -195,5 +197,25 @@ describe('la permanence: stock, waiting list, check-out and return', () => {
     const ov = await h.call('loans.overview', {});
     expect(ov.overdue.map((l) => [l.tag, l.agentName, l.reminders.map((r) => r.note)])).toEqual([['PC-001', 'Agent B', ['message laissé sur le répondeur']]]);
     void a;
+  });
+
+  it('sees requests and loans made by another console on the same store (the cached list follows the file)', async () => {
+    h = await makeLoansHarness();
+    expect((await h.call('loans.waitlist', {})).total).toBe(0);
+    const other = createService({ dataDir: path.dirname(h.service.core.db.name), host: 'web', policyFile: null, loansAutoSync: false, clock: () => h.clock.now });
+    try {
+      const r = await other.dispatch('loans.createRequest', { agent: { name: 'Agent de l’autre console' }, lines: [{ type: 'casque', quantity: 1 }], reason: 'x' }, { clientId: 'o' });
+      expect(r.ok, JSON.stringify(r)).toBe(true);
+      const wl = await h.call('loans.waitlist', {});
+      expect(wl.entries.map((e) => e.request.agent.name)).toEqual(['Agent de l’autre console']);
+      expect(wl.proposal?.items).toEqual([{ type: 'casque', tags: ['CAS-01'] }]);
+      const lent = await other.dispatch('loans.checkout', { requestId: wl.entries[0]!.request.id, tags: ['CAS-01'], dueAt: due(h) }, { clientId: 'o' });
+      expect(lent.ok, JSON.stringify(lent)).toBe(true);
+      expect((await h.call('loans.waitlist', {})).total).toBe(0);
+      const e = await h.fail('loans.checkout', { agent: { name: 'Ici' }, tags: ['CAS-01'], dueAt: due(h) });
+      expect(e.code).toBe('LOAN_ALREADY_LENT');
+    } finally {
+      await other.close();
+    }
   });
 });
