@@ -10,6 +10,7 @@ import { readSetting } from '../../features/tickets/repos/settings';
 import { getUnit } from '../../features/organisation/store';
 import { createLoansService, type LoanRankingPort, type LoansService } from '../../features/loans/service';
 import type { LoanRemote } from '../../features/loans/remote-types';
+import { seedLoansDemo } from '../../features/loans/demo';
 import type { OrganisationPort } from './organisation';
 
 export interface LoansFeature {
@@ -46,12 +47,14 @@ const badCsv = (why: string) =>
 export function createLoansFeature(core: Core, deps: { tickets: TicketPort; organisation: OrganisationPort; remote?: () => LoanRemote | null; autoSync?: boolean }): LoansFeature {
   let timer: NodeJS.Timeout | null = null;
   const remote = deps.remote ?? (() => null);
+  const ranking = rankingPort(core, deps.organisation);
+  if (core.demo) seedLoansDemo({ db: core.db, actor: () => core.currentUser(), tickets: deps.tickets, ranking }, core.now());
   const loans = createLoansService({
     db: core.db,
     now: () => core.now(),
     actor: () => core.currentUser(),
     tickets: deps.tickets,
-    ranking: rankingPort(core, deps.organisation),
+    ranking,
     remote,
     onChange: (ticketIds) => {
       core.events.emit('loans.changed', { ticketIds });
