@@ -152,4 +152,22 @@ describe('la permanence, keyboard and scanner', () => {
       await host.dispose();
     }
   }, 180_000);
+
+  it('shows the demo permanence at 1366×768: stock by type and state, the ranked list, the overdue loan and its reminder', async () => {
+    const host = await startTestHost({ demo: true });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+      await page.goto(host.url);
+      await page.getByTestId('nav-loans').click();
+      await page.getByTestId('loans-stock').waitFor();
+      await expect.poll(() => page.getByTestId('waitlist-row').count()).toBeGreaterThan(5);
+      expect(await page.getByTestId('stock-ecran').locator('[data-state="en_reparation"]').textContent()).toBe('1');
+      expect(await page.getByTestId('loans-overdue').textContent()).toContain('Message laissé sur la messagerie');
+      await screenshot(page, 'loans-demo');
+      await page.getByTestId('loans-overdue').scrollIntoViewIfNeeded();
+      await screenshot(page, 'loans-demo-overdue');
+    } finally {
+      await host.dispose();
+    }
+  }, 120_000);
 });
