@@ -166,6 +166,23 @@ describe('la permanence, keyboard and scanner', () => {
       await screenshot(page, 'loans-demo');
       await page.getByTestId('loans-overdue').scrollIntoViewIfNeeded();
       await screenshot(page, 'loans-demo-overdue');
+
+      // The head's proposed laptop is held for a pickup slot instead of lent now.
+      const proposed = (await page.getByTestId('proposal').locator('button').first().textContent())!.split(' ')[0]!;
+      await page.getByTestId('checkout-tag').focus();
+      await page.keyboard.type(proposed);
+      await page.keyboard.press('Enter');
+      await expect.poll(() => page.getByTestId('basket').locator('li').count()).toBe(1);
+      await page.getByTestId('checkout-card').locator('summary').click();
+      const local = (d: Date) => new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+      await page.getByTestId('reserve-begin').fill(local(new Date(Date.now() + 2 * 86_400_000)));
+      await page.getByTestId('reserve-end').fill(local(new Date(Date.now() + 2 * 86_400_000 + 3_600_000)));
+      await page.getByTestId('reserve-submit').click();
+      await expect.poll(() => page.getByTestId('basket').locator('li').count()).toBe(0);
+      await page.getByTestId('scan-tag').focus();
+      await page.keyboard.type(proposed);
+      await page.keyboard.press('Enter');
+      await expect.poll(() => page.getByTestId('scanned-state').textContent()).toBe('Réservé');
     } finally {
       await host.dispose();
     }

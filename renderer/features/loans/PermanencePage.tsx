@@ -318,7 +318,47 @@ function CheckoutCard({
       <button type="button" className="primary" disabled={!basket.length} onClick={() => void submit()} aria-keyshortcuts="Control+Enter" data-testid="checkout-submit">
         {t('checkout')} <kbd aria-hidden="true">Ctrl+Entrée</kbd>
       </button>
+      <ReserveForm requestId={r.id} tags={basket.map((b) => b.tag)} onError={onError} onDone={() => (setBasket([]), onDone())} />
     </div>
+  );
+}
+
+/** Holds the scanned items for a pickup slot instead of lending them now (slots never overlap). */
+function ReserveForm({ requestId, tags, onError, onDone }: { requestId: string; tags: string[]; onError(e: unknown): void; onDone(): void }) {
+  const { t } = useTranslation('loans');
+  const [begin, setBegin] = useState('');
+  const [end, setEnd] = useState('');
+  const reserve = async () => {
+    try {
+      for (const tag of tags) await api.call('loans.reserve', { tag, requestId, beginAt: new Date(begin).toISOString(), endAt: new Date(end).toISOString() });
+      onDone();
+    } catch (err) {
+      onError(err);
+    }
+  };
+  return (
+    <details>
+      <summary>{t('reserveTitle')}</summary>
+      <form
+        className="row"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void reserve();
+        }}
+      >
+        <label className="field">
+          <span>{t('slotBegin')}</span>
+          <input type="datetime-local" value={begin} onChange={(e) => setBegin(e.target.value)} required data-testid="reserve-begin" />
+        </label>
+        <label className="field">
+          <span>{t('slotEnd')}</span>
+          <input type="datetime-local" value={end} onChange={(e) => setEnd(e.target.value)} required data-testid="reserve-end" />
+        </label>
+        <button type="submit" disabled={!tags.length} data-testid="reserve-submit">
+          {t('reserve')}
+        </button>
+      </form>
+    </details>
   );
 }
 
