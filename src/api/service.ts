@@ -22,6 +22,7 @@ import { createOrganisationFeature, createOrganisationPort } from './handlers/or
 import { createHotlineFeature } from './handlers/hotline';
 import { createLoansFeature } from './handlers/loans';
 import type { LoanRemote } from '../features/loans/remote-types';
+import { loanRemoteProvider } from '../features/loans/remote';
 
 export type CallResult = { ok: true; value: unknown } | { ok: false; error: SerializedError };
 
@@ -66,7 +67,9 @@ export function createService(options: ServiceOptions): Service {
   const seats = createSeatsFeature(core, { security, sync, tools });
   const organisationFeature = createOrganisationFeature(core, { organisation, tickets });
   const hotline = createHotlineFeature(core, { tickets });
-  const loans = createLoansFeature(core, { tickets: tickets.port, organisation, remote: options.loansRemote, autoSync: options.loansAutoSync });
+  // The loans adapter follows the ITSM server configured for sync (none: standalone).
+  const loansRemote = options.loansRemote ?? loanRemoteProvider(() => sync.itsmTarget());
+  const loans = createLoansFeature(core, { tickets: tickets.port, organisation, remote: loansRemote, autoSync: options.loansAutoSync });
 
   const handlers = {
     ...appHandlers(core),
