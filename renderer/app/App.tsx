@@ -11,6 +11,7 @@ import { RemotePage } from '../features/remote/RemotePage';
 import { ToolsPage } from '../features/tools/ToolsPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
 import { SeatsPage } from '../features/seats/SeatsPage';
+import { PermanencePage } from '../features/loans/PermanencePage';
 import { SyncStatus } from '../features/sync/SyncStatus';
 import { IncidentRegisterPage } from '../features/incidents/IncidentRegisterPage';
 
@@ -27,6 +28,7 @@ const NAV: { page: Route['page']; key: string; hint?: string }[] = [
   { page: 'tools', key: 'nav.tools' },
   { page: 'incidents', key: 'incidents:nav' },
   { page: 'seats', key: 'nav.seats' },
+  { page: 'loans', key: 'loans:nav' },
   { page: 'settings', key: 'nav.settings' },
 ];
 
@@ -80,6 +82,8 @@ function Page({ route }: { route: Route }) {
       return <ToolsPage />;
     case 'seats':
       return <SeatsPage />;
+    case 'loans':
+      return <PermanencePage />;
     case 'settings':
       return <SettingsPage />;
     case 'incidents':

@@ -13,6 +13,7 @@ export type Route =
   | { page: 'settings'; section?: string }
   | { page: 'incidents' }
   | { page: 'seats' }
+  | { page: 'loans' }
   /** query: the dashboard's period and filters (`period=30d&org=…`), so a link reopens the same view. */
   | { page: 'dashboard'; query?: string };
 
@@ -34,6 +35,8 @@ export function parseRoute(hash: string): Route {
       return { page: 'incidents' };
     case 'seats':
       return { page: 'seats' };
+    case 'loans':
+      return { page: 'loans' };
     case 'settings':
       return id ? { page: 'settings', section: id } : { page: 'settings' };
     default:

@@ -20,6 +20,9 @@ import { createDashboardFeature } from './handlers/dashboard';
 import { createSeatsFeature } from './handlers/seats';
 import { createOrganisationFeature, createOrganisationPort } from './handlers/organisation';
 import { createHotlineFeature } from './handlers/hotline';
+import { createLoansFeature } from './handlers/loans';
+import type { LoanRemote } from '../features/loans/remote-types';
+import { loanRemoteProvider } from '../features/loans/remote';
 
 export type CallResult = { ok: true; value: unknown } | { ok: false; error: SerializedError };
 
@@ -39,6 +42,10 @@ export interface Service {
 export type ServiceOptions = CoreOptions & {
   /** Injected by the Electron host (safeStorage); the file vault is used otherwise. */
   vaultFactory?: VaultFactory;
+  /** The loans feature's ITSM asset side (RT/GLPI adapters); absent: standalone. Tests inject their own. */
+  loansRemote?: () => LoanRemote | null;
+  /** Push loan changes in the background (default true); tests drive `loans.sync` themselves. */
+  loansAutoSync?: boolean;
 };
 
 /**
@@ -60,6 +67,9 @@ export function createService(options: ServiceOptions): Service {
   const seats = createSeatsFeature(core, { security, sync, tools });
   const organisationFeature = createOrganisationFeature(core, { organisation, tickets });
   const hotline = createHotlineFeature(core, { tickets });
+  // The loans adapter follows the ITSM server configured for sync (none: standalone).
+  const loansRemote = options.loansRemote ?? loanRemoteProvider(() => sync.itsmTarget());
+  const loans = createLoansFeature(core, { tickets: tickets.port, organisation, remote: loansRemote, autoSync: options.loansAutoSync });
 
   const handlers = {
     ...appHandlers(core),
@@ -75,6 +85,7 @@ export function createService(options: ServiceOptions): Service {
     ...seats.handlers,
     ...organisationFeature.handlers,
     ...hotline.handlers,
+    ...loans.handlers,
   } satisfies Handlers;
 
   return {

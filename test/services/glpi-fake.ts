@@ -21,14 +21,19 @@
  *   follow-up moves only `date_mod`; DELETE puts a ticket in the trash (out of searches,
  *   `GET` still answers with `is_deleted: 1`; `search/Ticket?is_deleted=1` lists the trash);
  *   an unknown `itilcategories_id` is stored as 0; dates are server-local, without offset.
- * - Reservations (overlap → 400, back-to-back accepted) and software licences (`number`
- *   not enforced; parent/child licences, `is_valid`, seats: test/services/glpi-licences-fake.ts).
+ * - Reservations (overlap → 400 on create and update, back-to-back accepted, begin < end;
+ *   rules in glpi-fake-reservations.ts) and software licences (`number` not enforced;
+ *   parent/child licences, `is_valid`, seats: test/services/glpi-licences-fake.ts).
  * - Any path outside `apirest.php` answers GLPI's login page (HTML).
  * Faults for tests: expire every session, refuse rights, commit then drop the answer.
  */
 import http from 'node:http';
 import type net from 'node:net';
 import { createLicenceFake } from './glpi-licences-fake';
+import { reservationItemRefusal, reservationRefusal } from './glpi-fake-reservations';
+
+/** Assets and the status dropdown the loans feature uses (Computer is above). */
+const LOAN_ITEMTYPES = ['Peripheral', 'Phone', 'State'];
 
 type Row = Record<string, unknown> & { id: number };
 
@@ -390,12 +395,22 @@ export async function startGlpiFake(opts: GlpiFakeOptions = {}) {
         if (!item) return err(400, 'ERROR_GLPI_ADD', 'Élément introuvable');
         const begin = String(input.begin ?? '');
         const end = String(input.end ?? '');
-        if (!(begin < end)) return err(400, 'ERROR_GLPI_ADD', 'Date de fin invalide');
-        // Observed: an overlapping reservation is refused; back-to-back is accepted.
-        const clash = rows('Reservation').some((r) => r.reservationitems_id === item.id && String(r.begin) < end && begin < String(r.end));
-        if (clash) return err(400, 'ERROR_GLPI_ADD', 'L’élément est déjà réservé pour cette période');
+        // Observed: an overlapping reservation is refused; back-to-back is accepted (GLPI's rules: glpi-fake-reservations.ts).
+        const refused = reservationRefusal(rows('Reservation'), { reservationitems_id: item.id, begin, end });
+        if (refused) return err(400, 'ERROR_GLPI_ADD', refused);
         const r = insert('Reservation', { reservationitems_id: item.id, begin, end, users_id: Number(input.users_id ?? me), comment: glpiEncode(String(input.comment ?? '')) });
         return created('Reservation', r.id);
+      }
+      if (path === '/ReservationItem' && method === 'POST') {
+        const refused = reservationItemRefusal(rows('ReservationItem'), input);
+        if (refused) return err(400, 'ERROR_GLPI_ADD', refused);
+      }
+      m = /^\/Reservation\/(\d+)$/.exec(path);
+      if (m && method === 'PUT') {
+        const own = table('Reservation').get(Number(m[1]));
+        if (!own) return err(404, 'ERROR_ITEM_NOT_FOUND', 'Élément introuvable');
+        const refused = reservationRefusal(rows('Reservation'), { id: own.id, reservationitems_id: Number(own.reservationitems_id), begin: String(input.begin ?? own.begin), end: String(input.end ?? own.end) });
+        if (refused) return err(400, 'ERROR_GLPI_UPDATE', refused);
       }
       m = /^\/ReservationItem\/(\d+)\/Reservation$/.exec(path);
       if (m && method === 'GET') return sendList(rows('Reservation').filter((r) => r.reservationitems_id === Number(m![1])), 'Reservation');
@@ -404,7 +419,7 @@ export async function startGlpiFake(opts: GlpiFakeOptions = {}) {
 
       // ---- every other itemtype: create, read, update, list ----
       m = /^\/(\w+)(?:\/(\d+))?$/.exec(path);
-      const known = ['Group', 'User', 'ITILCategory', 'Computer', 'Item_Ticket', 'ReservationItem', 'Reservation', 'SoftwareLicense', 'ITILFollowup', 'ITILSolution', 'Group_Ticket', 'Ticket_User', 'Item_SoftwareLicense', 'Software', ...(Number(version.split('.')[0]) >= 11 ? ['SoftwareLicense_User'] : [])];
+      const known = ['Group', 'User', 'ITILCategory', 'Computer', 'Item_Ticket', 'ReservationItem', 'Reservation', 'SoftwareLicense', 'ITILFollowup', 'ITILSolution', 'Group_Ticket', 'Ticket_User', 'Item_SoftwareLicense', 'Software', ...LOAN_ITEMTYPES, ...(Number(version.split('.')[0]) >= 11 ? ['SoftwareLicense_User'] : [])];
       if (m && known.includes(m[1]!)) {
         const itemtype = m[1]!;
         if (!m[2] && method === 'POST') {

@@ -17,6 +17,7 @@ import { Timeline } from './Timeline';
 import { Revealed } from '../../components/Revealed';
 import './ticket.css';
 import { TicketOrgFields } from '../organisation/TicketOrgFields';
+import { TicketLoans } from '../loans/TicketLoans';
 
 export type TicketDetail = CallOutput<'tickets.get'>;
 
@@ -174,6 +175,7 @@ export function TicketPage({ id }: { id: string }) {
           <Timeline entries={detail.timeline} />
         </div>
         <aside className="ticket-side" aria-label={t('ticket.actions')}>
+          <TicketLoans ticketId={tk.id} categoryName={tk.categoryName} requesterName={tk.requesterName} />
           <IncidentPanel ticketId={tk.id} assetIds={tk.assetIds} />
           <TicketRemoteActions ticketId={tk.id} />
           <TicketToolActions ticketId={tk.id} />

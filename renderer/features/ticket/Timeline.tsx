@@ -17,7 +17,7 @@ export function Timeline({ entries }: { entries: Followup[] }) {
         {entries.map((f) => (
           <li key={f.id} className={`tl-entry tl-${f.kind}`} data-kind={f.kind}>
             <div className="tl-meta">
-              <strong>{KNOWN_KINDS.has(f.kind) ? t(`ticket.kind.${f.kind}`) : i18n.exists(`incidents:kind.${f.kind}`) ? t(`incidents:kind.${f.kind}`) : f.kind.replace(/_/g, ' ')}</strong>
+              <strong>{KNOWN_KINDS.has(f.kind) ? t(`ticket.kind.${f.kind}`) : i18n.exists(`incidents:kind.${f.kind}`) ? t(`incidents:kind.${f.kind}`) : i18n.exists(`loans:kind.${f.kind}`) ? t(`loans:kind.${f.kind}`) : f.kind.replace(/_/g, ' ')}</strong>
               <span className="muted">
                 {f.author} · <time dateTime={f.createdAt}>{formatDateTime(f.createdAt, i18n.language)}</time>
               </span>

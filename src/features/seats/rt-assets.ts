@@ -6,9 +6,8 @@
  * answers 412 and Relais tries the next free asset, or reports that none is left — so two
  * consoles can never both hold the last seat.
  */
-import { z } from 'zod';
 import { RelaisError } from '../../base/errors';
-import { createHttp, errorForStatus, type JsonResponse } from '../sync/http';
+import { createRtAssetClient, rtQuote, type RtAsset } from '../sync/connectors/rt-assets';
 import { SyncError } from '../sync/types';
 import { seatErrorWrapper, seatServerErrors } from './seat-server';
 
@@ -33,18 +32,6 @@ export interface RtSeatAsset {
   serverNowMs: number | null;
 }
 
-const idSchema = z.union([z.string(), z.number()]).transform(String);
-const assetSchema = z
-  .object({
-    id: idSchema,
-    Name: z.string(),
-    LastUpdated: z.string().optional(),
-    HeldBy: z.array(z.object({ id: idSchema }).loose()).optional(),
-    CustomFields: z.array(z.object({ name: z.string(), values: z.array(z.union([z.string(), z.number(), z.null()]).transform((v) => (v === null ? '' : String(v)))).default([]) }).loose()).optional(),
-  })
-  .loose();
-const pageSchema = z.object({ items: z.array(z.object({ id: idSchema }).loose()), total: z.number().nullable().optional() }).loose();
-
 export const rtSeatErrors = {
   noneFree: (pool: string) =>
     new RelaisError(
@@ -68,53 +55,26 @@ export const rtSeatErrors = {
 
 export function createRtSeatAssets(options: RtSeatOptions) {
   const catalog = options.catalog ?? RT_SEAT_CATALOG;
-  const http = createHttp({ baseURL: options.url.replace(/\/+$/, '') + '/REST/2.0', timeoutMs: options.timeoutMs, maxSockets: 4 });
-
-  async function call(method: string, url: string, body?: unknown, headers: Record<string, string> = {}, params?: Record<string, unknown>): Promise<JsonResponse> {
-    const token = await options.token();
-    const res = await http.request({ method, url, data: body, params, headers: { Authorization: `token ${token}`, ...headers } });
-    if (res.status >= 200 && res.status < 300) return res;
-    const msg = (res.data as { message?: string } | undefined)?.message ?? `HTTP ${res.status}`;
-    throw errorForStatus(res.status, msg, res.headers);
-  }
-
-  function toAsset(data: unknown, headers: Record<string, string>): RtSeatAsset {
-    const a = assetSchema.parse(data);
-    const org = a.CustomFields?.find((c) => c.name === RT_ORG_FIELD)?.values[0] || null;
-    const ms = (v: string | undefined) => {
-      const n = v ? Date.parse(v) : NaN;
-      return Number.isNaN(n) ? null : n;
-    };
-    return { id: a.id, name: a.Name, heldBy: a.HeldBy?.[0]?.id ?? null, organisation: org, etag: headers.etag ?? null, lastUpdatedMs: ms(a.LastUpdated), serverNowMs: ms(headers.date) };
-  }
-
-  async function get(id: string): Promise<RtSeatAsset> {
-    const res = await call('GET', `/asset/${encodeURIComponent(id)}`);
-    return toAsset(res.data, res.headers);
-  }
-
-  /**
-   * RT's ETag is derived from LastUpdated, which has a one-second resolution: a write in the
-   * same second as the previous one would leave the ETag unchanged and let a concurrent
-   * If-Match through. So a seat is taken only once its last change is a full second old.
-   */
-  async function settled(a: RtSeatAsset): Promise<RtSeatAsset> {
-    if (a.lastUpdatedMs === null || a.serverNowMs === null) return a;
-    const wait = a.lastUpdatedMs + 1100 - a.serverNowMs;
-    if (wait <= 0) return a;
-    await new Promise((r) => setTimeout(r, Math.min(wait, 2100)));
-    return get(a.id);
-  }
+  const rt = createRtAssetClient({ url: options.url, token: options.token, timeoutMs: options.timeoutMs });
+  const toSeat = (a: RtAsset): RtSeatAsset => ({
+    id: a.id,
+    name: a.name,
+    heldBy: a.heldBy[0] ?? null,
+    organisation: a.customFields.get(RT_ORG_FIELD) || null,
+    etag: a.etag,
+    lastUpdatedMs: a.lastUpdatedMs,
+    serverNowMs: a.serverNowMs,
+  });
+  const get = async (id: string) => toSeat(await rt.get(id));
+  /** A seat is taken only once its last change is a full second old (see the shared client's `settled`). */
+  const settled = async (a: RtSeatAsset) => {
+    const s = await rt.settled(a);
+    return s === a ? a : toSeat(s as RtAsset);
+  };
 
   /** The pool's seat assets, in name order (names are "<pool> #NN"). */
   async function list(pool: string): Promise<RtSeatAsset[]> {
-    const ids: string[] = [];
-    for (let page = 1; page < 100; page++) {
-      const res = await call('GET', '/assets', undefined, {}, { query: `Catalog = '${catalog.replace(/'/g, "\\'")}'`, per_page: 100, page });
-      const p = pageSchema.parse(res.data);
-      ids.push(...p.items.map((i) => i.id));
-      if (p.items.length < 100) break;
-    }
+    const ids = await rt.search(`Catalog = ${rtQuote(catalog)}`);
     const all = await Promise.all(ids.map(get));
     return all.filter((a) => a.name.startsWith(`${pool} #`)).sort((a, b) => a.name.localeCompare(b.name, 'fr', { numeric: true }));
   }
@@ -130,7 +90,7 @@ export function createRtSeatAssets(options: RtSeatOptions) {
         const have = new Set((await list(pool)).map((a) => a.name));
         for (let i = 1; i <= capacity; i++) {
           const name = `${pool} #${String(i).padStart(2, '0')}`;
-          if (!have.has(name)) await call('POST', '/asset', { Name: name, Catalog: catalog });
+          if (!have.has(name)) await rt.create({ Name: name, Catalog: catalog });
         }
         return list(pool);
       }),
@@ -146,7 +106,7 @@ export function createRtSeatAssets(options: RtSeatOptions) {
           const fresh = await settled(await get(candidate.id));
           if (fresh.heldBy || !fresh.etag) continue;
           try {
-            await call('PUT', `/asset/${encodeURIComponent(fresh.id)}`, { HeldBy: login, CustomFields: { [RT_ORG_FIELD]: organisation ?? '' } }, { 'If-Match': fresh.etag });
+            await rt.update(fresh.id, { HeldBy: login, CustomFields: { [RT_ORG_FIELD]: organisation ?? '' } }, fresh.etag);
             // Read back once the write has settled: RT checks If-Match and writes in two steps,
             // so a write racing ours in the same instant can still land on top of it. Reading
             // after the one-second window sees that write too; whoever is HeldBy then holds it.
@@ -166,7 +126,7 @@ export function createRtSeatAssets(options: RtSeatOptions) {
         const held = (await list(pool)).find((a) => a.heldBy === login);
         if (!held) return false;
         const fresh = await get(held.id);
-        await call('PUT', `/asset/${encodeURIComponent(held.id)}`, { HeldBy: [], CustomFields: { [RT_ORG_FIELD]: '' } }, fresh.etag ? { 'If-Match': fresh.etag } : {});
+        await rt.update(held.id, { HeldBy: [], CustomFields: { [RT_ORG_FIELD]: '' } }, fresh.etag);
         return true;
       }),
   };
