@@ -543,7 +543,8 @@ export class SyncEngine {
         if (op.attempts > 0) fid = await connector.findFollowupByOp(serverId, op.opId);
         if (!fid) {
           const body = op.payload.kind === 'call' || op.payload.kind === 'note' || op.payload.kind === 'solution' ? op.payload.body : `[${op.payload.kind}] ${op.payload.body}`;
-          const status = op.payload.private ? undefined : this.statusAfter(op);
+          // Private too: GLPI reopens a waiting ticket on any follow-up (RT only on a public reply).
+          const status = this.statusAfter(op);
           fid = (await connector.addFollowup(serverId, op.opId, { body, private: op.payload.private, author: op.payload.author, kind: op.payload.kind, ...(status !== undefined ? { status } : {}) })).serverId;
         }
         const f = fid;

@@ -67,6 +67,13 @@ const profileSchema = z.object({ session: z.object({ glpiactiveprofile: z.object
 const RIGHT_CREATE = 4;
 /** ITILSolution status "refused" (a reopened ticket's former solution). */
 const SOLUTION_REFUSED = 4;
+/**
+ * Statuses GLPI leaves on its own when a follow-up is added: a waiting ticket is reopened
+ * (GLPI 10.0.x `ParentStatus::updateParentStatus`, unless the follow-up is itself "pending").
+ * Solved and closed tickets reopen only on `add_reopen`, which Relais never sends.
+ */
+const REOPENED_BY_FOLLOWUP = new Set([4]);
+const ticketStatusSchema = z.object({ status: z.union([z.number(), z.string()]).transform(Number) }).loose();
 
 export const glpiErrors = {
   unknownCategory: (category: string) =>
@@ -150,6 +157,24 @@ export function createGlpiConnector(options: GlpiOptions): Connector & { reauth(
   }
   async function addSolution(serverId: string, text: string, opId: string | null) {
     await call('POST', '/ITILSolution', { input: { itemtype: 'Ticket', items_id: Number(serverId), content: toGlpiHtml(text, opId) } });
+  }
+  async function serverStatus(serverId: string): Promise<number | null> {
+    const t = ticketStatusSchema.safeParse((await call('GET', ticketUrl(serverId))).data);
+    return t.success ? t.data.status : null;
+  }
+  /**
+   * A new solution text: GLPI refuses a second ITILSolution on a solved or closed ticket
+   * ("did anyone pushed a solution before you?"). As in GLPI's own workflow, the ticket is
+   * reopened first (GLPI marks the old solution refused and clears solvedate), then solved
+   * with the new text. Nothing is sent when the live solution already says it.
+   */
+  async function resolveWith(serverId: string, text: string) {
+    const status = await serverStatus(serverId);
+    if (status !== null && status >= 5) {
+      if ((await currentSolution(serverId)) === text) return;
+      await call('PUT', ticketUrl(serverId), { input: { status: 2 } });
+    }
+    await addSolution(serverId, text, null);
   }
 
   /** Resolves what parsing needs beyond the row: technician login (field 5 is an id), solution. */
@@ -334,7 +359,7 @@ export function createGlpiConnector(options: GlpiOptions): Connector & { reauth(
         await replaceActor(serverId, 'Ticket_User', 'users_id', techId);
         if (changes.technician && !techId) await noteNoAccount(serverId, changes.technician);
       }
-      if (solving) await addSolution(serverId, changes.solution!, null);
+      if (solving) await resolveWith(serverId, changes.solution!);
       if (!Object.keys(input).length) return;
       const res = await call('PUT', ticketUrl(serverId), { input });
       const r = putResultSchema.safeParse(res.data);
@@ -343,11 +368,16 @@ export function createGlpiConnector(options: GlpiOptions): Connector & { reauth(
         if (first[serverId] === false) throw new SyncError('rejected', String(first.message || 'GLPI refused the update'), res.status);
       }
     },
-    async addFollowup(serverId: string, opId: string, f: { body: string; private: boolean; author: string; kind?: string }) {
+    async addFollowup(serverId: string, opId: string, f: { body: string; private: boolean; author: string; kind?: string; status?: number }) {
       // The call's own text is the ticket's content, a solution is an ITILSolution (sent with the status): not follow-ups.
       if (f.kind === 'call' || f.kind === 'solution') return { serverId: null };
+      // A waiting ticket is reopened by GLPI on any follow-up: when the operator left it waiting
+      // and GLPI has it so, the status is put back right after, so no pull ever reads GLPI's
+      // side effect as someone's change. Only our own side effect is undone (checked before).
+      const reassert = f.status !== undefined && REOPENED_BY_FOLLOWUP.has(f.status) && (await serverStatus(serverId)) === f.status ? f.status : null;
       const res = await call('POST', '/ITILFollowup', { input: { itemtype: 'Ticket', items_id: Number(serverId), content: toGlpiHtml(f.body, opId), is_private: f.private ? 1 : 0 } });
       const c = createdSchema.safeParse(res.data);
+      if (reassert !== null && (await serverStatus(serverId)) !== reassert) await call('PUT', ticketUrl(serverId), { input: { status: reassert } });
       return { serverId: c.success ? c.data.id : null };
     },
     async findFollowupByOp(serverId: string, opId: string) {
