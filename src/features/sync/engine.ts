@@ -22,6 +22,7 @@ import {
   changesToSync,
   createPayloadToSync,
   localFields,
+  noteServerNotices,
   readTicketOps,
   serverIdOf,
   setServerId,
@@ -29,7 +30,7 @@ import {
   upsertRemoteFollowups,
   upsertRemoteTicket,
 } from './local';
-import { BadDataError, SyncError, type Connector, type SyncField, type SyncFields, type TicketPage } from './types';
+import { BadDataError, SyncError, type Connector, type SyncField, type SyncFields, type SyncNotice, type TicketPage } from './types';
 
 export interface EngineOptions {
   db: Db;
@@ -511,7 +512,8 @@ export class SyncEngine {
         let serverId: string | null = null;
         if (op.attempts > 0) serverId = await connector.findTicketByOp(op.opId);
         const fields = createPayloadToSync(this.db, op.payload);
-        if (!serverId) serverId = (await connector.createTicket(op.opId, fields)).serverId;
+        let notices: SyncNotice[] = [];
+        if (!serverId) ({ serverId, notices = [] } = await connector.createTicket(op.opId, fields));
         const sid = serverId;
         const rebase = await this.serverSideEffects(connector, sid, fields);
         // Changes of this ticket may run before the done marks commit: they read this too.
@@ -524,6 +526,7 @@ export class SyncEngine {
             if (other && other !== op.ticketId) return;
             setServerId(this.db, op.ticketId, sid);
             this.noteUnsent(connector, op.ticketId, fields);
+            noteServerNotices(this.db, op.ticketId, notices, this.o.now());
             this.rebaseWaiting(op.ticketId, op.seq, rebase);
           },
         };

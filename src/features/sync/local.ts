@@ -8,7 +8,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { Db } from '../../platform/db';
 import { OUTBOX_COLUMNS, outboxRowFromDb, outboxRowSchema, type OutboxRow } from '../tickets/outbox';
-import type { RemoteFollowup, RemoteTicket, SyncField, SyncFields } from './types';
+import type { RemoteFollowup, RemoteTicket, SyncField, SyncFields, SyncNotice } from './types';
 
 export interface TicketRowLite {
   id: string;
@@ -338,6 +338,14 @@ export function upsertRemoteTicket(
     db.prepare(`UPDATE tickets SET ${sets.join(', ')} WHERE id = ?`).run(...args, ticketId);
   }
   return { ticketId, created: false, changed: true, moved };
+}
+
+/** What the server did on its own with a ticket becomes a warning on it (one per code, the latest wins). */
+export function noteServerNotices(db: Db, ticketId: string, notices: readonly SyncNotice[], at: Date): void {
+  const write = db.prepare(
+    'INSERT INTO sync_warnings (ticket_id, code, params, at) VALUES (?, ?, ?, ?) ON CONFLICT(ticket_id, code) DO UPDATE SET params = excluded.params, at = excluded.at',
+  );
+  for (const n of notices) write.run(ticketId, n.code, JSON.stringify(n.params), at.toISOString());
 }
 
 /** Adds the server's follow-ups that the local timeline does not have yet. Returns how many. */

@@ -57,6 +57,15 @@ export interface RemoteTicket {
   deleted: boolean;
 }
 
+/**
+ * Something the server did on its own that the ticket should show (code + params, worded by
+ * the renderer in the `sync` namespace), e.g. GLPI's rules filing a ticket in another entity.
+ */
+export interface SyncNotice {
+  code: string;
+  params: Record<string, string | number | null>;
+}
+
 export interface RemoteFollowup {
   serverId: string;
   author: string;
@@ -122,7 +131,8 @@ export interface Connector {
   unsentFields?(fields: Partial<SyncFields>): SyncField[];
   /** Checks URL + credentials; returns who we are on the server. */
   testConnection(): Promise<{ user: string; serverVersion: string | null }>;
-  createTicket(opId: string, fields: SyncFields): Promise<{ serverId: string }>;
+  /** `notices`: what the server did on its own with the new ticket, shown on it as warnings. */
+  createTicket(opId: string, fields: SyncFields): Promise<{ serverId: string; notices?: SyncNotice[] }>;
   /** After a lost response: the ticket created by this operation, if it reached the server. */
   findTicketByOp(opId: string): Promise<string | null>;
   getTicket(serverId: string): Promise<TicketLookup>;

@@ -17,6 +17,8 @@
  * |              | alternative e-mail and a visible "Demandeur (sans compte GLPI)" line     |
  * | solution     | ITILSolution (both ways); `status: 5` alone creates none                 |
  * | follow-ups   | ITILFollowup (is_private); only real follow-ups, not the call itself     |
+ * | organisation | entities_id, mapped (`entities`), on create; GLPI's rules may file the   |
+ * |              | ticket elsewhere: GLPI's entity stays, the ticket shows the difference   |
  * | deletion     | GLPI's trash (is_deleted) → deleted on the server                        |
  * | watermark    | date_mod (19), server-local time converted with the server's zone        |
  * Paging: always an explicit `range=a-b` (without it GLPI pages at the user's list_limit);
@@ -25,10 +27,11 @@
  */
 import { z } from 'zod';
 import type { JsonResponse } from '../http';
-import { BadDataError, SyncError, type Connector, type ReadinessCheck, type RemoteFollowup, type ServerReadiness, type SyncFields, type TicketLookup } from '../types';
+import { BadDataError, SyncError, type Connector, type ReadinessCheck, type RemoteFollowup, type ServerReadiness, type SyncFields, type SyncNotice, type TicketLookup } from '../types';
+import { entityDifference, toGlpiEntity } from './glpi-entities';
 import { MAX_BODY } from './common';
 import { createLookups, EMPTY_MAPPINGS, glpiLoginFor, groupFor, operatorForLogin, type GlpiMappings, type LookupOptions } from './glpi/mapping';
-import { fromGlpiHtml, toGlpiHtml } from './glpi/richtext';
+import { decodeEntities, fromGlpiHtml, toGlpiHtml } from './glpi/richtext';
 import { EXTRAS, GLPI_OPT, listOf, parseSearchRow, requesterLine, searchSchema, splitContent, type RowExtras } from './glpi/search';
 import { contentRangeTotal, createGlpiSession, GlpiSetupError } from './glpi/session';
 import { glpiLocalToIso, isoToGlpiLocal } from './glpi/time';
@@ -74,6 +77,8 @@ const SOLUTION_REFUSED = 4;
  */
 const REOPENED_BY_FOLLOWUP = new Set([4]);
 const ticketStatusSchema = z.object({ status: z.union([z.number(), z.string()]).transform(Number) }).loose();
+const ticketEntitySchema = z.object({ entities_id: z.union([z.number(), z.string().regex(/^\d+$/)]).transform(Number) }).loose();
+const entitySchema = z.object({ completename: z.string().optional(), name: z.string().optional() }).loose();
 
 export const glpiErrors = {
   unknownCategory: (category: string) =>
@@ -157,6 +162,22 @@ export function createGlpiConnector(options: GlpiOptions): Connector & { reauth(
   }
   async function addSolution(serverId: string, text: string, opId: string | null) {
     await call('POST', '/ITILSolution', { input: { itemtype: 'Ticket', items_id: Number(serverId), content: toGlpiHtml(text, opId) } });
+  }
+  /**
+   * Where GLPI filed a ticket we created with an entity: its business rules run at creation
+   * and may choose another one. GLPI's value stays; the difference becomes a notice.
+   */
+  async function entityNotice(serverId: string, organisation: string | null): Promise<SyncNotice[]> {
+    const map = mappings().entities ?? {};
+    const t = ticketEntitySchema.safeParse((await call('GET', ticketUrl(serverId))).data);
+    const diff = t.success ? entityDifference(map, organisation, t.data.entities_id) : null;
+    if (!diff) return [];
+    let entity = diff.server;
+    if (entity === null) {
+      const e = entitySchema.safeParse((await call('GET', `/Entity/${diff.serverEntitiesId}`).catch(() => ({ data: null }))).data);
+      entity = e.success ? decodeEntities(e.data.completename ?? e.data.name ?? '') || null : null;
+    }
+    return [{ code: 'sync.entityMoved', params: { local: diff.local, server: entity ?? `#${diff.serverEntitiesId}`, entitiesId: diff.serverEntitiesId } }];
   }
   async function serverStatus(serverId: string): Promise<number | null> {
     const t = ticketStatusSchema.safeParse((await call('GET', ticketUrl(serverId))).data);
@@ -283,6 +304,8 @@ export function createGlpiConnector(options: GlpiOptions): Connector & { reauth(
         text = text ? `${text}\n\n${line}` : line;
       }
       input.content = toGlpiHtml(text, opId);
+      const entity = toGlpiEntity(mappings().entities ?? {}, fields.organisation);
+      if (entity !== undefined) input.entities_id = entity;
       // A solved call: GLPI records a solution only as an ITILSolution, which itself solves the ticket.
       const solved = fields.status >= 5 && !!fields.solution;
       if (solved) delete input.status;
@@ -299,7 +322,8 @@ export function createGlpiConnector(options: GlpiOptions): Connector & { reauth(
         await addSolution(serverId, fields.solution!, opId);
         if (fields.status === 6) await call('PUT', ticketUrl(serverId), { input: { status: 6 } });
       }
-      return { serverId };
+      const notices = fields.organisation && Object.keys(mappings().entities ?? {}).length ? await entityNotice(serverId, fields.organisation) : [];
+      return { serverId, notices };
     },
     async findTicketByOp(opId: string) {
       const found = await searchTickets({
