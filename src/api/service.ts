@@ -15,6 +15,7 @@ import { createRdpService } from '../features/rdp/service';
 import { createToolFeature } from './handlers/tools';
 import { createSyncFeature } from './handlers/sync';
 import { createGlpiFeature } from './handlers/glpi';
+import { createSyncMappingsFeature } from './handlers/sync-mappings';
 import { createIncidentFeature } from './handlers/incidents';
 import { createDashboardFeature } from './handlers/dashboard';
 import { createSeatsFeature } from './handlers/seats';
@@ -55,6 +56,7 @@ export function createService(options: ServiceOptions): Service {
   const tools = createToolFeature(core, { tickets: tickets.port, audit: security.audit, ssh: ssh.port });
   const sync = createSyncFeature(core, { security });
   const glpi = createGlpiFeature(core, { sync });
+  const syncMappings = createSyncMappingsFeature(core, { sync });
   const incidents = createIncidentFeature(core, { tickets, security, tools });
   const dashboard = createDashboardFeature(core);
   const seats = createSeatsFeature(core, { security, sync, tools });
@@ -70,6 +72,7 @@ export function createService(options: ServiceOptions): Service {
     ...tools.handlers,
     ...sync.handlers,
     ...glpi.handlers,
+    ...syncMappings.handlers,
     ...incidents.handlers,
     ...dashboard.handlers,
     ...seats.handlers,

@@ -13,6 +13,7 @@ import { SyncError, type Connector, type ServerReadiness, type SyncField } from 
 import { writeOutbox } from '../../features/tickets/outbox';
 import { ensureCategory, ensureTeam } from '../../features/sync/local';
 import { readGlpiMappings } from '../../features/sync/connectors/glpi/mapping';
+import { readRtQueueMap } from './sync-mappings';
 
 /** What sync needs from the security feature (the vault; core only). */
 export interface SyncVault {
@@ -209,7 +210,7 @@ export function createSyncFeature(core: Core, deps: { security: SyncSecurityDeps
     if (options.connectorFactory) return options.connectorFactory(cfg, secrets);
     const base =
       cfg.kind === 'rt'
-        ? createRtConnector({ url: cfg.url, token: secrets.token, timeoutMs: options.timeoutMs ?? 15_000, teams: teamNames, organisation: rtOrganisation() })
+        ? createRtConnector({ url: cfg.url, token: secrets.token, timeoutMs: options.timeoutMs ?? 15_000, teams: teamNames, organisation: rtOrganisation(), queueMap: () => readRtQueueMap(core.db) })
         : createGlpiConnector({ url: cfg.url, userToken: secrets.token, appToken: secrets.appToken, timeoutMs: options.timeoutMs ?? 15_000, ...glpiContext() });
     return withReauth(base);
   }
@@ -328,7 +329,7 @@ export function createSyncFeature(core: Core, deps: { security: SyncSecurityDeps
       const connector = options.connectorFactory
         ? options.connectorFactory(cfg, { token: async () => token, appToken: async () => appToken })
         : cfg.kind === 'rt'
-          ? createRtConnector({ url: cfg.url, token: () => token, timeoutMs: 10_000, teams: teamNames, organisation: rtOrganisation() })
+          ? createRtConnector({ url: cfg.url, token: () => token, timeoutMs: 10_000, teams: teamNames, organisation: rtOrganisation(), queueMap: () => readRtQueueMap(core.db) })
           : createGlpiConnector({ url: cfg.url, userToken: () => token, appToken: () => appToken, timeoutMs: 10_000, ...glpiContext() });
       try {
         return await fn(connector, cfg);

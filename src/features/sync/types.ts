@@ -123,6 +123,8 @@ export interface Connector {
   inspect?(): Promise<ServerReadiness>;
   /** Creates what inspect() found missing and fixable; returns the readiness afterwards. */
   prepare?(): Promise<ServerReadiness>;
+  /** What the settings may map to on this server: RT queues, GLPI groups and entities. */
+  choices?(): Promise<{ queues?: string[]; groups?: string[]; entities?: { id: number; name: string }[] }>;
   /**
    * The fields among `fields` this server cannot store as it is set up now (e.g. RT without
    * an "Urgency" custom field). The engine shows them as a warning on the ticket instead of

@@ -282,6 +282,17 @@ export function createGlpiConnector(options: GlpiOptions): Connector & { reauth(
       await session.reopen();
     },
     inspect: () => readiness(false),
+    /** The groups teams can map to and the entities organisations can map to (the settings' pickers). */
+    async choices() {
+      const list = async (itemtype: string) => {
+        const res = await call('GET', `/${itemtype}`, undefined, { range: '0-999' });
+        const rows = z.array(z.object({ id: idSchema, name: z.string().optional(), completename: z.string().optional() }).loose()).safeParse(res.data);
+        return rows.success ? rows.data : [];
+      };
+      const groups = (await list('Group')).map((g) => decodeEntities(g.name ?? '')).filter(Boolean);
+      const entities = (await list('Entity')).map((e) => ({ id: Number(e.id), name: decodeEntities(e.completename ?? e.name ?? '') }));
+      return { groups: [...new Set(groups)].sort((a, b) => a.localeCompare(b, 'fr')), entities: entities.sort((a, b) => a.id - b.id) };
+    },
     prepare: () => readiness(true),
     async testConnection() {
       await session.reopen();
