@@ -230,7 +230,18 @@ export type UpsertResult = { ticketId: string; created: boolean; changed: boolea
 export function upsertRemoteTicket(
   db: Db,
   t: RemoteTicket,
-  opts: { createdBy: string; normalize: (f: SyncField, v: unknown) => unknown; localOpTicket: (opId: string) => string | null },
+  opts: {
+    createdBy: string;
+    normalize: (f: SyncField, v: unknown) => unknown;
+    localOpTicket: (opId: string) => string | null;
+    /**
+     * Servers date changes to the second: a version read in the very second it was made may
+     * hide a later change of that second under the same date. Such a version is compared
+     * field by field again (and its follow-ups fetched) instead of being skipped as known;
+     * applying it twice changes nothing.
+     */
+    recheck?: boolean;
+  },
 ): UpsertResult {
   let ticketId = ticketByServerId(db, t.serverId);
   if (!ticketId && t.opId) {
@@ -287,7 +298,7 @@ export function upsertRemoteTicket(
     t.etag,
   );
   // Overlap of the watermark: the same version again changes nothing.
-  const moved = meta?.server_updated_at !== t.updatedAt;
+  const moved = opts.recheck === true || meta?.server_updated_at !== t.updatedAt;
   if (!moved || pending.all) return { ticketId, created: false, changed: false, moved };
   const local = localFields(db, ticketId)!;
   // A field under an open conflict keeps the technician's value: the server's side goes
