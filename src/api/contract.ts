@@ -13,6 +13,7 @@ import { rdpCalls, rdpEvents } from './contracts/rdp';
 import { toolCalls, toolEvents } from './contracts/tools';
 import { securityCalls, securityEvents } from './contracts/security';
 import { glpiCalls } from './contracts/glpi';
+import { syncMappingCalls } from './contracts/sync-mappings';
 import { incidentCalls, incidentEvents } from './contracts/incidents';
 import { dashboardCalls, dashboardEvents } from './contracts/dashboard';
 import { seatCalls, seatEvents } from './contracts/seats';
@@ -29,6 +30,7 @@ export const calls = {
   ...toolCalls,
   ...securityCalls,
   ...glpiCalls,
+  ...syncMappingCalls,
   ...incidentCalls,
   ...dashboardCalls,
   ...seatCalls,

@@ -15,6 +15,8 @@ import { createRdpService } from '../features/rdp/service';
 import { createToolFeature } from './handlers/tools';
 import { createSyncFeature } from './handlers/sync';
 import { createGlpiFeature } from './handlers/glpi';
+import { createSyncMappingsFeature } from './handlers/sync-mappings';
+import { listOrganisations } from '../features/organisation/store';
 import { createIncidentFeature } from './handlers/incidents';
 import { createDashboardFeature } from './handlers/dashboard';
 import { createSeatsFeature } from './handlers/seats';
@@ -62,6 +64,11 @@ export function createService(options: ServiceOptions): Service {
   const tools = createToolFeature(core, { tickets: tickets.port, audit: security.audit, ssh: ssh.port });
   const sync = createSyncFeature(core, { security, tickets: tickets.replica });
   const glpi = createGlpiFeature(core, { sync });
+  const syncMappings = createSyncMappingsFeature(core, {
+    sync,
+    activeTeamNames: () => tickets.replica.activeTeamNames(),
+    organisationCodes: () => listOrganisations(core.db).map((o) => o.code),
+  });
   const incidents = createIncidentFeature(core, { tickets, security, tools });
   const dashboard = createDashboardFeature(core);
   const seats = createSeatsFeature(core, { security, sync, tools });
@@ -80,6 +87,7 @@ export function createService(options: ServiceOptions): Service {
     ...tools.handlers,
     ...sync.handlers,
     ...glpi.handlers,
+    ...syncMappings.handlers,
     ...incidents.handlers,
     ...dashboard.handlers,
     ...seats.handlers,

@@ -5,10 +5,20 @@
 import { z } from 'zod';
 
 const name = z.string().trim().min(1).max(200);
-/** Local team → GLPI group, local operator login → GLPI login. Unlisted names map to themselves. */
+/**
+ * Organisation code → GLPI `entities_id` (issue 12), e.g. `{ "Métropole": 1, "Ville": 2 }`;
+ * 0 is GLPI's root entity. An unmapped organisation lets GLPI choose (the account's entity).
+ */
+export const glpiEntityMappingSchema = z.record(z.string().trim().min(1).max(64), z.number().int().min(0).max(1_000_000_000));
+export type GlpiEntityMapping = z.infer<typeof glpiEntityMappingSchema>;
+/**
+ * Local team → GLPI group, local operator login → GLPI login (unlisted names map to
+ * themselves), organisation → entity.
+ */
 export const glpiMappingsSchema = z.strictObject({
   teams: z.record(name, name).default({}),
   technicians: z.record(name, name).default({}),
+  entities: glpiEntityMappingSchema.optional(),
 });
 export type GlpiMappingsInput = z.input<typeof glpiMappingsSchema>;
 

@@ -25,6 +25,18 @@
  *   rules in glpi-fake-reservations.ts) and software licences (`number` not enforced;
  *   parent/child licences, `is_valid`, seats: test/services/glpi-licences-fake.ts).
  * - Any path outside `apirest.php` answers GLPI's login page (HTML).
+ * - Status side effects (GLPI 10.0.x source: `Glpi\Features\ParentStatus::updateParentStatus`,
+ *   `ITILSolution::prepareInputForAdd`, `CommonITILObject::prepareInputForUpdate`):
+ *   a follow-up on a **waiting** ticket (4) reopens it unless it is itself `pending`; a
+ *   follow-up with `add_reopen` (the UI's "Rouvrir" / "Refuser la solution") reopens a
+ *   waiting, solved or closed ticket (an empty one is refused); "reopened" is 2 when a group
+ *   or technician is assigned, else 1, and the waiting solution becomes refused (4);
+ *   `add_close` on a solved ticket closes it. An `ITILSolution` on a ticket already solved or
+ *   closed is refused ("did anyone pushed a solution before you?"). `solvedate` is set when
+ *   the ticket becomes solved or closed, `closedate` when closed, both cleared on reopening.
+ * - Entities: the root entity 0 and those `addEntity` makes; `entities_id` on create (0 when
+ *   absent; an unknown one refused); business rules (`addTicketRule`) run at creation and may
+ *   file the ticket in another entity, whatever the client asked.
  * Faults for tests: expire every session, refuse rights, commit then drop the answer.
  */
 import http from 'node:http';
@@ -50,6 +62,9 @@ export interface FakeTicket {
   date: string;
   date_mod: string;
   is_deleted: number;
+  solvedate?: string | null;
+  closedate?: string | null;
+  entities_id?: number;
   /** Raw row overrides served in searches (to plant bad data). */
   raw?: Record<string, unknown>;
 }
@@ -137,6 +152,28 @@ export async function startGlpiFake(opts: GlpiFakeOptions = {}) {
   const autoAssign = (t: FakeTicket) => {
     if (t.status === 1 && (assigned(t.id, 'Group_Ticket').length || assigned(t.id, 'Ticket_User').length)) t.status = 2;
   };
+  /** A status change with GLPI's date and solution bookkeeping. */
+  const setStatus = (t: FakeTicket, status: number) => {
+    if (status < 5 && t.status >= 5) {
+      // Reopening refuses the solution waiting for approval (GLPI's ITILSolution status 4).
+      for (const sol of rows('ITILSolution')) if (sol.items_id === t.id && sol.status === 2) sol.status = 4;
+      t.solvedate = null;
+      t.closedate = null;
+    }
+    if (status >= 5 && !t.solvedate) t.solvedate = now();
+    if (status === 6 && !t.closedate) t.closedate = now();
+    t.status = status;
+  };
+  /** ParentStatus: reopened = assigned (2) when a group or technician is assigned, else new (1). */
+  const reopen = (t: FakeTicket) => setStatus(t, assigned(t.id, 'Group_Ticket').length || assigned(t.id, 'Ticket_User').length ? 2 : 1);
+  /** What adding a follow-up does to its ticket's status. */
+  const followupSideEffects = (t: FakeTicket, o: { reopen?: boolean; close?: boolean; pending?: boolean }) => {
+    if (o.close && t.status === 5) return setStatus(t, 6);
+    if (o.pending) return setStatus(t, 4);
+    if ((o.reopen && [4, 5, 6].includes(t.status)) || (!o.close && t.status === 4)) reopen(t);
+  };
+  const entityRules: { when: (input: Record<string, unknown>) => boolean; entities_id: number }[] = [];
+  table('Entity').set(0, { id: 0, name: 'Entité racine', completename: 'Entité racine', entities_id: -1 });
   const addActor = (itemtype: 'Group_Ticket' | 'Ticket_User', ticketId: number, key: 'groups_id' | 'users_id', id: number, type: number, extra: Record<string, unknown> = {}) => {
     if (rows(itemtype).some((r) => r.tickets_id === ticketId && r[key] === id && r.type === type && id !== 0)) return null;
     return insert(itemtype, { tickets_id: ticketId, [key]: id, type, ...extra });
@@ -144,7 +181,8 @@ export async function startGlpiFake(opts: GlpiFakeOptions = {}) {
 
   const addTicket = (t: Partial<FakeTicket> & { name: string }, actors: { groups?: number[]; users?: number[] } = {}): FakeTicket => {
     const id = newId('Ticket');
-    const ticket: FakeTicket = { id, content: '', status: 1, urgency: 3, impact: 3, priority: 3, type: 1, itilcategories_id: 0, date: now(), date_mod: now(), is_deleted: 0, ...t };
+    const ticket: FakeTicket = { id, content: '', status: 1, urgency: 3, impact: 3, priority: 3, type: 1, itilcategories_id: 0, date: now(), date_mod: now(), is_deleted: 0, solvedate: null, closedate: null, entities_id: 0, ...t };
+    if (ticket.status >= 5) ticket.solvedate ??= now();
     tickets.set(id, ticket);
     for (const g of actors.groups ?? []) addActor('Group_Ticket', id, 'groups_id', g, 2);
     for (const u of actors.users ?? []) addActor('Ticket_User', id, 'users_id', u, 2);
@@ -171,8 +209,11 @@ export async function startGlpiFake(opts: GlpiFakeOptions = {}) {
       12: (t) => t.status,
       14: (t) => t.type,
       15: (t) => t.date,
+      16: (t) => t.closedate ?? null,
+      17: (t) => t.solvedate ?? null,
       19: (t) => t.date_mod,
       21: (t) => t.content,
+      80: (t) => (table('Entity').get(Number(t.entities_id ?? 0))?.completename as string | undefined) ?? null,
     },
     User: {
       1: (u) => u.name,
@@ -292,6 +333,9 @@ export async function startGlpiFake(opts: GlpiFakeOptions = {}) {
       if (path === '/Ticket' && method === 'POST') {
         if (!input.name || typeof input.name !== 'string') return err(400, 'ERROR_GLPI_ADD', 'Titre : champ obligatoire manquant');
         const cat = Number(input.itilcategories_id ?? 0);
+        if (input.entities_id !== undefined && !table('Entity').has(Number(input.entities_id))) return err(400, 'ERROR_GLPI_ADD', "Vous n'avez pas les droits requis pour réaliser cette action.");
+        // Business rules run on the input at creation; the first matching one files the ticket.
+        const ruled = entityRules.find((r) => r.when(input));
         const s = sanitize(input);
         const t = addTicket({
           name: s.name as string,
@@ -303,6 +347,7 @@ export async function startGlpiFake(opts: GlpiFakeOptions = {}) {
           type: Number(input.type ?? 1),
           // Observed: an unknown category is stored as 0, without an error.
           itilcategories_id: table('ITILCategory').has(cat) ? cat : 0,
+          entities_id: ruled ? ruled.entities_id : Number(input.entities_id ?? 0),
         });
         if (input._groups_id_assign) addActor('Group_Ticket', t.id, 'groups_id', Number(input._groups_id_assign), 2);
         if (input._users_id_assign) addActor('Ticket_User', t.id, 'users_id', Number(input._users_id_assign), 2);
@@ -318,7 +363,7 @@ export async function startGlpiFake(opts: GlpiFakeOptions = {}) {
         if (method === 'GET') {
           const { raw: _raw, ...plain } = t;
           // Observed: `externalid` sent at creation is not kept.
-          return send(200, { ...plain, externalid: null, users_id_recipient: tokenUser, entities_id: 0 });
+          return send(200, { ...plain, externalid: null, users_id_recipient: tokenUser, entities_id: t.entities_id ?? 0, solvedate: t.solvedate ?? null, closedate: t.closedate ?? null });
         }
         if (method === 'DELETE') {
           if (q.get('force_purge') === '1' || q.get('force_purge') === 'true') tickets.delete(t.id);
@@ -333,9 +378,7 @@ export async function startGlpiFake(opts: GlpiFakeOptions = {}) {
           if (input.status !== undefined) {
             const st2 = Number(input.status);
             if (!(st2 >= 1 && st2 <= 6)) return send(400, ['ERROR_GLPI_UPDATE', 'Statut invalide']);
-            // Reopening refuses the solution waiting for approval (GLPI's ITILSolution status 4).
-            if (st2 < 5 && t.status >= 5) for (const sol of rows('ITILSolution')) if (sol.items_id === t.id && sol.status === 2) sol.status = 4;
-            t.status = st2;
+            setStatus(t, st2);
           }
           for (const k of ['name', 'content', 'urgency', 'impact', 'priority', 'type'] as const) if (s[k] !== undefined) (t as unknown as Record<string, unknown>)[k] = s[k];
           if (input.itilcategories_id !== undefined) t.itilcategories_id = table('ITILCategory').has(Number(input.itilcategories_id)) ? Number(input.itilcategories_id) : 0;
@@ -358,16 +401,20 @@ export async function startGlpiFake(opts: GlpiFakeOptions = {}) {
       if (path === '/ITILFollowup' && method === 'POST') {
         const t = tickets.get(Number(input.items_id));
         if (!t || input.itemtype !== 'Ticket') return err(400, 'ERROR_GLPI_ADD', 'Élément introuvable');
+        if (input.add_reopen !== undefined && !String(input.content ?? '')) return err(400, 'ERROR_GLPI_ADD', 'If you want to reopen this item, you must specify a reason');
         const f = insert('ITILFollowup', { itemtype: 'Ticket', items_id: t.id, content: glpiEncode(String(input.content ?? '')), is_private: Number(input.is_private ?? 0), users_id: me, date: now() });
-        // Observed: a follow-up moves the ticket's date_mod and no ticket field.
+        // Observed: a follow-up moves the ticket's date_mod and no other field, except the
+        // documented reopenings (ParentStatus): a waiting ticket, or `add_reopen`.
+        followupSideEffects(t, { reopen: input.add_reopen !== undefined, close: input.add_close !== undefined, pending: !!Number(input.pending ?? 0) });
         t.date_mod = now();
         return created('ITILFollowup', f.id);
       }
       if (path === '/ITILSolution' && method === 'POST') {
         const t = tickets.get(Number(input.items_id));
         if (!t || input.itemtype !== 'Ticket') return err(400, 'ERROR_GLPI_ADD', 'Élément introuvable');
+        if (t.status >= 5) return err(400, 'ERROR_GLPI_ADD', 'The item is already solved, did anyone pushed a solution before you?');
         const sol = insert('ITILSolution', { itemtype: 'Ticket', items_id: t.id, content: glpiEncode(String(input.content ?? '')), status: 2, users_id: me, solutiontypes_id: 0 });
-        t.status = 5;
+        setStatus(t, 5);
         t.date_mod = now();
         return created('ITILSolution', sol.id);
       }
@@ -419,7 +466,7 @@ export async function startGlpiFake(opts: GlpiFakeOptions = {}) {
 
       // ---- every other itemtype: create, read, update, list ----
       m = /^\/(\w+)(?:\/(\d+))?$/.exec(path);
-      const known = ['Group', 'User', 'ITILCategory', 'Computer', 'Item_Ticket', 'ReservationItem', 'Reservation', 'SoftwareLicense', 'ITILFollowup', 'ITILSolution', 'Group_Ticket', 'Ticket_User', 'Item_SoftwareLicense', 'Software', ...LOAN_ITEMTYPES, ...(Number(version.split('.')[0]) >= 11 ? ['SoftwareLicense_User'] : [])];
+      const known = ['Entity', 'Group', 'User', 'ITILCategory', 'Computer', 'Item_Ticket', 'ReservationItem', 'Reservation', 'SoftwareLicense', 'ITILFollowup', 'ITILSolution', 'Group_Ticket', 'Ticket_User', 'Item_SoftwareLicense', 'Software', ...LOAN_ITEMTYPES, ...(Number(version.split('.')[0]) >= 11 ? ['SoftwareLicense_User'] : [])];
       if (m && known.includes(m[1]!)) {
         const itemtype = m[1]!;
         if (!m[2] && method === 'POST') {
@@ -547,18 +594,27 @@ export async function startGlpiFake(opts: GlpiFakeOptions = {}) {
     addUser: (u: { name: string; realname?: string; firstname?: string; email?: string; phone?: string; mobile?: string }) =>
       insert('User', { realname: '', firstname: '', phone: '', mobile: '', is_active: 1, is_deleted: 0, ...u, name: glpiEncode(u.name) }).id,
     addCategory: (completename: string) => insert('ITILCategory', { name: glpiEncode(completename.split(' > ').pop()!), completename: glpiEncode(completename), is_deleted: 0 }).id,
+    /** An entity under `parent` (0: the root entity); its id. */
+    addEntity: (name: string, parent = 0) => {
+      const parentName = (table('Entity').get(parent)?.completename as string | undefined) ?? '';
+      return insert('Entity', { name: glpiEncode(name), completename: glpiEncode(`${glpiDecode(parentName)} > ${name}`), entities_id: parent }).id;
+    },
+    /** A business rule run at ticket creation that files matching tickets in `entities_id`. */
+    addTicketRule: (rule: { when: (input: Record<string, unknown>) => boolean; entities_id: number }) => void entityRules.push(rule),
     addComputer: (name: string) => insert('Computer', { name: glpiEncode(name), is_deleted: 0 }).id,
     /** A technician's actions in GLPI's web interface. */
     ui: {
-      followup: (ticketId: number, html: string, opts: { private?: boolean; users_id?: number } = {}) => {
+      /** `reopen`: the "Rouvrir" button of a solved or closed ticket (the form sends add_reopen). */
+      followup: (ticketId: number, html: string, opts: { private?: boolean; users_id?: number; reopen?: boolean } = {}) => {
         const f = insert('ITILFollowup', { itemtype: 'Ticket', items_id: ticketId, content: glpiEncode(html), is_private: opts.private ? 1 : 0, users_id: opts.users_id ?? 4, date: now() });
+        followupSideEffects(tickets.get(ticketId)!, { reopen: opts.reopen });
         touch(ticketId);
         return f.id;
       },
       solve: (ticketId: number, html: string) => {
         insert('ITILSolution', { itemtype: 'Ticket', items_id: ticketId, content: glpiEncode(html), status: 2, users_id: 4, solutiontypes_id: 0 });
         const t = tickets.get(ticketId)!;
-        t.status = 5;
+        setStatus(t, 5);
         t.date_mod = now();
       },
       trash: (ticketId: number) => {
@@ -580,7 +636,9 @@ export async function startGlpiFake(opts: GlpiFakeOptions = {}) {
       },
       edit: (ticketId: number, changes: Partial<Pick<FakeTicket, 'name' | 'content' | 'status' | 'urgency' | 'impact' | 'priority' | 'itilcategories_id'>>) => {
         const t = tickets.get(ticketId)!;
-        Object.assign(t, sanitize(changes), { date_mod: now() });
+        const { status, ...rest } = changes;
+        if (status !== undefined) setStatus(t, status);
+        Object.assign(t, sanitize(rest), { date_mod: now() });
       },
     },
     close: () =>

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import type { CallOutput } from '../../../src/api/contract';
 import { errorText, useSyncStatus } from './useSync';
+import { SyncMappings } from './SyncMappings';
 
 type Kind = 'rt' | 'glpi';
 type Verdict = CallOutput<'sync.test'>;
@@ -187,6 +188,7 @@ export function SyncSettings() {
         </p>
       )}
       {verdict?.readiness && <ReadinessReport readiness={verdict.readiness} busy={busy} onPrepare={() => void prepare()} />}
+      {cfg?.configured && cfg.kind && <SyncMappings key={cfg.kind} kind={cfg.kind} />}
       {error && (
         <p role="alert" className="error">
           {error}

@@ -33,6 +33,7 @@ export function TicketSyncBanner({ ticketId }: { ticketId: string }) {
       {state.warnings.map((w) => (
         <p key={w.code} className="warn" data-testid="sync-warning">
           {t(`warning.${w.code.replace(/^sync\./, '')}`, {
+            ...w.params,
             fields: ((w.params.fields as string[] | undefined) ?? []).map((f) => t(`field.${f}`, { defaultValue: f })).join(', '),
           })}
         </p>

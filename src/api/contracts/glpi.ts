@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { call } from '../contract-kit';
 import { glpiMappingsSchema } from '../../domain/glpi';
 
-const mappingsOutput = z.object({ teams: z.record(z.string(), z.string()), technicians: z.record(z.string(), z.string()) });
+const mappingsOutput = z.object({ teams: z.record(z.string(), z.string()), technicians: z.record(z.string(), z.string()), entities: z.record(z.string(), z.number()).optional() });
 
 /** GLPI-specific settings: how teams and operators are named in GLPI. */
 export const glpiCalls = {

@@ -8,7 +8,7 @@
 import type { Db } from '../../platform/db';
 import { OUTBOX_COLUMNS, outboxRowFromDb, outboxRowSchema, type OutboxRow } from '../tickets/outbox';
 import type { TicketReplicaPort } from '../tickets/port';
-import type { RemoteFollowup, RemoteTicket, SyncField, SyncFields } from './types';
+import type { RemoteFollowup, RemoteTicket, SyncField, SyncFields, SyncNotice } from './types';
 import { unionTimeline } from './merge';
 
 /** Maps outbox change keys (camelCase ticket fields) to sync fields; the rest are local-only. */
@@ -144,7 +144,18 @@ export function upsertRemoteTicket(
   db: Db,
   tickets: TicketReplicaPort,
   t: RemoteTicket,
-  opts: { createdBy: string; normalize: (f: SyncField, v: unknown) => unknown; localOpTicket: (opId: string) => string | null },
+  opts: {
+    createdBy: string;
+    normalize: (f: SyncField, v: unknown) => unknown;
+    localOpTicket: (opId: string) => string | null;
+    /**
+     * Servers date changes to the second: a version read in the very second it was made may
+     * hide a later change of that second under the same date. Such a version is compared
+     * field by field again (and its follow-ups fetched) instead of being skipped as known;
+     * applying it twice changes nothing.
+     */
+    recheck?: boolean;
+  },
 ): UpsertResult {
   let ticketId = tickets.byServerId(t.serverId);
   if (!ticketId && t.opId) {
@@ -172,7 +183,7 @@ export function upsertRemoteTicket(
   const meta = db.prepare('SELECT server_updated_at FROM sync_tickets WHERE ticket_id = ?').get(ticketId) as { server_updated_at: string | null } | undefined;
   writeMeta(ticketId);
   // Overlap of the watermark: the same version again changes nothing.
-  const moved = meta?.server_updated_at !== t.updatedAt;
+  const moved = opts.recheck === true || meta?.server_updated_at !== t.updatedAt;
   if (!moved || pending.all) return { ticketId, created: false, changed: false, moved };
   const local = tickets.fields(ticketId)!;
   // A field under an open conflict keeps the technician's value: the server's side goes
@@ -202,4 +213,12 @@ export function upsertRemoteFollowups(tickets: TicketReplicaPort, ticketId: stri
   for (const l of link) tickets.linkFollowup(l.localId, l.serverId);
   for (const f of add) tickets.insertServerFollowup(ticketId, f);
   return add.length;
+}
+
+/** What the server did on its own with a ticket becomes a warning on it (one per code, the latest wins). */
+export function noteServerNotices(db: Db, ticketId: string, notices: readonly SyncNotice[], at: Date): void {
+  const write = db.prepare(
+    'INSERT INTO sync_warnings (ticket_id, code, params, at) VALUES (?, ?, ?, ?) ON CONFLICT(ticket_id, code) DO UPDATE SET params = excluded.params, at = excluded.at',
+  );
+  for (const n of notices) write.run(ticketId, n.code, JSON.stringify(n.params), at.toISOString());
 }

@@ -45,6 +45,10 @@ export class Puller {
     const initial = watermark === null;
     const overlap = (this.o.overlapSec ?? 120) * 1000;
     const since = initial ? null : new Date(Date.parse(watermark) - overlap).toISOString();
+    // Same-second changes: a ticket can hide one only if the last pull read it in the second of
+    // its date, i.e. no earlier than (newest date seen − that pull's duration − 1 s). Those are re-compared.
+    const pullStarted = this.o.now().getTime();
+    const recheckFrom = initial ? null : new Date(Date.parse(watermark) - Number(this.ctx.state.getState('pullSpanMs') ?? 0) - 1000).toISOString();
     const pageSize = this.o.pageSize ?? 100;
     let maxSeen = watermark;
     let done = 0;
@@ -72,7 +76,8 @@ export class Puller {
             this.reconcileGone(t.serverId);
             continue;
           }
-          const r = upsertRemoteTicket(this.db, this.tickets, t, { createdBy, normalize, localOpTicket: (opId) => this.localOpTicket(opId) });
+          const recheck = recheckFrom !== null && t.updatedAt >= recheckFrom;
+          const r = upsertRemoteTicket(this.db, this.tickets, t, { createdBy, normalize, localOpTicket: (opId) => this.localOpTicket(opId), recheck });
           // The first pull brings the queue fast; older follow-ups come when the ticket is opened.
           if (r.created && this.o.pullFollowups !== false) markPartial.run(r.ticketId, t.serverId);
           if (r.changed) changedIds.add(r.ticketId);
@@ -130,6 +135,7 @@ export class Puller {
       await Promise.all(Array.from({ length: this.parallelism }, worker));
     }
     this.ctx.state.setState('watermark', maxSeen ?? new Date(0).toISOString());
+    this.ctx.state.setState('pullSpanMs', String(Math.max(0, this.o.now().getTime() - pullStarted)));
     if (changedIds.size) this.o.onTicketsChanged?.([...changedIds]);
     return true;
   }

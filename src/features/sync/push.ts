@@ -14,9 +14,9 @@ import type { OutboxRow } from '../tickets/outbox';
 import type { TicketReplicaPort } from '../tickets/port';
 import type { BatchCommitter } from './committer';
 import type { SyncHealth } from './health';
-import { changesToSync, createPayloadToSync, readTicketOps, setServerId } from './local';
+import { changesToSync, createPayloadToSync, readTicketOps, setServerId, noteServerNotices } from './local';
 import { threeWayMerge, type FieldConflict } from './merge';
-import { BadDataError, SyncError, type Connector, type SyncField, type SyncFields } from './types';
+import { BadDataError, SyncError, type Connector, type SyncField, type SyncFields, type SyncNotice } from './types';
 import { creationEntryId, safeJson, type EngineOptions, type ParkedError } from './engine-types';
 
 /** Follow-up kinds that only mirror a ticket.update already in the outbox (timeline history). */
@@ -214,7 +214,8 @@ export class Pusher {
         let serverId: string | null = null;
         if (op.attempts > 0) serverId = await connector.findTicketByOp(op.opId);
         const fields = createPayloadToSync(this.tickets, op.payload);
-        if (!serverId) serverId = (await connector.createTicket(op.opId, fields)).serverId;
+        let notices: SyncNotice[] = [];
+        if (!serverId) ({ serverId, notices = [] } = await connector.createTicket(op.opId, fields));
         const sid = serverId;
         const rebase = await this.serverSideEffects(connector, sid, fields);
         // Changes of this ticket may run before the done marks commit: they read this too.
@@ -227,6 +228,7 @@ export class Pusher {
             if (other && other !== op.ticketId) return;
             setServerId(this.db, this.tickets, op.ticketId, sid);
             this.noteUnsent(connector, op.ticketId, fields);
+            noteServerNotices(this.db, op.ticketId, notices, this.o.now());
             this.rebaseWaiting(op.ticketId, op.seq, rebase);
           },
         };
@@ -245,7 +247,8 @@ export class Pusher {
         if (op.attempts > 0) fid = await connector.findFollowupByOp(serverId, op.opId);
         if (!fid) {
           const body = op.payload.kind === 'call' || op.payload.kind === 'note' || op.payload.kind === 'solution' ? op.payload.body : `[${op.payload.kind}] ${op.payload.body}`;
-          const status = op.payload.private ? undefined : this.statusAfter(op);
+          // Private too: GLPI reopens a waiting ticket on any follow-up (RT only on a public reply).
+          const status = this.statusAfter(op);
           fid = (await connector.addFollowup(serverId, op.opId, { body, private: op.payload.private, author: op.payload.author, kind: op.payload.kind, ...(status !== undefined ? { status } : {}) })).serverId;
         }
         const f = fid;

@@ -13,7 +13,8 @@ import { SyncEngine, safeParse, type EngineOptions } from './engine';
 import { createRtConnector, DEFAULT_RT_ORGANISATION, rtOrganisationSchema } from './connectors/rt';
 import { createGlpiConnector } from './connectors/glpi';
 import { readGlpiMappings } from './connectors/glpi/mapping';
-import { glpiEntityMappingSchema, type GlpiEntityMapping } from './connectors/glpi-entities';
+import { readRtQueueMap } from './mappings';
+import type { GlpiEntityMapping } from './connectors/glpi-entities';
 import type { Connector, ServerReadiness, SyncField } from './types';
 import { createServerConfig, isSameServer, parsePolicy, trimUrl, type StoredConfig, type SyncVault } from './config';
 import { explainFailure, syncErrors, worksMessage } from './errors';
@@ -95,7 +96,7 @@ export function createSyncService(host: FeatureHost<SyncEvents>, deps: SyncDeps,
 
   function connectorFor(cfg: StoredConfig, secrets: { token: () => Promise<string> | string; appToken: () => Promise<string> | string }, timeoutMs: number): Connector {
     return cfg.kind === 'rt'
-      ? createRtConnector({ url: cfg.url, token: secrets.token, timeoutMs, teams: () => tickets.activeTeamNames(), organisation: rtOrganisation() })
+      ? createRtConnector({ url: cfg.url, token: secrets.token, timeoutMs, teams: () => tickets.activeTeamNames(), organisation: rtOrganisation(), queueMap: () => readRtQueueMap(db) })
       : createGlpiConnector({ url: cfg.url, userToken: secrets.token, appToken: secrets.appToken, timeoutMs, ...glpiContext() });
   }
 
@@ -364,10 +365,9 @@ export function createSyncService(host: FeatureHost<SyncEvents>, deps: SyncDeps,
       const cfg = config.read();
       return cfg && cfg.tokenId ? { kind: cfg.kind, url: cfg.url, token: config.secretReader('token'), appToken: config.secretReader('appToken') } : null;
     },
-    /** Organisation code → GLPI entity (sync state `glpi.entities`; empty when unset or unreadable). */
+    /** Organisation code → GLPI entity (the `entities` of the GLPI mappings; empty when unset). */
     glpiEntities(): GlpiEntityMapping {
-      const parsed = glpiEntityMappingSchema.safeParse(parseJson(engine.getState('glpi.entities')));
-      return parsed.success ? parsed.data : {};
+      return readGlpiMappings(engine.getState('glpi.mappings')).entities ?? {};
     },
   };
 }

@@ -24,6 +24,15 @@ export interface RemoteTicket {
   deleted: boolean;
 }
 
+/**
+ * Something the server did on its own that the ticket should show (code + params, worded by
+ * the renderer in the `sync` namespace), e.g. GLPI's rules filing a ticket in another entity.
+ */
+export interface SyncNotice {
+  code: string;
+  params: Record<string, string | number | null>;
+}
+
 export interface RemoteFollowup {
   serverId: string;
   author: string;
@@ -81,6 +90,8 @@ export interface Connector {
   inspect?(): Promise<ServerReadiness>;
   /** Creates what inspect() found missing and fixable; returns the readiness afterwards. */
   prepare?(): Promise<ServerReadiness>;
+  /** What the settings may map to on this server: RT queues, GLPI groups and entities. */
+  choices?(): Promise<{ queues?: string[]; groups?: string[]; entities?: { id: number; name: string }[] }>;
   /**
    * The fields among `fields` this server cannot store as it is set up now (e.g. RT without
    * an "Urgency" custom field). The engine shows them as a warning on the ticket instead of
@@ -91,7 +102,8 @@ export interface Connector {
   reauth?(): Promise<void>;
   /** Checks URL + credentials; returns who we are on the server. */
   testConnection(): Promise<{ user: string; serverVersion: string | null }>;
-  createTicket(opId: string, fields: SyncFields): Promise<{ serverId: string }>;
+  /** `notices`: what the server did on its own with the new ticket, shown on it as warnings. */
+  createTicket(opId: string, fields: SyncFields): Promise<{ serverId: string; notices?: SyncNotice[] }>;
   /** After a lost response: the ticket created by this operation, if it reached the server. */
   findTicketByOp(opId: string): Promise<string | null>;
   getTicket(serverId: string): Promise<TicketLookup>;

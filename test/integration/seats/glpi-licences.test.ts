@@ -214,8 +214,8 @@ describe('seats pushed to GLPI through the service', () => {
     await h.call('sync.configure', { kind: 'glpi', url: `${proxy.url}/apirest.php`, token: glpi.userToken, appToken: glpi.appToken });
     const pool = await h.call('seats.createPool', { ...VPN_POOL, name: 'VPN sync', capacity: 3, shares: [{ organisationId: 'ville', quota: 2, lendable: false }, { organisationId: 'metropole', quota: 1, lendable: false }] });
 
-    // The organisation → GLPI entity mapping (glpi-entities.ts), as configuration stores it.
-    h.service.core.db.prepare("INSERT INTO sync_state (key, value) VALUES ('glpi.entities', ?)").run(JSON.stringify({ Ville: 2, Métropole: 1 }));
+    // The organisation → GLPI entity mapping (the GLPI mappings' `entities`), as Settings › Correspondances stores it.
+    h.service.core.db.prepare("INSERT OR REPLACE INTO sync_state (key, value) VALUES ('glpi.mappings', ?)").run(JSON.stringify({ teams: {}, technicians: {}, entities: { Ville: 2, Métropole: 1 } }));
     proxy.setPlan(() => 'drop');
     // Offline: the hotline still assigns and revokes; nothing is lost.
     await assignTwoRevokeOne(h, pool.id);

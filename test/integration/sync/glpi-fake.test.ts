@@ -232,3 +232,64 @@ describe('GLPI 10.0.18 test double: carrying an id people do not read', () => {
     expect(JSON.stringify(opts)).not.toContain('externalid');
   });
 });
+
+describe('GLPI 10.0.x test double: status side effects (ParentStatus, ITILSolution) and entities', () => {
+  const ticket = async (id: number) => json(await api('GET', `/Ticket/${id}`));
+  const followup = (id: number, extra: Record<string, unknown> = {}) => api('POST', '/ITILFollowup', { itemtype: 'Ticket', items_id: id, content: 'Suivi', ...extra });
+
+  it('a follow-up reopens a waiting ticket (2 with an assigned group, 1 without), unless it is itself pending', async () => {
+    const g = glpi.addGroup('SIG');
+    const withGroup = await create('Ticket', { name: 'T', content: 'c', _groups_id_assign: g });
+    const alone = await create('Ticket', { name: 'T', content: 'c' });
+    for (const id of [withGroup, alone]) await api('PUT', `/Ticket/${id}`, { status: 4 });
+    expect((await followup(withGroup, { is_private: 1 })).status).toBe(201);
+    expect((await followup(alone)).status).toBe(201);
+    expect((await ticket(withGroup)).status).toBe(2);
+    expect((await ticket(alone)).status).toBe(1);
+    await api('PUT', `/Ticket/${alone}`, { status: 4 });
+    await followup(alone, { pending: 1 });
+    expect((await ticket(alone)).status).toBe(4);
+  });
+
+  it('a plain follow-up leaves a solved ticket solved; add_reopen reopens it, refuses its solution and clears solvedate; an empty one is refused', async () => {
+    const id = await create('Ticket', { name: 'T', content: 'c' });
+    await create('ITILSolution', { itemtype: 'Ticket', items_id: id, content: 'Fait' });
+    const solved = await ticket(id);
+    expect(solved.status).toBe(5);
+    expect(solved.solvedate).toBe(glpi.now());
+    await followup(id);
+    expect((await ticket(id)).status).toBe(5);
+    const empty = await followup(id, { content: '', add_reopen: 1 });
+    expect(empty.status).toBe(400);
+    expect((await followup(id, { content: 'Toujours en panne', add_reopen: 1 })).status).toBe(201);
+    const reopened = await ticket(id);
+    expect([reopened.status, reopened.solvedate]).toEqual([1, null]);
+    expect(glpi.solutions(id).map((s) => s.status)).toEqual([4]);
+  });
+
+  it('a second solution on a solved or closed ticket is refused; add_close closes a solved ticket and sets closedate', async () => {
+    const id = await create('Ticket', { name: 'T', content: 'c' });
+    await create('ITILSolution', { itemtype: 'Ticket', items_id: id, content: 'Fait' });
+    const again = await api('POST', '/ITILSolution', { itemtype: 'Ticket', items_id: id, content: 'Encore' });
+    expect(again.status).toBe(400);
+    expect(String((await json(again))[1])).toContain('already solved');
+    await followup(id, { add_close: 1 });
+    const closed = await ticket(id);
+    expect(closed.status).toBe(6);
+    expect(closed.closedate).toBe(glpi.now());
+    expect((await api('POST', '/ITILSolution', { itemtype: 'Ticket', items_id: id, content: 'Encore' })).status).toBe(400);
+  });
+
+  it('entities_id is kept on create (0 when absent, an unknown one refused); a business rule may file the ticket elsewhere', async () => {
+    const ville = glpi.addEntity('Ville');
+    const metro = glpi.addEntity('Métropole');
+    expect((await ticket(await create('Ticket', { name: 'T', content: 'c' }))).entities_id).toBe(0);
+    expect((await ticket(await create('Ticket', { name: 'T', content: 'c', entities_id: ville }))).entities_id).toBe(ville);
+    expect((await api('POST', '/Ticket', { name: 'T', content: 'c', entities_id: 999 })).status).toBe(400);
+    glpi.addTicketRule({ when: (input) => String(input.name).includes('SIG'), entities_id: metro });
+    const moved = await create('Ticket', { name: 'Couche SIG', content: 'c', entities_id: ville });
+    expect((await ticket(moved)).entities_id).toBe(metro);
+    const s = await json(await api('GET', `/search/Ticket?criteria[0][field]=2&criteria[0][searchtype]=equals&criteria[0][value]=${moved}&forcedisplay[0]=80&range=0-0`));
+    expect(glpiDecode(String((s.data as Record<string, unknown>[])[0]![80]))).toBe('Entité racine > Métropole');
+  });
+});

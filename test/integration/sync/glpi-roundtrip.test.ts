@@ -60,6 +60,7 @@ it('50 calls, every status, routing, follow-ups, solutions and edits: local and 
     if (i % 10 === 6) wf.setStatus(ids[i]!, 1); // back to new: GLPI makes it 2 (actors assigned)
     if (i % 10 === 7) localUpdate(w.h.core.db, ids[i]!, { subject: `Objet modifié ${i}` });
     if (i % 10 === 3) wf.addFollowup(ids[i]!, `Deuxième suivi ${i}`, i % 2 === 0);
+    if (i % 10 === 8) wf.addFollowup(ids[i]!, `Relance ${i} (en attente)`, i % 4 === 0); // GLPI reopens a waiting ticket on a follow-up
   }
   w.glpi.ui.followup(sid(4), '<p>Réponse du technicien &lt;GLPI&gt;</p>', { private: false, users_id: 4 });
   w.glpi.ui.solve(sid(14), '<p>Résolu dans GLPI</p>');

@@ -91,7 +91,7 @@ async function setup(server: FakeServer, { parallelism = 4, clock }: { paralleli
 const newServer = (): FakeServer => ({ tickets: new Map(), log: [], inFlight: 0, maxInFlight: 0, failNext: [] });
 
 describe('sync engine', () => {
-  it('a public reply carries the status the operator left at that point; private notes do not', async () => {
+  it('every reply carries the status the operator left at that point, private notes too (GLPI reopens a waiting ticket on any follow-up)', async () => {
     const server = newServer();
     await setup(server);
     const c = logCall(h.core.db, { subject: 'R', status: 5 });
@@ -100,7 +100,7 @@ describe('sync engine', () => {
     localUpdate(h.core.db, c.ticketId, { status: 4 });
     addFollowup(h.core.db, c.ticketId, 'après', false);
     await drainAll(h, 5_000);
-    expect(server.log.filter((l) => l.startsWith('followup:')).map((l) => l.split(':').pop())).toEqual(['public@5', 'privé', 'après@4']);
+    expect(server.log.filter((l) => l.startsWith('followup:')).map((l) => l.split(':').pop())).toEqual(['public@5', 'privé@5', 'après@4']);
   });
 
   it('a new server re-qualifies parked ops: transport, auth and wrong-server answers retried, validation refusals kept', async () => {
@@ -146,9 +146,9 @@ describe('sync engine', () => {
     expect(outboxCounts(h.core.db)).toEqual({ done: 48 });
     expect(server.maxInFlight).toBe(3);
     for (let i = 0; i < 12; i++) {
-      const log = server.log.filter((l) => l.endsWith(`T${i}`) || new RegExp(`:[abc]${i}$`).test(l));
+      const log = server.log.filter((l) => l.endsWith(`T${i}`) || new RegExp(`:[abc]${i}(@\\d)?$`).test(l));
       expect(log[0]).toBe(`create:T${i}`);
-      expect(log.slice(1).map((l) => l.split(':').pop())).toEqual([`a${i}`, `b${i}`, `c${i}`]);
+      expect(log.slice(1).map((l) => l.split(':').pop()!.replace(/@\d$/, ''))).toEqual([`a${i}`, `b${i}`, `c${i}`]);
     }
   });
 

@@ -1,16 +1,14 @@
-import { z } from 'zod';
+import { glpiEntityMappingSchema, type GlpiEntityMapping } from '../../../domain/glpi';
 
 /**
- * GLPI side of the organisation (issue 12), kept apart from glpi.ts so the connector's
- * rewrite can wire it in two lines:
+ * GLPI side of the organisation (issue 12), used by the GLPI connector:
  * - on create, `input.entities_id = toGlpiEntity(mapping, fields.organisation)` when defined;
- * - on read, GLPI's own business rules may have moved the ticket to another entity: the value
- *   GLPI returns wins (`fromGlpiEntity`), and `entityDifference` says what to show on the ticket.
- * The mapping is configuration (setting `sync.glpiEntities`): organisation code → entities_id,
- * e.g. `{ "Métropole": 1, "Ville": 2 }` (0 is GLPI's root entity).
+ * - read back right after, GLPI's own business rules may have filed the ticket in another
+ *   entity: the value GLPI returns wins, and `entityDifference` says what to show on the ticket.
+ * The mapping is configuration (`entities` of the GLPI mappings, `glpi.mappings.set`):
+ * organisation code → entities_id, e.g. `{ "Métropole": 1, "Ville": 2 }` (0 is GLPI's root entity).
  */
-export const glpiEntityMappingSchema = z.record(z.string().trim().min(1).max(64), z.number().int().min(0).max(1_000_000_000));
-export type GlpiEntityMapping = z.infer<typeof glpiEntityMappingSchema>;
+export { glpiEntityMappingSchema, type GlpiEntityMapping };
 
 /** The entities_id to send for an organisation code, or undefined to let GLPI choose (the user's default entity). */
 export function toGlpiEntity(mapping: GlpiEntityMapping, organisation: string | null | undefined): number | undefined {

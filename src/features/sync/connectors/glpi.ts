@@ -17,6 +17,8 @@
  * |              | alternative e-mail and a visible "Demandeur (sans compte GLPI)" line     |
  * | solution     | ITILSolution (both ways); `status: 5` alone creates none                 |
  * | follow-ups   | ITILFollowup (is_private); only real follow-ups, not the call itself     |
+ * | organisation | entities_id, mapped (`entities`), on create; GLPI's rules may file the   |
+ * |              | ticket elsewhere: GLPI's entity stays, the ticket shows the difference   |
  * | deletion     | GLPI's trash (is_deleted) → deleted on the server                        |
  * | watermark    | date_mod (19), server-local time converted with the server's zone        |
  * Paging: always an explicit `range=a-b` (without it GLPI pages at the user's list_limit);
@@ -25,10 +27,11 @@
  */
 import { z } from 'zod';
 import type { JsonResponse } from '../http';
-import { BadDataError, SyncError, type Connector, type ReadinessCheck, type RemoteFollowup, type ServerReadiness, type SyncFields, type TicketLookup } from '../types';
+import { BadDataError, SyncError, type Connector, type ReadinessCheck, type RemoteFollowup, type ServerReadiness, type SyncFields, type SyncNotice, type TicketLookup } from '../types';
+import { entityDifference, toGlpiEntity } from './glpi-entities';
 import { MAX_BODY } from './common';
 import { createLookups, EMPTY_MAPPINGS, glpiLoginFor, groupFor, operatorForLogin, type GlpiMappings, type LookupOptions } from './glpi/mapping';
-import { fromGlpiHtml, toGlpiHtml } from './glpi/richtext';
+import { decodeEntities, fromGlpiHtml, toGlpiHtml } from './glpi/richtext';
 import { EXTRAS, GLPI_OPT, listOf, parseSearchRow, requesterLine, searchSchema, splitContent, type RowExtras } from './glpi/search';
 import { contentRangeTotal, createGlpiSession, GlpiSetupError } from './glpi/session';
 import { glpiLocalToIso, isoToGlpiLocal } from './glpi/time';
@@ -67,6 +70,15 @@ const profileSchema = z.object({ session: z.object({ glpiactiveprofile: z.object
 const RIGHT_CREATE = 4;
 /** ITILSolution status "refused" (a reopened ticket's former solution). */
 const SOLUTION_REFUSED = 4;
+/**
+ * Statuses GLPI leaves on its own when a follow-up is added: a waiting ticket is reopened
+ * (GLPI 10.0.x `ParentStatus::updateParentStatus`, unless the follow-up is itself "pending").
+ * Solved and closed tickets reopen only on `add_reopen`, which Relais never sends.
+ */
+const REOPENED_BY_FOLLOWUP = new Set([4]);
+const ticketStatusSchema = z.object({ status: z.union([z.number(), z.string()]).transform(Number) }).loose();
+const ticketEntitySchema = z.object({ entities_id: z.union([z.number(), z.string().regex(/^\d+$/)]).transform(Number) }).loose();
+const entitySchema = z.object({ completename: z.string().optional(), name: z.string().optional() }).loose();
 
 export const glpiErrors = {
   unknownCategory: (category: string) =>
@@ -150,6 +162,40 @@ export function createGlpiConnector(options: GlpiOptions): Connector & { reauth(
   }
   async function addSolution(serverId: string, text: string, opId: string | null) {
     await call('POST', '/ITILSolution', { input: { itemtype: 'Ticket', items_id: Number(serverId), content: toGlpiHtml(text, opId) } });
+  }
+  /**
+   * Where GLPI filed a ticket we created with an entity: its business rules run at creation
+   * and may choose another one. GLPI's value stays; the difference becomes a notice.
+   */
+  async function entityNotice(serverId: string, organisation: string | null): Promise<SyncNotice[]> {
+    const map = mappings().entities ?? {};
+    const t = ticketEntitySchema.safeParse((await call('GET', ticketUrl(serverId))).data);
+    const diff = t.success ? entityDifference(map, organisation, t.data.entities_id) : null;
+    if (!diff) return [];
+    let entity = diff.server;
+    if (entity === null) {
+      const e = entitySchema.safeParse((await call('GET', `/Entity/${diff.serverEntitiesId}`).catch(() => ({ data: null }))).data);
+      entity = e.success ? decodeEntities(e.data.completename ?? e.data.name ?? '') || null : null;
+    }
+    return [{ code: 'sync.entityMoved', params: { local: diff.local, server: entity ?? `#${diff.serverEntitiesId}`, entitiesId: diff.serverEntitiesId } }];
+  }
+  async function serverStatus(serverId: string): Promise<number | null> {
+    const t = ticketStatusSchema.safeParse((await call('GET', ticketUrl(serverId))).data);
+    return t.success ? t.data.status : null;
+  }
+  /**
+   * A new solution text: GLPI refuses a second ITILSolution on a solved or closed ticket
+   * ("did anyone pushed a solution before you?"). As in GLPI's own workflow, the ticket is
+   * reopened first (GLPI marks the old solution refused and clears solvedate), then solved
+   * with the new text. Nothing is sent when the live solution already says it.
+   */
+  async function resolveWith(serverId: string, text: string) {
+    const status = await serverStatus(serverId);
+    if (status !== null && status >= 5) {
+      if ((await currentSolution(serverId)) === text) return;
+      await call('PUT', ticketUrl(serverId), { input: { status: 2 } });
+    }
+    await addSolution(serverId, text, null);
   }
 
   /** Resolves what parsing needs beyond the row: technician login (field 5 is an id), solution. */
@@ -236,6 +282,17 @@ export function createGlpiConnector(options: GlpiOptions): Connector & { reauth(
       await session.reopen();
     },
     inspect: () => readiness(false),
+    /** The groups teams can map to and the entities organisations can map to (the settings' pickers). */
+    async choices() {
+      const list = async (itemtype: string) => {
+        const res = await call('GET', `/${itemtype}`, undefined, { range: '0-999' });
+        const rows = z.array(z.object({ id: idSchema, name: z.string().optional(), completename: z.string().optional() }).loose()).safeParse(res.data);
+        return rows.success ? rows.data : [];
+      };
+      const groups = (await list('Group')).map((g) => decodeEntities(g.name ?? '')).filter(Boolean);
+      const entities = (await list('Entity')).map((e) => ({ id: Number(e.id), name: decodeEntities(e.completename ?? e.name ?? '') }));
+      return { groups: [...new Set(groups)].sort((a, b) => a.localeCompare(b, 'fr')), entities: entities.sort((a, b) => a.id - b.id) };
+    },
     prepare: () => readiness(true),
     async testConnection() {
       await session.reopen();
@@ -258,6 +315,8 @@ export function createGlpiConnector(options: GlpiOptions): Connector & { reauth(
         text = text ? `${text}\n\n${line}` : line;
       }
       input.content = toGlpiHtml(text, opId);
+      const entity = toGlpiEntity(mappings().entities ?? {}, fields.organisation);
+      if (entity !== undefined) input.entities_id = entity;
       // A solved call: GLPI records a solution only as an ITILSolution, which itself solves the ticket.
       const solved = fields.status >= 5 && !!fields.solution;
       if (solved) delete input.status;
@@ -274,7 +333,8 @@ export function createGlpiConnector(options: GlpiOptions): Connector & { reauth(
         await addSolution(serverId, fields.solution!, opId);
         if (fields.status === 6) await call('PUT', ticketUrl(serverId), { input: { status: 6 } });
       }
-      return { serverId };
+      const notices = fields.organisation && Object.keys(mappings().entities ?? {}).length ? await entityNotice(serverId, fields.organisation) : [];
+      return { serverId, notices };
     },
     async findTicketByOp(opId: string) {
       const found = await searchTickets({
@@ -334,7 +394,7 @@ export function createGlpiConnector(options: GlpiOptions): Connector & { reauth(
         await replaceActor(serverId, 'Ticket_User', 'users_id', techId);
         if (changes.technician && !techId) await noteNoAccount(serverId, changes.technician);
       }
-      if (solving) await addSolution(serverId, changes.solution!, null);
+      if (solving) await resolveWith(serverId, changes.solution!);
       if (!Object.keys(input).length) return;
       const res = await call('PUT', ticketUrl(serverId), { input });
       const r = putResultSchema.safeParse(res.data);
@@ -343,11 +403,16 @@ export function createGlpiConnector(options: GlpiOptions): Connector & { reauth(
         if (first[serverId] === false) throw new SyncError('rejected', String(first.message || 'GLPI refused the update'), res.status);
       }
     },
-    async addFollowup(serverId: string, opId: string, f: { body: string; private: boolean; author: string; kind?: string }) {
+    async addFollowup(serverId: string, opId: string, f: { body: string; private: boolean; author: string; kind?: string; status?: number }) {
       // The call's own text is the ticket's content, a solution is an ITILSolution (sent with the status): not follow-ups.
       if (f.kind === 'call' || f.kind === 'solution') return { serverId: null };
+      // A waiting ticket is reopened by GLPI on any follow-up: when the operator left it waiting
+      // and GLPI has it so, the status is put back right after, so no pull ever reads GLPI's
+      // side effect as someone's change. Only our own side effect is undone (checked before).
+      const reassert = f.status !== undefined && REOPENED_BY_FOLLOWUP.has(f.status) && (await serverStatus(serverId)) === f.status ? f.status : null;
       const res = await call('POST', '/ITILFollowup', { input: { itemtype: 'Ticket', items_id: Number(serverId), content: toGlpiHtml(f.body, opId), is_private: f.private ? 1 : 0 } });
       const c = createdSchema.safeParse(res.data);
+      if (reassert !== null && (await serverStatus(serverId)) !== reassert) await call('PUT', ticketUrl(serverId), { input: { status: reassert } });
       return { serverId: c.success ? c.data.id : null };
     },
     async findFollowupByOp(serverId: string, opId: string) {

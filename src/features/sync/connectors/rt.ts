@@ -68,8 +68,8 @@ export interface RtOptions {
   organisation?: RtOrganisationMapping;
   /** The teams Relais routes to (the connection test checks a queue for each). */
   teams?: () => string[];
-  /** Team → RT queue name when the queues are not named after the teams. */
-  queueMap?: Record<string, string>;
+  /** Team → RT queue name when the queues are not named after the teams (a function: read at each use, so a new mapping applies at once). */
+  queueMap?: Record<string, string> | (() => Record<string, string>);
 }
 
 /**
@@ -188,12 +188,13 @@ export function createRtConnector(options: RtOptions): Connector & { setup(): Pr
     customFields = cfs;
   }
   const hasCf = (name: string) => customFields?.has(name) ?? false;
-  const queueToTeam = new Map(Object.entries(options.queueMap ?? {}).map(([team, queue]) => [queue, team]));
+  const queueMap = () => (typeof options.queueMap === 'function' ? options.queueMap() : options.queueMap) ?? {};
   const queueName = (id: string, inline?: string) => {
     const q = inline ?? queues?.get(id) ?? null;
-    return q === null ? null : (queueToTeam.get(q) ?? q);
+    if (q === null) return null;
+    return Object.entries(queueMap()).find(([, queue]) => queue === q)?.[0] ?? q;
   };
-  const teamQueue = (team: string) => options.queueMap?.[team] ?? team;
+  const teamQueue = (team: string) => queueMap()[team] ?? team;
 
   function toRt(fields: Partial<SyncFields>): Record<string, unknown> {
     const out: Record<string, unknown> = {};
@@ -370,6 +371,13 @@ export function createRtConnector(options: RtOptions): Connector & { setup(): Pr
     },
     inspect,
     prepare,
+    /** The queues the settings can map teams to (fresh: one may have just been created). */
+    async choices() {
+      queues = null;
+      customFields = null;
+      await setup();
+      return { queues: [...new Set(queues!.values())].sort((a, b) => a.localeCompare(b, 'fr')) };
+    },
     unsentFields(fields) {
       const need: [SyncField, string][] = [
         ['urgency', 'Urgency'], ['impact', 'Impact'], ['type', 'Type'], ['category', 'Category'], ['asset', 'Asset'],

@@ -17,6 +17,8 @@ export interface GlpiMappings {
   teams: Record<string, string>;
   /** Local operator login → GLPI login. Unlisted operators use their own login. */
   technicians: Record<string, string>;
+  /** Organisation code → GLPI entities_id. Unlisted organisations let GLPI choose. */
+  entities?: Record<string, number>;
 }
 
 export const EMPTY_MAPPINGS: GlpiMappings = { teams: {}, technicians: {} };

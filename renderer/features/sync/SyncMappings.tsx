@@ -1,0 +1,179 @@
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../api/client';
+import type { CallOutput } from '../../../src/api/contract';
+import { errorText } from './useSync';
+
+type Mappings = CallOutput<'mappings.get'>;
+type Choices = CallOutput<'mappings.choices'>;
+
+/** Drops the "same name" / "GLPI chooses" rows: only real mappings are stored. */
+const chosen = (draft: Record<string, string>) => Object.fromEntries(Object.entries(draft).filter(([, v]) => v !== ''));
+
+/**
+ * Settings › Serveur ITSM › Correspondances: each team → an RT queue or a GLPI group picked
+ * from the server's own list, and (GLPI) each organisation → an entity. A value the server no
+ * longer has stays visible, marked, so a broken mapping is seen rather than silently lost.
+ */
+export function SyncMappings({ kind }: { kind: 'rt' | 'glpi' }) {
+  const { t, i18n } = useTranslation('sync');
+  const lang = i18n.language;
+  const [mappings, setMappings] = useState<Mappings | null>(null);
+  const [choices, setChoices] = useState<Choices | null>(null);
+  const [choicesError, setChoicesError] = useState<string | null>(null);
+  const [teams, setTeams] = useState<Record<string, string>>({});
+  const [entities, setEntities] = useState<Record<string, string>>({});
+  const [busy, setBusy] = useState(false);
+  const [saved, setSaved] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const fill = useCallback(
+    (m: Mappings) => {
+      setMappings(m);
+      setTeams(kind === 'rt' ? m.queueMap : m.glpi.teams);
+      setEntities(Object.fromEntries(Object.entries(m.glpi.entities ?? {}).map(([org, id]) => [org, String(id)])));
+    },
+    [kind],
+  );
+  const loadChoices = useCallback(async () => {
+    setChoicesError(null);
+    try {
+      setChoices(await api.call('mappings.choices', undefined));
+    } catch (e) {
+      setChoicesError(errorText(e, lang));
+    }
+  }, [lang]);
+  useEffect(() => {
+    api.call('mappings.get', undefined).then(fill, (e: unknown) => setError(errorText(e, lang)));
+    void loadChoices();
+  }, [fill, loadChoices, lang]);
+
+  if (!mappings) return error ? <p role="alert" className="error">{error}</p> : null;
+
+  const save = async () => {
+    setBusy(true);
+    setError(null);
+    setSaved(false);
+    try {
+      if (kind === 'rt') fill(await api.call('mappings.setQueues', { queueMap: chosen(teams) }));
+      else {
+        await api.call('glpi.mappings.set', {
+          teams: chosen(teams),
+          technicians: mappings.glpi.technicians,
+          entities: Object.fromEntries(Object.entries(chosen(entities)).map(([org, id]) => [org, Number(id)])),
+        });
+        fill(await api.call('mappings.get', undefined));
+      }
+      setSaved(true);
+    } catch (e) {
+      setError(errorText(e, lang));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const serverNames = kind === 'rt' ? (choices?.queues ?? []) : (choices?.groups ?? []);
+  /** The server's names, plus a saved one it no longer lists (marked). */
+  const options = (current: string) => (current && !serverNames.includes(current) ? [current, ...serverNames] : serverNames);
+  const missing = (name: string) => choices !== null && !serverNames.includes(name);
+
+  return (
+    <section className="card" data-testid="sync-mappings" aria-labelledby="sync-mappings-title">
+      <h4 id="sync-mappings-title">{t('mappings.title')}</h4>
+      <p className="muted">{t(kind === 'rt' ? 'mappings.introRt' : 'mappings.introGlpi')}</p>
+      {choicesError && (
+        <p role="alert" className="error" data-testid="sync-mappings-choices-error">
+          {choicesError}
+        </p>
+      )}
+      <table className="mappings">
+        <thead>
+          <tr>
+            <th scope="col">{t('mappings.team')}</th>
+            <th scope="col">{t(kind === 'rt' ? 'mappings.queue' : 'mappings.group')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {mappings.teams.map((team) => {
+            const current = teams[team] ?? '';
+            return (
+              <tr key={team}>
+                <th scope="row">
+                  <label htmlFor={`map-team-${team}`}>{team}</label>
+                </th>
+                <td>
+                  <select
+                    id={`map-team-${team}`}
+                    data-testid={`map-team-${team}`}
+                    value={current}
+                    disabled={busy}
+                    onChange={(e) => setTeams({ ...teams, [team]: e.target.value })}
+                  >
+                    <option value="">{t(kind === 'rt' ? 'mappings.sameQueue' : 'mappings.sameGroup', { name: team })}</option>
+                    {options(current).map((name) => (
+                      <option key={name} value={name}>
+                        {missing(name) ? t('mappings.missing', { name }) : name}
+                      </option>
+                    ))}
+                  </select>
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      {kind === 'glpi' && mappings.organisations.length > 0 && (
+        <table className="mappings">
+          <thead>
+            <tr>
+              <th scope="col">{t('mappings.organisation')}</th>
+              <th scope="col">{t('mappings.entity')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {mappings.organisations.map((org) => {
+              const current = entities[org] ?? '';
+              const known = choices?.entities ?? [];
+              return (
+                <tr key={org}>
+                  <th scope="row">
+                    <label htmlFor={`map-org-${org}`}>{org}</label>
+                  </th>
+                  <td>
+                    <select id={`map-org-${org}`} data-testid={`map-org-${org}`} value={current} disabled={busy} onChange={(e) => setEntities({ ...entities, [org]: e.target.value })}>
+                      <option value="">{t('mappings.glpiChooses')}</option>
+                      {current && !known.some((e) => String(e.id) === current) && <option value={current}>{t('mappings.missing', { name: `#${current}` })}</option>}
+                      {known.map((e) => (
+                        <option key={e.id} value={String(e.id)}>
+                          {`${e.name} (#${e.id})`}
+                        </option>
+                      ))}
+                    </select>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+      <div className="actions">
+        <button type="button" data-testid="sync-mappings-save" disabled={busy} onClick={() => void save()}>
+          {t('mappings.save')}
+        </button>
+        <button type="button" data-testid="sync-mappings-refresh" disabled={busy} onClick={() => void loadChoices()}>
+          {t('mappings.refresh')}
+        </button>
+      </div>
+      {saved && (
+        <p role="status" className="ok" data-testid="sync-mappings-saved">
+          {t('mappings.saved')}
+        </p>
+      )}
+      {error && (
+        <p role="alert" className="error" data-testid="sync-mappings-error">
+          {error}
+        </p>
+      )}
+    </section>
+  );
+}

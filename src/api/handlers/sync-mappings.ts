@@ -1,0 +1,26 @@
+import type { Core } from '../core';
+import type { HandlersFor } from '../handler-kit';
+import type { SyncStatusDto } from '../contracts/sync';
+import type { SyncEngine } from '../../features/sync/engine';
+import { createSyncMappings } from '../../features/sync/mappings';
+
+/** Settings › Serveur ITSM › Correspondances: the `mappings.*` calls mapped onto the sync feature. */
+export function createSyncMappingsFeature(
+  core: Core,
+  deps: { sync: { engine: SyncEngine; status(): SyncStatusDto }; activeTeamNames: () => string[]; organisationCodes: () => string[] },
+) {
+  const mappings = createSyncMappings({
+    db: core.db,
+    engine: deps.sync.engine,
+    kind: () => deps.sync.status().config.kind,
+    activeTeamNames: deps.activeTeamNames,
+    organisationCodes: deps.organisationCodes,
+    onChanged: () => core.events.emit('sync.changed', deps.sync.status()),
+  });
+  const handlers: HandlersFor<'mappings'> = {
+    'mappings.get': () => mappings.current(),
+    'mappings.choices': () => mappings.choices(),
+    'mappings.setQueues': ({ queueMap }) => mappings.setQueues(queueMap),
+  };
+  return { handlers };
+}
