@@ -7,18 +7,17 @@
  * whose acknowledgement was lost is sent again and changes nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRt, type RtInstance } from '../../services/rt';
+import type { RtInstance } from '../../services/rt';
 import { RT_LOAN_FIELDS } from '../../../src/features/loans/rt-loans';
 import { makeLoansHarness } from './harness';
-import { prepareRtForLoans } from './rt-setup';
+import { startRtForLoans } from './rt-setup';
 import { poll } from '../../support/poll';
 import { glpiDecode, startGlpiFake } from '../../services/glpi-fake';
 import { GLPI_LOAN_STATES } from '../../../src/features/loans/glpi-loans';
 
 let rt: RtInstance;
 beforeAll(async () => {
-  rt = await startRt();
-  await prepareRtForLoans(rt);
+  rt = await startRtForLoans();
 }, 120_000);
 afterAll(async () => {
   await rt?.dispose();
