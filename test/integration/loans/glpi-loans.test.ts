@@ -7,7 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { glpiDecode, startGlpiFake, type GlpiFake } from '../../services/glpi-fake';
 import { createGlpiLoanRemote, GLPI_LOAN_STATES } from '../../../src/features/loans/glpi-loans';
-import type { LoanRemoteItem, LoanRemoteOp } from '../../../src/features/loans/remote-types';
+import type { LoanRemoteOp } from '../../../src/features/loans/remote-types';
+import { loanItemFactory } from './remote-fixtures';
 import { RelaisError } from '../../../src/base/errors';
 
 let glpi: GlpiFake;
@@ -30,18 +31,7 @@ const stateName = (id: unknown) => glpiDecode(String(glpi.rows('State').find((s)
 const reservationsOf = (riId: number) => glpi.rows('Reservation').filter((r) => r.reservationitems_id === riId);
 const riOf = (itemtype: string, id: number) => glpi.rows('ReservationItem').find((r) => r.itemtype === itemtype && r.items_id === id);
 
-let n = 0;
-const item = (over: Partial<LoanRemoteItem> = {}): LoanRemoteItem => ({
-  localId: `local-${++n}`,
-  tag: `PORT-${String(n).padStart(4, '0')}`,
-  serial: `SN-${n}-GLPI`,
-  model: 'Dell Latitude 5420',
-  type: 'portable',
-  site: 'Hôtel de Ville',
-  state: 'disponible',
-  remoteId: null,
-  ...over,
-});
+const item = loanItemFactory('GLPI');
 const dupre = { name: 'Jeanne Dupré', login: 'agent-dupre', email: null };
 const martin = { name: 'Paul Martin', login: 'agent-martin', email: null }; // no GLPI account
 

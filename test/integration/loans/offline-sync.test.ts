@@ -7,16 +7,17 @@
  * whose acknowledgement was lost is sent again and changes nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRt, type RtInstance } from '../../services/rt';
+import type { RtInstance } from '../../services/rt';
 import { RT_LOAN_FIELDS } from '../../../src/features/loans/rt-loans';
 import { makeLoansHarness } from './harness';
-import { prepareRtForLoans } from './rt-setup';
+import { startRtForLoans } from './rt-setup';
 import { poll } from '../../support/poll';
+import { glpiDecode, startGlpiFake } from '../../services/glpi-fake';
+import { GLPI_LOAN_STATES } from '../../../src/features/loans/glpi-loans';
 
 let rt: RtInstance;
 beforeAll(async () => {
-  rt = await startRt();
-  await prepareRtForLoans(rt);
+  rt = await startRtForLoans();
 }, 120_000);
 afterAll(async () => {
   await rt?.dispose();
@@ -137,4 +138,53 @@ describe('loans made offline, then drained to a real Request Tracker', () => {
       await h.close();
     }
   }, 240_000);
+});
+
+describe('loans made before a GLPI server was configured, then drained to it (GLPI test double)', () => {
+  it('the composition root picks the GLPI adapter: the loan becomes a Reservation and the asset shows who holds it, once', async () => {
+    const glpi = await startGlpiFake();
+    glpi.addCategory('Prêt de matériel'); // GLPI refuses a category it does not have: its administrator made this one
+    const h = await makeLoansHarness();
+    try {
+      const db = h.service.core.db;
+      const lefevre = await h.personId('Lefèvre');
+      const call1 = await h.logLoanCall(lefevre, 'Il me faut un portable');
+      const req = await h.call('loans.createRequest', { ticketId: call1.id, lines: [{ type: 'portable', quantity: 1 }], reason: 'télétravail' });
+      await h.call('loans.checkout', { requestId: req.id, tags: ['PC-001'], dueAt: new Date(h.clock.now.getTime() + 7 * 86_400_000).toISOString() });
+      expect((await h.call('loans.sync', {})).done).toBe(0); // standalone
+
+      await h.call('sync.configure', { kind: 'glpi', url: glpi.url, token: glpi.userToken, appToken: glpi.appToken });
+      const serverId = () => db.prepare('SELECT server_id FROM tickets WHERE id = ?').pluck().get(call1.id) as string | null;
+      await poll(
+        async () => {
+          if (!serverId()) await h.call('sync.now', {});
+          return !!serverId();
+        },
+        Boolean,
+        { timeoutMs: 60_000, everyMs: 500, what: 'the call to reach GLPI as a ticket' },
+      );
+      let pending = (await h.call('loans.sync', {})).outbox.pending;
+      for (let round = 0; round < 5 && pending > 0; round++) pending = (await h.call('loans.sync', {})).outbox.pending;
+      expect(pending).toBe(0);
+
+      const pc = glpi.rows('Computer').find((r) => glpiDecode(String(r.name)) === 'PC-001')!;
+      expect(glpiDecode(String(pc.serial))).toBe('SN-A1');
+      expect(glpiDecode(String(pc.contact))).toBe('François Lefèvre');
+      expect(glpiDecode(String(glpi.rows('State').find((x) => x.id === pc.states_id)?.name))).toBe(GLPI_LOAN_STATES.prete);
+      const ri = glpi.rows('ReservationItem').find((r) => r.itemtype === 'Computer' && r.items_id === pc.id)!;
+      const loans = glpi.rows('Reservation').filter((r) => r.reservationitems_id === ri.id);
+      expect(loans).toHaveLength(1);
+      expect(glpi.rows('Item_Ticket').filter((l) => String(l.tickets_id) === serverId() && l.items_id === pc.id)).toHaveLength(1);
+      expect(glpi.rows('Peripheral').map((r) => glpiDecode(String(r.name)))).toEqual(['CAS-01']);
+      expect((await h.call('loans.items', {})).items.find((i) => i.tag === 'PC-001')!.remoteId).toBe(String(pc.id));
+
+      // The check-out's acknowledgement was lost: sent again, GLPI keeps one reservation.
+      db.prepare('UPDATE loan_outbox SET done_at = NULL WHERE seq = (SELECT MAX(seq) FROM loan_outbox)').run();
+      expect((await h.call('loans.sync', {})).done).toBe(1);
+      expect(glpi.rows('Reservation').filter((r) => r.reservationitems_id === ri.id)).toHaveLength(1);
+    } finally {
+      await h.close();
+      await glpi.close();
+    }
+  }, 120_000);
 });

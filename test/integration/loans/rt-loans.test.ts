@@ -7,16 +7,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRt, type RtInstance } from '../../services/rt';
 import { createRtLoanRemote, RT_LOAN_CATALOG, RT_LOAN_FIELDS } from '../../../src/features/loans/rt-loans';
-import type { LoanRemoteItem, LoanRemoteOp } from '../../../src/features/loans/remote-types';
+import type { LoanRemoteOp } from '../../../src/features/loans/remote-types';
+import { loanItemFactory } from './remote-fixtures';
 import { RelaisError } from '../../../src/base/errors';
 import { startLossyProxy } from './lossy-http';
-import { prepareRtForLoans } from './rt-setup';
+import { prepareRtForLoans, startRtForLoans } from './rt-setup';
 
 let rt: RtInstance;
 
 beforeAll(async () => {
-  rt = await startRt();
-  await prepareRtForLoans(rt);
+  rt = await startRtForLoans();
 }, 120_000);
 afterAll(async () => {
   await rt?.dispose();
@@ -62,18 +62,7 @@ async function newTicket(subject: string): Promise<string> {
   return String(body.id);
 }
 
-let n = 0;
-const item = (over: Partial<LoanRemoteItem> = {}): LoanRemoteItem => ({
-  localId: `local-${++n}`,
-  tag: `PORT-${String(n).padStart(4, '0')}`,
-  serial: `SN-${n}-XYZ`,
-  model: 'Dell Latitude 5420',
-  type: 'portable',
-  site: 'Hôtel de Ville',
-  state: 'disponible',
-  remoteId: null,
-  ...over,
-});
+const item = loanItemFactory('XYZ');
 const dupre = { name: 'Jeanne Dupré', login: 'agent-dupre', email: 'jeanne.dupre@ville.fr' };
 const martin = { name: 'Paul Martin', login: 'agent-martin', email: 'paul.martin@metropole.fr' };
 

@@ -1,5 +1,5 @@
 /** Test setup shared by the loans tests against a real Request Tracker. */
-import type { RtInstance } from '../../services/rt';
+import { startRt, type RtInstance } from '../../services/rt';
 import { RT_LOAN_CATALOG, RT_LOAN_FIELDS } from '../../../src/features/loans/rt-loans';
 
 /** What the RT administrator does once: the catalog's custom fields, the agents, Relais's rights. */
@@ -29,3 +29,10 @@ export async function prepareRtForLoans(server: RtInstance, opts: { catalog?: bo
   `);
 }
 
+
+/** A real RT for the loans tests, prepared as its administrator would. */
+export async function startRtForLoans(): Promise<RtInstance> {
+  const rt = await startRt();
+  await prepareRtForLoans(rt);
+  return rt;
+}
