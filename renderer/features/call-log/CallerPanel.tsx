@@ -5,6 +5,8 @@ import { api } from '../../api/client';
 import { routeHref } from '../../app/router';
 import { formatCompactDate } from '../queue/compact-time';
 import type { Requester } from './RequesterPicker';
+import { useOrgTree } from '../organisation/useOrgTree';
+import { ServiceLabel } from '../organisation/TierBadge';
 
 /**
  * The right-hand side of the call form: who is calling (service, site, PCs), their open and
@@ -19,6 +21,10 @@ export function CallerPanel({ requester, text, onAddTo }: { requester: Requester
   const key = JSON.stringify([person?.id ?? null, assetIds]);
   const [context, setContext] = useState<{ open: CallerTicket[]; recent: CallerTicket[] } | null>(null);
   const [dups, setDups] = useState<Duplicates | null>(null);
+  // The caller's service with its criticality tier (V1 = vital), and its organisation.
+  const tree = useOrgTree();
+  const service = person?.serviceId ? tree?.units.find((u) => u.id === person.serviceId) : undefined;
+  const organisation = service ? tree?.organisations.find((o) => o.id === service.organisationId) : undefined;
 
   useEffect(() => {
     const [personId, ids] = JSON.parse(key) as [string | null, string[]];
@@ -110,7 +116,10 @@ export function CallerPanel({ requester, text, onAddTo }: { requester: Requester
       node: (
         <dl className="caller-who" data-testid="caller-who">
           <dt>{t('caller.service')}</dt>
-          <dd>{person.department || '—'}</dd>
+          <dd data-testid="caller-service" data-tier={service?.tier ?? undefined}>
+            {service ? <ServiceLabel name={service.name} tier={service.tier} archived={service.archived} /> : person.department || '—'}
+            {organisation && <span className="muted"> · {organisation.name}</span>}
+          </dd>
           <dt>{t('caller.site')}</dt>
           <dd>{person.site || '—'}</dd>
           <dt>{t('caller.phone')}</dt>

@@ -20,7 +20,7 @@ import { writeOutbox } from './outbox';
 import { readSetting } from './repos/settings';
 import { findCategory, findTeam, findTeamByName } from './repos/teams';
 import { assetsOfPerson, getAsset, getPerson } from './repos/directory';
-import { findTicket, insertTicket, relinkAssets, ticketBase, touchTicket, updateTicketColumns, updateTicketOrg, type TicketChanges, type UpdatableField } from './repos/tickets';
+import { findTicket, insertTicket, relinkAssets, ticketBase, markPriorityOverridden, touchTicket, updateTicketColumns, updateTicketOrg, type TicketChanges, type UpdatableField } from './repos/tickets';
 import { ticketEditSchema, type EditChange, type TicketEdit } from '../../domain/ticket-edit';
 import { insertFollowup, listFollowups, type TimelineEntry } from './repos/followups';
 
@@ -354,18 +354,6 @@ export function createTicketWorkflow(db: Db, ctx: WorkflowContext) {
           changes.categoryId = category?.id ?? null;
           note('category', t.categoryName, category?.fullName ?? null);
         }
-        if (input.urgency !== undefined || input.impact !== undefined) {
-          const urgency = input.urgency ?? t.urgency;
-          const impact = input.impact ?? t.impact;
-          const priority = computePriority(urgency, impact, readSetting(db, 'tickets.priorityMatrix', priorityMatrixSchema, DEFAULT_PRIORITY_MATRIX));
-          Object.assign(changes, { urgency, impact, priority });
-          note('urgency', t.urgency, urgency);
-          note('impact', t.impact, impact);
-          if (priority !== t.priority) {
-            note('priority', t.priority, priority);
-            Object.assign(changes, slaDueDates(new Date(t.createdAt), priority, readSetting(db, 'tickets.sla', slaTargetsSchema, DEFAULT_SLA)));
-          }
-        }
         let assetIds = input.assetIds;
         if (input.requester) {
           if ('personId' in input.requester) {
@@ -378,6 +366,38 @@ export function createTicketWorkflow(db: Db, ctx: WorkflowContext) {
           if (changes.requesterId !== t.requesterId || changes.requesterName !== t.requesterName)
             note('requester', label(t.requesterName, t.requesterPhone), label(changes.requesterName!, changes.requesterPhone!));
         }
+        // A new requester or category re-runs the priority rules (issue 12), as at call time,
+        // on the urgency/impact the operator entered then; levels the operator sets here are
+        // an override the rules respect (and later corrections keep).
+        const explicitLevels = input.urgency !== undefined || input.impact !== undefined;
+        const requesterChanged = changes.requesterId !== undefined && changes.requesterId !== t.requesterId;
+        const categoryChanged = changes.categoryId !== undefined && changes.categoryId !== t.categoryId;
+        const base = ticketBase(db, t.id);
+        const cls =
+          ctx.classify && (requesterChanged || categoryChanged)
+            ? ctx.classify({
+                requesterId: changes.requesterId !== undefined ? changes.requesterId : t.requesterId,
+                categoryId: changes.categoryId !== undefined ? changes.categoryId : t.categoryId,
+                type: changes.type ?? t.type,
+                channel: changes.channel ?? t.channel,
+                urgency: base.urgency ?? t.urgency,
+                impact: base.impact ?? t.impact,
+                at: new Date(at),
+                override: explicitLevels || base.overridden ? { urgency: input.urgency ?? t.urgency, impact: input.impact ?? t.impact } : null,
+              })
+            : null;
+        if (explicitLevels || cls) {
+          const urgency = cls?.outcome.urgency ?? input.urgency ?? t.urgency;
+          const impact = cls?.outcome.impact ?? input.impact ?? t.impact;
+          const priority = computePriority(urgency, impact, readSetting(db, 'tickets.priorityMatrix', priorityMatrixSchema, DEFAULT_PRIORITY_MATRIX));
+          Object.assign(changes, { urgency, impact, priority });
+          note('urgency', t.urgency, urgency);
+          note('impact', t.impact, impact);
+          if (priority !== t.priority) {
+            note('priority', t.priority, priority);
+            Object.assign(changes, slaDueDates(new Date(t.createdAt), priority, readSetting(db, 'tickets.sla', slaTargetsSchema, DEFAULT_SLA)));
+          }
+        }
         const assetsChanged = assetIds !== undefined && [...new Set(assetIds)].join() !== t.assetIds.join();
         if (assetsChanged) {
           const names = (ids: string[]) => ids.map((a) => getAsset(db, a)?.name ?? a).join(', ');
@@ -386,9 +406,18 @@ export function createTicketWorkflow(db: Db, ctx: WorkflowContext) {
           note('assets', names(t.assetIds) || null, names([...new Set(assetIds)]) || null);
           writeOutbox(db, { kind: 'ticket.update', ticketId: t.id, payload: { changes: { assetIds: [...new Set(assetIds!)] } }, base: { assetIds: t.assetIds } }, at);
         }
+        if (cls) {
+          if (cls.outcome.teamId && findTeam(db, cls.outcome.teamId)) changes.teamId = cls.outcome.teamId;
+          updateTicketOrg(db, t.id, cls, cls.outcome.tags);
+        }
+        if (explicitLevels && !base.overridden) markPriorityOverridden(db, t.id);
         const updated = applyChanges(t, changes, at);
         if (!updated && assetsChanged) touchTicket(db, t.id, at);
         if (log.length > 0) append(t.id, { kind: 'edit', body: '', data: { changes: log } }, at);
+        if (cls && (cls.outcome.applied.length > 0 || cls.outcome.override)) {
+          const body = describeOutcome(cls.outcome, 'fr', (id) => findTeam(db, id)?.name ?? id).join('\n');
+          append(t.id, { kind: 'rules', body, data: { applied: cls.outcome.applied, override: cls.outcome.override, on: 'edit' } }, at);
+        }
         return mustGet(ticketId);
       });
     },
