@@ -23,6 +23,7 @@ import { assetsOfPerson, getAsset, getPerson } from './repos/directory';
 import { findTicket, insertTicket, relinkAssets, ticketBase, markPriorityOverridden, touchTicket, updateTicketColumns, updateTicketOrg, type TicketChanges, type UpdatableField } from './repos/tickets';
 import { ticketEditSchema, type EditChange, type TicketEdit } from '../../domain/ticket-edit';
 import { insertFollowup, listFollowups, type TimelineEntry } from './repos/followups';
+import { childrenOf, insertLink, parentOf } from './repos/links';
 
 export interface WorkflowContext {
   now(): Date;
@@ -51,6 +52,17 @@ export const ticketErrors = {
       fr: "Ce ticket est résolu ou clos : rouvrez-le avant de le mettre en attente.",
       en: 'This ticket is solved or closed: reopen it before putting it on hold.',
     }),
+  badParent: (why: 'self' | 'hasParent' | 'isParent' | 'parentIsChild') =>
+    new RelaisError(
+      'INVALID_INPUT',
+      {
+        self: { fr: 'Un ticket ne peut pas être son propre parent : choisissez le ticket de l’incident majeur.', en: 'A ticket cannot be its own parent: pick the major incident’s ticket.' },
+        hasParent: { fr: 'Ce ticket est déjà rattaché à un incident majeur : ouvrez-le pour voir lequel.', en: 'This ticket is already linked to a major incident: open it to see which one.' },
+        isParent: { fr: 'Ce ticket est lui-même le parent d’autres appels : rattachez plutôt ces appels au nouvel incident.', en: 'This ticket is itself the parent of other calls: link those calls to the new incident instead.' },
+        parentIsChild: { fr: 'Le ticket choisi est lui-même rattaché à un incident majeur : rattachez l’appel à celui-ci.', en: 'The chosen ticket is itself linked to a major incident: link the call to that one.' },
+      }[why],
+      { why },
+    ),
   solutionRequired: () =>
     new RelaisError('INVALID_INPUT', {
       fr: 'Une solution est nécessaire pour résoudre le ticket : décrivez ce qui a été fait puis réessayez.',
@@ -101,8 +113,36 @@ export function createTicketWorkflow(db: Db, ctx: WorkflowContext) {
   const append = (ticketId: string, entry: TimelineEntry, at: string): Followup =>
     insertFollowup(db, ticketId, entry, { author: ctx.currentUser(), createdAt: at });
 
+  /**
+   * Links `childId` under `parentId` (one level: a parent is no child, a child has one parent),
+   * with a timeline entry on each ticket (each with its outbox row: the ITSM server gets the
+   * link, RT as MemberOf). Inside the caller's transaction.
+   */
+  const link = (child: Ticket, parentId: string, at: string) => {
+    if (child.id === parentId) throw ticketErrors.badParent('self');
+    const parent = mustGet(parentId);
+    if (parentOf(db, child.id)) throw ticketErrors.badParent('hasParent');
+    if (childrenOf(db, child.id).length > 0) throw ticketErrors.badParent('isParent');
+    if (parentOf(db, parent.id)) throw ticketErrors.badParent('parentIsChild');
+    insertLink(db, child.id, parent.id, at, ctx.currentUser());
+    append(child.id, { kind: 'link', body: `Rattaché à l'incident majeur n° ${parent.number} — ${parent.subject}`, data: { role: 'child', parentTicketId: parent.id, parentNumber: parent.number, parentSubject: parent.subject }, private: true }, at);
+    append(parent.id, { kind: 'link', body: `Appel rattaché : ticket n° ${child.number} (${child.requesterName})`, data: { role: 'parent', childTicketId: child.id, childNumber: child.number, childRequester: child.requesterName }, private: true }, at);
+    touchTicket(db, child.id, at);
+    touchTicket(db, parent.id, at);
+  };
+
   return {
     get: mustGet,
+    parentOf: (id: string) => parentOf(db, id),
+    childrenOf: (id: string) => childrenOf(db, id),
+
+    /** Links an existing ticket under a parent "incident majeur" ticket. */
+    linkParent(childId: string, parentId: string): Ticket {
+      return tx(() => {
+        link(mustGet(childId), parentId, now());
+        return mustGet(childId);
+      });
+    },
     timeline: (id: string): Followup[] => {
       mustGet(id);
       return listFollowups(db, id);
@@ -194,6 +234,7 @@ export function createTicketWorkflow(db: Db, ctx: WorkflowContext) {
         }
         if (routed) append(ticket.id, { kind: 'assign', body: '', data: { team: team?.name ?? null, technician: null } }, at);
         if (solved) append(ticket.id, { kind: 'solution', body: solution ?? '', data: { onPhone: true } }, at);
+        if (input.parentTicketId) link(mustGet(ticket.id), input.parentTicketId, at);
         return mustGet(ticket.id);
       });
     },
