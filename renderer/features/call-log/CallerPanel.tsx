@@ -14,7 +14,7 @@ import { ServiceLabel } from '../organisation/TierBadge';
  * open or similar ticket numbered 1–9 takes the call as a follow-up with Alt+that number.
  * Sections are a plain list so other features (service tier, loans…) can add theirs.
  */
-export function CallerPanel({ requester, text, onAddTo }: { requester: Requester; text: string; onAddTo(ticket: CallerTicket): void }) {
+export function CallerPanel({ requester, text, onAddTo, onLinkTo }: { requester: Requester; text: string; onAddTo(ticket: CallerTicket): void; onLinkTo?(parent: CallerTicket): void }) {
   const { t, i18n } = useTranslation('hotline');
   const person = requester?.kind === 'directory' ? requester.hit.person : null;
   const assetIds = requester?.kind === 'directory' ? (requester.hit.asset ? [requester.hit.asset.id] : requester.hit.personAssets.map((a) => a.id)) : [];
@@ -52,14 +52,20 @@ export function CallerPanel({ requester, text, onAddTo }: { requester: Requester
 
   // Numbered for Alt+1…9: likely duplicates first, then the caller's other open tickets.
   const similar = dups?.similar.filter((x) => x.status < 5) ?? [];
-  const numbered = [...similar, ...(context?.open ?? []).filter((o) => !similar.some((s) => s.id === o.id))].slice(0, 9);
+  // In an outage, the open tickets of the last hour's similar calls come next: one of them is
+  // the "incident majeur" the call can be linked under (Alt+Shift+N).
+  const outageOpen = dups?.outage ? dups.lastHour.filter((x) => x.status < 5) : [];
+  const numbered = [...similar, ...outageOpen, ...(context?.open ?? [])].filter((x, i, all) => all.findIndex((y) => y.id === x.id) === i).slice(0, 9);
   useEffect(() => {
     const on = (e: KeyboardEvent) => {
-      if (!e.altKey || !/^[1-9]$/.test(e.key)) return;
-      const target = numbered[Number(e.key) - 1];
-      if (!target) return;
+      if (!e.altKey) return;
+      // Alt+Shift+N by the key's place (Shift changes the character it types).
+      const digit = e.shiftKey ? /^Digit([1-9])$/.exec(e.code)?.[1] : /^[1-9]$/.test(e.key) ? e.key : undefined;
+      const target = digit ? numbered[Number(digit) - 1] : undefined;
+      if (!target || (e.shiftKey && !onLinkTo)) return;
       e.preventDefault();
-      onAddTo(target);
+      if (e.shiftKey) onLinkTo!(target);
+      else onAddTo(target);
     };
     window.addEventListener('keydown', on);
     return () => window.removeEventListener('keydown', on);
@@ -80,6 +86,11 @@ export function CallerPanel({ requester, text, onAddTo }: { requester: Requester
           {t('caller.addHere')}
         </button>
       )}
+      {n !== null && onLinkTo && (
+        <button type="button" className="link" onClick={() => onLinkTo(x)} data-testid="caller-link-parent" title={`Alt+Maj+${n}`}>
+          {t('caller.linkHere')}
+        </button>
+      )}
     </li>
   );
   const numberOf = (x: CallerTicket) => {
@@ -94,6 +105,7 @@ export function CallerPanel({ requester, text, onAddTo }: { requester: Requester
       node: (
         <div className="caller-warning outage" role="alert" data-testid="caller-outage">
           <strong>{t('caller.outage', { count: dups.lastHour.length })}</strong>
+          {onLinkTo && <p className="muted caller-hint" data-testid="caller-link-hint">{t('caller.linkHint')}</p>}
           <ul>{dups.lastHour.slice(0, 5).map((x) => line(x, numberOf(x)))}</ul>
         </div>
       ),

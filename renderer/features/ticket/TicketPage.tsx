@@ -140,6 +140,29 @@ export function TicketPage({ id }: { id: string }) {
               {detail.requester ? ` · ${detail.requester.department}` : tk.requesterName ? ` (${t('ticket.requesterUnknown')})` : ''}
             </dd>
             <TicketOrgFields ticket={tk} />
+            {detail.parent && (
+              <>
+                <dt>{t('link.parent')}</dt>
+                <dd data-testid="ticket-parent">
+                  <a href={routeHref({ page: 'ticket', id: detail.parent.id })}>{t('link.ref', { number: detail.parent.number, subject: detail.parent.subject })}</a>{' '}
+                  <span className="muted">{t(`statusShort.${detail.parent.status}`)}</span>
+                </dd>
+              </>
+            )}
+            {detail.children.length > 0 && (
+              <>
+                <dt>{t('link.children', { count: detail.children.length })}</dt>
+                <dd data-testid="ticket-children">
+                  <ul className="ticket-children">
+                    {detail.children.map((c) => (
+                      <li key={c.id}>
+                        <a href={routeHref({ page: 'ticket', id: c.id })}>{t('link.ref', { number: c.number, subject: c.subject })}</a> <span className="muted">{c.requesterName} · {t(`statusShort.${c.status}`)}</span>
+                      </li>
+                    ))}
+                  </ul>
+                </dd>
+              </>
+            )}
             <dt>{t('ticket.linked')}</dt>
             <dd data-testid="ticket-assets">{detail.assets.map((a) => `${a.name}${a.ip ? ` (${a.ip})` : ''}`).join(', ') || '—'}</dd>
             <dt>{t('field.category')}</dt>

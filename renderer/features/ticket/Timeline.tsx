@@ -6,7 +6,7 @@ import { describeOutcome, type RuleOutcome } from '../../../src/domain/priority-
 import { generatedEntryText } from './generated-entry';
 import { Revealed } from '../../components/Revealed';
 
-const KNOWN_KINDS = new Set(['call', 'note', 'status', 'assign', 'solution', 'ssh_session', 'rdp_session', 'tool_run', 'checklist_step', 'transcript', 'sync_discarded', 'edit', 'rules']);
+const KNOWN_KINDS = new Set(['call', 'note', 'status', 'assign', 'solution', 'ssh_session', 'rdp_session', 'tool_run', 'checklist_step', 'transcript', 'sync_discarded', 'edit', 'rules', 'link']);
 
 /** The ticket's history, oldest first. Kinds added by other features show their label and body. */
 export function Timeline({ entries }: { entries: Followup[] }) {
@@ -59,11 +59,20 @@ function rulesText(f: Followup, language: string, teamName: (id: string) => stri
   return describeOutcome({ applied: data.applied, override: data.override ?? null }, language.startsWith('en') ? 'en' : 'fr', teamName).join('\n');
 }
 
+/** A parent/child link ("incident majeur"), worded from its facts. */
+function linkText(f: Followup, t: (key: string, o?: Record<string, unknown>) => string): string | null {
+  const d = (f.data ?? {}) as { role?: string; parentNumber?: number; parentSubject?: string; childNumber?: number; childRequester?: string };
+  if (f.kind !== 'link') return null;
+  if (d.role === 'child' && typeof d.parentNumber === 'number') return t('link.childEntry', { number: d.parentNumber, subject: d.parentSubject ?? '' });
+  if (d.role === 'parent' && typeof d.childNumber === 'number') return t('link.parentEntry', { number: d.childNumber, requester: d.childRequester ?? '' });
+  return null;
+}
+
 /** What the entry says: worded from its facts in the reader's language when it can be, else as stored. */
 function EntryBody({ f }: { f: Followup }) {
   const { t, i18n } = useTranslation('hotline');
   const meta = useTicketMeta();
-  const text = rulesText(f, i18n.language, (id) => meta?.teams.find((x) => x.id === id)?.name ?? id) ?? generatedEntryText(f, t, i18n.language) ?? f.body;
+  const text = rulesText(f, i18n.language, (id) => meta?.teams.find((x) => x.id === id)?.name ?? id) ?? linkText(f, t) ?? generatedEntryText(f, t, i18n.language) ?? f.body;
   return text ? (
     <p className="tl-body">
       <Revealed text={text} />
