@@ -395,7 +395,7 @@ export async function startGlpiFake(opts: GlpiFakeOptions = {}) {
 
       // ---- every other itemtype: create, read, update, list ----
       m = /^\/(\w+)(?:\/(\d+))?$/.exec(path);
-      const known = ['Group', 'User', 'ITILCategory', 'Computer', 'Item_Ticket', 'ReservationItem', 'Reservation', 'SoftwareLicense', 'ITILFollowup', 'ITILSolution', 'Group_Ticket', 'Ticket_User', 'Item_SoftwareLicense'];
+      const known = ['Group', 'User', 'ITILCategory', 'Computer', 'Item_Ticket', 'ReservationItem', 'Reservation', 'SoftwareLicense', 'ITILFollowup', 'ITILSolution', 'Group_Ticket', 'Ticket_User', 'Item_SoftwareLicense', 'Ticket_Ticket'];
       if (m && known.includes(m[1]!)) {
         const itemtype = m[1]!;
         if (!m[2] && method === 'POST') {
