@@ -73,23 +73,28 @@ export function CallerPanel({ requester, text, onAddTo, onLinkTo }: { requester:
 
   const line = (x: CallerTicket, n: number | null) => (
     <li key={x.id} data-testid="caller-ticket">
-      {n !== null && <kbd aria-hidden="true">Alt+{n}</kbd>}{' '}
-      <a href={routeHref({ page: 'ticket', id: x.id })} title={x.subject}>
-        {t('caller.ticketRef', { number: x.number })} — {x.subject}
-      </a>{' '}
-      <span className="muted">
-        {t(`statusShort.${x.status}`)} · {formatCompactDate(x.updatedAt, i18n.language)}
-        {x.via === 'asset' ? ` · ${t('caller.viaPc')}` : ''}
+      <span className="caller-ticket-text">
+        {n !== null && <kbd aria-hidden="true">Alt+{n}</kbd>}{' '}
+        <a href={routeHref({ page: 'ticket', id: x.id })} title={x.subject}>
+          {t('caller.ticketRef', { number: x.number })} — {x.subject}
+        </a>{' '}
+        <span className="muted">
+          {t(`statusShort.${x.status}`)} · {formatCompactDate(x.updatedAt, i18n.language)}
+          {x.via === 'asset' ? ` · ${t('caller.viaPc')}` : ''}
+        </span>
       </span>
       {n !== null && (
-        <button type="button" className="link" onClick={() => onAddTo(x)} data-testid="caller-add-followup">
-          {t('caller.addHere')}
-        </button>
-      )}
-      {n !== null && onLinkTo && (
-        <button type="button" className="link" onClick={() => onLinkTo(x)} data-testid="caller-link-parent" title={`Alt+Maj+${n}`}>
-          {t('caller.linkHere')}
-        </button>
+        // On their own line, so a long subject never hides them (the subject truncates instead).
+        <span className="caller-ticket-actions">
+          <button type="button" className="link" onClick={() => onAddTo(x)} data-testid="caller-add-followup">
+            {t('caller.addHere')}
+          </button>
+          {onLinkTo && (
+            <button type="button" className="link" onClick={() => onLinkTo(x)} data-testid="caller-link-parent" title={`Alt+Maj+${n}`}>
+              {t('caller.linkHere')}
+            </button>
+          )}
+        </span>
       )}
     </li>
   );
