@@ -46,7 +46,7 @@ export function ToolsPage() {
           <ul>
             {catalog.errors.map((e) => (
               <li key={e.path}>
-                <code>{e.path}</code> — {e.reason}
+                <code>{e.path}</code> — {e.reason[lang]}
               </li>
             ))}
           </ul>
