@@ -232,3 +232,27 @@ describe('organisation in the hotline (issue 12)', () => {
     await page.close();
   });
 });
+
+describe('incident majeur from the ticket page', () => {
+  it('I, the parent\'s number, Enter: the ticket is linked, both pages show it; a wrong number says so', async () => {
+    const parent = await ok<{ id: string; number: number }>('tickets.logCall', { requesterName: 'Service informatique', subject: 'Serveur de fichiers inaccessible' });
+    const child = await ok<{ id: string; number: number }>('tickets.logCall', { requesterId: personId('Hélène', 'Dupré'), subject: 'Lecteur réseau S: absent' });
+    const page = await openPage();
+    await openTicket(page, child.id);
+    await expect.poll(() => focusedTestId(page)).toBe('ticket-edit');
+    await page.keyboard.press('i');
+    await expect.poll(() => focusedTestId(page)).toBe('parent-link-number');
+    await page.keyboard.type('999999');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('parent-link-error').textContent()).toContain('Ticket n° 999999 introuvable');
+    await page.getByTestId('parent-link-number').fill('');
+    await page.keyboard.type(String(parent.number));
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('ticket-parent').textContent()).toContain(`n° ${parent.number} — Serveur de fichiers inaccessible`);
+    expect(await page.getByTestId('ticket-link-parent').count()).toBe(0);
+    await page.getByTestId('ticket-parent').locator('a').click();
+    await expect.poll(() => page.getByTestId('ticket-children').textContent()).toContain(`n° ${child.number}`);
+    expect(await page.getByTestId('timeline').locator('li[data-kind="link"]').textContent()).toContain(`Appel rattaché : ticket n° ${child.number} (Hélène Dupré)`);
+    await page.close();
+  });
+});

@@ -58,7 +58,13 @@ export const ticketCalls = {
   'tickets.setStatus': call(z.strictObject({ id, status: statusSchema }), ticketSchema),
   'tickets.route': call(z.strictObject({ id, teamId: id, technician: z.string().trim().min(1).max(120).nullable().default(null) }), ticketSchema),
   /** Links a ticket under a parent "incident majeur" ticket (both timelines say so; synced). */
-  'tickets.linkParent': call(z.strictObject({ id, parentId: id }), ticketSchema),
+  'tickets.linkParent': call(
+    z.strictObject({ id, parentId: id.optional(), parentNumber: z.number().int().positive().optional() }).refine((v) => !!v.parentId !== (v.parentNumber !== undefined), {
+      message: 'Indiquez le ticket parent (son numéro) / Give the parent ticket (its number)',
+      path: ['parentNumber'],
+    }),
+    ticketSchema,
+  ),
   'tickets.resolve': call(z.strictObject({ id, solution: z.string().trim().min(1).max(20_000) }), ticketSchema),
   'tickets.meta': call(empty, ticketMetaSchema),
   'tickets.views': call(empty, z.object({ views: z.array(viewWithCountSchema) })),

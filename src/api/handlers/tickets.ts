@@ -105,9 +105,10 @@ export function createTicketFeature(core: Core, deps: { organisation?: Organisat
     'tickets.setStatus': ({ id, status }) => after(workflow.setStatus(id, status)),
     'tickets.route': ({ id, teamId, technician }) => after(workflow.route(id, teamId, technician)),
     'tickets.resolve': ({ id, solution }) => after(workflow.resolve(id, solution)),
-    'tickets.linkParent': ({ id, parentId }) => {
-      const t = workflow.linkParent(id, parentId);
-      changed(parentId);
+    'tickets.linkParent': ({ id, parentId, parentNumber }) => {
+      const t = workflow.linkParent(id, parentId ?? { number: parentNumber! });
+      const parent = workflow.parentOf(id);
+      if (parent) changed(parent.id);
       return after(t);
     },
     'tickets.meta': () => {

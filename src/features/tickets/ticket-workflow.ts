@@ -23,7 +23,7 @@ import { assetsOfPerson, getAsset, getPerson } from './repos/directory';
 import { findTicket, insertTicket, relinkAssets, ticketBase, markPriorityOverridden, touchTicket, updateTicketColumns, updateTicketOrg, type TicketChanges, type UpdatableField } from './repos/tickets';
 import { ticketEditSchema, type EditChange, type TicketEdit } from '../../domain/ticket-edit';
 import { insertFollowup, listFollowups, type TimelineEntry } from './repos/followups';
-import { childrenOf, insertLink, parentOf } from './repos/links';
+import { childrenOf, insertLink, parentOf, ticketIdByNumber } from './repos/links';
 
 export interface WorkflowContext {
   now(): Date;
@@ -136,9 +136,11 @@ export function createTicketWorkflow(db: Db, ctx: WorkflowContext) {
     parentOf: (id: string) => parentOf(db, id),
     childrenOf: (id: string) => childrenOf(db, id),
 
-    /** Links an existing ticket under a parent "incident majeur" ticket. */
-    linkParent(childId: string, parentId: string): Ticket {
+    /** Links an existing ticket under a parent "incident majeur" ticket (by id, or by its number). */
+    linkParent(childId: string, parent: string | { number: number }): Ticket {
       return tx(() => {
+        const parentId = typeof parent === 'string' ? parent : ticketIdByNumber(db, parent.number);
+        if (!parentId) throw commonErrors.notFound({ fr: `Ticket n° ${(parent as { number: number }).number}`, en: `Ticket #${(parent as { number: number }).number}` }, String((parent as { number: number }).number));
         link(mustGet(childId), parentId, now());
         return mustGet(childId);
       });

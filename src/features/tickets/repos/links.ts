@@ -17,3 +17,8 @@ export function childrenOf(db: Db, parentId: string): LinkedTicket[] {
 export function insertLink(db: Db, childId: string, parentId: string, at: string, by: string): void {
   stmt(db, 'INSERT INTO ticket_links (child_id, parent_id, created_at, created_by) VALUES (?, ?, ?, ?)').run(childId, parentId, at, by);
 }
+
+/** The id of the ticket with this number (the number people read out), if any. */
+export function ticketIdByNumber(db: Db, number: number): string | null {
+  return (stmt(db, 'SELECT id FROM tickets WHERE number = ?').get(number) as { id: string } | undefined)?.id ?? null;
+}
