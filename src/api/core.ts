@@ -63,7 +63,7 @@ export function createCore(options: CoreOptions): Core {
     prefs,
     policy,
     now: clock,
-    currentUser: () => prefs.get().userName ?? osUserName(),
+    currentUser: () => prefs.get().userLogin ?? prefs.get().userName ?? osUserName(),
     onClose: (fn) => void closers.push(fn),
     async close() {
       if (closed) return;
@@ -80,9 +80,14 @@ export function createCore(options: CoreOptions): Core {
   };
 }
 
+/**
+ * Before the operator said who they are: the system account, unless it is an administrator
+ * account ("root" on a technician's ticket says nothing and is refused by ITSM servers).
+ */
 function osUserName(): string {
   try {
-    return os.userInfo().username;
+    const name = os.userInfo().username;
+    return /^(root|administrator|administrateur|system)$/i.test(name) ? 'technicien' : name;
   } catch {
     return 'technicien';
   }

@@ -36,6 +36,15 @@ export class RelaisError extends Error {
 }
 
 /** Errors shared by every feature. Features define their own codes beside their code. */
+/**
+ * Schema messages are written "français / English" (one string for both); an error shows the
+ * reader's half only, never both languages mixed. Other messages are kept whole.
+ */
+export function inLanguage(message: string, lang: 'fr' | 'en'): string {
+  const parts = message.split(' / ');
+  return parts.length === 2 ? parts[lang === 'fr' ? 0 : 1]!.trim() : message;
+}
+
 export const commonErrors = {
   unknownCall: (name: string) =>
     new RelaisError('UNKNOWN_CALL', {
@@ -46,8 +55,8 @@ export const commonErrors = {
     new RelaisError(
       'INVALID_INPUT',
       {
-        fr: `Données invalides : ${issues.map((i) => (i.path ? `${i.path} — ${i.message}` : i.message)).join(' ; ')}. Corrigez le champ indiqué puis réessayez.`,
-        en: `Invalid data: ${issues.map((i) => (i.path ? `${i.path} — ${i.message}` : i.message)).join('; ')}. Fix the field shown and try again.`,
+        fr: `Données invalides : ${issues.map((i) => (i.path ? `${i.path} — ${inLanguage(i.message, 'fr')}` : inLanguage(i.message, 'fr'))).join(' ; ')}. Corrigez le champ indiqué puis réessayez.`,
+        en: `Invalid data: ${issues.map((i) => (i.path ? `${i.path} — ${inLanguage(i.message, 'en')}` : inLanguage(i.message, 'en'))).join('; ')}. Fix the field shown and try again.`,
       },
       { issues },
     ),

@@ -14,6 +14,12 @@ export const preferencesSchema = z.strictObject({
   locale: localeSchema.default('fr'),
   /** Name shown on the timeline and in the audit log for the person using this console. */
   userName: singleLineName(120).optional(),
+  /**
+   * The operator's login on the configured ITSM server (RT user name, GLPI login): the
+   * technician identity written on tickets and sent to the server, asked on first run when a
+   * server is configured. Without it, the display name is the identity.
+   */
+  userLogin: singleLineName(120).optional(),
   theme: z.enum(['light', 'dark', 'system']).default('system'),
   /** Default team shown by the hotline's call form. */
   defaultTeam: singleLineName(64).optional(),

@@ -165,6 +165,16 @@ export const personSchema = z.object({
 });
 export type Person = z.infer<typeof personSchema>;
 
+/** A ticket as a parent/child link shows it. */
+export const linkedTicketSchema = z.object({
+  id: z.string(),
+  number: z.number().int(),
+  subject: z.string(),
+  status: statusSchema,
+  requesterName: z.string(),
+});
+export type LinkedTicket = z.infer<typeof linkedTicketSchema>;
+
 export const assetSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -206,6 +216,8 @@ export const logCallInputSchema = z.strictObject({
   durationSec: z.number().int().min(0).max(24 * 3600).default(0),
   /** Set when the operator changed the urgency/impact the priority rules proposed. */
   priorityOverride: priorityOverrideSchema.nullable().default(null),
+  /** The call is one more report of an outage: linked under this parent ("incident majeur") ticket. */
+  parentTicketId: z.string().max(64).nullable().default(null),
 }).refine((v) => v.subject.length > 0 || v.description.length > 0, { message: 'subject or description required', path: ['description'] })
   .refine((v) => v.requesterId !== null || v.requesterName.length > 0, { message: 'requester required', path: ['requesterName'] })
   .refine((v) => v.outcome !== 'route' || v.teamId !== null, { message: 'team required to route', path: ['teamId'] });

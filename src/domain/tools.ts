@@ -101,7 +101,8 @@ export const checklistDefinitionSchema = z.strictObject({
 });
 export type ChecklistDefinition = z.output<typeof checklistDefinitionSchema>;
 
-export const catalogErrorSchema = z.object({ path: z.string(), reason: z.string() });
+/** A catalog file refused, with why in each language. */
+export const catalogErrorSchema = z.object({ path: z.string(), reason: z.object({ fr: z.string(), en: z.string() }) });
 
 export const toolSummarySchema = z.object({
   id: z.string(),

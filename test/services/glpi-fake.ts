@@ -466,7 +466,7 @@ export async function startGlpiFake(opts: GlpiFakeOptions = {}) {
 
       // ---- every other itemtype: create, read, update, list ----
       m = /^\/(\w+)(?:\/(\d+))?$/.exec(path);
-      const known = ['Entity', 'Group', 'User', 'ITILCategory', 'Computer', 'Item_Ticket', 'ReservationItem', 'Reservation', 'SoftwareLicense', 'ITILFollowup', 'ITILSolution', 'Group_Ticket', 'Ticket_User', 'Item_SoftwareLicense', 'Software', ...LOAN_ITEMTYPES, ...(Number(version.split('.')[0]) >= 11 ? ['SoftwareLicense_User'] : [])];
+      const known = ['Entity', 'Group', 'User', 'ITILCategory', 'Computer', 'Item_Ticket', 'ReservationItem', 'Reservation', 'SoftwareLicense', 'ITILFollowup', 'ITILSolution', 'Group_Ticket', 'Ticket_User', 'Item_SoftwareLicense', 'Ticket_Ticket', 'Software', ...LOAN_ITEMTYPES, ...(Number(version.split('.')[0]) >= 11 ? ['SoftwareLicense_User'] : [])];
       if (m && known.includes(m[1]!)) {
         const itemtype = m[1]!;
         if (!m[2] && method === 'POST') {

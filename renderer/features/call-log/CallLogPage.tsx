@@ -79,7 +79,7 @@ function CallForm({ draftId }: { draftId: string }) {
   const rules = useCallRules({ ...form, requesterId: hitPerson, categoryId: form.categoryId || null }, set);
   const priority = computePriority(rules.urgency, rules.impact, meta?.priorityMatrix ?? DEFAULT_PRIORITY_MATRIX);
 
-  const save = async (outcome: Outcome, extra: { team?: Team; solution?: string } = {}) => {
+  const save = async (outcome: Outcome, extra: { team?: Team; solution?: string; parent?: CallerTicket } = {}) => {
     if (saving) return;
     const hasRequester = requester?.kind === 'directory' || (requester?.kind === 'free' && (requester.name.trim() || requester.phone.trim()));
     if (!hasRequester || (!form.subject.trim() && !form.description.trim())) {
@@ -112,12 +112,14 @@ function CallForm({ draftId }: { draftId: string }) {
           solution: extra.solution ?? '',
           durationSec,
           priorityOverride: rules.priorityOverride,
+          parentTicketId: extra.parent?.id ?? null,
         },
       });
       const key = outcome === 'solved_on_phone' ? 'call.savedSolved' : outcome === 'route' ? 'call.savedRouted' : 'call.saved';
       // The next call starts on a fresh draft; the acknowledgement, with the call's recorded
       // duration, travels with it.
-      lastAck = { id: ticket.id, number: ticket.number, durationSec, text: t(key, { number: ticket.number, team: extra.team?.name ?? '' }) };
+      const text = extra.parent ? t('caller.linked', { number: ticket.number, parent: extra.parent.number }) : t(key, { number: ticket.number, team: extra.team?.name ?? '' });
+      lastAck = { id: ticket.id, number: ticket.number, durationSec, text };
       rules.clearOverride();
       navigate({ page: 'call', id: newDraftId() });
     } catch (err) {
@@ -288,7 +290,7 @@ function CallForm({ draftId }: { draftId: string }) {
         />
         <p className="muted">{t('call.keys')}</p>
       </form>
-      <CallerPanel requester={requester} text={`${form.subject}\n${form.description}`} onAddTo={(x) => void addTo(x)} />
+      <CallerPanel requester={requester} text={`${form.subject}\n${form.description}`} onAddTo={(x) => void addTo(x)} onLinkTo={(x) => void save('keep', { parent: x })} />
       </div>
       {choosingTeam && meta && (
         <TeamChooser

@@ -5,6 +5,8 @@ import { api } from '../../api/client';
 import { routeHref } from '../../app/router';
 import { formatCompactDate } from '../queue/compact-time';
 import type { Requester } from './RequesterPicker';
+import { useOrgTree } from '../organisation/useOrgTree';
+import { ServiceLabel } from '../organisation/TierBadge';
 
 /**
  * The right-hand side of the call form: who is calling (service, site, PCs), their open and
@@ -12,13 +14,17 @@ import type { Requester } from './RequesterPicker';
  * open or similar ticket numbered 1–9 takes the call as a follow-up with Alt+that number.
  * Sections are a plain list so other features (service tier, loans…) can add theirs.
  */
-export function CallerPanel({ requester, text, onAddTo }: { requester: Requester; text: string; onAddTo(ticket: CallerTicket): void }) {
+export function CallerPanel({ requester, text, onAddTo, onLinkTo }: { requester: Requester; text: string; onAddTo(ticket: CallerTicket): void; onLinkTo?(parent: CallerTicket): void }) {
   const { t, i18n } = useTranslation('hotline');
   const person = requester?.kind === 'directory' ? requester.hit.person : null;
   const assetIds = requester?.kind === 'directory' ? (requester.hit.asset ? [requester.hit.asset.id] : requester.hit.personAssets.map((a) => a.id)) : [];
   const key = JSON.stringify([person?.id ?? null, assetIds]);
   const [context, setContext] = useState<{ open: CallerTicket[]; recent: CallerTicket[] } | null>(null);
   const [dups, setDups] = useState<Duplicates | null>(null);
+  // The caller's service with its criticality tier (V1 = vital), and its organisation.
+  const tree = useOrgTree();
+  const service = person?.serviceId ? tree?.units.find((u) => u.id === person.serviceId) : undefined;
+  const organisation = service ? tree?.organisations.find((o) => o.id === service.organisationId) : undefined;
 
   useEffect(() => {
     const [personId, ids] = JSON.parse(key) as [string | null, string[]];
@@ -46,14 +52,20 @@ export function CallerPanel({ requester, text, onAddTo }: { requester: Requester
 
   // Numbered for Alt+1…9: likely duplicates first, then the caller's other open tickets.
   const similar = dups?.similar.filter((x) => x.status < 5) ?? [];
-  const numbered = [...similar, ...(context?.open ?? []).filter((o) => !similar.some((s) => s.id === o.id))].slice(0, 9);
+  // In an outage, the open tickets of the last hour's similar calls come next: one of them is
+  // the "incident majeur" the call can be linked under (Alt+Shift+N).
+  const outageOpen = dups?.outage ? dups.lastHour.filter((x) => x.status < 5) : [];
+  const numbered = [...similar, ...outageOpen, ...(context?.open ?? [])].filter((x, i, all) => all.findIndex((y) => y.id === x.id) === i).slice(0, 9);
   useEffect(() => {
     const on = (e: KeyboardEvent) => {
-      if (!e.altKey || !/^[1-9]$/.test(e.key)) return;
-      const target = numbered[Number(e.key) - 1];
-      if (!target) return;
+      if (!e.altKey) return;
+      // Alt+Shift+N by the key's place (Shift changes the character it types).
+      const digit = e.shiftKey ? /^Digit([1-9])$/.exec(e.code)?.[1] : /^[1-9]$/.test(e.key) ? e.key : undefined;
+      const target = digit ? numbered[Number(digit) - 1] : undefined;
+      if (!target || (e.shiftKey && !onLinkTo)) return;
       e.preventDefault();
-      onAddTo(target);
+      if (e.shiftKey) onLinkTo!(target);
+      else onAddTo(target);
     };
     window.addEventListener('keydown', on);
     return () => window.removeEventListener('keydown', on);
@@ -61,18 +73,28 @@ export function CallerPanel({ requester, text, onAddTo }: { requester: Requester
 
   const line = (x: CallerTicket, n: number | null) => (
     <li key={x.id} data-testid="caller-ticket">
-      {n !== null && <kbd aria-hidden="true">Alt+{n}</kbd>}{' '}
-      <a href={routeHref({ page: 'ticket', id: x.id })} title={x.subject}>
-        {t('caller.ticketRef', { number: x.number })} — {x.subject}
-      </a>{' '}
-      <span className="muted">
-        {t(`statusShort.${x.status}`)} · {formatCompactDate(x.updatedAt, i18n.language)}
-        {x.via === 'asset' ? ` · ${t('caller.viaPc')}` : ''}
+      <span className="caller-ticket-text">
+        {n !== null && <kbd aria-hidden="true">Alt+{n}</kbd>}{' '}
+        <a href={routeHref({ page: 'ticket', id: x.id })} title={x.subject}>
+          {t('caller.ticketRef', { number: x.number })} — {x.subject}
+        </a>{' '}
+        <span className="muted">
+          {t(`statusShort.${x.status}`)} · {formatCompactDate(x.updatedAt, i18n.language)}
+          {x.via === 'asset' ? ` · ${t('caller.viaPc')}` : ''}
+        </span>
       </span>
       {n !== null && (
-        <button type="button" className="link" onClick={() => onAddTo(x)} data-testid="caller-add-followup">
-          {t('caller.addHere')}
-        </button>
+        // On their own line, so a long subject never hides them (the subject truncates instead).
+        <span className="caller-ticket-actions">
+          <button type="button" className="link" onClick={() => onAddTo(x)} data-testid="caller-add-followup">
+            {t('caller.addHere')}
+          </button>
+          {onLinkTo && (
+            <button type="button" className="link" onClick={() => onLinkTo(x)} data-testid="caller-link-parent" title={`Alt+Maj+${n}`}>
+              {t('caller.linkHere')}
+            </button>
+          )}
+        </span>
       )}
     </li>
   );
@@ -88,6 +110,7 @@ export function CallerPanel({ requester, text, onAddTo }: { requester: Requester
       node: (
         <div className="caller-warning outage" role="alert" data-testid="caller-outage">
           <strong>{t('caller.outage', { count: dups.lastHour.length })}</strong>
+          {onLinkTo && <p className="muted caller-hint" data-testid="caller-link-hint">{t('caller.linkHint')}</p>}
           <ul>{dups.lastHour.slice(0, 5).map((x) => line(x, numberOf(x)))}</ul>
         </div>
       ),
@@ -110,7 +133,10 @@ export function CallerPanel({ requester, text, onAddTo }: { requester: Requester
       node: (
         <dl className="caller-who" data-testid="caller-who">
           <dt>{t('caller.service')}</dt>
-          <dd>{person.department || '—'}</dd>
+          <dd data-testid="caller-service" data-tier={service?.tier ?? undefined}>
+            {service ? <ServiceLabel name={service.name} tier={service.tier} archived={service.archived} /> : person.department || '—'}
+            {organisation && <span className="muted"> · {organisation.name}</span>}
+          </dd>
           <dt>{t('caller.site')}</dt>
           <dd>{person.site || '—'}</dd>
           <dt>{t('caller.phone')}</dt>

@@ -98,7 +98,7 @@ export function DirectoryImport() {
               <p className="error">{t('fixFirst')}</p>
               <ul className="import-errors" data-testid="import-errors">
                 {preview.errors.map((e, i) => (
-                  <li key={i}>{t('line', { line: e.line })} : {i18n.language.startsWith('en') ? e.reason.en : e.reason.fr}</li>
+                  <li key={i}>{t('line', { line: e.line })}{t('common:colon')}{i18n.language.startsWith('en') ? e.reason.en : e.reason.fr}</li>
                 ))}
               </ul>
             </>

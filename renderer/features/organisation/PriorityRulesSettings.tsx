@@ -88,8 +88,8 @@ export function PriorityRulesSettings() {
                 <strong>{r.name}</strong>{' '}
                 <label className="check"><input type="checkbox" checked={r.enabled} disabled={locked} onChange={(e) => edit((all) => all.map((x) => (x.id === r.id ? { ...x, enabled: e.target.checked } : x)))} /> {t('rules.enabled')}</label>{' '}
                 <label className="check"><input type="checkbox" checked={r.stop} disabled={locked} onChange={(e) => edit((all) => all.map((x) => (x.id === r.id ? { ...x, stop: e.target.checked } : x)))} /> {t('rules.stop')}</label>{' '}
-                <button type="button" disabled={locked || i === 0} onClick={() => move(i, -1)} aria-label={`${t('rules.up')} : ${r.name}`}>↑</button>
-                <button type="button" disabled={locked || i === rules.length - 1} onClick={() => move(i, 1)} aria-label={`${t('rules.down')} : ${r.name}`}>↓</button>
+                <button type="button" disabled={locked || i === 0} onClick={() => move(i, -1)} aria-label={`${t('rules.up')}${t('common:colon')}${r.name}`}>↑</button>
+                <button type="button" disabled={locked || i === rules.length - 1} onClick={() => move(i, 1)} aria-label={`${t('rules.down')}${t('common:colon')}${r.name}`}>↓</button>
                 {p && <div className="muted" data-testid="rule-preview">{t('rules.perRule', { name: r.name, count: p.modified, matched: p.matched })}</div>}
                 {preview?.issues.filter((x) => x.ruleId === r.id).map((x, j) => <div key={j} className="issue" role="alert" data-testid="rule-issue">{issueText(x as Issue)}</div>)}
               </li>

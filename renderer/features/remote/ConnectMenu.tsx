@@ -168,6 +168,11 @@ export function ConnectMenu({ remote, ticketId, label }: { remote: AssetRemote; 
           )}
         </ul>
       )}
+      {busy && !trust && (
+        <p role="status" className="muted" data-testid="rdp-connecting">
+          {t('connect.connecting', { name: remote.asset.name })}
+        </p>
+      )}
       {error && (
         <p role="alert" className="error" data-testid="rdp-error">
           {error}
@@ -214,14 +219,14 @@ function TrustDialog({ request, onAccept, onCancel, busy }: { request: NeedsTrus
       <h2 id="rdp-trust-title">{t('trust.title', { host: `${request.host}:${request.port}` })}</h2>
       <p className={request.previous ? 'warn' : undefined}>{request.previous ? t('trust.changed') : t('trust.first')}</p>
       <p>
-        {t('trust.fingerprint')} :<br />
+        {t('trust.fingerprintLabel')}<br />
         <code className="rdp-fingerprint" data-testid="rdp-fingerprint">
           {groupFingerprint(request.fingerprint)}
         </code>
       </p>
       {request.previous && (
         <p className="muted">
-          {t('trust.previous')} :<br />
+          {t('trust.previousLabel')}<br />
           <code className="rdp-fingerprint">{groupFingerprint(request.previous)}</code>
         </p>
       )}

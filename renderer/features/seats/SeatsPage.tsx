@@ -180,7 +180,7 @@ function SyncRtBar({ lang }: { lang: Lang }) {
       const r = await api.call('seats.sync');
       const parts = [t('syncResult', { pushed: r.pushed, pending: r.pending })];
       if (r.stoppedBy) parts.push(r.stoppedBy.message[lang]);
-      for (const a of r.attention) parts.push(`${a.pool} / ${a.login} : ${a.message}`);
+      for (const a of r.attention) parts.push(`${a.pool} / ${a.login}${t('common:colon')}${a.message}`);
       setResult(parts.join(' '));
     } catch (err) {
       setResult(errorText(err, lang));

@@ -58,7 +58,7 @@ export function TicketSyncBanner({ ticketId }: { ticketId: string }) {
         <div key={c.id} data-testid="sync-conflict" className="sync-conflict">
           <strong>{t('banner.conflict', { field: fieldName(c.field) })}</strong>
           <div>
-            {t('banner.here')} : <b data-testid="conflict-local">{valueOf(c.field, c.localValue, t)}</b> · {t('banner.server')} : <b>{valueOf(c.field, c.serverValue, t)}</b> · {t('banner.before')} :{' '}
+            {t('banner.here')}{t('common:colon')}<b data-testid="conflict-local">{valueOf(c.field, c.localValue, t)}</b> · {t('banner.server')}{t('common:colon')}<b>{valueOf(c.field, c.serverValue, t)}</b> · {t('banner.before')}{t('common:colon')}
             {valueOf(c.field, c.baseValue, t)}
           </div>
           <div className="actions">
@@ -80,7 +80,7 @@ export function TicketSyncBanner({ ticketId }: { ticketId: string }) {
         <div key={p.opId} data-testid="sync-parked-op" className="sync-parked">
           <strong>{t('banner.parked')}</strong> {p.summary}
           <div>
-            {t('banner.serverSaid')} : <q data-testid="server-message">{p.serverMessage || '—'}</q>
+            {t('banner.serverSaid')}{t('common:colon')}<q data-testid="server-message">{p.serverMessage || '—'}</q>
             {p.status && p.status !== 200 ? ` (HTTP ${p.status})` : ''}
           </div>
           <div className="actions">

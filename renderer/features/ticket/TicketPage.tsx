@@ -6,6 +6,7 @@ import { navigate, routeHref } from '../../app/router';
 import { typingInField, useScreenShortcuts } from '../../app/ShortcutHelp';
 import { newDraftId } from '../call-log/DraftChooser';
 import { TicketEditor, RequesterFix } from './TicketEditor';
+import { ParentLink } from './ParentLink';
 import { TicketRemoteActions } from '../remote/TicketRemoteActions';
 import { TicketToolActions } from '../tools/TicketToolActions';
 import { TicketSyncBanner } from '../sync/TicketSyncBanner';
@@ -40,7 +41,7 @@ export function TicketPage({ id }: { id: string }) {
   useEffect(load, [load]);
   // Live: another window, sync or a remote session changed this ticket.
   useEffect(() => api.on('tickets.changed', (p) => p.ids.includes(id) && load()), [id, load]);
-  const [panel, setPanel] = useState<null | 'edit' | 'requester'>(null);
+  const [panel, setPanel] = useState<null | 'edit' | 'requester' | 'parent'>(null);
   const pageRef = useRef<HTMLElement>(null);
   const focused = useRef(false);
   // Once the ticket is shown, focus lands on its first action.
@@ -60,6 +61,7 @@ export function TicketPage({ id }: { id: string }) {
     { keys: 'E', label: t('keys.edit') },
     { keys: 'D', label: t('keys.requester') },
     { keys: 'N', label: t('keys.newCallFor') },
+    { keys: 'I', label: t('keys.parent') },
     { keys: 'Échap', label: t('keys.back') },
   ];
   useScreenShortcuts(shortcutList);
@@ -83,6 +85,7 @@ export function TicketPage({ id }: { id: string }) {
       else if (k === 'r') q('solution-body')?.focus();
       else if (k === 'e') setPanel('edit');
       else if (k === 'd') setPanel('requester');
+      else if (k === 'i' && detail && !detail.parent && detail.children.length === 0) setPanel('parent');
       else if (k === 'n' && detail) void newCallFor(detail);
       else return;
       e.preventDefault();
@@ -141,6 +144,29 @@ export function TicketPage({ id }: { id: string }) {
               {detail.requester ? ` · ${detail.requester.department}` : tk.requesterName ? ` (${t('ticket.requesterUnknown')})` : ''}
             </dd>
             <TicketOrgFields ticket={tk} />
+            {detail.parent && (
+              <>
+                <dt>{t('link.parent')}</dt>
+                <dd data-testid="ticket-parent">
+                  <a href={routeHref({ page: 'ticket', id: detail.parent.id })}>{t('link.ref', { number: detail.parent.number, subject: detail.parent.subject })}</a>{' '}
+                  <span className="muted">{t(`statusShort.${detail.parent.status}`)}</span>
+                </dd>
+              </>
+            )}
+            {detail.children.length > 0 && (
+              <>
+                <dt>{t('link.children', { count: detail.children.length })}</dt>
+                <dd data-testid="ticket-children">
+                  <ul className="ticket-children">
+                    {detail.children.map((c) => (
+                      <li key={c.id}>
+                        <a href={routeHref({ page: 'ticket', id: c.id })}>{t('link.ref', { number: c.number, subject: c.subject })}</a> <span className="muted">{c.requesterName} · {t(`statusShort.${c.status}`)}</span>
+                      </li>
+                    ))}
+                  </ul>
+                </dd>
+              </>
+            )}
             <dt>{t('ticket.linked')}</dt>
             <dd data-testid="ticket-assets">{detail.assets.map((a) => `${a.name}${a.ip ? ` (${a.ip})` : ''}`).join(', ') || '—'}</dd>
             <dt>{t('field.category')}</dt>
@@ -168,9 +194,15 @@ export function TicketPage({ id }: { id: string }) {
             <button type="button" onClick={() => void newCallFor(detail)} data-testid="ticket-new-call">
               {t('edit.newCallFor')} <kbd aria-hidden="true">N</kbd>
             </button>
+            {!detail.parent && detail.children.length === 0 && (
+              <button type="button" onClick={() => setPanel('parent')} data-testid="ticket-link-parent">
+                {t('link.open')} <kbd aria-hidden="true">I</kbd>
+              </button>
+            )}
           </div>
           {panel === 'edit' && <TicketEditor ticket={tk} assets={detail.assets} meta={meta} onClose={closePanel} />}
           {panel === 'requester' && <RequesterFix ticket={tk} requester={detail.requester} onClose={closePanel} />}
+          {panel === 'parent' && <ParentLink ticket={tk} onClose={closePanel} />}
           {tk.description && <p className="card ticket-description"><Revealed text={tk.description} /></p>}
           <Timeline entries={detail.timeline} />
         </div>

@@ -1,11 +1,12 @@
 import { useTranslation } from 'react-i18next';
 import type { Followup } from '../../../src/domain/tickets';
 import type { EditChange } from '../../../src/domain/ticket-edit';
-import { formatDateTime, formatDuration } from './ticket-meta';
+import { formatDateTime, formatDuration, useTicketMeta } from './ticket-meta';
+import { describeOutcome, type RuleOutcome } from '../../../src/domain/priority-rules';
 import { generatedEntryText } from './generated-entry';
 import { Revealed } from '../../components/Revealed';
 
-const KNOWN_KINDS = new Set(['call', 'note', 'status', 'assign', 'solution', 'ssh_session', 'rdp_session', 'tool_run', 'checklist_step', 'transcript', 'sync_discarded', 'edit']);
+const KNOWN_KINDS = new Set(['call', 'note', 'status', 'assign', 'solution', 'ssh_session', 'rdp_session', 'tool_run', 'checklist_step', 'transcript', 'sync_discarded', 'edit', 'rules', 'link']);
 
 /** The ticket's history, oldest first. Kinds added by other features show their label and body. */
 export function Timeline({ entries }: { entries: Followup[] }) {
@@ -51,10 +52,27 @@ function EntryDetails({ f }: { f: Followup }) {
   return null;
 }
 
+/** Which priority rules applied (at the call, or when a correction re-ran them), in the reader's language. */
+function rulesText(f: Followup, language: string, teamName: (id: string) => string): string | null {
+  const data = (f.data ?? {}) as { applied?: RuleOutcome['applied']; override?: RuleOutcome['override'] };
+  if (f.kind !== 'rules' || !Array.isArray(data.applied)) return null;
+  return describeOutcome({ applied: data.applied, override: data.override ?? null }, language.startsWith('en') ? 'en' : 'fr', teamName).join('\n');
+}
+
+/** A parent/child link ("incident majeur"), worded from its facts. */
+function linkText(f: Followup, t: (key: string, o?: Record<string, unknown>) => string): string | null {
+  const d = (f.data ?? {}) as { role?: string; parentNumber?: number; parentSubject?: string; childNumber?: number; childRequester?: string };
+  if (f.kind !== 'link') return null;
+  if (d.role === 'child' && typeof d.parentNumber === 'number') return t('link.childEntry', { number: d.parentNumber, subject: d.parentSubject ?? '' });
+  if (d.role === 'parent' && typeof d.childNumber === 'number') return t('link.parentEntry', { number: d.childNumber, requester: d.childRequester ?? '' });
+  return null;
+}
+
 /** What the entry says: worded from its facts in the reader's language when it can be, else as stored. */
 function EntryBody({ f }: { f: Followup }) {
   const { t, i18n } = useTranslation('hotline');
-  const text = generatedEntryText(f, t, i18n.language) ?? f.body;
+  const meta = useTicketMeta();
+  const text = rulesText(f, i18n.language, (id) => meta?.teams.find((x) => x.id === id)?.name ?? id) ?? linkText(f, t) ?? generatedEntryText(f, t, i18n.language) ?? f.body;
   return text ? (
     <p className="tl-body">
       <Revealed text={text} />

@@ -1,10 +1,10 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
-import { ElevationConfirm, ParamForm, RunPanel, TargetPicker, defaults, useErrorText, useLang, useSshProfiles, type Catalog, type ChecklistRun, type ParamValues, type ToolTarget } from './shared';
+import { ElevationConfirm, ParamForm, RunPanel, TargetPicker, defaults, useErrorText, useLang, useSshProfiles, type Catalog, type ChecklistRun, type ParamValues, type TicketPc, type ToolTarget } from './shared';
 
 /** Start one of the catalog's checklists on a PC (optionally for a ticket). */
-export function ChecklistStarter({ catalog, ticketId, onStarted, preferAssets }: { catalog: Catalog; ticketId?: string; onStarted: (run: ChecklistRun) => void; preferAssets?: string[] }) {
+export function ChecklistStarter({ catalog, ticketId, onStarted, ticketPcs }: { catalog: Catalog; ticketId?: string; onStarted: (run: ChecklistRun) => void; ticketPcs?: TicketPc[] }) {
   const { t } = useTranslation('tools');
   const lang = useLang();
   const errText = useErrorText();
@@ -42,7 +42,8 @@ export function ChecklistStarter({ catalog, ticketId, onStarted, preferAssets }:
       {def && (
         <>
           <p className="muted">{def.help[lang]}</p>
-          <TargetPicker os={def.os} localOs={catalog.localOs} value={target} onChange={setTarget} id={`cl-target-${def.id}`} preferAssets={preferAssets} />
+          <ChecklistPreview def={def} catalog={catalog} />
+          <TargetPicker os={def.os} localOs={catalog.localOs} value={target} onChange={setTarget} id={`cl-target-${def.id}`} ticketPcs={ticketPcs} ticketId={ticketId} />
           <button type="submit" className="primary" disabled={!target} data-testid="checklist-start">
             {t('startChecklist')}
           </button>
@@ -54,6 +55,30 @@ export function ChecklistStarter({ catalog, ticketId, onStarted, preferAssets }:
         </p>
       )}
     </form>
+  );
+}
+
+/** The steps of a checklist before it is started: what the installer will be asked to do, in order. */
+function ChecklistPreview({ def, catalog }: { def: Catalog['checklists'][number]; catalog: Catalog }) {
+  const { t } = useTranslation('tools');
+  const lang = useLang();
+  return (
+    <details className="checklist-preview" data-testid="checklist-preview" open>
+      <summary>{t('preview.title', { count: def.steps.length })}</summary>
+      <ol className="checklist-steps">
+        {def.steps.map((s, i) => {
+          const tool = s.kind === 'tool' ? catalog.tools.find((x) => x.id === s.toolId) : undefined;
+          const label = s.label?.[lang] ?? tool?.label[lang] ?? (s.kind === 'tool' ? s.toolId : '');
+          return (
+            <li key={i} data-testid="checklist-preview-step" data-kind={s.kind}>
+              <span className="step-label">{label}</span> <span className="badge">{t(`preview.${s.kind}`)}</span>
+              {s.kind === 'manual' && s.help && <span className="muted"> — {s.help[lang]}</span>}
+              {tool?.elevation && <span className="badge danger">{t('needsElevation')}</span>}
+            </li>
+          );
+        })}
+      </ol>
+    </details>
   );
 }
 

@@ -4,7 +4,7 @@ import { api } from '../../api/client';
 import { ChecklistPanel, ChecklistStarter } from './ChecklistPanel';
 import { ToolLauncher } from './ToolLauncher';
 import { downloadBase64 } from './download';
-import { RunPanel, useCatalog, useErrorText, useLang, type ChecklistRun } from './shared';
+import { RunPanel, useCatalog, useErrorText, useLang, type ChecklistRun, type TicketPc } from './shared';
 import type { CallOutput } from '../../../src/api/contract';
 
 type ToolRunSummary = CallOutput<'tools.runs'>['runs'][number];
@@ -20,9 +20,9 @@ export function TicketToolActions({ ticketId }: { ticketId: string }) {
   const [audience, setAudience] = useState<'agent' | 'manager'>('agent');
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
 
-  const [assets, setAssets] = useState<string[]>([]);
+  const [assets, setAssets] = useState<TicketPc[]>([]);
   useEffect(() => {
-    api.call('tickets.get', { id: ticketId }).then((d) => setAssets(d.ticket.assetIds), () => {});
+    api.call('tickets.get', { id: ticketId }).then((d) => setAssets(d.assets), () => {});
   }, [ticketId]);
 
   const loadActive = useCallback(() => {
@@ -61,11 +61,11 @@ export function TicketToolActions({ ticketId }: { ticketId: string }) {
           ))}
           <details data-testid="ticket-launch-tool">
             <summary>{t('launchTool')}</summary>
-            <ToolLauncher catalog={catalog} ticketId={ticketId} preferAssets={assets} />
+            <ToolLauncher catalog={catalog} ticketId={ticketId} ticketPcs={assets} />
           </details>
           <details data-testid="ticket-launch-checklist">
             <summary>{t('launchChecklist')}</summary>
-            <ChecklistStarter catalog={catalog} ticketId={ticketId} preferAssets={assets} onStarted={(r) => setActive((a) => [r, ...a.filter((x) => x.id !== r.id)])} />
+            <ChecklistStarter catalog={catalog} ticketId={ticketId} ticketPcs={assets} onStarted={(r) => setActive((a) => [r, ...a.filter((x) => x.id !== r.id)])} />
           </details>
         </>
       )}

@@ -1,10 +1,10 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
-import { ElevationConfirm, ParamForm, RunPanel, TargetPicker, defaults, useErrorText, useLang, useSshProfiles, type Catalog, type ParamValues, type ToolSummary, type ToolTarget } from './shared';
+import { ElevationConfirm, ParamForm, RunPanel, TargetPicker, defaults, useErrorText, useLang, useSshProfiles, type Catalog, type ParamValues, type TicketPc, type ToolSummary, type ToolTarget } from './shared';
 
 /** Pick a tool, fill its generated form, choose the PC, run it and follow its output. */
-export function ToolLauncher({ catalog, ticketId, initialToolId, preferAssets }: { catalog: Catalog; ticketId?: string; initialToolId?: string; preferAssets?: string[] }) {
+export function ToolLauncher({ catalog, ticketId, initialToolId, ticketPcs }: { catalog: Catalog; ticketId?: string; initialToolId?: string; ticketPcs?: TicketPc[] }) {
   const { t } = useTranslation('tools');
   const lang = useLang();
   const errText = useErrorText();
@@ -75,7 +75,7 @@ export function ToolLauncher({ catalog, ticketId, initialToolId, preferAssets }:
               {tool.elevation && <span className="badge danger">{t('needsElevation')}</span>}
             </p>
             <ParamForm params={tool.params} values={values} onChange={setValues} idPrefix={`p-${tool.id}`} />
-            <TargetPicker os={tool.os} localOs={catalog.localOs} value={target} onChange={setTarget} id={`target-${tool.id}`} preferAssets={preferAssets} />
+            <TargetPicker os={tool.os} localOs={catalog.localOs} value={target} onChange={setTarget} id={`target-${tool.id}`} ticketPcs={ticketPcs} ticketId={ticketId} />
             {confirming ? (
               <ElevationConfirm tool={tool.label[lang]} target={targetLabel(target)} onConfirm={() => void run(true)} onCancel={() => setConfirming(false)} />
             ) : (

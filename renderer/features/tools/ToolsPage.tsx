@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { ChecklistPanel, ChecklistStarter } from './ChecklistPanel';
@@ -15,6 +15,15 @@ export function ToolsPage() {
   const [os, setOs] = useState<'all' | 'windows' | 'linux'>('all');
   const [selected, setSelected] = useState<string | null>(null);
   const [active, setActive] = useState<ChecklistRun[]>([]);
+  const launcherRef = useRef<HTMLDivElement>(null);
+  // The launcher opens beside the list, in a column that stays in view (sticky): bring it to
+  // the operator and move focus to its first field, whichever tool of the list was picked.
+  useEffect(() => {
+    const card = launcherRef.current;
+    if (!selected || !card) return;
+    card.scrollIntoView({ block: 'nearest' });
+    card.querySelector<HTMLElement>('.tool-params input, .tool-params select, .tool-params textarea, [data-testid="tool-target"], [data-testid="tool-run"]')?.focus();
+  }, [selected]);
   useEffect(() => {
     api.call('tools.checklistList', { activeOnly: true }).then((r) => setActive(r.runs), () => {});
   }, []);
@@ -37,7 +46,7 @@ export function ToolsPage() {
           <ul>
             {catalog.errors.map((e) => (
               <li key={e.path}>
-                <code>{e.path}</code> — {e.reason}
+                <code>{e.path}</code> — {e.reason[lang]}
               </li>
             ))}
           </ul>
@@ -76,7 +85,15 @@ export function ToolsPage() {
           </div>
           <div className="tools-side">
             {selected && (
-              <div className="card">
+              <div
+                className="card"
+                ref={launcherRef}
+                data-testid="tools-page-launcher"
+                onKeyDown={(e) => {
+                  // Escape goes back to the tool in the list.
+                  if (e.key === 'Escape' && !e.defaultPrevented) document.querySelector<HTMLElement>(`[data-testid="tool-${selected}"]`)?.focus();
+                }}
+              >
                 <ToolLauncher key={selected} catalog={catalog} initialToolId={selected} />
               </div>
             )}

@@ -5,6 +5,8 @@ import { ContractError } from '../../../src/api/client';
 import { api } from '../../api/client';
 import { downloadBase64 } from './download';
 import { useRunState } from './run-store';
+import { navigate } from '../../app/router';
+import { sshStore } from '../remote/ssh-store';
 
 export type Catalog = CallOutput<'tools.catalog'>;
 export type ToolSummary = Catalog['tools'][number];
@@ -13,6 +15,16 @@ export type ToolTarget = CallInput<'tools.run'>['target'];
 export type ChecklistRun = CallOutput<'tools.checklistGet'>['run'];
 export type ParamValues = Record<string, string | number | boolean>;
 type Lang = 'fr' | 'en';
+/** A PC linked to the ticket the tool is run for. */
+export type TicketPc = CallOutput<'tickets.get'>['assets'][number];
+
+/** The tool OS a PC's system string says (unknown: null, then any tool may target it). */
+export function pcOs(os: string): ToolSummary['os'] | null {
+  const o = os.toLowerCase();
+  if (o.includes('windows')) return 'windows';
+  if (/linux|debian|ubuntu|unix/.test(o)) return 'linux';
+  return null;
+}
 
 export function useLang(): Lang {
   const { i18n } = useTranslation();
@@ -127,47 +139,77 @@ export const targetKey = (t: ToolTarget) => (t.kind === 'local' ? 'local' : `ssh
 
 /**
  * Where to run: this PC (when it has the tool's OS) or a saved SSH profile. From a ticket,
- * the profiles of the ticket's linked PCs come first (and are chosen by default).
+ * the profiles of the ticket's linked PCs come first (and are chosen by default); a linked PC
+ * of the tool's system that has no SSH profile yet is still offered, with the way to create
+ * its profile (the remote-sessions page, prefilled), rather than "no compatible PC".
  */
-export function TargetPicker({ os, localOs, value, onChange, id, preferAssets = [] }: { os: ToolSummary['os']; localOs: Catalog['localOs']; value: ToolTarget | null; onChange: (t: ToolTarget | null) => void; id: string; preferAssets?: string[] }) {
+export function TargetPicker({ os, localOs, value, onChange, id, preferAssets = [], ticketPcs = [], ticketId }: { os: ToolSummary['os']; localOs: Catalog['localOs']; value: ToolTarget | null; onChange: (t: ToolTarget | null) => void; id: string; preferAssets?: string[]; ticketPcs?: TicketPc[]; ticketId?: string }) {
   const { t } = useTranslation('tools');
   const profiles = useSshProfiles();
-  const options: { key: string; target: ToolTarget; label: string }[] = [];
-  const linked = profiles.filter((p) => p.assetId && preferAssets.includes(p.assetId));
+  const options: { key: string; target: ToolTarget | null; label: string; pc?: TicketPc }[] = [];
+  const preferred = new Set([...preferAssets, ...ticketPcs.map((a) => a.id)]);
+  const linked = profiles.filter((p) => p.assetId && preferred.has(p.assetId));
   const sshOption = (p: SshProfileLite) => ({ key: `ssh:${p.id}`, target: { kind: 'ssh', profileId: p.id } as ToolTarget, label: t('targetSsh', { name: p.name, host: p.host }) });
   options.push(...linked.map(sshOption));
+  const pcsWithoutProfile = ticketPcs.filter((a) => !profiles.some((p) => p.assetId === a.id) && (pcOs(a.os) ?? os) === os);
+  options.push(...pcsWithoutProfile.map((pc) => ({ key: `pc:${pc.id}`, target: null, label: t('targetTicketPc', { name: pc.name, host: pc.ip || pc.name }), pc })));
   if (localOs === os) options.push({ key: 'local', target: { kind: 'local' }, label: t('targetLocal') });
   options.push(...profiles.filter((p) => !linked.includes(p)).map(sshOption));
-  const current = value ? targetKey(value) : '';
   // Until the technician picks one, follow the preferred (first) option as profiles load.
   const [touched, setTouched] = useState(false);
+  const [picked, setPicked] = useState<string | null>(null);
   const first = options[0];
+  const current = value ? targetKey(value) : (picked ?? '');
+  const chosen = options.find((o) => o.key === current) ?? null;
+  const follow = (o: (typeof options)[number] | undefined) => {
+    setPicked(o?.key ?? null);
+    onChange(o?.target ?? null);
+  };
   useEffect(() => {
-    if ((!touched && first && first.key !== current) || !options.some((o) => o.key === current)) onChange(first?.target ?? null);
+    if (!touched && first && first.key !== current) follow(first);
+    else if (current && !chosen) follow(first);
   });
   return (
-    <label className="field" htmlFor={id}>
-      <span>{t('target')}</span>
-      {options.length === 0 ? (
-        <span className="warn">{t('noTarget')}</span>
-      ) : (
-        <select
-          id={id}
-          data-testid="tool-target"
-          value={current}
-          onChange={(e) => {
-            setTouched(true);
-            onChange(options.find((o) => o.key === e.target.value)?.target ?? null);
-          }}
-        >
-          {options.map((o) => (
-            <option key={o.key} value={o.key}>
-              {o.label}
-            </option>
-          ))}
-        </select>
+    <div className="field target-picker">
+      <label className="field" htmlFor={id}>
+        <span>{t('target')}</span>
+        {options.length === 0 ? (
+          <span className="warn">{t('noTarget')}</span>
+        ) : (
+          <select
+            id={id}
+            data-testid="tool-target"
+            value={current}
+            onChange={(e) => {
+              setTouched(true);
+              setPicked(e.target.value);
+              onChange(options.find((o) => o.key === e.target.value)?.target ?? null);
+            }}
+          >
+            {options.map((o) => (
+              <option key={o.key} value={o.key}>
+                {o.label}
+              </option>
+            ))}
+          </select>
+        )}
+      </label>
+      {chosen?.pc && (
+        <p className="warn" data-testid="tool-target-needs-profile">
+          {t('ticketPcNeedsProfile', { name: chosen.pc.name })}{' '}
+          <button
+            type="button"
+            data-testid="tool-target-create-profile"
+            onClick={() => {
+              sshStore.request({ assetId: chosen.pc!.id, host: chosen.pc!.ip || chosen.pc!.name, ticketId: ticketId ?? null });
+              navigate({ page: 'remote' });
+            }}
+          >
+            {t('ticketPcCreateProfile', { name: chosen.pc.name })}
+          </button>
+        </p>
       )}
-    </label>
+    </div>
   );
 }
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { call, event } from '../contract-kit';
 import {
   assetSchema,
+  linkedTicketSchema,
   categorySchema,
   followupSchema,
   logCallInputSchema,
@@ -24,6 +25,9 @@ export const ticketDetailSchema = z.object({
   timeline: z.array(followupSchema),
   requester: personSchema.nullable(),
   assets: z.array(assetSchema),
+  /** The "incident majeur" this ticket is linked under, and the calls linked under it. */
+  parent: linkedTicketSchema.nullable().default(null),
+  children: z.array(linkedTicketSchema).default([]),
 });
 export type TicketDetail = z.infer<typeof ticketDetailSchema>;
 
@@ -53,6 +57,14 @@ export const ticketCalls = {
   'tickets.takeCharge': call(byId, ticketSchema),
   'tickets.setStatus': call(z.strictObject({ id, status: statusSchema }), ticketSchema),
   'tickets.route': call(z.strictObject({ id, teamId: id, technician: z.string().trim().min(1).max(120).nullable().default(null) }), ticketSchema),
+  /** Links a ticket under a parent "incident majeur" ticket (both timelines say so; synced). */
+  'tickets.linkParent': call(
+    z.strictObject({ id, parentId: id.optional(), parentNumber: z.number().int().positive().optional() }).refine((v) => !!v.parentId !== (v.parentNumber !== undefined), {
+      message: 'Indiquez le ticket parent (son numéro) / Give the parent ticket (its number)',
+      path: ['parentNumber'],
+    }),
+    ticketSchema,
+  ),
   'tickets.resolve': call(z.strictObject({ id, solution: z.string().trim().min(1).max(20_000) }), ticketSchema),
   'tickets.meta': call(empty, ticketMetaSchema),
   'tickets.views': call(empty, z.object({ views: z.array(viewWithCountSchema) })),

@@ -72,7 +72,7 @@ export function createHotlineFeature(core: Core, deps: { tickets: TicketFeature 
         deleteDraft(core.db, draftId);
         return t;
       }).immediate();
-      core.events.emit('tickets.changed', { ids: [ticket.id] });
+      core.events.emit('tickets.changed', { ids: call.parentTicketId ? [ticket.id, call.parentTicketId] : [ticket.id] });
       changed(draftId);
       return ticket;
     },

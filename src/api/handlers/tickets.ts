@@ -68,6 +68,7 @@ export function createTicketFeature(core: Core, deps: { organisation?: Organisat
     'tickets.setStatus': Handler<'tickets.setStatus'>;
     'tickets.route': Handler<'tickets.route'>;
     'tickets.resolve': Handler<'tickets.resolve'>;
+    'tickets.linkParent': Handler<'tickets.linkParent'>;
     'tickets.meta': Handler<'tickets.meta'>;
     'tickets.views': Handler<'tickets.views'>;
     'tickets.saveView': Handler<'tickets.saveView'>;
@@ -79,7 +80,11 @@ export function createTicketFeature(core: Core, deps: { organisation?: Organisat
   } = {
     // Returns only after the IMMEDIATE transaction committed with synchronous=FULL: the
     // acknowledgement the form shows means the call is on disk.
-    'tickets.logCall': (input) => after(workflow.logCall(input)),
+    'tickets.logCall': (input) => {
+      const t = workflow.logCall(input);
+      if (input.parentTicketId) changed(input.parentTicketId);
+      return after(t);
+    },
     'tickets.get': ({ id }) => {
       const ticket = workflow.get(id);
       return {
@@ -87,6 +92,8 @@ export function createTicketFeature(core: Core, deps: { organisation?: Organisat
         timeline: workflow.timeline(id),
         requester: ticket.requesterId ? (getPerson(core.db, ticket.requesterId) ?? null) : null,
         assets: ticket.assetIds.map((a) => getAsset(core.db, a)).filter((a) => a !== undefined),
+        parent: workflow.parentOf(id),
+        children: workflow.childrenOf(id),
       };
     },
     'tickets.list': ({ withTotal, ...query }) => queryQueue(core.db, query, { ...ctx(), withTotal }),
@@ -99,6 +106,12 @@ export function createTicketFeature(core: Core, deps: { organisation?: Organisat
     'tickets.setStatus': ({ id, status }) => after(workflow.setStatus(id, status)),
     'tickets.route': ({ id, teamId, technician }) => after(workflow.route(id, teamId, technician)),
     'tickets.resolve': ({ id, solution }) => after(workflow.resolve(id, solution)),
+    'tickets.linkParent': ({ id, parentId, parentNumber }) => {
+      const t = workflow.linkParent(id, parentId ?? { number: parentNumber! });
+      const parent = workflow.parentOf(id);
+      if (parent) changed(parent.id);
+      return after(t);
+    },
     'tickets.meta': () => {
       const techs = (stmt(core.db, 'SELECT DISTINCT technician FROM tickets WHERE technician IS NOT NULL ORDER BY technician').all() as { technician: string }[]).map((r) => r.technician);
       const me = core.currentUser();

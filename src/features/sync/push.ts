@@ -243,6 +243,14 @@ export class Pusher {
           const createdAs = creationEntryId(serverId);
           return { finalize: () => this.tickets.linkFollowup(op.payload.id, createdAs) };
         }
+        // A call linked under an "incident majeur": the server links the tickets too (RT MemberOf),
+        // once the parent is there; the note below says so on the timeline as everywhere else.
+        const linkData = op.payload.kind === 'link' ? (op.payload.data as { role?: string; parentTicketId?: string } | null) : null;
+        if (linkData?.role === 'child' && linkData.parentTicketId && connector.linkParent) {
+          const parentSid = this.serverIdOf(linkData.parentTicketId);
+          if (!parentSid) throw new SyncError('conflict', 'waiting for the parent ticket to reach the server before linking');
+          await connector.linkParent(serverId, parentSid);
+        }
         let fid: string | null = null;
         if (op.attempts > 0) fid = await connector.findFollowupByOp(serverId, op.opId);
         if (!fid) {

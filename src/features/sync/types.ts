@@ -118,6 +118,11 @@ export interface Connector {
    */
   addFollowup(serverId: string, opId: string, followup: { body: string; private: boolean; author: string; kind?: string; status?: number }): Promise<{ serverId: string | null }>;
   findFollowupByOp(serverId: string, opId: string): Promise<string | null>;
+  /**
+   * Links a ticket under a parent ticket on the server (RT: MemberOf). Idempotent: linking
+   * again what is linked changes nothing. Absent: the link travels only as the timeline note.
+   */
+  linkParent?(childServerId: string, parentServerId: string): Promise<void>;
   listFollowups(serverId: string): Promise<RemoteFollowup[]>;
   /** Tickets changed at or after `since` (null: all), oldest first, page numbers from 1. */
   listTickets(since: string | null, page: number, pageSize: number): Promise<TicketPage>;

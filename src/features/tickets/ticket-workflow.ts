@@ -20,9 +20,10 @@ import { writeOutbox } from './outbox';
 import { readSetting } from './repos/settings';
 import { findCategory, findTeam, findTeamByName } from './repos/teams';
 import { assetsOfPerson, getAsset, getPerson } from './repos/directory';
-import { findTicket, insertTicket, relinkAssets, ticketBase, touchTicket, updateTicketColumns, updateTicketOrg, type TicketChanges, type UpdatableField } from './repos/tickets';
+import { findTicket, insertTicket, relinkAssets, ticketBase, markPriorityOverridden, touchTicket, updateTicketColumns, updateTicketOrg, type TicketChanges, type UpdatableField } from './repos/tickets';
 import { ticketEditSchema, type EditChange, type TicketEdit } from '../../domain/ticket-edit';
 import { insertFollowup, listFollowups, type TimelineEntry } from './repos/followups';
+import { childrenOf, insertLink, parentOf, ticketIdByNumber } from './repos/links';
 
 export interface WorkflowContext {
   now(): Date;
@@ -51,6 +52,17 @@ export const ticketErrors = {
       fr: "Ce ticket est résolu ou clos : rouvrez-le avant de le mettre en attente.",
       en: 'This ticket is solved or closed: reopen it before putting it on hold.',
     }),
+  badParent: (why: 'self' | 'hasParent' | 'isParent' | 'parentIsChild') =>
+    new RelaisError(
+      'INVALID_INPUT',
+      {
+        self: { fr: 'Un ticket ne peut pas être son propre parent : choisissez le ticket de l’incident majeur.', en: 'A ticket cannot be its own parent: pick the major incident’s ticket.' },
+        hasParent: { fr: 'Ce ticket est déjà rattaché à un incident majeur : ouvrez-le pour voir lequel.', en: 'This ticket is already linked to a major incident: open it to see which one.' },
+        isParent: { fr: 'Ce ticket est lui-même le parent d’autres appels : rattachez plutôt ces appels au nouvel incident.', en: 'This ticket is itself the parent of other calls: link those calls to the new incident instead.' },
+        parentIsChild: { fr: 'Le ticket choisi est lui-même rattaché à un incident majeur : rattachez l’appel à celui-ci.', en: 'The chosen ticket is itself linked to a major incident: link the call to that one.' },
+      }[why],
+      { why },
+    ),
   solutionRequired: () =>
     new RelaisError('INVALID_INPUT', {
       fr: 'Une solution est nécessaire pour résoudre le ticket : décrivez ce qui a été fait puis réessayez.',
@@ -101,8 +113,38 @@ export function createTicketWorkflow(db: Db, ctx: WorkflowContext) {
   const append = (ticketId: string, entry: TimelineEntry, at: string): Followup =>
     insertFollowup(db, ticketId, entry, { author: ctx.currentUser(), createdAt: at });
 
+  /**
+   * Links `childId` under `parentId` (one level: a parent is no child, a child has one parent),
+   * with a timeline entry on each ticket (each with its outbox row: the ITSM server gets the
+   * link, RT as MemberOf). Inside the caller's transaction.
+   */
+  const link = (child: Ticket, parentId: string, at: string) => {
+    if (child.id === parentId) throw ticketErrors.badParent('self');
+    const parent = mustGet(parentId);
+    if (parentOf(db, child.id)) throw ticketErrors.badParent('hasParent');
+    if (childrenOf(db, child.id).length > 0) throw ticketErrors.badParent('isParent');
+    if (parentOf(db, parent.id)) throw ticketErrors.badParent('parentIsChild');
+    insertLink(db, child.id, parent.id, at, ctx.currentUser());
+    append(child.id, { kind: 'link', body: `Rattaché à l'incident majeur n° ${parent.number} — ${parent.subject}`, data: { role: 'child', parentTicketId: parent.id, parentNumber: parent.number, parentSubject: parent.subject }, private: true }, at);
+    append(parent.id, { kind: 'link', body: `Appel rattaché : ticket n° ${child.number} (${child.requesterName})`, data: { role: 'parent', childTicketId: child.id, childNumber: child.number, childRequester: child.requesterName }, private: true }, at);
+    touchTicket(db, child.id, at);
+    touchTicket(db, parent.id, at);
+  };
+
   return {
     get: mustGet,
+    parentOf: (id: string) => parentOf(db, id),
+    childrenOf: (id: string) => childrenOf(db, id),
+
+    /** Links an existing ticket under a parent "incident majeur" ticket (by id, or by its number). */
+    linkParent(childId: string, parent: string | { number: number }): Ticket {
+      return tx(() => {
+        const parentId = typeof parent === 'string' ? parent : ticketIdByNumber(db, parent.number);
+        if (!parentId) throw commonErrors.notFound({ fr: `Ticket n° ${(parent as { number: number }).number}`, en: `Ticket #${(parent as { number: number }).number}` }, String((parent as { number: number }).number));
+        link(mustGet(childId), parentId, now());
+        return mustGet(childId);
+      });
+    },
     timeline: (id: string): Followup[] => {
       mustGet(id);
       return listFollowups(db, id);
@@ -194,6 +236,7 @@ export function createTicketWorkflow(db: Db, ctx: WorkflowContext) {
         }
         if (routed) append(ticket.id, { kind: 'assign', body: '', data: { team: team?.name ?? null, technician: null } }, at);
         if (solved) append(ticket.id, { kind: 'solution', body: solution ?? '', data: { onPhone: true } }, at);
+        if (input.parentTicketId) link(mustGet(ticket.id), input.parentTicketId, at);
         return mustGet(ticket.id);
       });
     },
@@ -354,18 +397,6 @@ export function createTicketWorkflow(db: Db, ctx: WorkflowContext) {
           changes.categoryId = category?.id ?? null;
           note('category', t.categoryName, category?.fullName ?? null);
         }
-        if (input.urgency !== undefined || input.impact !== undefined) {
-          const urgency = input.urgency ?? t.urgency;
-          const impact = input.impact ?? t.impact;
-          const priority = computePriority(urgency, impact, readSetting(db, 'tickets.priorityMatrix', priorityMatrixSchema, DEFAULT_PRIORITY_MATRIX));
-          Object.assign(changes, { urgency, impact, priority });
-          note('urgency', t.urgency, urgency);
-          note('impact', t.impact, impact);
-          if (priority !== t.priority) {
-            note('priority', t.priority, priority);
-            Object.assign(changes, slaDueDates(new Date(t.createdAt), priority, readSetting(db, 'tickets.sla', slaTargetsSchema, DEFAULT_SLA)));
-          }
-        }
         let assetIds = input.assetIds;
         if (input.requester) {
           if ('personId' in input.requester) {
@@ -378,6 +409,38 @@ export function createTicketWorkflow(db: Db, ctx: WorkflowContext) {
           if (changes.requesterId !== t.requesterId || changes.requesterName !== t.requesterName)
             note('requester', label(t.requesterName, t.requesterPhone), label(changes.requesterName!, changes.requesterPhone!));
         }
+        // A new requester or category re-runs the priority rules (issue 12), as at call time,
+        // on the urgency/impact the operator entered then; levels the operator sets here are
+        // an override the rules respect (and later corrections keep).
+        const explicitLevels = input.urgency !== undefined || input.impact !== undefined;
+        const requesterChanged = changes.requesterId !== undefined && changes.requesterId !== t.requesterId;
+        const categoryChanged = changes.categoryId !== undefined && changes.categoryId !== t.categoryId;
+        const base = ticketBase(db, t.id);
+        const cls =
+          ctx.classify && (requesterChanged || categoryChanged)
+            ? ctx.classify({
+                requesterId: changes.requesterId !== undefined ? changes.requesterId : t.requesterId,
+                categoryId: changes.categoryId !== undefined ? changes.categoryId : t.categoryId,
+                type: changes.type ?? t.type,
+                channel: changes.channel ?? t.channel,
+                urgency: base.urgency ?? t.urgency,
+                impact: base.impact ?? t.impact,
+                at: new Date(at),
+                override: explicitLevels || base.overridden ? { urgency: input.urgency ?? t.urgency, impact: input.impact ?? t.impact } : null,
+              })
+            : null;
+        if (explicitLevels || cls) {
+          const urgency = cls?.outcome.urgency ?? input.urgency ?? t.urgency;
+          const impact = cls?.outcome.impact ?? input.impact ?? t.impact;
+          const priority = computePriority(urgency, impact, readSetting(db, 'tickets.priorityMatrix', priorityMatrixSchema, DEFAULT_PRIORITY_MATRIX));
+          Object.assign(changes, { urgency, impact, priority });
+          note('urgency', t.urgency, urgency);
+          note('impact', t.impact, impact);
+          if (priority !== t.priority) {
+            note('priority', t.priority, priority);
+            Object.assign(changes, slaDueDates(new Date(t.createdAt), priority, readSetting(db, 'tickets.sla', slaTargetsSchema, DEFAULT_SLA)));
+          }
+        }
         const assetsChanged = assetIds !== undefined && [...new Set(assetIds)].join() !== t.assetIds.join();
         if (assetsChanged) {
           const names = (ids: string[]) => ids.map((a) => getAsset(db, a)?.name ?? a).join(', ');
@@ -386,9 +449,18 @@ export function createTicketWorkflow(db: Db, ctx: WorkflowContext) {
           note('assets', names(t.assetIds) || null, names([...new Set(assetIds)]) || null);
           writeOutbox(db, { kind: 'ticket.update', ticketId: t.id, payload: { changes: { assetIds: [...new Set(assetIds!)] } }, base: { assetIds: t.assetIds } }, at);
         }
+        if (cls) {
+          if (cls.outcome.teamId && findTeam(db, cls.outcome.teamId)) changes.teamId = cls.outcome.teamId;
+          updateTicketOrg(db, t.id, cls, cls.outcome.tags);
+        }
+        if (explicitLevels && !base.overridden) markPriorityOverridden(db, t.id);
         const updated = applyChanges(t, changes, at);
         if (!updated && assetsChanged) touchTicket(db, t.id, at);
         if (log.length > 0) append(t.id, { kind: 'edit', body: '', data: { changes: log } }, at);
+        if (cls && (cls.outcome.applied.length > 0 || cls.outcome.override)) {
+          const body = describeOutcome(cls.outcome, 'fr', (id) => findTeam(db, id)?.name ?? id).join('\n');
+          append(t.id, { kind: 'rules', body, data: { applied: cls.outcome.applied, override: cls.outcome.override, on: 'edit' } }, at);
+        }
         return mustGet(ticketId);
       });
     },

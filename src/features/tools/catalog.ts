@@ -22,7 +22,7 @@ export interface LoadedTool extends ToolDefinition {
 }
 export interface CatalogError {
   path: string;
-  reason: string;
+  reason: LocalizedReason;
 }
 export interface Catalog {
   tools: Map<string, LoadedTool>;
@@ -42,11 +42,16 @@ export function defaultAssetsDir(): string {
   }
 }
 
-function issuesText(err: z.ZodError): string {
-  return err.issues
-    .slice(0, 5)
-    .map((i) => `${i.path.map(String).join('.') || '(racine)'}: ${i.message}`)
-    .join('; ');
+/** Why a file was refused, in each language (one at a time on screen, never both mixed). */
+type LocalizedReason = { fr: string; en: string };
+
+function issuesText(err: z.ZodError): LocalizedReason {
+  const list = (root: string, sep: string, colon: string) =>
+    err.issues
+      .slice(0, 5)
+      .map((i) => `${i.path.map(String).join('.') || root}${colon}${i.message}`)
+      .join(sep);
+  return { fr: `Schéma non respecté : ${list('(racine)', ' ; ', ' : ')}`, en: `Schema not met: ${list('(root)', '; ', ': ')}` };
 }
 
 function readJsonFiles(dir: string, errors: CatalogError[]): { file: string; data: unknown }[] {
@@ -54,7 +59,7 @@ function readJsonFiles(dir: string, errors: CatalogError[]): { file: string; dat
   try {
     entries = fs.readdirSync(dir).filter((f) => f.toLowerCase().endsWith('.json')).sort();
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') errors.push({ path: dir, reason: `dossier illisible / unreadable folder: ${(err as Error).message}` });
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') errors.push({ path: dir, reason: { fr: `dossier illisible : ${(err as Error).message}`, en: `unreadable folder: ${(err as Error).message}` } });
     return [];
   }
   const out: { file: string; data: unknown }[] = [];
@@ -64,12 +69,12 @@ function readJsonFiles(dir: string, errors: CatalogError[]): { file: string; dat
       const st = fs.statSync(file);
       if (!st.isFile()) continue;
       if (st.size > MAX_FILE_BYTES) {
-        errors.push({ path: file, reason: `fichier trop gros (${st.size} octets, max ${MAX_FILE_BYTES}) / file too large` });
+        errors.push({ path: file, reason: { fr: `fichier trop gros (${st.size} octets, max ${MAX_FILE_BYTES})`, en: `file too large (${st.size} bytes, max ${MAX_FILE_BYTES})` } });
         continue;
       }
       out.push({ file, data: JSON.parse(fs.readFileSync(file, 'utf8')) });
     } catch (err) {
-      errors.push({ path: file, reason: `JSON invalide / invalid JSON: ${(err as Error).message}` });
+      errors.push({ path: file, reason: { fr: `JSON invalide : ${(err as Error).message}`, en: `invalid JSON: ${(err as Error).message}` } });
     }
   }
   return out;
@@ -92,7 +97,7 @@ export function loadCatalog(options: { assetsDir?: string; adminDir?: string | n
       }
       const existing = tools.get(parsed.data.id);
       if (existing) {
-        errors.push({ path: file, reason: `identifiant « ${parsed.data.id} » déjà utilisé par ${existing.file} : fichier ignoré / id already used, file ignored` });
+        errors.push({ path: file, reason: { fr: `identifiant « ${parsed.data.id} » déjà utilisé par ${existing.file} : fichier ignoré`, en: `id "${parsed.data.id}" already used by ${existing.file}: file ignored` } });
         continue;
       }
       tools.set(parsed.data.id, { ...parsed.data, source, file });
@@ -114,7 +119,7 @@ export function loadCatalog(options: { assetsDir?: string; adminDir?: string | n
         continue;
       }
       if (checklists.has(parsed.data.id)) {
-        errors.push({ path: file, reason: `identifiant « ${parsed.data.id} » déjà utilisé : fichier ignoré / id already used, file ignored` });
+        errors.push({ path: file, reason: { fr: `identifiant « ${parsed.data.id} » déjà utilisé : fichier ignoré`, en: `id "${parsed.data.id}" already used: file ignored` } });
         continue;
       }
       checklists.set(parsed.data.id, { ...parsed.data, file });
@@ -124,20 +129,20 @@ export function loadCatalog(options: { assetsDir?: string; adminDir?: string | n
 }
 
 /** A checklist may only name existing tools of its OS, with presets that validate. */
-function checkChecklist(c: ChecklistDefinition, tools: Map<string, LoadedTool>): string | null {
+function checkChecklist(c: ChecklistDefinition, tools: Map<string, LoadedTool>): LocalizedReason | null {
   for (const [i, step] of c.steps.entries()) {
     if (step.kind !== 'tool') continue;
     const tool = tools.get(step.toolId);
-    if (!tool) return `steps.${i}: outil inconnu / unknown tool « ${step.toolId} »`;
-    if (tool.os !== c.os) return `steps.${i}: l'outil ${tool.id} vise ${tool.os}, la liste ${c.os} / OS mismatch`;
+    if (!tool) return { fr: `steps.${i} : outil inconnu « ${step.toolId} »`, en: `steps.${i}: unknown tool "${step.toolId}"` };
+    if (tool.os !== c.os) return { fr: `steps.${i} : l'outil ${tool.id} vise ${tool.os}, la liste ${c.os}`, en: `steps.${i}: the tool ${tool.id} targets ${tool.os}, the checklist ${c.os}` };
     // Presets must be valid; parameters left out are asked when the step runs.
     for (const [name, value] of Object.entries(step.params)) {
       const param = tool.params.find((p) => p.name === name);
-      if (!param) return `steps.${i}: l'outil ${tool.id} n'a pas de paramètre / has no parameter « ${name} »`;
+      if (!param) return { fr: `steps.${i} : l'outil ${tool.id} n'a pas de paramètre « ${name} »`, en: `steps.${i}: the tool ${tool.id} has no parameter "${name}"` };
       try {
         validateParam(param, value);
       } catch (err) {
-        return `steps.${i}: ${(err as Error).message}`;
+        return { fr: `steps.${i} : ${(err as Error).message}`, en: `steps.${i}: ${(err as Error).message}` };
       }
     }
   }

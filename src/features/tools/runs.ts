@@ -352,7 +352,8 @@ export class ToolRunService {
         status = 'failed';
         error = artifact.error;
       }
-      if (status !== 'succeeded' && status !== 'failed') record('system', `\n[${STATUS_TEXT[status].fr} / ${STATUS_TEXT[status].en}]\n`);
+      // No status line is written into the output: it would be in both languages at once
+      // ("délai dépassé / timed out"); the run's status is worded by the reader's UI.
       let art: { name: string; file: string; bytes: number } | null = null;
       if (artifact?.result && !artifact.error) {
         const file = artifactPath(this.core.dataDir, id, artifact.result.name);

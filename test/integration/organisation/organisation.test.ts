@@ -155,6 +155,34 @@ describe('priority rules in the workflow', () => {
     expect([back.urgency, back.tags]).toEqual([3, []]);
   });
 
+  it('a correction of the requester in the ticket editor re-runs the rules, says why, goes to the outbox, and keeps an operator override', async () => {
+    const zola = await person('zola');
+    const lefevre = await person('lefevre');
+    const t = await call('tickets.logCall', { requesterId: zola.id, subject: 'Logiciel bloqué' });
+    expect([t.urgency, t.priority, t.org.tier]).toEqual([3, 3, 3]);
+    const outboxBefore = (service.core.db.prepare("SELECT COUNT(*) AS n FROM outbox WHERE ticket_id = ? AND kind = 'ticket.update'").get(t.id) as { n: number }).n;
+
+    // Wrong homonym fixed: the real caller works at État civil (tier 1), so the rules raise urgency.
+    const fixed = await call('tickets.edit', { id: t.id, changes: { requester: { personId: lefevre.id } } });
+    expect([fixed.requesterName, fixed.urgency, fixed.priority, fixed.org.serviceName, fixed.org.tier, fixed.tags]).toEqual(['François Lefèvre', 4, 4, 'État civil', 1, ['service-vital']]);
+    const timeline = (await call('tickets.get', { id: t.id })).timeline;
+    const rules = timeline.filter((f) => f.kind === 'rules').at(-1)!;
+    expect(rules.body).toMatch(/urgence relevée/i);
+    expect(rules.data).toMatchObject({ on: 'edit' });
+    const outbox = service.core.db.prepare("SELECT payload FROM outbox WHERE ticket_id = ? AND kind = 'ticket.update' ORDER BY rowid").all(t.id) as { payload: string }[];
+    expect(outbox.length).toBeGreaterThan(outboxBefore);
+    expect(outbox.map((o) => JSON.parse(o.payload).changes).find((c) => c.urgency !== undefined)).toMatchObject({ urgency: 4, priority: 4, requesterName: 'François Lefèvre' });
+
+    // The operator lowers the urgency by hand: an override. Correcting the category later keeps it.
+    const lowered = await call('tickets.edit', { id: t.id, changes: { urgency: 2 } });
+    expect(lowered.urgency).toBe(2);
+    const category = (await call('tickets.meta', {})).categories[0]!;
+    const recat = await call('tickets.edit', { id: t.id, changes: { categoryId: category.id } });
+    expect([recat.categoryId, recat.urgency]).toEqual([category.id, 2]);
+    const last = (await call('tickets.get', { id: t.id })).timeline.filter((f) => f.kind === 'rules').at(-1)!;
+    expect(last.data).toMatchObject({ on: 'edit', override: { urgency: 2 } });
+  });
+
   it('applies a rule’s team and SLA, previews a draft on recent tickets and saves it', async () => {
     const meta = await call('tickets.meta', {});
     const infra = meta.teams.find((x) => x.name === 'Infrastructure technique')!;

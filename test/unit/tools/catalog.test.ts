@@ -35,12 +35,19 @@ describe('tool catalog', () => {
     fs.writeFileSync(path.join(dir, 'checklists/unknown-tool.json'), JSON.stringify({ id: 'cl', label: { fr: 'a', en: 'a' }, help: { fr: 'a', en: 'a' }, os: 'linux', steps: [{ kind: 'tool', toolId: 'nope' }] }));
 
     const c = loadCatalog({ assetsDir, adminDir: dir });
-    const byPath = Object.fromEntries(c.errors.map((e) => [path.basename(e.path), e.reason]));
+    const byPath = Object.fromEntries(c.errors.map((e) => [path.basename(e.path), e.reason.fr]));
+    const byPathEn = Object.fromEntries(c.errors.map((e) => [path.basename(e.path), e.reason.en]));
     expect(Object.keys(byPath).sort()).toEqual(['bad-param.json', 'broken.json', 'dup.json', 'unknown-tool.json']);
     expect(byPath['broken.json']).toMatch(/JSON/);
     expect(byPath['bad-param.json']).toMatch(/params\.0\.name/);
     expect(byPath['dup.json']).toMatch(/linux-dns/);
     expect(byPath['unknown-tool.json']).toMatch(/nope/);
+    // Each language on its own: the French never carries the English, nor the other way round.
+    expect(byPath['dup.json']).toMatch(/déjà utilisé/);
+    expect(byPath['dup.json']).not.toMatch(/already/);
+    expect(byPathEn['dup.json']).toMatch(/already used/);
+    expect(byPathEn['dup.json']).not.toMatch(/déjà/);
+    expect(byPathEn['unknown-tool.json']).toMatch(/unknown tool "nope"/);
     expect(c.errors.every((e) => path.isAbsolute(e.path))).toBe(true);
     expect(c.tools.get('site-echo')?.source).toBe('admin');
     expect(c.tools.size).toBe(loadCatalog({ assetsDir }).tools.size + 1);

@@ -93,6 +93,9 @@ export const glpiErrors = {
     }),
 };
 
+/** Ticket_Ticket's link type "fils de" (GLPI: LINK_TO 1, DUPLICATE_WITH 2, SON_OF 3, PARENT_OF 4). */
+const GLPI_SON_OF = 3;
+
 export function createGlpiConnector(options: GlpiOptions): Connector & { reauth(): Promise<void>; sessionToken(): string | null } {
   const session = createGlpiSession(options);
   const lookups = createLookups(session, options.lookups);
@@ -414,6 +417,13 @@ export function createGlpiConnector(options: GlpiOptions): Connector & { reauth(
       const c = createdSchema.safeParse(res.data);
       if (reassert !== null && (await serverStatus(serverId)) !== reassert) await call('PUT', ticketUrl(serverId), { input: { status: reassert } });
       return { serverId: c.success ? c.data.id : null };
+    },
+    /** Ticket_Ticket with link 3 (SON_OF: tickets_id_1 is the son of tickets_id_2), once. */
+    async linkParent(childServerId: string, parentServerId: string) {
+      const res = await call('GET', '/Ticket_Ticket', undefined, { 'searchText[tickets_id_1]': `^${childServerId}$`, range: '0-49' });
+      const links = z.array(z.object({ tickets_id_1: z.coerce.number(), tickets_id_2: z.coerce.number(), link: z.coerce.number() })).safeParse(res.data);
+      if (links.success && links.data.some((l) => l.tickets_id_1 === Number(childServerId) && l.tickets_id_2 === Number(parentServerId) && l.link === GLPI_SON_OF)) return;
+      await call('POST', '/Ticket_Ticket', { input: { tickets_id_1: Number(childServerId), tickets_id_2: Number(parentServerId), link: GLPI_SON_OF } });
     },
     async findFollowupByOp(serverId: string, opId: string) {
       const list = await connector.listFollowups(serverId);

@@ -450,7 +450,15 @@ export function createRtConnector(options: RtOptions): Connector & { setup(): Pr
       // The reply's transaction (Location: /REST/2.0/transaction/ID) links the timeline entry at once.
       return { serverId: /\/transaction\/(\d+)\/?$/.exec(res.headers.location ?? '')?.[1] ?? null };
     },
-    async findFollowupByOp(serverId, opId) {
+    async linkParent(childServerId, parentServerId) {
+      await setup();
+      // REST2 adds the link with "Add<Type>" (RT::REST2 _update_links); a link already there is kept.
+      const res = await call('PUT', `/ticket/${encodeURIComponent(childServerId)}`, { AddMemberOf: parentServerId });
+      const msgs = z.array(z.string()).safeParse(res.data);
+      const bad = msgs.success ? msgs.data.filter((m) => /permission denied|not allowed|couldn't|could not|invalid|no such/i.test(m) && !/already exists/i.test(m)) : [];
+      if (bad.length) throw new SyncError('rejected', bad.join(' ; ').slice(0, 500), 200);
+    },
+        async findFollowupByOp(serverId, opId) {
       for (let page = 1; page < 1000; page++) {
         const res = await call('GET', `/ticket/${encodeURIComponent(serverId)}/attachments`, undefined, {}, { fields: 'Content,TransactionId,Created', per_page: 100, page });
         const p = pageSchema.parse(res.data);

@@ -193,6 +193,11 @@ export function updateTicketOrg(db: Db, id: string, org: { organisationId: strin
   for (const x of tags) tag.run(id, x);
 }
 
+/** The operator chose urgency/impact themselves: later rule runs keep them (an override). */
+export function markPriorityOverridden(db: Db, id: string): void {
+  stmt(db, 'UPDATE tickets SET priority_overridden = 1 WHERE id = ?').run(id);
+}
+
 export function ticketBase(db: Db, id: string): { urgency: number | null; impact: number | null; overridden: boolean } {
   const r = stmt(db, 'SELECT base_urgency, base_impact, priority_overridden FROM tickets WHERE id = ?').get(id) as { base_urgency: number | null; base_impact: number | null; priority_overridden: number } | undefined;
   return { urgency: r?.base_urgency ?? null, impact: r?.base_impact ?? null, overridden: r?.priority_overridden === 1 };
