@@ -18,6 +18,7 @@ import { dashboardCalls, dashboardEvents } from './contracts/dashboard';
 import { seatCalls, seatEvents } from './contracts/seats';
 import { organisationCalls, organisationEvents } from './contracts/organisation';
 import { callerCalls, hotlineCalls, hotlineEvents, templateCalls } from './contracts/hotline';
+import { referentialCalls, referentialEvents } from './contracts/referentials';
 
 export const calls = {
   ...appCalls,
@@ -35,6 +36,7 @@ export const calls = {
   ...hotlineCalls,
   ...templateCalls,
   ...callerCalls,
+  ...referentialCalls,
 } as const;
 
 export const events = {
@@ -50,6 +52,7 @@ export const events = {
   ...seatEvents,
   ...organisationEvents,
   ...hotlineEvents,
+  ...referentialEvents,
 } as const;
 
 export type Calls = typeof calls;

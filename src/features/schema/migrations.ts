@@ -12,6 +12,7 @@ import m0050 from '../organisation/migrations/0050-organisations';
 import m0070 from '../sync/migrations/0070-sync-fidelity';
 import m0100 from '../security/migrations/0100-security-state';
 import m0060 from '../tickets/migrations/0060-hotline';
+import m0130 from '../tickets/migrations/0130-referentials';
 
 /**
  * Every feature's migrations. The ledger (src/platform/db.ts) applies each one missing from a
@@ -32,4 +33,5 @@ export const migrations: readonly FeatureMigration[] = [
   { feature: 'dashboard', migration: m0090 },
   { feature: 'organisation', migration: m0050 },
   { feature: 'security', migration: m0100 },
+  { feature: 'tickets', migration: m0130 },
 ];
