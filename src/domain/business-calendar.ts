@@ -120,6 +120,34 @@ export function addBusinessTime(start: Date, minutes: number, calendar: Business
   return new Date(cursor + remaining);
 }
 
+/**
+ * `start` plus `days` working days, as GLPI counts an SLA given in days on a calendar: the same
+ * wall time `days` open days later (closed weekdays and holidays skipped), held within that
+ * day's opening hours (a call at 19:00 is due at the day's closing time, one at 07:00 at its opening).
+ */
+export function addWorkingDays(start: Date, days: number, calendar: BusinessCalendar, timeZone: string = SLA_TIME_ZONE): Date {
+  if (!calendar.week.some((d) => d.length > 0)) return new Date(start.getTime() + days * 86_400_000);
+  const holidays = new Set(calendar.holidays.map((h) => h.date));
+  const p = partsIn(start.getTime(), timeZone);
+  const wall = `${pad(p.h)}:${pad(p.min)}`;
+  let day = localDate(start, timeZone);
+  for (let left = days, guard = 0; left > 0 && guard < 366 * 50; guard++) {
+    day = shiftDate(day, 1);
+    if (!holidays.has(day) && (calendar.week[isoWeekday(day)] ?? []).length > 0) left--;
+  }
+  const openings = calendar.week[isoWeekday(day)] ?? [];
+  if (openings.length === 0) return new Date(zonedInstant(day, wall, timeZone));
+  const first = openings[0]!.start;
+  const last = openings[openings.length - 1]!.end;
+  const held = minutesOf(wall) < minutesOf(first) ? first : minutesOf(wall) > minutesOf(last) ? last : wall;
+  return new Date(zonedInstant(day, held, timeZone) + (held === wall ? p.s * 1000 : 0));
+}
+
+/** An SLA target on the calendar: whole days (multiples of 24 h) are working days, anything else open time. */
+export function addSlaTime(start: Date, minutes: number, calendar: BusinessCalendar, timeZone: string = SLA_TIME_ZONE): Date {
+  return minutes > 0 && minutes % 1440 === 0 ? addWorkingDays(start, minutes / 1440, calendar, timeZone) : addBusinessTime(start, minutes, calendar, timeZone);
+}
+
 /** Is `at` inside an opening (not a holiday)? Used to say "hors heures ouvrées" beside a due date. */
 export function isOpenAt(at: Date, calendar: BusinessCalendar, timeZone: string = SLA_TIME_ZONE): boolean {
   const day = localDate(at, timeZone);

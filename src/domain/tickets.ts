@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ticketOrgSchema } from './organisation';
 import { isSafeText } from '../base/text';
-import { addBusinessTime, type BusinessCalendar } from './business-calendar';
+import { addSlaTime, type BusinessCalendar } from './business-calendar';
 
 /**
  * The ticket model, shared by the core and the renderer (pure: zod + TypeScript only).
@@ -71,12 +71,13 @@ export const DEFAULT_SLA: SlaTargets = {
 };
 
 /**
- * Due dates from the creation time: open time on the business-hours calendar when one is
- * given (what the console does), plain elapsed time otherwise (generated and test data).
+ * Due dates from the creation time: on the business-hours calendar when one is given (what
+ * the console does: whole days are working days, hours and minutes are open time, as GLPI
+ * counts SLAs), plain elapsed time otherwise (generated and test data).
  */
 export function slaDueDates(createdAt: Date, priority: number, sla: SlaTargets = DEFAULT_SLA, calendar?: BusinessCalendar): { ttoDue: string; ttrDue: string } {
   const target = sla[String(priority)] ?? DEFAULT_SLA[String(priority)] ?? DEFAULT_SLA['3']!;
-  const add = (minutes: number) => (calendar ? addBusinessTime(createdAt, minutes, calendar) : new Date(createdAt.getTime() + minutes * 60_000)).toISOString();
+  const add = (minutes: number) => (calendar ? addSlaTime(createdAt, minutes, calendar) : new Date(createdAt.getTime() + minutes * 60_000)).toISOString();
   return { ttoDue: add(target.ttoMinutes), ttrDue: add(target.ttrMinutes) };
 }
 

@@ -19,6 +19,7 @@ export interface SyncVault {
   put(label: string, secret: string, kind: 'token'): Promise<string>;
   replace(id: string, secret: string): Promise<void>;
   get(id: string): Promise<string>;
+  delete(id: string): Promise<void>;
 }
 
 export interface StoredConfig {
@@ -52,6 +53,7 @@ type SyncHandlers = {
   'sync.skipped': Handler<'sync.skipped'>;
   'sync.retryAll': Handler<'sync.retryAll'>;
   'sync.prepare': Handler<'sync.prepare'>;
+  'sync.remove': Handler<'sync.remove'>;
 };
 
 export const syncErrors = {
@@ -438,6 +440,21 @@ export function createSyncFeature(core: Core, deps: { security: SyncSecurityDeps
       const r = await withConnector(Object.keys(rest).length ? rest : undefined, (c, cfg) => verdictOf(c, cfg, 'prepare'));
       audit.append({ action: 'sync.prepare', target: readConfig()?.url ?? input.url ?? '', details: { ok: r.ok, missing: r.readiness?.checks.filter((c) => !c.ok).map((c) => c.key) ?? [] } });
       return r;
+    },
+    /**
+     * Forgets the server: its settings, its secrets in the vault and the pull watermark. The
+     * tickets and the outbox stay: changes not sent yet wait for the next server configured.
+     */
+    'sync.remove': async () => {
+      if (policy) throw syncErrors.locked();
+      const cfg = readConfig();
+      const before = engine.status();
+      engine.setState('config', null);
+      engine.setState('watermark', null);
+      applyConfig();
+      for (const id of [cfg?.tokenId, cfg?.appTokenId]) if (id && vault) await vault.delete(id).catch(() => undefined);
+      audit.append({ action: 'sync.remove', target: cfg?.url ?? '', details: { kind: cfg?.kind ?? null, pending: before.pending, parked: before.parked } });
+      return { kept: before.pending + before.parked, status: statusDto() };
     },
     'sync.retryAll': () => {
       const retried = engine.retryParked();

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
   addBusinessTime,
+  addSlaTime,
+  addWorkingDays,
   businessCalendarSchema,
   defaultBusinessCalendar,
   easterSunday,
@@ -129,6 +131,31 @@ describe('SLA time on the business-hours calendar (Europe/Paris)', () => {
       }),
       { numRuns: 40 },
     );
+  });
+});
+
+describe('SLA targets in whole days are working days, as GLPI counts them', () => {
+  it('keeps the time of day, skipping weekends and holidays', () => {
+    // Friday 12 June 17:30 + 1 day → Monday 15 June 17:30.
+    expect(addWorkingDays(at('2026-06-12T15:30:00Z'), 1, office).toISOString()).toBe('2026-06-15T15:30:00.000Z');
+    // Wednesday 13 May 10:00 + 2 days → Thursday 14 is Ascension → Friday 15, Monday 18 May 10:00.
+    expect(addWorkingDays(at('2026-05-13T08:00:00Z'), 2, office).toISOString()).toBe('2026-05-18T08:00:00.000Z');
+  });
+
+  it('holds the due time within the opening hours of the day it falls on', () => {
+    // Monday 19:00 + 1 day → Tuesday at closing time; Monday 07:00 + 1 day → Tuesday at opening.
+    expect(addWorkingDays(at('2026-06-15T17:00:00Z'), 1, office).toISOString()).toBe('2026-06-16T16:00:00.000Z');
+    expect(addWorkingDays(at('2026-06-15T05:00:00Z'), 1, office).toISOString()).toBe('2026-06-16T06:00:00.000Z');
+  });
+
+  it('keeps the wall time across the autumn change', () => {
+    // Friday 23 October 10:00 CEST + 1 day → Monday 26 October 10:00 CET.
+    expect(addWorkingDays(at('2026-10-23T08:00:00Z'), 1, office).toISOString()).toBe('2026-10-26T09:00:00.000Z');
+  });
+
+  it('uses working days for multiples of 24 h and open time otherwise', () => {
+    expect(addSlaTime(at('2026-06-12T15:30:00Z'), 1440, office).toISOString()).toBe('2026-06-15T15:30:00.000Z');
+    expect(addSlaTime(at('2026-06-12T15:30:00Z'), 60, office).toISOString()).toBe('2026-06-15T06:30:00.000Z');
   });
 });
 
