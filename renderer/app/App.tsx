@@ -81,7 +81,7 @@ function Page({ route }: { route: Route }) {
     case 'seats':
       return <SeatsPage />;
     case 'settings':
-      return <SettingsPage />;
+      return <SettingsPage section={route.section} />;
     case 'incidents':
       return <IncidentRegisterPage />;
     case 'dashboard':

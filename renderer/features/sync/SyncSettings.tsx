@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import type { CallOutput } from '../../../src/api/contract';
 import { errorText, useSyncStatus } from './useSync';
+import { RemoveServer } from './RemoveServer';
 
 type Kind = 'rt' | 'glpi';
 type Verdict = CallOutput<'sync.test'>;
@@ -170,6 +171,7 @@ export function SyncSettings() {
         </div>
       )}
       {saved && <p className="ok" data-testid="sync-saved">{t('settings.saved')}</p>}
+      {status && <RemoveServer status={status} />}
       {cfg?.configured && (
         <p data-testid="sync-last-test" className={cfg.lastTest ? (cfg.lastTest.ok ? 'ok' : 'error') : 'muted'}>
           {cfg.lastTest

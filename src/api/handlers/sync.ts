@@ -454,7 +454,9 @@ export function createSyncFeature(core: Core, deps: { security: SyncSecurityDeps
       applyConfig();
       for (const id of [cfg?.tokenId, cfg?.appTokenId]) if (id && vault) await vault.delete(id).catch(() => undefined);
       audit.append({ action: 'sync.remove', target: cfg?.url ?? '', details: { kind: cfg?.kind ?? null, pending: before.pending, parked: before.parked } });
-      return { kept: before.pending + before.parked, status: statusDto() };
+      const status = statusDto();
+      core.events.emit('sync.changed', status);
+      return { kept: before.pending + before.parked, status };
     },
     'sync.retryAll': () => {
       const retried = engine.retryParked();
