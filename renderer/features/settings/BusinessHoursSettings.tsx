@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { withFrenchHolidays, type BusinessCalendar, type Holiday, type Opening } from '../../../src/domain/business-calendar';
@@ -20,18 +20,29 @@ const showOpenings = (day: Opening[]) => day.map((o) => `${o.start}-${o.end}`).j
 
 /** Settings › Heures ouvrées et jours fériés: what SLA due dates count on. */
 export function BusinessHoursSettings({ year }: { year: number }) {
+  const { i18n } = useTranslation('settings');
   const [desk] = useDeskSettings();
+  // Outside the editor: a save reloads the calendar (and re-keys the editor), the sentence stays.
+  const change = useChange(i18n.language);
   if (!desk) return <div aria-busy="true" />;
-  return <CalendarEditor key={JSON.stringify(desk.calendar)} saved={desk.calendar} isDefault={desk.calendarIsDefault} year={year} />;
+  return <CalendarEditor key={JSON.stringify(desk.calendar)} saved={desk.calendar} isDefault={desk.calendarIsDefault} year={year} change={change} />;
 }
 
-function CalendarEditor({ saved, isDefault, year }: { saved: BusinessCalendar; isDefault: boolean; year: number }) {
-  const { t, i18n } = useTranslation('settings');
-  const { state, run } = useChange(i18n.language);
+function CalendarEditor({ saved, isDefault, year, change }: { saved: BusinessCalendar; isDefault: boolean; year: number; change: ReturnType<typeof useChange> }) {
+  const { t } = useTranslation('settings');
+  const { state, run } = change;
   const days = t('hours.days', { returnObjects: true }) as string[];
   const [week, setWeek] = useState(() => saved.week.map(showOpenings));
   const [holidays, setHolidays] = useState<Holiday[]>(saved.holidays);
   const [local, setLocal] = useState<string | null>(null);
+  // "Ajouter un jour férié" puts the keyboard in the new row's date.
+  const [focusNew, setFocusNew] = useState(false);
+  const list = useRef<HTMLUListElement>(null);
+  useEffect(() => {
+    if (!focusNew) return;
+    setFocusNew(false);
+    list.current?.querySelector<HTMLInputElement>('li:last-child [data-testid="holiday-date"]')?.focus();
+  }, [focusNew]);
   const years = new Set(holidays.map((h) => Number(h.date.slice(0, 4))));
   const nextYear = [year, year + 1, year + 2].find((y) => !years.has(y)) ?? year + 2;
 
@@ -45,7 +56,7 @@ function CalendarEditor({ saved, isDefault, year }: { saved: BusinessCalendar; i
     setLocal(null);
     void run(() => api.call('referentials.saveCalendar', { calendar: { week: parsed as Opening[][], holidays } }), () => t('hours.saved'));
   };
-  const editHoliday = (n: number, patch: Partial<Holiday>) => setHolidays((list) => list.map((h, i) => (i === n ? { ...h, ...patch } : h)));
+  const editHoliday = (n: number, patch: Partial<Holiday>) => setHolidays((prev) => prev.map((h, i) => (i === n ? { ...h, ...patch } : h)));
 
   return (
     <div className="referentials" data-testid="hours-settings">
@@ -73,22 +84,25 @@ function CalendarEditor({ saved, isDefault, year }: { saved: BusinessCalendar; i
         <h3 id="holidays-title">
           {t('holidays.title')} <span className="muted">({t('holidays.count', { count: holidays.length })})</span>
         </h3>
-        <ul className="holiday-list" data-testid="holiday-list">
+        <ul className="holiday-list" data-testid="holiday-list" ref={list}>
           {holidays.map((h, n) => (
             <li key={n} data-testid="holiday-row">
               <input data-testid="holiday-date" size={10} placeholder={t('holidays.datePlaceholder')} aria-label={t('holidays.date', { n: n + 1 })} value={h.date} onChange={(e) => editHoliday(n, { date: e.target.value })} />
               <input data-testid="holiday-name" aria-label={t('holidays.name', { n: n + 1 })} value={h.name} maxLength={80} onChange={(e) => editHoliday(n, { name: e.target.value })} />
-              <button type="button" data-testid="holiday-remove" aria-label={t('holidays.removeLabel', { name: `${h.name} ${h.date}` })} onClick={() => setHolidays((list) => list.filter((_, i) => i !== n))}>
+              <button type="button" data-testid="holiday-remove" aria-label={t('holidays.removeLabel', { name: `${h.name} ${h.date}` })} onClick={() => setHolidays((prev) => prev.filter((_, i) => i !== n))}>
                 {t('holidays.remove')}
               </button>
             </li>
           ))}
         </ul>
         <div className="actions">
-          <button type="button" data-testid="holiday-add" onClick={() => setHolidays((list) => [...list, { date: '', name: '' }])}>
+          <button type="button" data-testid="holiday-add" onClick={() => {
+              setHolidays((prev) => [...prev, { date: '', name: '' }]);
+              setFocusNew(true);
+            }}>
             {t('holidays.add')}
           </button>
-          <button type="button" data-testid="holiday-add-french" onClick={() => setHolidays((list) => withFrenchHolidays(list, nextYear))}>
+          <button type="button" data-testid="holiday-add-french" onClick={() => setHolidays((prev) => withFrenchHolidays(prev, nextYear))}>
             {t('holidays.addFrench', { year: nextYear })}
           </button>
         </div>

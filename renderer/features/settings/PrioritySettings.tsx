@@ -19,21 +19,26 @@ function split(minutes: number): { value: string; unit: Unit } {
 
 /** Settings › Priorités et délais: the urgency × impact matrix and the SLA targets per priority. */
 export function PrioritySettings() {
+  const { i18n } = useTranslation('settings');
   const [desk] = useDeskSettings();
+  // Outside the editors: a save reloads the values (and re-keys the editor), the sentence stays.
+  const matrixChange = useChange(i18n.language);
+  const slaChange = useChange(i18n.language);
   if (!desk) return <div aria-busy="true" />;
   return (
     <div className="referentials" data-testid="priority-settings">
-      <MatrixEditor key={JSON.stringify(desk.priorityMatrix)} saved={desk.priorityMatrix} />
-      <SlaEditor key={JSON.stringify(desk.sla)} saved={desk.sla} />
+      <MatrixEditor key={JSON.stringify(desk.priorityMatrix)} saved={desk.priorityMatrix} change={matrixChange} />
+      <SlaEditor key={JSON.stringify(desk.sla)} saved={desk.sla} change={slaChange} />
     </div>
   );
 }
+type Change = ReturnType<typeof useChange>;
 
-function MatrixEditor({ saved }: { saved: PriorityMatrix }) {
-  const { t, i18n } = useTranslation('settings');
+function MatrixEditor({ saved, change }: { saved: PriorityMatrix; change: Change }) {
+  const { t } = useTranslation('settings');
   const { t: th } = useTranslation('hotline');
   const [m, setM] = useState<number[][]>(() => saved.map((row) => [...row]));
-  const { state, run } = useChange(i18n.language);
+  const { state, run } = change;
   const set = (u: number, i: number, p: number) => setM((prev) => prev.map((row, ru) => (ru === u ? row.map((v, ri) => (ri === i ? p : v)) : row)));
   return (
     <section aria-labelledby="matrix-title">
@@ -90,10 +95,10 @@ function MatrixEditor({ saved }: { saved: PriorityMatrix }) {
   );
 }
 
-function SlaEditor({ saved }: { saved: SlaTargets }) {
-  const { t, i18n } = useTranslation('settings');
+function SlaEditor({ saved, change }: { saved: SlaTargets; change: Change }) {
+  const { t } = useTranslation('settings');
   const { t: th } = useTranslation('hotline');
-  const { state, run } = useChange(i18n.language);
+  const { state, run } = change;
   const [rows, setRows] = useState(() =>
     Object.fromEntries(PRIORITIES.map((p) => [p, { tto: split(saved[String(p)]?.ttoMinutes ?? 60), ttr: split(saved[String(p)]?.ttrMinutes ?? 1440) }])) as Record<number, { tto: { value: string; unit: Unit }; ttr: { value: string; unit: Unit } }>,
   );
