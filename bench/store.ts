@@ -21,6 +21,7 @@ import { startIdleCheckpoints } from '../src/platform/checkpoint';
 import type { QueueQuery } from '../src/domain/queue';
 import { benchDataDir, percentile, round, timeBoth, timeMs, writeResults } from './_support';
 import { createOrganisationService } from '../src/features/organisation/service';
+import { createReferentials } from '../src/features/tickets/referentials';
 import { insertUnit, setPersonService } from '../src/features/organisation/store';
 import { listCategories } from '../src/features/tickets/repos/teams';
 import type { PriorityRule } from '../src/domain/priority-rules';
@@ -123,7 +124,7 @@ try {
     actions: [{ kind: 'raiseUrgency' as const, by: 1 }, { kind: 'addTag' as const, tag: `t${i % 7}` }],
     stop: false,
   }));
-  const org = createOrganisationService(db, { rules });
+  const org = createOrganisationService(db, { rules }, createReferentials(db, () => new Date()).port);
   const rulesEval: number[] = [];
   const rulesEvalCpu: number[] = [];
   for (let i = 0; i < 2000; i++) {

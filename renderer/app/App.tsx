@@ -85,7 +85,7 @@ function Page({ route }: { route: Route }) {
     case 'loans':
       return <PermanencePage />;
     case 'settings':
-      return <SettingsPage />;
+      return <SettingsPage section={route.section} />;
     case 'incidents':
       return <IncidentRegisterPage />;
     case 'dashboard':

@@ -5,6 +5,7 @@
  */
 import { calls, type CallInput, type CallName, type CallOutput, type EventName, type EventPayload } from './contract';
 import type { SerializedError } from '../base/errors';
+import { invalidInputError } from './readable-issues';
 
 export interface Transport {
   invoke(name: string, input: unknown): Promise<{ ok: true; value: unknown } | { ok: false; error: SerializedError }>;
@@ -42,16 +43,7 @@ export function createClient(transport: Transport): Client {
     async call(name, ...args) {
       const input = args[0];
       const checked = calls[name].input.safeParse(input);
-      if (!checked.success) {
-        throw new ContractError({
-          code: 'INVALID_INPUT',
-          message: {
-            fr: `Données invalides : ${checked.error.issues.map((i) => `${i.path.join('.')} — ${i.message}`).join(' ; ')}`,
-            en: `Invalid data: ${checked.error.issues.map((i) => `${i.path.join('.')} — ${i.message}`).join('; ')}`,
-          },
-          details: { issues: checked.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })) },
-        });
-      }
+      if (!checked.success) throw new ContractError(invalidInputError(checked.error).toJSON());
       const result = await transport.invoke(name, input);
       if (!result.ok) throw new ContractError(result.error);
       return result.value as never;

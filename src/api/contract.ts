@@ -20,6 +20,7 @@ import { seatCalls, seatEvents } from './contracts/seats';
 import { organisationCalls, organisationEvents } from './contracts/organisation';
 import { callerCalls, hotlineCalls, hotlineEvents, templateCalls } from './contracts/hotline';
 import { loanCalls, loanEvents } from './contracts/loans';
+import { referentialCalls, referentialEvents } from './contracts/referentials';
 
 export const calls = {
   ...appCalls,
@@ -39,6 +40,7 @@ export const calls = {
   ...templateCalls,
   ...callerCalls,
   ...loanCalls,
+  ...referentialCalls,
 } as const;
 
 export const events = {
@@ -55,6 +57,7 @@ export const events = {
   ...organisationEvents,
   ...hotlineEvents,
   ...loanEvents,
+  ...referentialEvents,
 } as const;
 
 export type Calls = typeof calls;

@@ -1,5 +1,6 @@
 import { calls, isCallName, type CallName } from './contract';
 import { commonErrors, toRelaisError, type SerializedError } from '../base/errors';
+import { invalidInputError } from './readable-issues';
 import { createCore, type Core, type CoreOptions } from './core';
 import type { Caller, Handlers } from './handler-kit';
 import type { VaultFactory } from '../features/security/vault';
@@ -25,6 +26,7 @@ import { createHotlineFeature } from './handlers/hotline';
 import { createLoansFeature } from './handlers/loans';
 import type { LoanRemote } from '../features/loans/remote-types';
 import { loanRemoteProvider } from '../features/loans/remote';
+import { createReferentialsFeature } from './handlers/referentials';
 
 export type CallResult = { ok: true; value: unknown } | { ok: false; error: SerializedError };
 
@@ -56,7 +58,8 @@ export type ServiceOptions = CoreOptions & {
  */
 export function createService(options: ServiceOptions): Service {
   const core = createCore(options);
-  const organisation = createOrganisationPort(core);
+  const referentials = createReferentialsFeature(core);
+  const organisation = createOrganisationPort(core, referentials.port);
   const tickets = createTicketFeature(core, { organisation });
   const security = createSecurityFeature(core, { vaultFactory: options.vaultFactory });
   const ssh = createSshFeature(core, { tickets: tickets.port, security });
@@ -69,7 +72,7 @@ export function createService(options: ServiceOptions): Service {
     activeTeamNames: () => tickets.replica.activeTeamNames(),
     organisationCodes: () => listOrganisations(core.db).map((o) => o.code),
   });
-  const incidents = createIncidentFeature(core, { tickets, security, tools });
+  const incidents = createIncidentFeature(core, { tickets, security, tools, referentials: referentials.port });
   const dashboard = createDashboardFeature(core);
   const seats = createSeatsFeature(core, { security, sync, tools });
   const organisationFeature = createOrganisationFeature(core, { organisation, tickets });
@@ -94,6 +97,7 @@ export function createService(options: ServiceOptions): Service {
     ...organisationFeature.handlers,
     ...hotline.handlers,
     ...loans.handlers,
+    ...referentials.handlers,
   } satisfies Handlers;
 
   return {
@@ -102,13 +106,7 @@ export function createService(options: ServiceOptions): Service {
       if (!isCallName(name)) return { ok: false, error: commonErrors.unknownCall(String(name)).toJSON() };
       const spec = calls[name];
       const parsed = spec.input.safeParse(rawInput);
-      if (!parsed.success) {
-        const issues = parsed.error.issues.slice(0, 10).map((i) => ({
-          path: i.path.map(String).join('.').slice(0, 120),
-          message: i.message.slice(0, 200),
-        }));
-        return { ok: false, error: commonErrors.invalidInput(issues).toJSON() };
-      }
+      if (!parsed.success) return { ok: false, error: invalidInputError(parsed.error).toJSON() };
       try {
         const handler = handlers[name as CallName] as (input: unknown, caller: Caller) => unknown;
         const value = await handler(parsed.data, caller);

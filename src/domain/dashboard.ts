@@ -21,7 +21,7 @@ export const dashboardSelectionSchema = z.strictObject({
   teamId: id.nullable().default(null),
   serviceId: id.nullable().default(null),
 }).refine((s) => s.period !== 'custom' || (s.from !== undefined && s.to !== undefined && s.from <= s.to), {
-  message: 'custom period needs from <= to',
+  message: 'period_range',
   path: ['from'],
 });
 export type DashboardSelection = z.output<typeof dashboardSelectionSchema>;

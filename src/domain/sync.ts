@@ -11,7 +11,7 @@ const url = z
   .string()
   .trim()
   .max(500)
-  .regex(/^https?:\/\/[^\s/$.?#][^\s]*$/i, 'URL http:// ou https://');
+  .regex(/^https?:\/\/[^\s/$.?#][^\s]*$/i, 'http_url');
 const secret = z.string().min(1).max(4096);
 
 /** The ITSM server preset an administrator may put in the policy file (`policy.sync`). */

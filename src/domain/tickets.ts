@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ticketOrgSchema } from './organisation';
 import { isSafeText } from '../base/text';
+import { addSlaTime, type BusinessCalendar } from './business-calendar';
 
 /**
  * The ticket model, shared by the core and the renderer (pure: zod + TypeScript only).
@@ -69,13 +70,15 @@ export const DEFAULT_SLA: SlaTargets = {
   '6': { ttoMinutes: 15, ttrMinutes: 4 * 60 },
 };
 
-/** Due dates from the creation time (calendar time: the city's hotline has no business-hours calendar yet). */
-export function slaDueDates(createdAt: Date, priority: number, sla: SlaTargets = DEFAULT_SLA): { ttoDue: string; ttrDue: string } {
+/**
+ * Due dates from the creation time: on the business-hours calendar when one is given (what
+ * the console does: whole days are working days, hours and minutes are open time, as GLPI
+ * counts SLAs), plain elapsed time otherwise (generated and test data).
+ */
+export function slaDueDates(createdAt: Date, priority: number, sla: SlaTargets = DEFAULT_SLA, calendar?: BusinessCalendar): { ttoDue: string; ttrDue: string } {
   const target = sla[String(priority)] ?? DEFAULT_SLA[String(priority)] ?? DEFAULT_SLA['3']!;
-  return {
-    ttoDue: new Date(createdAt.getTime() + target.ttoMinutes * 60_000).toISOString(),
-    ttrDue: new Date(createdAt.getTime() + target.ttrMinutes * 60_000).toISOString(),
-  };
+  const add = (minutes: number) => (calendar ? addSlaTime(createdAt, minutes, calendar) : new Date(createdAt.getTime() + minutes * 60_000)).toISOString();
+  return { ttoDue: add(target.ttoMinutes), ttrDue: add(target.ttrMinutes) };
 }
 
 export interface SlaState {
@@ -187,7 +190,8 @@ export type Asset = z.infer<typeof assetSchema>;
 
 export const teamSchema = z.object({ id: z.string(), name: z.string(), position: z.number().int(), active: z.boolean() });
 export type Team = z.infer<typeof teamSchema>;
-export const categorySchema = z.object({ id: z.string(), parentId: z.string().nullable(), name: z.string(), fullName: z.string() });
+/** `active` false: archived (kept for the tickets that refer to it, offered nowhere new). */
+export const categorySchema = z.object({ id: z.string(), parentId: z.string().nullable(), name: z.string(), fullName: z.string(), active: z.boolean().default(true) });
 export type Category = z.infer<typeof categorySchema>;
 
 /** The operator's choice over the priority rules' urgency/impact, kept on the ticket's timeline. */

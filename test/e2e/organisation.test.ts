@@ -103,6 +103,7 @@ describe('critical services first, keyboard only', () => {
     await page.goto(host.url);
     await page.locator('nav a').first().waitFor();
     await page.getByRole('link', { name: /Paramètres/ }).click();
+    await page.getByTestId('settings-section-rules').click();
     const editor = page.getByTestId('rules-editor');
     await editor.waitFor();
     // The demo's tier 1 calls were logged with the default rule: replaying it changes nothing new,

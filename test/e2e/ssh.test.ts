@@ -120,6 +120,7 @@ describe('SSH terminal from a ticket', () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(host.url);
     await page.getByTestId('nav-settings').click();
+    await page.getByTestId('settings-section-security').click();
     const settings = page.getByTestId('security-settings');
     await settings.waitFor();
     await expect.poll(() => page.getByTestId('vault-entry').count()).toBe(1);

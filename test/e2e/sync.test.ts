@@ -121,6 +121,7 @@ describe('sync UI', () => {
     try {
       await page.goto(host.url);
       await page.getByTestId('nav-settings').click();
+      await page.getByTestId('settings-section-server').click();
       await page.getByTestId('sync-url').fill(fresh.url);
       await page.getByTestId('sync-token').fill(fresh.token);
       await page.getByTestId('sync-test').click();

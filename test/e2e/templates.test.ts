@@ -21,6 +21,7 @@ describe('solution templates edited in Settings', () => {
     await page.goto(host.url);
     await page.locator('nav a').first().waitFor();
     await page.getByTestId('nav-settings').click();
+    await page.getByTestId('settings-section-templates').click();
     await page.getByTestId('template-settings').waitFor();
     await page.getByTestId('template-add').click();
     await page.getByTestId('template-save').click();

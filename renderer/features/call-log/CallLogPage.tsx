@@ -229,7 +229,7 @@ function CallForm({ draftId }: { draftId: string }) {
             <span>{t('field.category')}</span>
             <select data-testid="call-category" value={form.categoryId} onChange={(e) => set('categoryId', e.target.value)} aria-invalid={bad('categoryId')}>
               <option value="">{t('field.noCategory')}</option>
-              {meta?.categories.map((c) => (
+              {meta?.categories.filter((c) => c.active || c.id === form.categoryId).map((c) => (
                 <option key={c.id} value={c.id}>
                   {c.fullName}
                 </option>

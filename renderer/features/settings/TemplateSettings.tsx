@@ -47,7 +47,7 @@ export function TemplateSettings() {
           </select>
           <select aria-label={t('field.category')} value={x.categoryId ?? ''} onChange={(e) => change(i, { categoryId: e.target.value || null })}>
             <option value="">{t('templates.anyCategory')}</option>
-            {meta?.categories.map((c) => <option key={c.id} value={c.id}>{c.fullName}</option>)}
+            {meta?.categories.filter((c) => c.active || c.id === x.categoryId).map((c) => <option key={c.id} value={c.id}>{c.fullName}</option>)}
           </select>
           <label className="field">
             <span>{t('templates.name')}</span>

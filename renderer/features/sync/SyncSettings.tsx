@@ -4,6 +4,7 @@ import { api } from '../../api/client';
 import type { CallOutput } from '../../../src/api/contract';
 import { errorText, useSyncStatus } from './useSync';
 import { SyncMappings } from './SyncMappings';
+import { RemoveServer } from './RemoveServer';
 
 type Kind = 'rt' | 'glpi';
 type Verdict = CallOutput<'sync.test'>;
@@ -171,6 +172,7 @@ export function SyncSettings() {
         </div>
       )}
       {saved && <p className="ok" data-testid="sync-saved">{t('settings.saved')}</p>}
+      {status && <RemoveServer status={status} />}
       {cfg?.configured && (
         <p data-testid="sync-last-test" className={cfg.lastTest ? (cfg.lastTest.ok ? 'ok' : 'error') : 'muted'}>
           {cfg.lastTest

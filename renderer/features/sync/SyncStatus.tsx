@@ -85,9 +85,9 @@ function sentence(s: SyncStatusDto, t: (k: string, o?: Record<string, unknown>) 
 function actionFor(s: SyncStatusDto, onError: (p: Promise<unknown>) => void): Action | null {
   switch (s.state) {
     case 'local':
-      return { key: 'configure', run: () => navigate({ page: 'settings' }) };
+      return { key: 'configure', run: () => navigate({ page: 'settings', section: 'server' }) };
     case 'authRefused':
-      return { key: 'openSettings', run: () => navigate({ page: 'settings' }) };
+      return { key: 'openSettings', run: () => navigate({ page: 'settings', section: 'server' }) };
     case 'rejected':
       return { key: 'retryAll', run: () => onError(api.call('sync.retryAll')) };
     case 'unreachable':

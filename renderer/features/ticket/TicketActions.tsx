@@ -138,7 +138,7 @@ export function TicketActions({ ticket, meta, onDone }: { ticket: Ticket; meta: 
           <span>{t('field.team')}</span>
           <select data-testid="route-team" value={teamId} onChange={(e) => setTeamId(e.target.value)}>
             <option value="" disabled>—</option>
-            {meta?.teams.map((team) => <option key={team.id} value={team.id}>{team.name}</option>)}
+            {meta?.teams.filter((team) => team.active).map((team) => <option key={team.id} value={team.id}>{team.name}</option>)}
           </select>
         </label>
         <label className="field">

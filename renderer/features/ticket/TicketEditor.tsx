@@ -64,7 +64,7 @@ export function TicketEditor({ ticket, assets, meta, onClose }: { ticket: Ticket
           <span>{t('field.category')}</span>
           <select data-testid="edit-category" value={f.categoryId} onChange={(e) => setF({ ...f, categoryId: e.target.value })}>
             <option value="">{t('field.noCategory')}</option>
-            {meta?.categories.map((c) => <option key={c.id} value={c.id}>{c.fullName}</option>)}
+            {meta?.categories.filter((c) => c.active || c.id === f.categoryId).map((c) => <option key={c.id} value={c.id}>{c.fullName}</option>)}
           </select>
         </label>
         <LevelField field="urgency" testId="edit-urgency" value={f.urgency} onChange={(v) => setF({ ...f, urgency: v })} />

@@ -20,6 +20,11 @@ export const syncCalls = {
   'sync.retryAll': call(empty, z.object({ retried: z.number().int(), status: syncStatusSchema })),
   /** "Préparer le serveur": creates what the test found missing (stored settings, or the given ones). */
   'sync.prepare': call(syncConfigureInput.partial().extend({ confirm: z.literal(true) }), syncTestResultSchema),
+  /**
+   * Removes the configured server (the UI asks for confirmation and says how many changes
+   * are waiting): settings and secrets go, tickets and unsent changes stay for the next server.
+   */
+  'sync.remove': call(z.strictObject({ confirm: z.literal(true) }), z.object({ kept: z.number().int(), status: syncStatusSchema })),
   /** Drops a parked change (the UI asks for confirmation); a copy stays on the ticket's timeline. */
   'sync.discard': call(z.strictObject({ opId: id, confirm: z.literal(true) }), ticketSyncStateSchema),
   'sync.skipped': call(

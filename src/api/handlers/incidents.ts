@@ -7,10 +7,12 @@ import { breachClock, isSecurityCategory } from '../../domain/incidents';
 import { createIncidentService, type AuditPort, type FinishedToolRun } from '../../features/incidents/service';
 import { chainEntries, exportPdf, newSigningKey, signExport, verifyIncidentExport, type ExportBody, type IncidentExport } from '../../features/incidents/export';
 import type { TicketFeature } from './tickets';
+import type { ReferentialsPort } from '../../features/tickets/referentials-port';
 import type { Vault } from '../../features/security/vault';
 
 export interface IncidentFeatureDeps {
   tickets: TicketFeature;
+  referentials: ReferentialsPort;
   security: { audit: AuditPort & { list(o: { ticketId?: string; limit?: number }): { seq: number; at: string; actor: string; action: string; details: unknown; hash: string }[] }; vault: Vault };
   /** The tools feature: evidence and containment come from its finished runs. */
   tools?: { runs: { onFinished(fn: (run: FinishedToolRun) => void): unknown; get(id: string): { output: string; truncated: boolean } } };
@@ -30,6 +32,7 @@ export function createIncidentFeature(core: Core, deps: IncidentFeatureDeps) {
     now: () => core.now(),
     currentUser: () => core.currentUser(),
     workflow: deps.tickets.workflow,
+    referentials: deps.referentials,
     audit: deps.security.audit,
     changed: (ids) => core.events.emit('tickets.changed', { ids }),
   });

@@ -5,14 +5,16 @@ import { createImportOrgPort } from '../../features/organisation/import';
 import { archiveDemoServices, seedOrganisationDemo } from '../../features/organisation/demo';
 import { orgTree } from '../../features/organisation/store';
 import type { TicketFeature } from './tickets';
+import { createReferentials } from '../../features/tickets/referentials';
+import type { ReferentialsPort } from '../../features/tickets/referentials-port';
 
 /**
  * The organisation feature, in two steps because tickets need it and it needs tickets:
  * the port (built first: the classifier every logged call goes through, the import's
  * organisation side, the demo's tree) and the contract handlers (built after tickets).
  */
-export function createOrganisationPort(core: Core) {
-  const service = createOrganisationService(core.db, core.policy.policy.priorityRules);
+export function createOrganisationPort(core: Core, referentials: ReferentialsPort = createReferentials(core.db, () => core.now()).port) {
+  const service = createOrganisationService(core.db, core.policy.policy.priorityRules, referentials);
   return {
     service,
     classify: service.classify,

@@ -33,6 +33,7 @@ export function createSyncFeature(core: Core, deps: { security: SyncSecurityDeps
     'sync.configure': (input) => sync.configure(input),
     'sync.test': (input) => sync.test(input),
     'sync.prepare': ({ confirm: _confirm, ...server }) => sync.prepare(server),
+    'sync.remove': () => sync.remove(),
     'sync.retryAll': () => sync.retryAll(),
     'sync.now': () => sync.syncNow(),
     'sync.ticket': ({ ticketId }) => sync.openTicket(ticketId),

@@ -12,8 +12,9 @@ import type { Db } from '../../platform/db';
 import { RelaisError, commonErrors } from '../../base/errors';
 import type { TicketWorkflow } from '../tickets/ticket-workflow';
 import { readSetting, writeSetting } from '../tickets/repos/settings';
-import { findTeamByName, listCategories } from '../tickets/repos/teams';
-import { slaDueDates, DEFAULT_SLA, slaTargetsSchema, type LogCallInput, type Ticket } from '../../domain/tickets';
+import { findTeamByName } from '../tickets/repos/teams';
+import type { ReferentialsPort } from '../tickets/referentials-port';
+import type { LogCallInput, Ticket } from '../../domain/tickets';
 import {
   DEFAULT_INCIDENT_CONFIG,
   ISOLATION_TOOLS,
@@ -54,6 +55,8 @@ export interface IncidentServiceDeps {
   now(): Date;
   currentUser(): string;
   workflow: TicketWorkflow;
+  /** Categories and SLA due dates (on the business-hours calendar), from the tickets feature. */
+  referentials: ReferentialsPort;
   audit: AuditPort;
   /** Tells the UIs these tickets changed (the tickets feature's event). */
   changed(ids: string[]): void;
@@ -108,7 +111,7 @@ export function createIncidentService(deps: IncidentServiceDeps) {
     const c = cfg.categories.find((x) => x.key === key);
     if (!c) throw incidentErrors.unknownCategory(key);
     const full = securityCategoryFullName(cfg.rootCategory, c.name);
-    const found = listCategories(db).find((x) => x.fullName.toLocaleLowerCase('fr') === full.toLocaleLowerCase('fr'));
+    const found = deps.referentials.categories().find((x) => x.fullName.toLocaleLowerCase('fr') === full.toLocaleLowerCase('fr'));
     if (!found) throw incidentErrors.categoryMissing(full);
     return { id: found.id, name: full };
   };
@@ -155,8 +158,7 @@ export function createIncidentService(deps: IncidentServiceDeps) {
   const escalate = (ticket: Ticket, key: string, reportedAt: string, campaignId: string | null = null): Ticket => {
     const cat = categoryId(key);
     const team = securityTeam();
-    const sla = readSetting(db, 'tickets.sla', slaTargetsSchema, DEFAULT_SLA);
-    const due = slaDueDates(new Date(ticket.createdAt), MAX_PRIORITY, sla);
+    const due = deps.referentials.slaDueDates(new Date(ticket.createdAt), MAX_PRIORITY);
     const updated = workflow.update(
       ticket.id,
       { categoryId: cat.id, priority: MAX_PRIORITY, urgency: 5, impact: 5, teamId: team.id, type: 'incident', ttoDue: due.ttoDue, ttrDue: due.ttrDue },

@@ -12,8 +12,8 @@ import {
   type RuleIssue,
 } from '../../domain/priority-rules';
 import type { Channel, TicketType } from '../../domain/tickets';
-import { listCategories, listTeams } from '../tickets/repos/teams';
-import { callFacts, categoryChain, listOrganisations, listSites, listUnits, minuteOfDay, readRules, requesterSnapshot, writeRules } from './store';
+import type { ReferentialsPort } from '../tickets/referentials-port';
+import { callFacts, listOrganisations, listSites, listUnits, minuteOfDay, readRules, requesterSnapshot, writeRules } from './store';
 
 /** The administrator's policy section for rules: `{ "priorityRules": { "locked": true, "rules": [...] } }`. */
 export interface RulesPolicy {
@@ -53,14 +53,14 @@ export interface RulePreview {
  * Rules and the org tree are cached and reloaded when saved: evaluating 50 rules for one
  * call costs a few microseconds plus one indexed query for the requester.
  */
-export function createOrganisationService(db: Db, policySection: unknown) {
+export function createOrganisationService(db: Db, policySection: unknown, referentials: Pick<ReferentialsPort, 'teams' | 'categories'>) {
   const policy = readRulesPolicy(policySection);
   let cached: PriorityRule[] | null = null;
   const rules = (): PriorityRule[] => policy.rules ?? (cached ??= readRules(db));
 
   const classify: CallClassifier = (input): CallClassification => {
     const snap = requesterSnapshot(db, input.requesterId);
-    const facts = callFacts(snap, categoryChain(db, input.categoryId), input);
+    const facts = callFacts(snap, categoryChain(referentials, input.categoryId), input);
     const outcome = evaluateRules(rules(), facts, { urgency: input.urgency, impact: input.impact }, input.override);
     return { organisationId: snap.organisationId, serviceId: snap.serviceId, serviceTier: snap.tier, outcome };
   };
@@ -68,9 +68,9 @@ export function createOrganisationService(db: Db, policySection: unknown) {
   const lintContext = () => ({
     organisationIds: listOrganisations(db).map((o) => o.id),
     units: listUnits(db),
-    categoryIds: listCategories(db).map((c) => c.id),
+    categoryIds: referentials.categories().map((c) => c.id),
     siteIds: listSites(db).map((s) => s.id),
-    teamIds: listTeams(db).map((t) => t.id),
+    teamIds: referentials.teams().map((t) => t.id),
   });
 
   return {
@@ -85,10 +85,20 @@ export function createOrganisationService(db: Db, policySection: unknown) {
       cached = valid;
       return valid;
     },
-    preview: (draft: PriorityRule[]): RulePreview => previewRules(db, rules(), draft),
+    preview: (draft: PriorityRule[]): RulePreview => previewRules(db, referentials, rules(), draft),
   };
 }
 export type OrganisationService = ReturnType<typeof createOrganisationService>;
+
+/** The category and up to two parents (rules on "Matériel" match "Matériel > Imprimante"). */
+function categoryChain(referentials: Pick<ReferentialsPort, 'categories'>, categoryId: string | null): string[] {
+  if (!categoryId) return [];
+  const parents = new Map(referentials.categories().map((c) => [c.id, c.parentId]));
+  if (!parents.has(categoryId)) return [];
+  const out = [categoryId];
+  for (let p = parents.get(categoryId) ?? null; p && out.length < 3; p = parents.get(p) ?? null) out.push(p);
+  return out;
+}
 
 type SampleRow = {
   organisation_id: string | null;
@@ -104,9 +114,9 @@ type SampleRow = {
 };
 
 /** The facts of the last tickets as they were logged (their snapshot), newest first. */
-export function recentFacts(db: Db, limit = PREVIEW_SAMPLE): { facts: CallFacts; base: { urgency: number; impact: number } }[] {
+export function recentFacts(db: Db, referentials: Pick<ReferentialsPort, 'categories'>, limit = PREVIEW_SAMPLE): { facts: CallFacts; base: { urgency: number; impact: number } }[] {
   const units = new Map<string, OrgUnit>(listUnits(db).map((u) => [u.id, u]));
-  const parents = new Map(listCategories(db).map((c) => [c.id, c.parentId]));
+  const parents = new Map(referentials.categories().map((c) => [c.id, c.parentId]));
   const chain = (id: string | null) => {
     const out: string[] = [];
     for (let c = id; c && out.length < 5; c = parents.get(c) ?? null) out.push(c);
@@ -139,8 +149,8 @@ export function recentFacts(db: Db, limit = PREVIEW_SAMPLE): { facts: CallFacts;
  * the operator's input) and counts what the draft would change: per rule, the tickets it
  * matched and those where it changed something ("cette règle aurait modifié 37 tickets").
  */
-export function previewRules(db: Db, saved: readonly PriorityRule[], draft: readonly PriorityRule[]): RulePreview {
-  const sample = recentFacts(db);
+export function previewRules(db: Db, referentials: Pick<ReferentialsPort, 'categories'>, saved: readonly PriorityRule[], draft: readonly PriorityRule[]): RulePreview {
+  const sample = recentFacts(db, referentials);
   const perRule = new Map(draft.map((r) => [r.id, { ruleId: r.id, matched: 0, modified: 0 }]));
   let changed = 0;
   const key = (o: ReturnType<typeof evaluateRules>) => JSON.stringify([o.urgency, o.impact, o.teamId, o.sla, [...o.tags].sort()]);

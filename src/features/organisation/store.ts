@@ -130,14 +130,6 @@ export function requesterSnapshot(db: Db, personId: string | null): RequesterSna
   };
 }
 
-export function categoryChain(db: Db, categoryId: string | null): string[] {
-  if (!categoryId) return [];
-  const r = stmt(db, 'SELECT c.id, c.parent_id, p.parent_id AS grand FROM categories c LEFT JOIN categories p ON p.id = c.parent_id WHERE c.id = ?').get(categoryId) as
-    | { id: string; parent_id: string | null; grand: string | null }
-    | undefined;
-  return r ? [r.id, r.parent_id, r.grand].filter((x): x is string => x !== null) : [];
-}
-
 /** Minutes since local midnight: rules speak the desk's wall-clock time ("18:00 → 08:00"). */
 export const minuteOfDay = (at: Date) => at.getHours() * 60 + at.getMinutes();
 

@@ -14,6 +14,7 @@ import m0100 from '../security/migrations/0100-security-state';
 import m0060 from '../tickets/migrations/0060-hotline';
 import m0110 from '../loans/migrations/0110-loans';
 import m0140 from '../tickets/migrations/0140-ticket-links';
+import m0130 from '../tickets/migrations/0130-referentials';
 
 /**
  * Every feature's migrations. The ledger (src/platform/db.ts) applies each one missing from a
@@ -36,4 +37,5 @@ export const migrations: readonly FeatureMigration[] = [
   { feature: 'security', migration: m0100 },
   { feature: 'loans', migration: m0110 },
   { feature: 'tickets', migration: m0140 },
+  { feature: 'tickets', migration: m0130 },
 ];

@@ -10,6 +10,7 @@ export interface SyncVault {
   put(label: string, secret: string, kind: 'token'): Promise<string>;
   replace(id: string, secret: string): Promise<void>;
   get(id: string): Promise<string>;
+  delete(id: string): Promise<void>;
 }
 
 export interface StoredConfig {

@@ -278,6 +278,28 @@ export function createSyncService(host: FeatureHost<SyncEvents>, deps: SyncDeps,
       return r;
     },
 
+    /**
+     * Forgets the server: its settings, its secrets in the vault and the pull watermark. The
+     * tickets and the outbox stay: changes not sent yet wait for the next server configured.
+     */
+    async remove() {
+      if (policy) throw syncErrors.locked();
+      const cfg = config.read();
+      const before = engine.status();
+      engine.setState('config', null);
+      engine.setState('watermark', null);
+      applyConfig();
+      for (const id of [cfg?.tokenId, cfg?.appTokenId]) {
+        if (!id) continue;
+        // The server is forgotten either way; a secret the vault cannot drop is only logged.
+        await deps.vault.delete(id).catch((err: unknown) => console.warn('[relais sync] token not removed from the vault:', (err as Error).message));
+      }
+      audit.append({ action: 'sync.remove', target: cfg?.url ?? '', details: { kind: cfg?.kind ?? null, pending: before.pending, parked: before.parked } });
+      const now = status();
+      events.emit('sync.changed', now);
+      return { kept: before.pending + before.parked, status: now };
+    },
+
     retryAll() {
       const retried = engine.retryParked();
       kick();

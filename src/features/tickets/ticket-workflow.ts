@@ -3,13 +3,10 @@ import type { Db } from '../../platform/db';
 import { RelaisError, commonErrors } from '../../base/errors';
 import {
   DEFAULT_PRIORITY_MATRIX,
-  DEFAULT_SLA,
   computePriority,
   deriveSubject,
   logCallInputSchema,
   priorityMatrixSchema,
-  slaDueDates,
-  slaTargetsSchema,
   type Followup,
   type LogCallInput,
   type Ticket,
@@ -18,6 +15,7 @@ import {
 import { describeOutcome, type CallClassifier } from '../../domain/priority-rules';
 import { writeOutbox } from './outbox';
 import { readSetting } from './repos/settings';
+import { createReferentials } from './referentials';
 import { findCategory, findTeam, findTeamByName } from './repos/teams';
 import { assetsOfPerson, getAsset, getPerson } from './repos/directory';
 import { findTicket, insertTicket, relinkAssets, ticketBase, markPriorityOverridden, touchTicket, updateTicketColumns, updateTicketOrg, type TicketChanges, type UpdatableField } from './repos/tickets';
@@ -63,6 +61,8 @@ export const ticketErrors = {
       }[why],
       { why },
     ),
+  archived: (what: { fr: string; en: string }) =>
+    new RelaisError('ARCHIVED', { fr: `${what.fr} : choisissez-en une autre dans la liste.`, en: `${what.en}: pick another one from the list.` }),
   solutionRequired: () =>
     new RelaisError('INVALID_INPUT', {
       fr: 'Une solution est nécessaire pour résoudre le ticket : décrivez ce qui a été fait puis réessayez.',
@@ -78,6 +78,8 @@ export const ticketErrors = {
 export function createTicketWorkflow(db: Db, ctx: WorkflowContext) {
   const now = () => ctx.now().toISOString();
   const tx = <T>(fn: () => T): T => db.transaction(fn).immediate();
+  // SLA due dates count open time on the business-hours calendar (Settings › Heures ouvrées).
+  const referentials = createReferentials(db, () => ctx.now());
 
   const mustGet = (id: string): Ticket => {
     const t = findTicket(db, id, ctx.now());
@@ -169,6 +171,7 @@ export function createTicketWorkflow(db: Db, ctx: WorkflowContext) {
         for (const a of assetIds) if (!getAsset(db, a)) throw ticketErrors.unknownReference({ fr: 'Poste', en: 'PC' }, a);
         const category = input.categoryId ? findCategory(db, input.categoryId) : null;
         if (input.categoryId && !category) throw ticketErrors.unknownReference({ fr: 'Catégorie', en: 'category' }, input.categoryId);
+        if (category && !category.active) throw ticketErrors.archived({ fr: `La catégorie « ${category.fullName} » est archivée`, en: `The category "${category.fullName}" is archived` });
 
         const cls = ctx.classify?.({ ...input, requesterId: input.requesterId, categoryId: category?.id ?? null, at: new Date(at), override: input.priorityOverride });
         const rules = cls?.outcome;
@@ -177,13 +180,13 @@ export function createTicketWorkflow(db: Db, ctx: WorkflowContext) {
         const hotline = findTeamByName(db, 'Hotline') ?? null;
         const team = input.teamId ? findTeam(db, input.teamId) : ruleTeam ?? (input.outcome === 'route' ? undefined : hotline);
         if (input.teamId && !team) throw ticketErrors.unknownReference({ fr: 'Équipe', en: 'team' }, input.teamId);
+        if (input.teamId && team && !team.active) throw ticketErrors.archived({ fr: `L'équipe « ${team.name} » est archivée`, en: `The team "${team.name}" is archived` });
 
         const urgency = rules?.urgency ?? input.urgency;
         const impact = rules?.impact ?? input.impact;
         const matrix = readSetting(db, 'tickets.priorityMatrix', priorityMatrixSchema, DEFAULT_PRIORITY_MATRIX);
-        const sla = readSetting(db, 'tickets.sla', slaTargetsSchema, DEFAULT_SLA);
         const priority = computePriority(urgency, impact, matrix);
-        const due = slaDueDates(new Date(at), priority, rules?.sla ? { [String(priority)]: rules.sla } : sla);
+        const due = referentials.port.slaDueDates(new Date(at), priority, rules?.sla);
         const routed = input.outcome === 'route';
         const solved = input.outcome === 'solved_on_phone';
         // The solution says what solved it, never the problem's own text (F8 asks for it).
@@ -351,7 +354,10 @@ export function createTicketWorkflow(db: Db, ctx: WorkflowContext) {
         });
         if (cls) {
           const matrix = readSetting(db, 'tickets.priorityMatrix', priorityMatrixSchema, DEFAULT_PRIORITY_MATRIX);
-          Object.assign(changes, { urgency: cls.outcome.urgency, impact: cls.outcome.impact, priority: computePriority(cls.outcome.urgency, cls.outcome.impact, matrix) });
+          const priority = computePriority(cls.outcome.urgency, cls.outcome.impact, matrix);
+          Object.assign(changes, { urgency: cls.outcome.urgency, impact: cls.outcome.impact, priority });
+          // A reclassified ticket's due dates follow its new priority, on today's calendar.
+          if (priority !== t.priority || cls.outcome.sla) Object.assign(changes, referentials.port.slaDueDates(new Date(t.createdAt), priority, cls.outcome.sla));
           if (cls.outcome.teamId && findTeam(db, cls.outcome.teamId)) changes.teamId = cls.outcome.teamId;
           updateTicketOrg(db, t.id, cls, cls.outcome.tags);
         }
@@ -438,7 +444,7 @@ export function createTicketWorkflow(db: Db, ctx: WorkflowContext) {
           note('impact', t.impact, impact);
           if (priority !== t.priority) {
             note('priority', t.priority, priority);
-            Object.assign(changes, slaDueDates(new Date(t.createdAt), priority, readSetting(db, 'tickets.sla', slaTargetsSchema, DEFAULT_SLA)));
+            Object.assign(changes, referentials.port.slaDueDates(new Date(t.createdAt), priority));
           }
         }
         const assetsChanged = assetIds !== undefined && [...new Set(assetIds)].join() !== t.assetIds.join();

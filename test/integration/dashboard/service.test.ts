@@ -49,7 +49,8 @@ describe('dashboard contract', () => {
   it('rejects a bad selection with a message saying what to fix, in French and English', async () => {
     const e = await callError('dashboard.get', { period: 'custom', from: '2026-04-02' });
     expect(e.code).toBe('INVALID_INPUT');
-    expect(e.message.fr).toMatch(/Données invalides/);
+    expect(e.message.fr).toMatch(/^Une période personnalisée a besoin d’une date de début et d’une date de fin/);
+    expect(e.message.en).toMatch(/^A custom period needs a start and an end date/);
     expect((await callError('dashboard.get', { period: 'year' })).code).toBe('INVALID_INPUT');
     expect((await callError('dashboard.get', { period: '7d', extra: 1 })).code).toBe('INVALID_INPUT');
   });

@@ -63,8 +63,11 @@ describe('a full or read-only disk', () => {
     expect(res.ok).toBe(false);
     if (!res.ok) {
       expect(res.error.code).toBe('INVALID_INPUT');
-      expect(res.error.message.fr).toContain('urgency');
-      expect(res.error.message.en).toContain('channel');
+      // Each field in the reader's words, never the raw `urgency — …` of the schema.
+      expect(res.error.message.fr).toContain("L'urgence ne doit pas dépasser 5");
+      expect(res.error.message.fr).toContain("Le canal doit être l'une des valeurs proposées");
+      expect(res.error.message.en).toContain('The urgency must not exceed 5');
+      expect(res.error.message.en).toContain('The channel must be one of the values offered');
     }
     const unknownTeam = await s.dispatch('tickets.logCall', { ...call, outcome: 'route', teamId: 'nope' }, caller);
     expect(unknownTeam.ok).toBe(false);

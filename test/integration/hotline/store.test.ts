@@ -62,6 +62,7 @@ describe('store on a real SQLite file', () => {
     expect(t.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-/);
     expect(t).toMatchObject({ number: 1, status: 2, priority: 4, channel: 'phone', requesterName: 'Hélène Dupré', requesterPhone: '03 88 91 24 13', technician: 'Karim Benali', teamName: 'Hotline', assetIds: [pc.id], subject: 'Écran noir au démarrage' });
     expect(t.ttoDue).toBe('2026-05-04T08:30:00.000Z');
+    // 24 h to resolve is one working day on the business-hours calendar: Tuesday, same time.
     expect(t.ttrDue).toBe('2026-05-05T07:30:00.000Z');
     const timeline = wf().timeline(t.id);
     expect(timeline.map((f) => f.kind)).toEqual(['call']);

@@ -9,6 +9,7 @@ import { createSecurityFeature } from '../../../src/api/handlers/security';
 import { createSshFeature } from '../../../src/api/handlers/ssh';
 import { createToolFeature } from '../../../src/api/handlers/tools';
 import { createIncidentFeature } from '../../../src/api/handlers/incidents';
+import { createReferentialsFeature } from '../../../src/api/handlers/referentials';
 
 export interface IncidentHarness {
   core: Core;
@@ -26,7 +27,8 @@ export function startIncidentHarness(dataDir: string, opts: { clock?: () => Date
   const security = createSecurityFeature(core);
   const ssh = createSshFeature(core, { tickets: tickets.port, security });
   const tools = createToolFeature(core, { tickets: tickets.port, audit: security.audit, ssh: ssh.port });
-  const incidents = createIncidentFeature(core, { tickets, security, tools });
+  const referentials = createReferentialsFeature(core);
+  const incidents = createIncidentFeature(core, { tickets, security, tools, referentials: referentials.port });
   const handlers: Record<string, (input: unknown, caller: { clientId: string }) => unknown> = { ...tickets.handlers, ...security.handlers, ...ssh.handlers, ...tools.handlers, ...incidents.handlers } as never;
   return {
     core,

@@ -7,13 +7,13 @@ import { makeTempDir } from '../../support/temp-dir';
 
 let temp: ReturnType<typeof makeTempDir>;
 let service: Service;
-const open = (options: { demo?: boolean; policy?: unknown } = {}) => {
+const open = (options: { demo?: boolean; policy?: unknown; clock?: () => Date } = {}) => {
   let policyFile: string | null = null;
   if (options.policy) {
     policyFile = path.join(temp.dir, 'policy.json');
     fs.writeFileSync(policyFile, JSON.stringify(options.policy));
   }
-  service = createService({ dataDir: path.join(temp.dir, 'data'), host: 'web', demo: options.demo, policyFile });
+  service = createService({ dataDir: path.join(temp.dir, 'data'), host: 'web', demo: options.demo, policyFile, clock: options.clock });
 };
 beforeEach(() => {
   temp = makeTempDir();
@@ -126,7 +126,8 @@ describe('organisations: model, import, snapshot', () => {
 
 describe('priority rules in the workflow', () => {
   beforeEach(async () => {
-    open();
+    // Monday 15 June 2026, 10:00 in Paris: inside business hours, so SLA minutes are plain minutes.
+    open({ clock: () => new Date('2026-06-15T08:00:00Z') });
     await call('directory.importCommit', { kind: 'services', csv: TREE });
     await call('directory.importCommit', { kind: 'people', csv: PEOPLE });
   });

@@ -43,8 +43,9 @@ describe('preferences', () => {
     expect(res.ok).toBe(false);
     if (!res.ok) {
       expect(res.error.code).toBe('INVALID_INPUT');
-      expect(res.error.message.fr).toMatch(/locale/);
-      expect(res.error.message.en).toMatch(/locale/);
+      // The field in the reader's words, not the schema's key.
+      expect(res.error.message.fr).toBe("La langue doit être l'une des valeurs proposées. Corrigez puis réessayez.");
+      expect(res.error.message.en).toBe('The language must be one of the values offered. Fix it and try again.');
     }
   });
 

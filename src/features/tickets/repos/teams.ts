@@ -3,6 +3,7 @@ import type { Db } from '../../../platform/db';
 import type { Category, Team } from '../../../domain/tickets';
 import { stmt } from '../../../platform/statements';
 
+/** Teams and the category tree, owned by the tickets feature; other features read them through `ReferentialsPort`. */
 export function listTeams(db: Db): Team[] {
   const rows = stmt(db, 'SELECT id, name, position, active FROM teams ORDER BY position, name').all() as { id: string; name: string; position: number; active: number }[];
   return rows.map((r) => ({ id: r.id, name: r.name, position: r.position, active: r.active === 1 }));
@@ -23,12 +24,52 @@ export function addTeam(db: Db, name: string): Team {
   return { id, name, position, active: true };
 }
 
+export function renameTeamRow(db: Db, id: string, name: string): void {
+  stmt(db, 'UPDATE teams SET name = ? WHERE id = ?').run(name, id);
+}
+
+export function setTeamActive(db: Db, id: string, active: boolean): void {
+  stmt(db, 'UPDATE teams SET active = ? WHERE id = ?').run(active ? 1 : 0, id);
+}
+
+type CategoryRow = { id: string; parent_id: string | null; name: string; full_name: string; active: number };
+const toCategory = (r: CategoryRow): Category => ({ id: r.id, parentId: r.parent_id, name: r.name, fullName: r.full_name, active: r.active === 1 });
+
 export function listCategories(db: Db): Category[] {
-  const rows = stmt(db, 'SELECT id, parent_id, name, full_name FROM categories ORDER BY full_name').all() as { id: string; parent_id: string | null; name: string; full_name: string }[];
-  return rows.map((r) => ({ id: r.id, parentId: r.parent_id, name: r.name, fullName: r.full_name }));
+  return (stmt(db, 'SELECT id, parent_id, name, full_name, active FROM categories ORDER BY full_name').all() as CategoryRow[]).map(toCategory);
 }
 
 export function findCategory(db: Db, id: string): Category | undefined {
-  const r = stmt(db, 'SELECT id, parent_id, name, full_name FROM categories WHERE id = ?').get(id) as { id: string; parent_id: string | null; name: string; full_name: string } | undefined;
-  return r && { id: r.id, parentId: r.parent_id, name: r.name, fullName: r.full_name };
+  const r = stmt(db, 'SELECT id, parent_id, name, full_name, active FROM categories WHERE id = ?').get(id) as CategoryRow | undefined;
+  return r && toCategory(r);
+}
+
+export function insertCategory(db: Db, parent: Category | null, name: string): Category {
+  const id = uuidv7();
+  const fullName = parent ? `${parent.fullName} > ${name}` : name;
+  stmt(db, 'INSERT INTO categories (id, parent_id, name, full_name, active) VALUES (?, ?, ?, ?, 1)').run(id, parent?.id ?? null, name, fullName);
+  return { id, parentId: parent?.id ?? null, name, fullName, active: true };
+}
+
+/** Renames a category; the full names of everything below it follow. */
+export function renameCategoryRow(db: Db, id: string, name: string): void {
+  const cat = findCategory(db, id);
+  if (!cat) return;
+  const parent = cat.parentId ? findCategory(db, cat.parentId) : undefined;
+  const fullName = parent ? `${parent.fullName} > ${name}` : name;
+  stmt(db, 'UPDATE categories SET name = ?, full_name = ? WHERE id = ?').run(name, fullName, id);
+  const update = stmt(db, 'UPDATE categories SET full_name = ? WHERE id = ?');
+  const walk = (parentId: string, parentFull: string) => {
+    for (const child of listCategories(db).filter((c) => c.parentId === parentId)) {
+      const full = `${parentFull} > ${child.name}`;
+      update.run(full, child.id);
+      walk(child.id, full);
+    }
+  };
+  walk(id, fullName);
+}
+
+export function setCategoryActive(db: Db, ids: readonly string[], active: boolean): void {
+  const update = stmt(db, 'UPDATE categories SET active = ? WHERE id = ?');
+  for (const id of ids) update.run(active ? 1 : 0, id);
 }

@@ -1,0 +1,89 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../api/client';
+import { ChangeNotice } from './ChangeNotice';
+import { RenameField } from './RenameField';
+import { useChange, useReferentialList } from './useReferentials';
+
+/**
+ * Settings › Catégories: the tree, indented by level. Add under any active category, rename
+ * in place (the full names below follow), archive a branch or restore a leaf (its parents
+ * come back with it). Tickets keep their category whatever happens here.
+ */
+export function CategorySettings() {
+  const { t, i18n } = useTranslation('settings');
+  const [list] = useReferentialList();
+  const { state, run } = useChange(i18n.language);
+  const [name, setName] = useState('');
+  const [parentId, setParentId] = useState('');
+  const depth = (fullName: string) => fullName.split(' > ').length - 1;
+
+  const add = async () => {
+    const created = await run(() => api.call('referentials.createCategory', { parentId: parentId || null, name }), (c) => t('categories.added', { name: c.fullName }));
+    if (created) setName('');
+  };
+
+  return (
+    <div className="referentials" data-testid="category-settings">
+      <p className="muted">{t('categories.intro')}</p>
+      <form
+        className="inline-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void add();
+        }}
+      >
+        <label className="field">
+          <span>{t('categories.parent')}</span>
+          <select data-testid="category-parent" value={parentId} autoFocus onChange={(e) => setParentId(e.target.value)}>
+            <option value="">{t('categories.root')}</option>
+            {list?.categories
+              .filter((c) => c.active)
+              .map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.fullName}
+                </option>
+              ))}
+          </select>
+        </label>
+        <label className="field">
+          <span>{t('categories.new')}</span>
+          <input data-testid="category-new" value={name} maxLength={80} onChange={(e) => setName(e.target.value)} />
+        </label>
+        <button type="submit" data-testid="category-add">
+          {t('categories.add')}
+        </button>
+      </form>
+      <ChangeNotice state={state} testId="category-notice" />
+      <ul className="ref-list" aria-label={t('sections.categories')}>
+        {list?.categories.map((c) => (
+          <li key={c.id} data-testid="category-row" data-full-name={c.fullName} data-active={c.active} className={c.active ? '' : 'archived'} style={{ paddingLeft: `${depth(c.fullName) * 1.5}rem` }}>
+            <RenameField
+              name={c.name}
+              label={t('categories.name', { name: c.fullName })}
+              testId="category-name"
+              onSave={(next) => run(() => api.call('referentials.renameCategory', { id: c.id, name: next }), (x) => t('categories.renamed', { name: x.fullName }))}
+            />
+            <span className="muted">
+              {t('usage', { count: list.usage.categories[c.id] ?? 0 })}
+              {!c.active && ` · ${t('archived')}`}
+            </span>
+            <button
+              type="button"
+              data-testid="category-archive"
+              onClick={() =>
+                void run(
+                  () => api.call('referentials.archiveCategory', { id: c.id, archived: c.active }),
+                  (x) => t(x.active ? 'categories.restoredDone' : 'categories.archivedDone', { name: x.fullName }),
+                )
+              }
+            >
+              {c.active ? t('archive') : t('restore')}
+            </button>
+          </li>
+        ))}
+      </ul>
+      <p className="muted">{t('renameHint')}</p>
+    </div>
+  );
+}

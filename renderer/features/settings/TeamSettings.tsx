@@ -1,0 +1,74 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../api/client';
+import { ChangeNotice } from './ChangeNotice';
+import { RenameField } from './RenameField';
+import { useChange, useReferentialList } from './useReferentials';
+
+/**
+ * Settings › Équipes: add, rename, archive or restore a team. Never deleted: tickets, rules
+ * and the sync's team→queue mapping keep pointing at it. All by keyboard: the new-team
+ * field first, then each team's name (Enter saves) and its Archiver/Rétablir button.
+ */
+export function TeamSettings() {
+  const { t, i18n } = useTranslation('settings');
+  const [list] = useReferentialList();
+  const { state, run } = useChange(i18n.language);
+  const [name, setName] = useState('');
+
+  const add = async () => {
+    const created = await run(() => api.call('referentials.createTeam', { name }), (team) => t('teams.added', { name: team.name }));
+    if (created) setName('');
+  };
+
+  return (
+    <div className="referentials" data-testid="team-settings">
+      <p className="muted">{t('teams.intro')}</p>
+      <form
+        className="inline-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void add();
+        }}
+      >
+        <label className="field">
+          <span>{t('teams.new')}</span>
+          <input data-testid="team-new" value={name} maxLength={80} autoFocus onChange={(e) => setName(e.target.value)} />
+        </label>
+        <button type="submit" data-testid="team-add">
+          {t('teams.add')}
+        </button>
+      </form>
+      <ChangeNotice state={state} testId="team-notice" />
+      <ul className="ref-list" aria-label={t('sections.teams')}>
+        {list?.teams.map((team) => (
+          <li key={team.id} data-testid="team-row" data-active={team.active} className={team.active ? '' : 'archived'}>
+            <RenameField
+              name={team.name}
+              label={t('teams.name', { name: team.name })}
+              testId="team-name"
+              onSave={(next) => run(() => api.call('referentials.renameTeam', { id: team.id, name: next }), (x) => t('teams.renamed', { name: x.name }))}
+            />
+            <span className="muted">
+              {t('usage', { count: list.usage.teams[team.id] ?? 0 })}
+              {!team.active && ` · ${t('archivedTeam')}`}
+            </span>
+            <button
+              type="button"
+              data-testid="team-archive"
+              onClick={() =>
+                void run(
+                  () => api.call('referentials.archiveTeam', { id: team.id, archived: team.active }),
+                  (x) => t(x.active ? 'teams.restoredDone' : 'teams.archivedDone', { name: x.name }),
+                )
+              }
+            >
+              {team.active ? t('archive') : t('restore')}
+            </button>
+          </li>
+        ))}
+      </ul>
+      <p className="muted">{t('renameHint')}</p>
+    </div>
+  );
+}

@@ -1,0 +1,169 @@
+import type { Db } from '../../platform/db';
+import { RelaisError, commonErrors } from '../../base/errors';
+import { stmt } from '../../platform/statements';
+import { DEFAULT_PRIORITY_MATRIX, DEFAULT_SLA, priorityMatrixSchema, slaDueDates, type Category, type PriorityMatrix, type SlaTargets, type Team } from '../../domain/tickets';
+import { businessCalendarSchema, defaultBusinessCalendar, type BusinessCalendar } from '../../domain/business-calendar';
+import { matrixSlip, missingSlaPriorities, slaSettingsSchema, type DeskSettings } from '../../domain/referentials';
+import { readSetting, writeSetting } from './repos/settings';
+import { addTeam, findCategory, findTeam, insertCategory, listCategories, listTeams, renameCategoryRow, renameTeamRow, setCategoryActive, setTeamActive } from './repos/teams';
+import type { ReferentialsPort } from './referentials-port';
+
+export const SETTING_KEYS = { matrix: 'tickets.priorityMatrix', sla: 'tickets.sla', calendar: 'tickets.businessCalendar' } as const;
+
+const PRIORITY_LABELS = {
+  fr: ['', 'Très basse', 'Basse', 'Moyenne', 'Haute', 'Très haute', 'Majeure'],
+  en: ['', 'Very low', 'Low', 'Medium', 'High', 'Very high', 'Major'],
+};
+const LEVELS = {
+  fr: ['', 'très basse', 'basse', 'moyenne', 'haute', 'très haute'],
+  en: ['', 'very low', 'low', 'medium', 'high', 'very high'],
+};
+
+export const referentialErrors = {
+  teamNameTaken: (name: string) =>
+    new RelaisError('NAME_TAKEN', { fr: `Une équipe s'appelle déjà « ${name} » : choisissez un autre nom.`, en: `A team is already called "${name}": pick another name.` }, { field: 'name' }),
+  categoryNameTaken: (fullName: string) =>
+    new RelaisError('NAME_TAKEN', { fr: `La catégorie « ${fullName} » existe déjà : choisissez un autre nom.`, en: `The category "${fullName}" already exists: pick another name.` }, { field: 'name' }),
+  lastTeam: () =>
+    new RelaisError('LAST_ACTIVE_TEAM', { fr: 'Au moins une équipe doit rester active : les appels doivent pouvoir être attribués.', en: 'At least one team must stay active: calls must have somewhere to go.' }),
+  parentArchived: (fullName: string) =>
+    new RelaisError('PARENT_ARCHIVED', { fr: `« ${fullName} » est archivée : rétablissez-la avant d'y ajouter une sous-catégorie.`, en: `"${fullName}" is archived: restore it before adding a sub-category.` }),
+  matrixSlip: (u: number, i: number, tu: number, ti: number, m: PriorityMatrix) =>
+    new RelaisError(
+      'MATRIX_NOT_MONOTONE',
+      {
+        fr: `La priorité baisse quand ${u !== tu ? "l'urgence" : "l'impact"} monte : urgence ${LEVELS.fr[u]} × impact ${LEVELS.fr[i]} donne ${PRIORITY_LABELS.fr[m[u - 1]![i - 1]!]}, moins que urgence ${LEVELS.fr[tu]} × impact ${LEVELS.fr[ti]} (${PRIORITY_LABELS.fr[m[tu - 1]![ti - 1]!]}). Corrigez l'une des deux cases.`,
+        en: `Priority goes down as ${u !== tu ? 'urgency' : 'impact'} goes up: urgency ${LEVELS.en[u]} × impact ${LEVELS.en[i]} gives ${PRIORITY_LABELS.en[m[u - 1]![i - 1]!]}, less than urgency ${LEVELS.en[tu]} × impact ${LEVELS.en[ti]} (${PRIORITY_LABELS.en[m[tu - 1]![ti - 1]!]}). Fix one of the two cells.`,
+      },
+      { urgency: u, impact: i },
+    ),
+  slaMissing: (priorities: number[]) =>
+    new RelaisError('SLA_INCOMPLETE', {
+      fr: `Il manque les délais de la priorité ${priorities.map((p) => PRIORITY_LABELS.fr[p]).join(', ')} : chaque priorité a besoin d'un délai de prise en charge et de résolution.`,
+      en: `Targets are missing for priority ${priorities.map((p) => PRIORITY_LABELS.en[p]).join(', ')}: every priority needs a time to take charge and to resolve.`,
+    }),
+};
+
+const teamLabel = { fr: 'Équipe', en: 'Team' };
+const categoryLabel = { fr: 'Catégorie', en: 'Category' };
+
+/**
+ * Teams, categories, the priority matrix, SLA targets and the business-hours calendar: the
+ * desk's referentials, edited in Settings. Nothing is deleted (tickets keep their team and
+ * category); archiving hides it from every new choice. `now` gives the year of the default
+ * holidays. Each write is one IMMEDIATE transaction.
+ */
+export function createReferentials(db: Db, now: () => Date) {
+  const tx = <T>(fn: () => T): T => db.transaction(fn).immediate();
+  const team = (id: string): Team => findTeam(db, id) ?? (() => { throw commonErrors.notFound(teamLabel, id); })();
+  const category = (id: string): Category => findCategory(db, id) ?? (() => { throw commonErrors.notFound(categoryLabel, id); })();
+  const teamNameFree = (name: string, except?: string) => {
+    const clash = listTeams(db).find((t) => t.id !== except && t.name.toLocaleLowerCase('fr') === name.toLocaleLowerCase('fr'));
+    if (clash) throw referentialErrors.teamNameTaken(clash.name);
+  };
+  const categoryNameFree = (parentId: string | null, name: string, except?: string) => {
+    const clash = listCategories(db).find((c) => c.id !== except && c.parentId === parentId && c.name.toLocaleLowerCase('fr') === name.toLocaleLowerCase('fr'));
+    if (clash) throw referentialErrors.categoryNameTaken(clash.fullName);
+  };
+  const descendants = (id: string): string[] => {
+    const all = listCategories(db);
+    const out: string[] = [];
+    const walk = (p: string) => {
+      for (const c of all.filter((x) => x.parentId === p)) {
+        out.push(c.id);
+        walk(c.id);
+      }
+    };
+    walk(id);
+    return out;
+  };
+  const ancestors = (c: Category): string[] => {
+    const out: string[] = [];
+    for (let p = c.parentId; p && out.length < 20; p = findCategory(db, p)?.parentId ?? null) out.push(p);
+    return out;
+  };
+
+  const matrix = (): PriorityMatrix => readSetting(db, SETTING_KEYS.matrix, priorityMatrixSchema, DEFAULT_PRIORITY_MATRIX);
+  const sla = (): SlaTargets => readSetting(db, SETTING_KEYS.sla, slaSettingsSchema, DEFAULT_SLA);
+  const storedCalendar = (): BusinessCalendar | null => readSetting(db, SETTING_KEYS.calendar, businessCalendarSchema.nullable(), null);
+  const calendar = (): BusinessCalendar => storedCalendar() ?? defaultBusinessCalendar(Number(new Intl.DateTimeFormat('en', { timeZone: 'Europe/Paris', year: 'numeric' }).format(now())));
+
+  const port: ReferentialsPort = {
+    teams: () => listTeams(db),
+    categories: () => listCategories(db),
+    slaDueDates: (createdAt, priority, override) => slaDueDates(createdAt, priority, override ? { [String(priority)]: override } : sla(), calendar()),
+  };
+
+  return {
+    port,
+    listTeams: () => listTeams(db),
+    listCategories: () => listCategories(db),
+    createTeam: (name: string): Team =>
+      tx(() => {
+        teamNameFree(name);
+        return addTeam(db, name);
+      }),
+    renameTeam: (id: string, name: string): Team =>
+      tx(() => {
+        team(id);
+        teamNameFree(name, id);
+        renameTeamRow(db, id, name);
+        return team(id);
+      }),
+    archiveTeam: (id: string, archived: boolean): Team =>
+      tx(() => {
+        const t = team(id);
+        if (archived && t.active && listTeams(db).filter((x) => x.active).length === 1) throw referentialErrors.lastTeam();
+        setTeamActive(db, id, !archived);
+        return team(id);
+      }),
+    createCategory: (parentId: string | null, name: string): Category =>
+      tx(() => {
+        const parent = parentId ? category(parentId) : null;
+        if (parent && !parent.active) throw referentialErrors.parentArchived(parent.fullName);
+        categoryNameFree(parentId, name);
+        return insertCategory(db, parent, name);
+      }),
+    renameCategory: (id: string, name: string): Category =>
+      tx(() => {
+        const c = category(id);
+        categoryNameFree(c.parentId, name, id);
+        renameCategoryRow(db, id, name);
+        return category(id);
+      }),
+    /** Archiving takes the sub-categories with it; restoring brings back the parents, so the path is whole. */
+    archiveCategory: (id: string, archived: boolean): Category =>
+      tx(() => {
+        const c = category(id);
+        setCategoryActive(db, archived ? [id, ...descendants(id)] : [id, ...ancestors(c)], !archived);
+        return category(id);
+      }),
+    /** How many tickets refer to each team and category (shown beside "Archiver": it is why nothing is deleted). */
+    usage: (): { teams: Record<string, number>; categories: Record<string, number> } => {
+      const count = (sql: string) => Object.fromEntries((stmt(db, sql).all() as { id: string; n: number }[]).map((r) => [r.id, r.n]));
+      return {
+        teams: count('SELECT team_id AS id, COUNT(*) AS n FROM tickets WHERE team_id IS NOT NULL GROUP BY team_id'),
+        categories: count('SELECT category_id AS id, COUNT(*) AS n FROM tickets WHERE category_id IS NOT NULL GROUP BY category_id'),
+      };
+    },
+    desk: (): DeskSettings => {
+      const stored = storedCalendar();
+      return { priorityMatrix: matrix(), sla: sla(), calendar: stored ?? calendar(), calendarIsDefault: stored === null };
+    },
+    saveMatrix: (m: PriorityMatrix): void => {
+      const slip = matrixSlip(m);
+      if (slip) throw referentialErrors.matrixSlip(slip.urgency, slip.impact, slip.than.urgency, slip.than.impact, m);
+      tx(() => writeSetting(db, SETTING_KEYS.matrix, m));
+    },
+    saveSla: (targets: SlaTargets): void => {
+      const missing = missingSlaPriorities(targets);
+      if (missing.length) throw referentialErrors.slaMissing(missing);
+      tx(() => writeSetting(db, SETTING_KEYS.sla, slaSettingsSchema.parse(targets)));
+    },
+    saveCalendar: (c: BusinessCalendar): void => {
+      const sorted = { ...c, holidays: [...c.holidays].sort((a, b) => a.date.localeCompare(b.date)) };
+      tx(() => writeSetting(db, SETTING_KEYS.calendar, businessCalendarSchema.parse(sorted)));
+    },
+  };
+}
+export type Referentials = ReturnType<typeof createReferentials>;
