@@ -120,7 +120,7 @@ export function createTicketFeature(core: Core, deps: { organisation?: Organisat
     },
     'tickets.deleteView': ({ id }) => {
       const views = customViews();
-      if (!views.some((v) => v.id === id)) throw commonErrors.notFound({ fr: 'Vue enregistrée', en: 'Saved view' }, id);
+      if (!views.some((v) => v.id === id)) throw commonErrors.notFound('NOUN_SAVED_VIEW', id);
       core.db.transaction(() => writeSetting(core.db, VIEWS_KEY, views.filter((v) => v.id !== id))).immediate();
       return { deleted: true };
     },

@@ -51,7 +51,7 @@ export function createToolFeature(core: Core, deps: ToolFeatureDeps) {
 
   const tool = (id: string) => {
     const t = catalog.tools.get(id) ?? reload().tools.get(id);
-    if (!t) throw commonErrors.notFound({ fr: 'Outil', en: 'Tool' }, id);
+    if (!t) throw commonErrors.notFound('NOUN_TOOL', id);
     return t;
   };
 

@@ -34,7 +34,6 @@ export interface WorkflowContext {
   classify?: CallClassifier;
 }
 
-const ticketLabel = { fr: 'Ticket', en: 'Ticket' };
 
 export const ticketErrors = {
   unknownReference: (what: { fr: string; en: string }, id: string) =>
@@ -69,7 +68,7 @@ export function createTicketWorkflow(db: Db, ctx: WorkflowContext) {
 
   const mustGet = (id: string): Ticket => {
     const t = findTicket(db, id, ctx.now());
-    if (!t) throw commonErrors.notFound(ticketLabel, id);
+    if (!t) throw commonErrors.notFound('NOUN_TICKET', id);
     return t;
   };
 

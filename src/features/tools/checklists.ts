@@ -32,7 +32,7 @@ export class ChecklistService {
 
   get(id: string): ChecklistRun {
     const r = this.core.db.prepare('SELECT * FROM checklist_runs WHERE id = ?').get(id) as Row | undefined;
-    if (!r) throw commonErrors.notFound({ fr: 'Liste de contrôle', en: 'Checklist' }, id);
+    if (!r) throw commonErrors.notFound('NOUN_CHECKLIST', id);
     const steps = this.core.db.prepare('SELECT * FROM checklist_steps WHERE run_id = ? ORDER BY idx').all(id) as Row[];
     return {
       id: r.id,
@@ -77,7 +77,7 @@ export class ChecklistService {
 
   async start(checklistId: string, target: ToolTarget, ticketId?: string): Promise<ChecklistRun> {
     const def = this.catalog().checklists.get(checklistId);
-    if (!def) throw commonErrors.notFound({ fr: 'Liste de contrôle', en: 'Checklist' }, checklistId);
+    if (!def) throw commonErrors.notFound('NOUN_CHECKLIST', checklistId);
     if (ticketId) await this.bridge.header(ticketId);
     const tools = this.catalog().tools;
     const id = uuidv7();
