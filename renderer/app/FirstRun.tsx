@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
 import { forgetTicketMeta } from '../features/ticket/ticket-meta';
-import { errorText } from '../features/ticket/ticket-meta';
+import { errorText, Notice } from '../components/Notice';
 
 /**
  * First run: who is at this console? Without a name the technician shown on tickets, the
@@ -15,8 +15,11 @@ export function FirstRun() {
   const [name, setName] = useState('');
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    api.call('settings.get').then((s) => setNeeded(!s.values.userName && !s.locked.includes('userName')), () => {});
-  }, []);
+    api.call('settings.get').then((s) => setNeeded(!s.values.userName && !s.locked.includes('userName')), (err) => {
+      setNeeded(true);
+      setError(errorText(err, i18n.language));
+    });
+  }, [i18n.language]);
   if (!needed) return null;
   const save = async () => {
     const v = name.trim();
@@ -36,7 +39,7 @@ export function FirstRun() {
         <input data-testid="first-run-name" maxLength={120} value={name} onChange={(e) => setName(e.target.value)} placeholder={t('firstRun.placeholder')} aria-invalid={error ? true : undefined} />
       </label>
       <button type="submit" className="primary" data-testid="first-run-save">{t('firstRun.save')}</button>
-      {error && <span role="alert" className="error">{error}</span>}
+      <Notice inline error={error} />
     </form>
   );
 }

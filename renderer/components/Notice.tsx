@@ -27,6 +27,11 @@ function wordedFromCode(err: ContractError, lang: string): string | null {
   return i18next.t(key, { ...params, lng, interpolation: { escapeValue: false } }) as string;
 }
 
+/** A text the core sends in both languages (event reasons, stored outcomes), in the reader's. */
+export function localized(text: { fr: string; en: string }, lang: string): string {
+  return lang.startsWith('en') ? text.en : text.fr;
+}
+
 /** `errorText` bound to the UI's current language. */
 export function useErrorText(): (err: unknown) => string {
   const { i18n } = useTranslation();

@@ -16,7 +16,7 @@ import './ssh.css';
 /** SSH on the remote-sessions page: connection profiles, host-key prompts and the terminal tabs. */
 export function SshWorkspace() {
   const { t } = useTranslation('ssh');
-  const { tabs, active, pending: pendingRequest } = useSyncExternalStore(sshStore.subscribe, sshStore.get);
+  const { tabs, active, pending: pendingRequest, error: storeError } = useSyncExternalStore(sshStore.subscribe, sshStore.get);
   const [profiles, setProfiles] = useState<Profile[]>([]);
   const [prompt, setPrompt] = useState<HostKeyPrompt | null>(null);
   const [changed, setChanged] = useState<ChangedKey | null>(null);
@@ -100,6 +100,7 @@ export function SshWorkspace() {
     <section className="card ssh-workspace" aria-labelledby="ssh-title" data-testid="ssh-workspace">
       <h2 id="ssh-title">{t('title')}</h2>
       <Notice error={error} testId="ssh-error" />
+      <Notice error={storeError} />
       {changed && <ChangedKeyNotice info={changed} onReplaced={() => setChanged(null)} />}
       {prompt && <HostKeyDialog prompt={prompt} busy={busy} onAnswer={(d) => void answer(d)} />}
       {password && (
