@@ -23,7 +23,7 @@ function wordedFromCode(err: ContractError, lang: string): string | null {
   const key = `errors:${err.code}`;
   if (!i18next.exists(key, { lng })) return null;
   const params: Record<string, string | number> = {};
-  for (const [k, v] of Object.entries(err.params)) params[k] = typeof v === 'object' ? (i18next.t(`errors:${v.msg}`, { lng }) as string) : v;
+  for (const [k, v] of Object.entries(err.params)) params[k] = typeof v !== 'object' ? v : 'msg' in v ? (i18next.t(`errors:${v.msg}`, { lng }) as string) : v[lng];
   return i18next.t(key, { ...params, lng, interpolation: { escapeValue: false } }) as string;
 }
 

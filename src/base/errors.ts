@@ -11,8 +11,8 @@ import { localize, type MessageKey, type Param, type ParamsOf } from './messages
 export const localizedText = z.object({ fr: z.string(), en: z.string() });
 export type LocalizedText = z.infer<typeof localizedText>;
 
-/** A message parameter: a value, or another message (by code) worded in the same language. */
-export const messageParam = z.union([z.string(), z.number(), z.object({ msg: z.string() })]);
+/** A message parameter: a value, another message (by code) worded in the same language, or data in both languages. */
+export const messageParam = z.union([z.string(), z.number(), z.object({ msg: z.string() }), localizedText]);
 export type MessageParam = z.infer<typeof messageParam>;
 
 export const errorSchema = z.object({

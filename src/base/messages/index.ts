@@ -14,8 +14,11 @@ export const messages: Record<Lang, Record<MessageKey, string>> = { fr, en };
 /** The parameter names a text uses: `{{name}}` → 'name'. */
 type Placeholders<S extends string> = S extends `${string}{{${infer P}}}${infer Rest}` ? P | Placeholders<Rest> : never;
 
-/** A parameter: a value, or another message (a noun such as `NOUN_RUN`) worded in the same language. */
-export type Param = string | number | { msg: MessageKey };
+/**
+ * A parameter: a value; another message (a noun such as `NOUN_RUN`) worded in the same
+ * language; or data that exists in both languages (a tool's label from the catalog).
+ */
+export type Param = string | number | { msg: MessageKey } | { fr: string; en: string };
 export type ParamsOf<K extends MessageKey> = { [P in Placeholders<(typeof fr)[K]>]: Param };
 
 const PLACEHOLDER = /\{\{\s*(\w+)\s*\}\}/g;
@@ -29,7 +32,8 @@ export function formatMessage(lang: Lang, key: MessageKey, params: Record<string
   return messages[lang][key].replace(PLACEHOLDER, (_, name: string) => {
     const v = params[name];
     if (v === undefined) return '';
-    return typeof v === 'object' ? messages[lang][v.msg] : String(v);
+    if (typeof v !== 'object') return String(v);
+    return 'msg' in v ? messages[lang][v.msg] : v[lang];
   });
 }
 

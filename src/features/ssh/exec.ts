@@ -33,7 +33,7 @@ const PGID_RE = /^\x1eRELAIS_PGID=(\d+)\x1e\n/;
 
 /** The command line sent to sshd. Throws on an invalid environment variable name. */
 export function remoteCommand(command: string, env: Record<string, string>, posix: boolean): string {
-  for (const k of Object.keys(env)) if (!ENV_NAME.test(k)) throw new RelaisError('SSH_BAD_ENV', { fr: `Nom de variable invalide : ${k.slice(0, 40)}.`, en: `Invalid variable name: ${k.slice(0, 40)}.` });
+  for (const k of Object.keys(env)) if (!ENV_NAME.test(k)) throw RelaisError.of('SSH_BAD_ENV', { name: k.slice(0, 40) });
   // POSIX: the login shell started by sshd leads its own session and process group; it
   // reports its PID (= the group id) first on stderr so the whole group can be killed.
   return posix

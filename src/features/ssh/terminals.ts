@@ -7,6 +7,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { v7 as uuidv7 } from 'uuid';
 import type { ClientChannel } from 'ssh2';
 import { RelaisError } from '../../base/errors';
+import { localize } from '../../base/messages';
 import type { SshEvents, SshSession } from '../../domain/ssh';
 import type { AuditLog } from '../security/audit';
 import { endpointLabel, type Route } from './connection';
@@ -166,10 +167,7 @@ export class Terminals {
       this.deps.emit('ssh.status', {
         sessionId: s.info.sessionId,
         state: 'dropped',
-        reason: {
-          fr: `Connexion perdue avec ${s.info.target}. Le contenu du terminal est conservé : cliquez sur « Se reconnecter ».`,
-          en: `Connection to ${s.info.target} lost. The terminal content is kept: click "Reconnect".`,
-        },
+        reason: localize('SSH_CONNECTION_LOST', { target: s.info.target }),
       });
     }
   }
@@ -263,10 +261,7 @@ export class Terminals {
   attachTranscript(sessionId: string): { followupId: string } {
     const s = this.must(sessionId);
     if (!s.info.ticketId)
-      throw new RelaisError('SSH_NO_TICKET', {
-        fr: "Cette session n'est liée à aucun ticket : ouvrez-la depuis un ticket pour y joindre la transcription.",
-        en: 'This session is not linked to a ticket: open it from a ticket to attach the transcript.',
-      });
+      throw RelaisError.of('SSH_NO_TICKET');
     const text = stripAnsi(s.transcript.join('') + s.decoder.end());
     s.decoder = new StringDecoder('utf8');
     const res = this.deps.timeline(s.info.ticketId, {

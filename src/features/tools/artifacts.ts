@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import type { LocalizedText } from '../../base/errors';
+import { localize } from '../../base/messages';
 
 const MAX_ARTIFACT_BYTES = 100 * 1024 * 1024;
 /** A run brings back one archive; more is the remote side misbehaving. */
@@ -78,10 +79,7 @@ export class ArtifactExtractor {
       if (this.error) return '';
       if (this.inside.size > Math.ceil(this.maxBytes / 3) * 4) {
         const mb = Math.round((this.maxBytes / 1024 / 1024) * 10) / 10;
-        this.refuse({
-          fr: `Archive refusée : elle dépasse ${mb} Mo. Réduisez la période collectée puis relancez.`,
-          en: `Archive refused: it is larger than ${mb} MB. Collect a shorter period and run again.`,
-        });
+        this.refuse(localize('TOOL_ARTIFACT_TOO_LARGE', { mb }));
         this.inside.parts = [];
       } else this.inside.parts.push(clean);
       return '';
@@ -91,15 +89,9 @@ export class ArtifactExtractor {
       const name = m[1]!;
       this.inside = { name, parts: [], size: 0 };
       if (++this.count > MAX_ARTIFACTS)
-        this.refuse({
-          fr: "Archive refusée : le poste distant en a envoyé plus d'une. Vérifiez le script de l'outil et le poste.",
-          en: 'Archive refused: the remote PC sent more than one. Check the tool script and the PC.',
-        });
+        this.refuse(localize('TOOL_ARTIFACT_TOO_MANY'));
       else if (!safeArtifactName(name))
-        this.refuse({
-          fr: `Archive refusée : nom de fichier non autorisé (${JSON.stringify(name.slice(0, 100))}). Un nom d'archive ne commence pas par un point et ne contient ni « / » ni « \\ ». Vérifiez le poste distant.`,
-          en: `Archive refused: file name not allowed (${JSON.stringify(name.slice(0, 100))}). An archive name does not start with a dot and contains no "/" or "\\". Check the remote PC.`,
-        });
+        this.refuse(localize('TOOL_ARTIFACT_BAD_NAME', { name: JSON.stringify(name.slice(0, 100)) }));
       return '';
     }
     return line + '\n';

@@ -13,6 +13,7 @@ import type { ToolEvents } from '../../domain/tools';
 
 type Core = FeatureHost<ToolEvents>;
 import { RelaisError, commonErrors, type LocalizedText } from '../../base/errors';
+import { localize } from '../../base/messages';
 import type { ParamValues, RunStatus, ToolOs, ToolRun, ToolTarget } from '../../domain/tools';
 import { prepareCommand, ELEVATION_MARKER } from './command';
 import type { LoadedTool } from './catalog';
@@ -24,7 +25,7 @@ import type { TicketBridge } from './ticket-bridge';
 
 export { ArtifactExtractor, artifactPath, safeArtifactName } from './artifacts';
 
-const INTERRUPTED: LocalizedText = { fr: "La console s'est arrêtée pendant l'exécution : relancez l'outil.", en: 'The console stopped during the run: run the tool again.' };
+const INTERRUPTED: LocalizedText = localize('TOOL_RUN_INTERRUPTED');
 
 export function localOs(platform: NodeJS.Platform = process.platform): ToolOs | null {
   return platform === 'win32' ? 'windows' : platform === 'linux' ? 'linux' : null;
@@ -89,13 +90,13 @@ export function rowToRun(r: Row): ToolRun {
 }
 
 const STATUS_TEXT: Record<RunStatus, LocalizedText> = {
-  running: { fr: 'en cours', en: 'running' },
-  succeeded: { fr: 'réussi', en: 'succeeded' },
-  failed: { fr: 'échec', en: 'failed' },
-  cancelled: { fr: 'annulé', en: 'cancelled' },
-  timeout: { fr: 'délai dépassé', en: 'timed out' },
-  interrupted: { fr: 'interrompu (arrêt de la console)', en: 'interrupted (console stopped)' },
-  error: { fr: 'erreur', en: 'error' },
+  running: localize('RUN_STATUS_RUNNING'),
+  succeeded: localize('RUN_STATUS_SUCCEEDED'),
+  failed: localize('RUN_STATUS_FAILED'),
+  cancelled: localize('RUN_STATUS_CANCELLED'),
+  timeout: localize('RUN_STATUS_TIMEOUT'),
+  interrupted: localize('RUN_STATUS_INTERRUPTED'),
+  error: localize('RUN_STATUS_ERROR'),
 };
 export const statusText = (s: RunStatus) => STATUS_TEXT[s];
 
@@ -169,7 +170,7 @@ export class ToolRunService {
     const r = this.core.db.prepare('SELECT artifact_name, artifact_file FROM tool_runs WHERE id = ?').get(id) as Row | undefined;
     if (!r) throw commonErrors.notFound('NOUN_RUN', id);
     if (!r.artifact_file || !fs.existsSync(r.artifact_file))
-      throw new RelaisError('TOOL_NO_ARTIFACT', { fr: "Cette exécution n'a pas ramené d'archive.", en: 'This run brought back no archive.' });
+      throw RelaisError.of('TOOL_NO_ARTIFACT');
     return { name: r.artifact_name, file: r.artifact_file };
   }
 
@@ -245,47 +246,24 @@ export class ToolRunService {
   /** Checks the tool may run on the target and picks the runner; throws what to do otherwise. */
   private chooseRunner({ tool, target, elevationConfirmed }: StartRequest): { runner: Runner; isRoot: boolean } {
     if (tool.elevation && !elevationConfirmed)
-      throw new RelaisError(
-        'TOOL_ELEVATION_CONFIRM',
-        {
-          fr: `« ${tool.label.fr} » s'exécute avec les droits administrateur : confirmez l'élévation pour le lancer.`,
-          en: `"${tool.label.en}" runs with administrator rights: confirm elevation to start it.`,
-        },
-        { toolId: tool.id },
-      );
+      throw RelaisError.of('TOOL_ELEVATION_CONFIRM', { label: tool.label }, { toolId: tool.id });
     if (target.kind === 'local') {
       const here = localOs(this.platform);
       if (here !== tool.os)
-        throw new RelaisError(
-          'TOOL_OS_MISMATCH',
-          {
-            fr: `« ${tool.label.fr} » est un outil ${tool.os === 'windows' ? 'Windows' : 'Linux'} : ce poste ne peut pas l'exécuter. Choisissez un poste distant (SSH) sous ${tool.os === 'windows' ? 'Windows' : 'Linux'}.`,
-            en: `"${tool.label.en}" is a ${tool.os === 'windows' ? 'Windows' : 'Linux'} tool: this PC cannot run it. Pick a remote ${tool.os === 'windows' ? 'Windows' : 'Linux'} PC (SSH).`,
-          },
-          { toolOs: tool.os, localOs: here },
-        );
+        throw RelaisError.of('TOOL_OS_MISMATCH', { label: tool.label, system: tool.os === 'windows' ? 'Windows' : 'Linux' }, { toolOs: tool.os, localOs: here });
       let isRoot = false;
       if (tool.elevation) {
         const e = (this.opts.elevationCheck ?? localElevation)();
         if (e === 'unavailable')
-          throw new RelaisError('TOOL_ELEVATION_UNAVAILABLE', {
-            fr: "Élévation requise : cet outil a besoin des droits administrateur (root) et « sudo -n » n'est pas autorisé pour ce compte. Lancez la console depuis un compte autorisé ou demandez une règle sudo sans mot de passe.",
-            en: 'Elevation required: this tool needs administrator (root) rights and "sudo -n" is not allowed for this account. Start the console from an allowed account or ask for a passwordless sudo rule.',
-          });
+          throw RelaisError.of('TOOL_ELEVATION_UNAVAILABLE');
         isRoot = e === 'root';
       }
       return { runner: this.local, isRoot };
     }
     if (target.os && target.os !== tool.os)
-      throw new RelaisError('TOOL_OS_MISMATCH', {
-        fr: `« ${tool.label.fr} » vise ${tool.os}, le poste distant est sous ${target.os} : choisissez l'outil équivalent.`,
-        en: `"${tool.label.en}" targets ${tool.os}, the remote PC runs ${target.os}: pick the matching tool.`,
-      });
+      throw RelaisError.of('TOOL_OS_MISMATCH_remote', { label: tool.label, toolOs: tool.os, targetOs: target.os });
     if (!this.opts.sshExec)
-      throw new RelaisError('TOOL_SSH_UNAVAILABLE', {
-        fr: "Les connexions SSH ne sont pas disponibles dans cette console : exécutez l'outil sur ce poste ou réessayez plus tard.",
-        en: 'SSH connections are not available in this console: run the tool on this PC or try again later.',
-      });
+      throw RelaisError.of('TOOL_SSH_UNAVAILABLE');
     return { runner: sshRunner(this.opts.sshExec, target.profileId), isRoot: false };
   }
 
@@ -390,10 +368,7 @@ function errorReason(err: unknown): LocalizedText {
   const messages = (err as { messages?: LocalizedText })?.messages;
   if (messages) return messages;
   const detail = err instanceof Error ? err.message : String(err);
-  return {
-    fr: `L'exécution n'a pas pu se terminer correctement : ${detail}. Relancez l'outil ; si l'erreur revient, signalez-la.`,
-    en: `The run could not finish properly: ${detail}. Run the tool again; if the error comes back, report it.`,
-  };
+  return localize('TOOL_RUN_UNFINISHED', { detail });
 }
 
 /** How a run ended, from its exit, why it was stopped and what its output showed. */
@@ -407,7 +382,7 @@ export function runOutcome(
   if (cancelReason === 'cancelled') status = 'cancelled';
   else if (cancelReason === 'timeout') {
     status = 'timeout';
-    error = { fr: `Délai dépassé (${Math.round(o.timeoutMs / 1000)} s) : l'outil a été arrêté. Vérifiez le poste puis relancez avec un délai plus long si besoin.`, en: `Timed out (${Math.round(o.timeoutMs / 1000)} s): the tool was stopped. Check the PC, then run again with a longer timeout if needed.` };
+    error = localize('TOOL_RUN_TIMEOUT', { seconds: Math.round(o.timeoutMs / 1000) });
   } else if (cancelReason === 'shutdown') {
     status = 'interrupted';
     error = INTERRUPTED;
@@ -416,10 +391,7 @@ export function runOutcome(
     error = startError(exit.error, o.file, o.target);
   } else if (exit.exitCode === 126 && o.stderrHead.includes(ELEVATION_MARKER)) {
     status = 'error';
-    error = {
-      fr: 'Élévation requise : le compte utilisé n\'a pas les droits administrateur sur ce poste (ou sudo sans mot de passe). Utilisez un compte administrateur.',
-      en: 'Elevation required: the account used has no administrator rights on this PC (or passwordless sudo). Use an administrator account.',
-    };
+    error = localize('TOOL_RUN_ELEVATION_REFUSED');
   } else status = exit.exitCode === 0 ? 'succeeded' : 'failed';
   if (o.artifactError && (status === 'succeeded' || status === 'failed')) return { status: 'failed', error: o.artifactError };
   return { status, error };
@@ -428,9 +400,9 @@ export function runOutcome(
 function startError(err: Error, file: string, target: ToolTarget): LocalizedText {
   const code = (err as NodeJS.ErrnoException).code;
   if (target.kind === 'local' && code === 'ENOENT')
-    return { fr: `Programme introuvable sur ce poste : ${file}. Installez-le ou exécutez l'outil sur un autre poste.`, en: `Program not found on this PC: ${file}. Install it or run the tool on another PC.` };
+    return localize('TOOL_PROGRAM_NOT_FOUND', { file });
   const msg = (err as { messages?: LocalizedText }).messages;
   if (msg) return msg;
-  return { fr: `L'outil n'a pas pu être lancé : ${err.message}. Vérifiez la connexion au poste puis réessayez.`, en: `The tool could not be started: ${err.message}. Check the connection to the PC and try again.` };
+  return localize('TOOL_START_FAILED', { cause: err.message });
 }
 

@@ -14,8 +14,21 @@ describe('core messages (codes + parameters, worded in fr and en)', () => {
     }
   });
 
-  it('keys are capitals only, so a lower-case suffix can only be an i18next context', () => {
-    for (const k of keys) expect(k).toMatch(/^[A-Z0-9_]+$/);
+  it('keys are a code in capitals, optionally followed by a lower-case i18next context', () => {
+    for (const k of keys) expect(k).toMatch(/^[A-Z0-9_]+(_[a-z]\w*)?$/);
+  });
+
+  it('a variant keeps its error code and travels as the i18next context', () => {
+    const err = RelaisError.of('CHECKLIST_STEP_KIND_manual');
+    expect(err.code).toBe('CHECKLIST_STEP_KIND');
+    expect(err.params).toEqual({ context: 'manual' });
+    expect(err.messages.en).toBe('This step is ticked by hand.');
+  });
+
+  it('data in both languages (a tool label) is worded in each language', () => {
+    const err = RelaisError.of('TOOL_ELEVATION_CONFIRM', { label: { fr: 'Vider le cache', en: 'Clear the cache' } });
+    expect(err.messages.fr).toContain('« Vider le cache »');
+    expect(err.messages.en).toContain('"Clear the cache"');
   });
 
   it('a parameter that is itself a message is worded in the same language', () => {
