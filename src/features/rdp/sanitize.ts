@@ -20,14 +20,7 @@ export function stripControls(value: string): string {
 }
 
 export function invalidField(field: string, reason: { fr: string; en: string }): RelaisError {
-  return new RelaisError(
-    'RDP_INVALID_FIELD',
-    {
-      fr: `Paramètre RDP « ${field} » invalide : ${reason.fr} Corrigez-le dans la fiche du poste puis réessayez.`,
-      en: `Invalid RDP setting "${field}": ${reason.en} Fix it on the PC's page and try again.`,
-    },
-    { field },
-  );
+  return RelaisError.of('RDP_INVALID_FIELD', { field, reason }, { field });
 }
 
 /** Strips control characters and enforces a maximum length (in UTF-16 units). */

@@ -193,10 +193,7 @@ export function createRdpService(core: FeatureHost<RdpEvents>, deps: RdpDeps) {
       if (platform !== 'win32') throw methodUnsupported(platform, input.method);
       if (input.method === 'msra') return { plan: msraPlan(host, env.processEnv), temp: null };
       if (input.shadowSessionId === undefined) {
-        throw new RelaisError('RDP_SHADOW_SESSION_REQUIRED', {
-          fr: "Choisissez la session de l'agent à observer (liste des sessions du poste), puis réessayez.",
-          en: "Pick the agent's session to shadow (the PC's session list), then try again.",
-        });
+        throw RelaisError.of('RDP_SHADOW_SESSION_REQUIRED');
       }
       return { plan: shadowPlan(host, input.shadowSessionId, { control: input.control, allowNoConsent: env.allowNoConsent }, env.processEnv), temp: null };
     }
@@ -260,14 +257,7 @@ export function createRdpService(core: FeatureHost<RdpEvents>, deps: RdpDeps) {
     const remote = getAssetRemote(core.db, input.assetId);
     if (input.ticketId) ticketAssetIds(input.ticketId); // throws NOT_FOUND
     if (!remote.methods.includes(input.method)) {
-      throw new RelaisError(
-        'RDP_METHOD_DISABLED',
-        {
-          fr: `La méthode « ${METHOD_LABEL[input.method].fr} » n'est pas activée pour le poste ${remote.asset.name}. Activez-la dans la fiche du poste.`,
-          en: `The method "${METHOD_LABEL[input.method].en}" is not enabled for the PC ${remote.asset.name}. Enable it on the PC's page.`,
-        },
-        { method: input.method },
-      );
+      throw RelaisError.of('RDP_METHOD_DISABLED', { METHOD_LABEL: METHOD_LABEL[input.method], name: remote.asset.name }, { method: input.method });
     }
     const prepared = await preparePlan(remote, input);
     if ('status' in prepared) return prepared;
@@ -404,10 +394,7 @@ export function createRdpService(core: FeatureHost<RdpEvents>, deps: RdpDeps) {
       const out = await env.runCommand(q.program, q.args, { env: env.processEnv, timeoutMs: 15_000 });
       const sessions = parseQwinsta(decodeQwinsta(out.stdout));
       if (out.code !== 0 && sessions.length === 0) {
-        throw new RelaisError('RDP_QWINSTA_FAILED', {
-          fr: `Impossible de lister les sessions du poste ${remote.asset.name} : vérifiez qu'il est allumé, que vous êtes administrateur du poste et que le pare-feu autorise l'accès à distance (RPC).`,
-          en: `Cannot list the sessions on ${remote.asset.name}: check it is on, that you are an administrator of the PC and that its firewall allows remote access (RPC).`,
-        });
+        throw RelaisError.of('RDP_QWINSTA_FAILED', { name: remote.asset.name });
       }
       return { sessions: shadowableSessions(sessions) };
     },
