@@ -22,10 +22,7 @@ export interface SeatsSyncDeps {
 }
 
 const noRt = () =>
-  new RelaisError('SEAT_RT_NOT_CONFIGURED', {
-    fr: "Aucun serveur Request Tracker n'est configuré : les places restent enregistrées ici et partiront quand il le sera (Paramètres › Serveur ITSM). La synchronisation des places avec GLPI n'est pas encore disponible.",
-    en: 'No Request Tracker server is configured: seats stay recorded here and will be sent once it is (Settings › ITSM server). Seat sync with GLPI is not available yet.',
-  });
+  RelaisError.of('SEAT_RT_NOT_CONFIGURED');
 
 /** What it needs from the tools feature: a finished run's output (see handlers/tools.ts). */
 export interface SeatsToolsDeps {
@@ -33,10 +30,7 @@ export interface SeatsToolsDeps {
 }
 
 const notGatewayRun = () =>
-  new RelaisError('SEAT_NOT_GATEWAY_RUN', {
-    fr: "Ce n'est pas une exécution réussie de l'outil « Connexions en cours sur la passerelle Bureau à distance » : lancez cet outil sur la passerelle, puis réessayez.",
-    en: 'This is not a successful run of the "Current connections on the Remote Desktop Gateway" tool: run that tool on the gateway, then try again.',
-  });
+  RelaisError.of('SEAT_NOT_GATEWAY_RUN');
 
 export function createSeatsFeature(core: Core, deps: { security: SeatsSecurityDeps; sync?: SeatsSyncDeps; tools?: SeatsToolsDeps }): SeatsFeature {
   const seats = createSeatsService({

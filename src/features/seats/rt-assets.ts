@@ -46,32 +46,11 @@ const pageSchema = z.object({ items: z.array(z.object({ id: idSchema }).loose())
 
 export const rtSeatErrors = {
   noneFree: (pool: string) =>
-    new RelaisError(
-      'SEAT_RT_NONE_FREE',
-      {
-        fr: `Plus aucune place libre pour « ${pool} » dans Request Tracker : une autre console vient de prendre la dernière. Rien n'a été attribué ; mettez la demande en liste d'attente.`,
-        en: `No free seat left for "${pool}" in Request Tracker: another console has just taken the last one. Nothing was assigned; put the request on the waiting list.`,
-      },
-      { pool },
-    ),
+    RelaisError.of('SEAT_RT_NONE_FREE', { pool }, { pool }),
   offline: (e: SyncError) =>
-    new RelaisError(
-      'SEAT_RT_OFFLINE',
-      {
-        fr: `Request Tracker est injoignable pour le moment (${e.message.slice(0, 120)}) : les changements de places restent en attente ici et partiront à la prochaine synchronisation.`,
-        en: `Request Tracker cannot be reached right now (${e.message.slice(0, 120)}): seat changes stay queued here and will be sent at the next sync.`,
-      },
-      { kind: e.kind },
-    ),
+    RelaisError.of('SEAT_RT_OFFLINE', { message: e.message.slice(0, 120) }, { kind: e.kind }),
   server: (e: SyncError) =>
-    new RelaisError(
-      'SEAT_RT_ERROR',
-      {
-        fr: `Request Tracker a refusé l'opération sur la place (${e.status ?? e.kind} : ${e.message.slice(0, 200)}). Vérifiez les droits du compte Relais sur le catalogue « ${RT_SEAT_CATALOG} ».`,
-        en: `Request Tracker refused the seat operation (${e.status ?? e.kind}: ${e.message.slice(0, 200)}). Check the Relais account's rights on the "${RT_SEAT_CATALOG}" catalog.`,
-      },
-      { kind: e.kind, status: e.status },
-    ),
+    RelaisError.of('SEAT_RT_ERROR', { e: e.status ?? e.kind, message: e.message.slice(0, 200), RT_SEAT_CATALOG }, { kind: e.kind, status: e.status }),
 };
 
 export function createRtSeatAssets(options: RtSeatOptions) {

@@ -1,5 +1,6 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { Db } from '../../platform/db';
+import type { MessageKey } from '../../base/messages';
 import { RelaisError, commonErrors } from '../../base/errors';
 import {
   DEFAULT_PRIORITY_MATRIX,
@@ -36,25 +37,12 @@ export interface WorkflowContext {
 
 
 export const ticketErrors = {
-  unknownReference: (what: { fr: string; en: string }, id: string) =>
-    new RelaisError(
-      'INVALID_INPUT',
-      {
-        fr: `${what.fr} inconnu(e) (${id.slice(0, 64)}) : choisissez une valeur dans la liste puis réessayez.`,
-        en: `Unknown ${what.en} (${id.slice(0, 64)}): pick a value from the list and try again.`,
-      },
-      { id },
-    ),
+  unknownReference: (what: MessageKey, id: string) =>
+    RelaisError.of('INVALID_INPUT_unknownReference', { what: { msg: what }, id: id.slice(0, 64) }, { id }),
   notOpen: () =>
-    new RelaisError('INVALID_INPUT', {
-      fr: "Ce ticket est résolu ou clos : rouvrez-le avant de le mettre en attente.",
-      en: 'This ticket is solved or closed: reopen it before putting it on hold.',
-    }),
+    RelaisError.of('INVALID_INPUT_notOpen'),
   solutionRequired: () =>
-    new RelaisError('INVALID_INPUT', {
-      fr: 'Une solution est nécessaire pour résoudre le ticket : décrivez ce qui a été fait puis réessayez.',
-      en: 'A solution is needed to resolve the ticket: describe what was done and try again.',
-    }),
+    RelaisError.of('INVALID_INPUT_solutionRequired'),
 };
 
 /**
@@ -117,15 +105,15 @@ export function createTicketWorkflow(db: Db, ctx: WorkflowContext) {
         let assetIds = [...new Set(input.assetIds)];
         if (input.requesterId) {
           const person = getPerson(db, input.requesterId);
-          if (!person) throw ticketErrors.unknownReference({ fr: 'Demandeur', en: 'requester' }, input.requesterId);
+          if (!person) throw ticketErrors.unknownReference('NOUN_REQUESTER', input.requesterId);
           requesterName = `${person.firstName} ${person.lastName}`.trim();
           requesterPhone = input.requesterPhone || person.phone;
           // The agent's PC is what a technician will connect to: link it unless the agent picked one.
           if (assetIds.length === 0) assetIds = assetsOfPerson(db, person.id).map((a) => a.id);
         }
-        for (const a of assetIds) if (!getAsset(db, a)) throw ticketErrors.unknownReference({ fr: 'Poste', en: 'PC' }, a);
+        for (const a of assetIds) if (!getAsset(db, a)) throw ticketErrors.unknownReference('NOUN_PC', a);
         const category = input.categoryId ? findCategory(db, input.categoryId) : null;
-        if (input.categoryId && !category) throw ticketErrors.unknownReference({ fr: 'Catégorie', en: 'category' }, input.categoryId);
+        if (input.categoryId && !category) throw ticketErrors.unknownReference('NOUN_CATEGORY', input.categoryId);
 
         const cls = ctx.classify?.({ ...input, requesterId: input.requesterId, categoryId: category?.id ?? null, at: new Date(at), override: input.priorityOverride });
         const rules = cls?.outcome;
@@ -133,7 +121,7 @@ export function createTicketWorkflow(db: Db, ctx: WorkflowContext) {
         const ruleTeam = !input.teamId && rules?.teamId ? findTeam(db, rules.teamId) : undefined;
         const hotline = findTeamByName(db, 'Hotline') ?? null;
         const team = input.teamId ? findTeam(db, input.teamId) : ruleTeam ?? (input.outcome === 'route' ? undefined : hotline);
-        if (input.teamId && !team) throw ticketErrors.unknownReference({ fr: 'Équipe', en: 'team' }, input.teamId);
+        if (input.teamId && !team) throw ticketErrors.unknownReference('NOUN_TEAM', input.teamId);
 
         const urgency = rules?.urgency ?? input.urgency;
         const impact = rules?.impact ?? input.impact;
@@ -264,7 +252,7 @@ export function createTicketWorkflow(db: Db, ctx: WorkflowContext) {
       return tx(() => {
         const t = mustGet(ticketId);
         const team = findTeam(db, teamId);
-        if (!team) throw ticketErrors.unknownReference({ fr: 'Équipe', en: 'team' }, teamId);
+        if (!team) throw ticketErrors.unknownReference('NOUN_TEAM', teamId);
         const at = now();
         const changes: TicketChanges = { teamId, technician };
         if (t.status < 5) changes.status = technician ? 2 : 1;
@@ -285,12 +273,12 @@ export function createTicketWorkflow(db: Db, ctx: WorkflowContext) {
         const changes: TicketChanges = {};
         if (patch.requesterId !== undefined && patch.requesterId !== t.requesterId) {
           const person = patch.requesterId ? getPerson(db, patch.requesterId) : null;
-          if (patch.requesterId && !person) throw ticketErrors.unknownReference({ fr: 'Demandeur', en: 'requester' }, patch.requesterId);
+          if (patch.requesterId && !person) throw ticketErrors.unknownReference('NOUN_REQUESTER', patch.requesterId);
           changes.requesterId = patch.requesterId;
           if (person) Object.assign(changes, { requesterName: `${person.firstName} ${person.lastName}`.trim(), requesterPhone: person.phone });
         }
         if (patch.categoryId !== undefined && patch.categoryId !== t.categoryId) {
-          if (patch.categoryId && !findCategory(db, patch.categoryId)) throw ticketErrors.unknownReference({ fr: 'Catégorie', en: 'category' }, patch.categoryId);
+          if (patch.categoryId && !findCategory(db, patch.categoryId)) throw ticketErrors.unknownReference('NOUN_CATEGORY', patch.categoryId);
           changes.categoryId = patch.categoryId;
         }
         if (Object.keys(changes).length === 0) return t;
@@ -349,7 +337,7 @@ export function createTicketWorkflow(db: Db, ctx: WorkflowContext) {
         }
         if (input.categoryId !== undefined) {
           const category = input.categoryId ? findCategory(db, input.categoryId) : null;
-          if (input.categoryId && !category) throw ticketErrors.unknownReference({ fr: 'Catégorie', en: 'category' }, input.categoryId);
+          if (input.categoryId && !category) throw ticketErrors.unknownReference('NOUN_CATEGORY', input.categoryId);
           changes.categoryId = category?.id ?? null;
           note('category', t.categoryName, category?.fullName ?? null);
         }
@@ -369,7 +357,7 @@ export function createTicketWorkflow(db: Db, ctx: WorkflowContext) {
         if (input.requester) {
           if ('personId' in input.requester) {
             const person = getPerson(db, input.requester.personId);
-            if (!person) throw ticketErrors.unknownReference({ fr: 'Demandeur', en: 'requester' }, input.requester.personId);
+            if (!person) throw ticketErrors.unknownReference('NOUN_REQUESTER', input.requester.personId);
             Object.assign(changes, { requesterId: person.id, requesterName: `${person.firstName} ${person.lastName}`.trim(), requesterPhone: person.phone });
             if (assetIds === undefined && person.id !== t.requesterId) assetIds = assetsOfPerson(db, person.id).map((a) => a.id);
           } else Object.assign(changes, { requesterId: null, requesterName: input.requester.name, requesterPhone: input.requester.phone });
@@ -380,7 +368,7 @@ export function createTicketWorkflow(db: Db, ctx: WorkflowContext) {
         const assetsChanged = assetIds !== undefined && [...new Set(assetIds)].join() !== t.assetIds.join();
         if (assetsChanged) {
           const names = (ids: string[]) => ids.map((a) => getAsset(db, a)?.name ?? a).join(', ');
-          for (const a of assetIds!) if (!getAsset(db, a)) throw ticketErrors.unknownReference({ fr: 'Poste', en: 'PC' }, a);
+          for (const a of assetIds!) if (!getAsset(db, a)) throw ticketErrors.unknownReference('NOUN_PC', a);
           relinkAssets(db, t.id, [...new Set(assetIds)]);
           note('assets', names(t.assetIds) || null, names([...new Set(assetIds)]) || null);
           writeOutbox(db, { kind: 'ticket.update', ticketId: t.id, payload: { changes: { assetIds: [...new Set(assetIds!)] } }, base: { assetIds: t.assetIds } }, at);
