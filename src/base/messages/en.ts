@@ -142,4 +142,6 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   IMPORT_CANCELLED: 'Import cancelled: nothing was imported.',
   IMPORT_EMPTY: 'No line to import: the file holds only the header.',
   IMPORT_BUSY: 'A directory import is already running: wait for it or cancel it.',
+  PURPOSE_SSH_CONNECTION: 'an SSH connection',
+  TOOL_RUN_INTERNAL_ERROR: 'Internal error during the run ({{detail}}): run the tool again; if it comes back, report it.',
 };

@@ -148,4 +148,6 @@ export const fr = {
   IMPORT_CANCELLED: "Import annulé : rien n'a été importé.",
   IMPORT_EMPTY: "Aucune ligne à importer : le fichier ne contient que l'en-tête.",
   IMPORT_BUSY: "Un import de l'annuaire est déjà en cours : attendez sa fin ou annulez-le.",
+  PURPOSE_SSH_CONNECTION: 'une connexion SSH',
+  TOOL_RUN_INTERNAL_ERROR: "Erreur interne pendant l'exécution ({{detail}}) : relancez l'outil ; si elle revient, signalez-la.",
 } as const;

@@ -6,6 +6,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { SFTPWrapper } from 'ssh2';
 import { RelaisError } from '../../base/errors';
+import { localize } from '../../base/messages';
 import type { AuditLog } from '../security/audit';
 import { getSecretFor, loginSecretKinds, type Vault } from '../security/vault';
 import { connectRoute, routeKey, UnknownHostKey, type Route, type RouteConnection } from './connection';
@@ -41,7 +42,7 @@ export class ConnectionPool {
   constructor(private readonly deps: PoolDeps) {}
 
   private async secret(credentialId: string, usedFor: string): Promise<string> {
-    const value = await getSecretFor(this.deps.vault, credentialId, loginSecretKinds, { fr: 'une connexion SSH', en: 'an SSH connection' });
+    const value = await getSecretFor(this.deps.vault, credentialId, loginSecretKinds, localize('PURPOSE_SSH_CONNECTION'));
     this.deps.audit.append({ action: 'credential.used', target: credentialId, details: { for: usedFor } });
     return value;
   }
