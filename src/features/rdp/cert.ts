@@ -22,11 +22,10 @@ export function formatFingerprint(der: Buffer): string {
 }
 
 /** Why the probe failed, in each language (a system code such as ECONNREFUSED stays as is). */
-type Why = string | { fr: string; en: string };
+type Why = string | { msg: 'RDP_WHY_TIMEOUT' | 'RDP_WHY_NO_CERT' };
 
 function unreachable(host: string, port: number, reason: Why): RelaisError {
-  const why = typeof reason === 'string' ? { fr: reason, en: reason } : reason;
-  return RelaisError.of('RDP_UNREACHABLE', { host, port, why }, { host, port });
+  return RelaisError.of('RDP_UNREACHABLE', { host, port, why: reason }, { host, port });
 }
 
 export async function probeCertificate(host: string, port: number, timeoutMs = 4000): Promise<string> {
@@ -43,7 +42,7 @@ export async function probeCertificate(host: string, port: number, timeoutMs = 4
       if (err) reject(err);
       else resolve(value!);
     };
-    const timer = setTimeout(() => finish(unreachable(host, port, { fr: 'délai dépassé', en: 'timed out' })), timeoutMs);
+    const timer = setTimeout(() => finish(unreachable(host, port, { msg: 'RDP_WHY_TIMEOUT' })), timeoutMs);
     let buf = Buffer.alloc(0);
     socket.once('connect', () => socket.write(connectionRequest()));
     socket.on('error', (e: NodeJS.ErrnoException) => finish(unreachable(host, port, e.code ?? 'error')));
@@ -62,7 +61,7 @@ export async function probeCertificate(host: string, port: number, timeoutMs = 4
       socket.pause();
       tlsSocket = tls.connect({ socket, rejectUnauthorized: false, servername: net.isIP(host) ? undefined : host }, () => {
         const cert = tlsSocket!.getPeerCertificate();
-        if (!cert?.raw) return finish(unreachable(host, port, { fr: 'certificat absent', en: 'no certificate' }));
+        if (!cert?.raw) return finish(unreachable(host, port, { msg: 'RDP_WHY_NO_CERT' }));
         finish(null, formatFingerprint(cert.raw));
       });
       tlsSocket.on('error', (e) => finish(unreachable(host, port, `TLS: ${e.message}`)));
