@@ -114,11 +114,7 @@ export function IncidentPanel({ ticketId, assetIds }: { ticketId: string; assetI
           {t('panel.exportPdf')}
         </button>
       </div>
-      {message && (
-        <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'ok' : 'error'}>
-          {message.text}
-        </p>
-      )}
+      <Notice tone={message?.ok ? 'success' : 'error'}>{message?.text}</Notice>
     </section>
   );
 }

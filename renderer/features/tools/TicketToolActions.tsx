@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
+import { Notice } from '../../components/Notice';
 import { ChecklistPanel, ChecklistStarter } from './ChecklistPanel';
 import { ToolLauncher } from './ToolLauncher';
 import { downloadBase64 } from './download';
@@ -102,11 +103,7 @@ export function TicketToolActions({ ticketId }: { ticketId: string }) {
             {t('reportExport')}
           </button>
         </div>
-        {message && (
-          <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'ok' : 'error'}>
-            {message.text}
-          </p>
-        )}
+        <Notice tone={message?.ok ? 'success' : 'error'}>{message?.text}</Notice>
       </div>
     </section>
   );

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { DialogButtons } from './DialogButtons';
 import type { Profile } from './ProfileForm';
 
 /** A one-time password or passphrase, used for this connection and never stored. */
@@ -25,14 +26,7 @@ export function PasswordDialog({ profile, onCancel, onSubmit }: { profile: Profi
           <input type="password" autoComplete="off" value={pw} onChange={(e) => setPw(e.target.value)} autoFocus />
         </label>
         <p className="muted">{t('password.notStored')}</p>
-        <div className="ssh-dialog-buttons">
-          <button type="submit" className="primary" disabled={!pw}>
-            {t('profiles.connect')}
-          </button>
-          <button type="button" onClick={onCancel}>
-            {t('hostKey.cancel')}
-          </button>
-        </div>
+        <DialogButtons submitLabel={t('profiles.connect')} disabled={!pw} onCancel={onCancel} />
       </form>
     </dialog>
   );

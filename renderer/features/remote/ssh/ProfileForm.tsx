@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { CallInput, CallOutput } from '../../../../src/api/contract';
 import { api } from '../../../api/client';
 import { Notice } from '../../../components/Notice';
+import { DialogButtons } from './DialogButtons';
 
 export type Profile = CallOutput<'ssh.profiles'>['profiles'][number];
 export type ProfileInput = CallInput<'ssh.profileSave'>;
@@ -108,14 +109,7 @@ export function ProfileForm({ initial, onCancel, onSaved }: { initial: Partial<P
         </label>
       </div>
       <Notice error={error} />
-      <div className="ssh-dialog-buttons">
-        <button type="submit" className="primary">
-          {initial.pendingTicketId !== undefined ? t('form.saveConnect') : t('form.save')}
-        </button>
-        <button type="button" onClick={onCancel}>
-          {t('hostKey.cancel')}
-        </button>
-      </div>
+      <DialogButtons submitLabel={initial.pendingTicketId !== undefined ? t('form.saveConnect') : t('form.save')} onCancel={onCancel} />
     </form>
   );
 }
