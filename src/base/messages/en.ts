@@ -148,4 +148,12 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   IMPORT_BUSY: 'A directory import is already running: wait for it or cancel it.',
   PURPOSE_SSH_CONNECTION: 'an SSH connection',
   TOOL_RUN_INTERNAL_ERROR: 'Internal error during the run ({{detail}}): run the tool again; if it comes back, report it.',
+  RDP_SESSION_AUTH_FAILED: 'Credentials refused by the PC {{name}}: check the user name, the domain and the password stored in the vault, then try again.',
+  RDP_SESSION_CERT_REJECTED: 'Connection to {{name}} stopped: the certificate shown is not the one approved. Do not go on before checking the fingerprint with the agent or the infrastructure team.',
+  RDP_SESSION_UNREACHABLE: 'The PC {{name}} cannot be reached over RDP: check it is on and connected (VPN), then try again.',
+  RDP_NO_DISPLAY: 'The RDP client cannot open a window: no X11 display (DISPLAY variable). Start Relais from a graphical session (under Wayland, XWayland must be running).',
+  RDP_METHOD_RDP: 'Remote control (RDP)',
+  RDP_METHOD_MSRA: 'Remote assistance (the agent accepts)',
+  RDP_METHOD_SHADOW: 'Shadow the session / take control',
+  PURPOSE_RDP_CONNECTION: 'an RDP connection',
 };

@@ -154,4 +154,12 @@ export const fr = {
   IMPORT_BUSY: "Un import de l'annuaire est déjà en cours : attendez sa fin ou annulez-le.",
   PURPOSE_SSH_CONNECTION: 'une connexion SSH',
   TOOL_RUN_INTERNAL_ERROR: "Erreur interne pendant l'exécution ({{detail}}) : relancez l'outil ; si elle revient, signalez-la.",
+  RDP_SESSION_AUTH_FAILED: "Identifiants refusés par le poste {{name}} : vérifiez le nom d'utilisateur, le domaine et le mot de passe enregistré dans le coffre, puis réessayez.",
+  RDP_SESSION_CERT_REJECTED: "Connexion à {{name}} interrompue : le certificat présenté n'est pas celui qui a été approuvé. Ne poursuivez pas sans avoir vérifié l'empreinte avec l'agent ou l'équipe Infrastructure.",
+  RDP_SESSION_UNREACHABLE: "Le poste {{name}} est injoignable en RDP : vérifiez qu'il est allumé et connecté (VPN), puis réessayez.",
+  RDP_NO_DISPLAY: 'Le client RDP ne peut pas ouvrir de fenêtre : aucun affichage X11 (variable DISPLAY). Lancez Relais depuis une session graphique (sous Wayland, XWayland doit être actif).',
+  RDP_METHOD_RDP: 'Prise en main à distance (RDP)',
+  RDP_METHOD_MSRA: "Assistance à distance (l'agent accepte)",
+  RDP_METHOD_SHADOW: 'Observer la session / prendre le contrôle',
+  PURPOSE_RDP_CONNECTION: 'une connexion RDP',
 } as const;
