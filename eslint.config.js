@@ -96,15 +96,15 @@ export default tseslint.config(
           { group: ['electron', 'electron/*', 'electron-store', 'better-sqlite3', 'ssh2', 'axios', 'ws'], message: 'renderer/ talks to the core only through the contract client.' },
           { group: ['**/main/*', '**/main'], message: 'renderer/ never imports the hosts.' },
           {
-            regex: '(^|/)src/(?!api/(contract|client)$|api/contracts/|base/(errors|preferences-schema|text)$|domain/)',
-            message: 'renderer/ may import only src/api/contract, src/api/client, base errors and pure src/domain/ code.',
+            regex: '(^|/)src/(?!api/(contract|client)$|api/contracts/|base/(errors|preferences-schema|text|messages)$|domain/)',
+            message: 'renderer/ may import only src/api/contract, src/api/client, base errors and messages and pure src/domain/ code.',
           },
         ],
       }],
     },
   },
   {
-    files: ['src/domain/**/*.ts', 'src/api/contract.ts', 'src/api/contract-kit.ts', 'src/api/contracts/**/*.ts', 'src/api/client.ts', 'src/base/errors.ts', 'src/base/preferences-schema.ts'],
+    files: ['src/domain/**/*.ts', 'src/api/contract.ts', 'src/api/contract-kit.ts', 'src/api/contracts/**/*.ts', 'src/api/client.ts', 'src/base/errors.ts', 'src/base/messages/*.ts', 'src/base/preferences-schema.ts'],
     rules: {
       // Shared with the renderer: must stay free of Node.
       'no-restricted-imports': ['error', {

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
 import { forgetTicketMeta } from '../features/ticket/ticket-meta';
-import { errorText } from '../features/ticket/ticket-meta';
+import { errorText, Notice } from '../components/Notice';
 
 /** An ITSM server's administration account: never a technician's identity. */
 const ADMIN_LOGIN = /^(root|admin|administrator|administrateur|glpi)$/i;
@@ -33,12 +33,17 @@ export function FirstRun() {
         setLogin(ADMIN_LOGIN.test(guess) ? '' : guess);
         setNeed(needName || needLogin ? { name: needName, login: needLogin, server } : null);
       },
-      () => {},
+      (err) => {
+        if (!live) return;
+        // Without the settings, ask for the name rather than hide the question, and say why.
+        setNeed({ name: true, login: false, server: null });
+        setError({ field: null, text: errorText(err, i18n.language) });
+      },
     );
     return () => {
       live = false;
     };
-  }, []);
+  }, [i18n.language]);
   if (!need) return null;
   const save = async () => {
     const v = name.trim();
@@ -80,7 +85,11 @@ export function FirstRun() {
         </label>
       )}
       <button type="submit" className="primary" data-testid="first-run-save">{t('firstRun.save')}</button>
-      {error && <span role="alert" className="error" data-testid="first-run-error">{error.text}</span>}
+      {error && (
+        <Notice inline testId="first-run-error" tone="error">
+          {error.text}
+        </Notice>
+      )}
     </form>
   );
 }

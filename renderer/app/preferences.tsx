@@ -2,7 +2,7 @@ import { createContext, useCallback, useContext, useEffect, useState, type React
 import { useTranslation } from 'react-i18next';
 import type { CallOutput } from '../../src/api/contract';
 import type { PreferencesPatch } from '../../src/base/preferences-schema';
-import { ContractError } from '../../src/api/client';
+import { errorText } from '../components/Notice';
 import { api } from '../api/client';
 
 type Settings = CallOutput<'settings.get'>;
@@ -29,9 +29,9 @@ export function PreferencesProvider({ children }: { children: ReactNode }) {
   );
 
   useEffect(() => {
-    api.call('settings.get').then(apply, () => {});
+    api.call('settings.get').then(apply, (err) => setError(errorText(err, i18n.language)));
     return api.on('settings.changed', apply);
-  }, [apply]);
+  }, [apply, i18n.language]);
 
   const update = useCallback(
     async (patch: PreferencesPatch) => {
@@ -39,7 +39,7 @@ export function PreferencesProvider({ children }: { children: ReactNode }) {
         setError(null);
         apply(await api.call('settings.set', patch));
       } catch (err) {
-        setError(err instanceof ContractError ? err.text(i18n.language) : String(err));
+        setError(errorText(err, i18n.language));
       }
     },
     [apply, i18n],

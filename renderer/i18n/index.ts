@@ -1,5 +1,6 @@
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
+import { messages as coreMessages } from '../../src/base/messages';
 
 /**
  * One namespace per feature (`fr/<feature>.json`, `en/<feature>.json`); French is the
@@ -12,6 +13,9 @@ for (const [file, mod] of Object.entries(files)) {
   if (!lng || !ns) continue;
   (resources[lng] ??= {})[ns] = mod.default;
 }
+
+// The core's error and notice texts, worded from code + parameters (renderer/components/Notice.tsx).
+for (const lng of ['fr', 'en'] as const) (resources[lng] ??= {}).errors = coreMessages[lng];
 
 export const namespaces = [...new Set(Object.values(resources).flatMap((r) => Object.keys(r)))];
 

@@ -16,12 +16,15 @@ export class ContractError extends Error {
   readonly code: string;
   readonly messages: { fr: string; en: string };
   readonly details: unknown;
+  /** The parameters the UI words the message from (errors raised with `RelaisError.of`). */
+  readonly params: SerializedError['params'];
   constructor(error: SerializedError) {
     super(error.message.en);
     this.name = 'ContractError';
     this.code = error.code;
     this.messages = error.message;
     this.details = error.details;
+    this.params = error.params;
   }
   /** The message in the user's language. */
   text(locale: string): string {

@@ -1,4 +1,5 @@
 import { calls, isCallName, type CallName } from './contract';
+import { localize } from '../base/messages';
 import { commonErrors, toRelaisError, type SerializedError } from '../base/errors';
 import { invalidInputError } from './readable-issues';
 import { createCore, type Core, type CoreOptions } from './core';
@@ -120,10 +121,7 @@ export function createService(options: ServiceOptions): Service {
     recoverFromFault(err) {
       const detail = err instanceof Error ? err.message : String(err);
       try {
-        tools.runs.failOrphans({
-          fr: `Erreur interne pendant l'exécution (${detail}) : relancez l'outil ; si elle revient, signalez-la.`,
-          en: `Internal error during the run (${detail}): run the tool again; if it comes back, report it.`,
-        });
+        tools.runs.failOrphans(localize('TOOL_RUN_INTERNAL_ERROR', { detail }));
       } catch (e) {
         console.error('[relais] recovery after a fault failed:', (e as Error)?.message ?? e);
       }

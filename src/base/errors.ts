@@ -1,16 +1,24 @@
 import { z } from 'zod';
+import { localize, type MessageKey, type Param, type ParamsOf } from './messages';
 
 /**
  * Typed errors that cross the contract. Every error carries a stable `code` the UI can
- * branch on, a human message in both UI languages (the renderer picks one), and optional
- * structured details (e.g. which field was wrong). Never put a secret in any of them.
+ * branch on, its parameters (the renderer words the message from code + parameters with the
+ * `errors` i18next namespace, see `./messages`), the message in both UI languages for
+ * readers without those resources (logs, older clients), and optional structured details
+ * (e.g. which field was wrong). Never put a secret in any of them.
  */
 export const localizedText = z.object({ fr: z.string(), en: z.string() });
 export type LocalizedText = z.infer<typeof localizedText>;
 
+/** A message parameter: a value, another message (by code) worded in the same language, or data in both languages. */
+export const messageParam = z.union([z.string(), z.number(), z.object({ msg: z.string() }), localizedText]);
+export type MessageParam = z.infer<typeof messageParam>;
+
 export const errorSchema = z.object({
   code: z.string(),
   message: localizedText,
+  params: z.record(z.string(), messageParam).optional(),
   details: z.unknown().optional(),
 });
 export type SerializedError = z.infer<typeof errorSchema>;
@@ -19,7 +27,10 @@ export class RelaisError extends Error {
   readonly code: string;
   readonly messages: LocalizedText;
   readonly details: unknown;
+  /** Set for errors made with `RelaisError.of`: what the renderer words the message from. */
+  params: Record<string, Param> | undefined;
 
+  /** Prefer `RelaisError.of`: this form, with literal texts, is kept for code not yet converted. */
   constructor(code: string, messages: LocalizedText, details?: unknown) {
     super(messages.en);
     this.name = 'RelaisError';
@@ -28,10 +39,26 @@ export class RelaisError extends Error {
     this.details = details;
   }
 
+  /**
+   * An error worded from `src/base/messages/{fr,en}.ts`. The key is the error code, or
+   * `CODE_variant` (lower-case suffix) for a variant: the code stays `CODE` and the variant
+   * travels as the i18next `context` parameter.
+   */
+  static of<K extends MessageKey>(key: K, ...rest: keyof ParamsOf<K> extends never ? [params?: Record<string, never>, details?: unknown] : [params: ParamsOf<K>, details?: unknown]): RelaisError {
+    const [params, details] = rest as [Record<string, Param> | undefined, unknown];
+    const m = /^(.*?)_([a-z]\w*)$/.exec(key);
+    const err = new RelaisError(m ? m[1]! : key, (localize as (k: MessageKey, p?: Record<string, Param>) => LocalizedText)(key, params ?? {}), details);
+    err.params = { ...(params ?? {}), ...(m ? { context: m[2]! } : {}) };
+    return err;
+  }
+
   toJSON(): SerializedError {
-    return this.details === undefined
-      ? { code: this.code, message: this.messages }
-      : { code: this.code, message: this.messages, details: this.details };
+    return {
+      code: this.code,
+      message: this.messages,
+      ...(this.params ? { params: this.params } : {}),
+      ...(this.details === undefined ? {} : { details: this.details }),
+    };
   }
 }
 
@@ -46,11 +73,7 @@ export function inLanguage(message: string, lang: 'fr' | 'en'): string {
 }
 
 export const commonErrors = {
-  unknownCall: (name: string) =>
-    new RelaisError('UNKNOWN_CALL', {
-      fr: `Opération inconnue : « ${name.slice(0, 80)} ».`,
-      en: `Unknown operation: "${name.slice(0, 80)}".`,
-    }),
+  unknownCall: (name: string) => RelaisError.of('UNKNOWN_CALL', { name: name.slice(0, 80) }),
   invalidInput: (issues: { path: string; message: string }[]) =>
     new RelaisError(
       'INVALID_INPUT',
@@ -60,32 +83,12 @@ export const commonErrors = {
       },
       { issues },
     ),
-  notFound: (what: { fr: string; en: string }, id: string) =>
-    new RelaisError('NOT_FOUND', { fr: `${what.fr} introuvable (${id}).`, en: `${what.en} not found (${id}).` }, { id }),
-  storageFull: () =>
-    new RelaisError('STORAGE_FULL', {
-      fr: "Le disque est plein : rien n'a été enregistré. Libérez de l'espace puis réessayez ; votre saisie est conservée.",
-      en: 'The disk is full: nothing was saved. Free some space and try again; your input is kept.',
-    }),
-  storageReadOnly: () =>
-    new RelaisError('STORAGE_READONLY', {
-      fr: "Le dossier de données est en lecture seule : rien n'a été enregistré. Vérifiez les droits du dossier puis réessayez ; votre saisie est conservée.",
-      en: 'The data folder is read-only: nothing was saved. Check the folder permissions and try again; your input is kept.',
-    }),
-  internal: () =>
-    new RelaisError('INTERNAL', {
-      fr: "Erreur interne inattendue : l'opération n'a pas été effectuée. Réessayez ; si le problème persiste, signalez-le.",
-      en: 'Unexpected internal error: the operation was not carried out. Try again; if it persists, report it.',
-    }),
-  locked: (what: string) =>
-    new RelaisError(
-      'LOCKED_BY_POLICY',
-      {
-        fr: `Ce réglage est imposé par la politique de l'organisation (${what}) et ne peut pas être modifié ici.`,
-        en: `This setting is enforced by the organisation's policy (${what}) and cannot be changed here.`,
-      },
-      { key: what },
-    ),
+  /** `what` names the thing in both languages: a `NOUN_*` message key. */
+  notFound: (what: MessageKey, id: string) => RelaisError.of('NOT_FOUND', { what: { msg: what }, id }, { id }),
+  storageFull: () => RelaisError.of('STORAGE_FULL'),
+  storageReadOnly: () => RelaisError.of('STORAGE_READONLY'),
+  internal: () => RelaisError.of('INTERNAL'),
+  locked: (what: string) => RelaisError.of('LOCKED_BY_POLICY', { key: what }, { key: what }),
 };
 
 /** Maps low-level failures (SQLite, file system) to errors a user can act on. */

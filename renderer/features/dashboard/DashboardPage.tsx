@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
-import { ContractError } from '../../../src/api/client';
+import { errorText } from '../../components/Notice';
 import type { CallOutput } from '../../../src/api/contract';
 import { dashboardFormatters, relativeChange, type Dashboard, type DashboardSelection, type Figure, type PeriodPreset } from '../../../src/domain/dashboard';
 import { navigate } from '../../app/router';
@@ -41,11 +41,11 @@ export default function DashboardPage({ query }: { query: string }) {
       setError(null);
       setUpdatedAt(new Date());
     } catch (e) {
-      if (mine === request.current) setError(e instanceof ContractError ? e.text(locale) : String(e));
+      if (mine === request.current) setError(errorText(e, locale));
     }
   }, [selection, locale]);
 
-  const loadMeta = useCallback(() => api.call('dashboard.meta', {}).then(setMeta, () => {}), []);
+  const loadMeta = useCallback(() => api.call('dashboard.meta', {}).then(setMeta, (e) => setError(errorText(e, locale))), [locale]);
   useEffect(() => void loadMeta(), [loadMeta]);
   useEffect(() => void load(), [load]);
   useEffect(() => {
@@ -67,7 +67,7 @@ export default function DashboardPage({ query }: { query: string }) {
       const file = await api.call('dashboard.csv', { selection, figure, locale });
       downloadBase64(file.name, file.mime, btoa(String.fromCharCode(...new TextEncoder().encode(file.text))));
     } catch (e) {
-      setError(e instanceof ContractError ? e.text(locale) : String(e));
+      setError(errorText(e, locale));
     }
   };
   const report = async () => {
@@ -76,7 +76,7 @@ export default function DashboardPage({ query }: { query: string }) {
       const file = await api.call('dashboard.report', { selection, locale });
       downloadBase64(file.name, file.mime, file.base64);
     } catch (e) {
-      setError(e instanceof ContractError ? e.text(locale) : String(e));
+      setError(errorText(e, locale));
     } finally {
       setBusy(false);
     }

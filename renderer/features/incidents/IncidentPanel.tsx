@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { CallOutput } from '../../../src/api/contract';
 import { RANSOMWARE_CHECKLISTS, formatRemaining } from '../../../src/domain/incidents';
 import { api } from '../../api/client';
-import { errorText } from '../ticket/ticket-meta';
+import { errorText, Notice } from '../../components/Notice';
 import { downloadBase64 } from '../tools/download';
 import { TargetPicker, useCatalog, type ToolTarget } from '../tools/shared';
 import { useDurationText } from './shared';
@@ -22,10 +22,10 @@ export function IncidentPanel({ ticketId, assetIds }: { ticketId: string; assetI
   const [config, setConfig] = useState<Config | null>(null);
   const [, tick] = useState(0);
   useEffect(() => {
-    api.call('incidents.config').then(setConfig, () => {});
+    api.call('incidents.config').then(setConfig, (e) => setMessage({ ok: false, text: errorText(e, lang) }));
     const id = setInterval(() => tick((n) => n + 1), 30_000);
     return () => clearInterval(id);
-  }, []);
+  }, [lang]);
   if (!detail) return null;
   const act = (p: Promise<unknown>, ok?: string) =>
     p.then(
@@ -114,11 +114,7 @@ export function IncidentPanel({ ticketId, assetIds }: { ticketId: string; assetI
           {t('panel.exportPdf')}
         </button>
       </div>
-      {message && (
-        <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'ok' : 'error'}>
-          {message.text}
-        </p>
-      )}
+      <Notice tone={message?.ok ? 'success' : 'error'}>{message?.text}</Notice>
     </section>
   );
 }
@@ -132,8 +128,8 @@ function FirstResponse({ ticketId, assetIds }: { ticketId: string; assetIds: str
   const [started, setStarted] = useState(false);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    api.call('tools.checklistList', { ticketId, activeOnly: false }).then((r) => setStarted(r.runs.some((x) => Object.values(RANSOMWARE_CHECKLISTS).includes(x.checklistId as never))), () => {});
-  }, [ticketId]);
+    api.call('tools.checklistList', { ticketId, activeOnly: false }).then((r) => setStarted(r.runs.some((x) => Object.values(RANSOMWARE_CHECKLISTS).includes(x.checklistId as never))), (err) => setError(errorText(err, i18n.language)));
+  }, [ticketId, i18n.language]);
   if (started || !catalog) return null;
   return (
     <form
@@ -159,11 +155,7 @@ function FirstResponse({ ticketId, assetIds }: { ticketId: string; assetIds: str
       <button type="submit" className="primary" disabled={!target} data-testid="first-response-start">
         {t('firstResponse.start')}
       </button>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <Notice error={error} />
     </form>
   );
 }

@@ -6,6 +6,7 @@ import { routeHref } from '../../app/router';
 import { errorText } from '../ticket/ticket-meta';
 import { timeOf, type CallFields } from './shared';
 import './incidents.css';
+import { Notice } from '../../components/Notice';
 
 type Config = CallOutput<'incidents.config'>;
 type Campaign = CallOutput<'incidents.campaigns'>['campaigns'][number];
@@ -40,7 +41,7 @@ export function SecurityReportDialog({ call, onDone, onCancel }: { call: CallFie
     api.call('incidents.campaigns', { ongoingOnly: true }).then((r) => {
       setCampaigns(r.campaigns);
       setAnswer(r.answer);
-    }, () => {});
+    }, (e) => setError(errorText(e, lang)));
     boxRef.current?.focus();
   }, [lang]);
   useEffect(() => {
@@ -173,11 +174,7 @@ export function SecurityReportDialog({ call, onDone, onCancel }: { call: CallFie
           {config && <p className="muted">{t('dialog.routing', { team: config.team })}</p>}
         </>
       )}
-      {error && (
-        <p role="alert" className="error" data-testid="security-error">
-          {error}
-        </p>
-      )}
+      <Notice error={error} testId="security-error" />
     </div>
   );
 }

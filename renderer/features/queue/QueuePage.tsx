@@ -5,7 +5,8 @@ import type { SavedView, SortColumn, QueueFilter } from '../../../src/domain/que
 import { api } from '../../api/client';
 import { navigate } from '../../app/router';
 import { shortcuts, useShortcut } from '../../app/shortcuts';
-import { errorText, useTicketMeta } from '../ticket/ticket-meta';
+import { useTicketMeta } from '../ticket/ticket-meta';
+import { Notice } from '../../components/Notice';
 import { QueueCells } from './QueueCells';
 import { useQueueRows, type QueueParams } from './queue-data';
 import { QueueFilters } from './QueueFilters';
@@ -39,13 +40,14 @@ const openTicket = (id: string) => {
 
 /** The ticket queue: a virtual list over any number of tickets, sorted and filtered by the core. */
 export function QueuePage() {
-  const { t, i18n } = useTranslation('hotline');
+  const { t } = useTranslation('hotline');
   const meta = useTicketMeta();
   const [restored] = useState(() => remembered);
   const [params, setParams] = useState<QueueParams>(restored?.params ?? DEFAULT_PARAMS);
   const [viewId, setViewId] = useState<string | null>(restored?.viewId ?? 'open');
   const [text, setText] = useState(restored?.text ?? '');
   const [views, setViews] = useState<ViewWithCount[]>([]);
+  const [viewsError, setViewsError] = useState<unknown>(null);
   const [active, setActive] = useState(restored?.active ?? 0);
   useEffect(() => {
     remembered = { params, viewId, text, active };
@@ -62,7 +64,7 @@ export function QueuePage() {
     return () => clearTimeout(id);
   }, [text]);
 
-  const loadViews = () => void api.call('tickets.views').then((r) => setViews(r.views), () => {});
+  const loadViews = () => void api.call('tickets.views').then((r) => setViews(r.views), setViewsError);
   useEffect(loadViews, []);
   // Live: any ticket change refreshes the rows on screen and the view counts.
   useEffect(() => {
@@ -173,7 +175,8 @@ export function QueuePage() {
       )}
       <SavedViews views={views} activeId={viewId} onApply={applyView} current={params} onChanged={loadViews} />
       <QueueFilters filter={params.filter} meta={meta} onChange={setFilter} />
-      {error !== null && <p role="alert" className="error">{errorText(error, i18n.language)}</p>}
+      <Notice error={error} />
+      <Notice error={viewsError} />
       <div className="queue-table" role="presentation">
         <div className="queue-row queue-head" role="presentation">
           {COLUMNS.map((c) => (

@@ -5,6 +5,7 @@ import type { CallInput, CallOutput } from '../../../src/api/contract';
 import { api } from '../../api/client';
 import { ConnectMenu, errorMessage, ticketOfPcPage, type AssetRemote } from './ConnectMenu';
 import { RdpSessionList } from './RdpSessionList';
+import { Notice } from '../../components/Notice';
 
 type Method = AssetRemote['methods'][number];
 type Settings = AssetRemote['settings'];
@@ -46,11 +47,7 @@ export function AssetPanel({ assetId }: { assetId: string }) {
     return (
       <section className="page" aria-labelledby="page-title">
         <h1 id="page-title">{t('connect.loading')}</h1>
-        {error && (
-          <p role="alert" className="error">
-            {error}
-          </p>
-        )}
+        <Notice error={error} />
       </section>
     );
   }
@@ -238,11 +235,7 @@ export function AssetPanel({ assetId }: { assetId: string }) {
           )}
         </fieldset>
 
-        {error && (
-          <p role="alert" className="error" data-testid="asset-error">
-            {error}
-          </p>
-        )}
+        <Notice error={error} testId="asset-error" />
         <div className="toolbar">
           <button type="submit" className="primary" data-testid="asset-save">
             {t('asset.save')}

@@ -1,22 +1,19 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CallInput, CallOutput, EventPayload } from '../../../src/api/contract';
-import { ContractError } from '../../../src/api/client';
 import { api } from '../../api/client';
 import { routeHref } from '../../app/router';
 import { ShadowSessionPicker } from './ShadowSessionPicker';
 import { SshEntry } from './SshEntry';
 import './remote.css';
+import { errorText as errorMessage, Notice } from '../../components/Notice';
 
 export type AssetRemote = CallOutput<'rdp.assetMethods'>;
 export type SessionRecord = EventPayload<'rdp.session'>;
 type LaunchInput = CallInput<'rdp.launch'>;
 type NeedsTrust = Extract<CallOutput<'rdp.launch'>, { status: 'needs_trust' }>;
 
-export function errorMessage(err: unknown, locale: string): string {
-  if (err instanceof ContractError) return err.text(locale);
-  return locale.startsWith('en') ? 'Unexpected error: try again.' : 'Erreur inattendue : réessayez.';
-}
+export { errorMessage };
 
 /** Groups a SHA-256 fingerprint in blocks of four bytes, easier to read out on the phone. */
 export function groupFingerprint(fp: string): string {
@@ -173,11 +170,7 @@ export function ConnectMenu({ remote, ticketId, label }: { remote: AssetRemote; 
           {t('connect.connecting', { name: remote.asset.name })}
         </p>
       )}
-      {error && (
-        <p role="alert" className="error" data-testid="rdp-error">
-          {error}
-        </p>
-      )}
+      <Notice error={error} testId="rdp-error" />
       {record && <SessionStatus record={record} />}
       {trust && (
         <TrustDialog

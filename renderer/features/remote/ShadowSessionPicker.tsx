@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { CallOutput } from '../../../src/api/contract';
 import { api } from '../../api/client';
 import { errorMessage, type AssetRemote } from './ConnectMenu';
+import { Notice } from '../../components/Notice';
 
 type ShadowSession = CallOutput<'rdp.shadowSessions'>['sessions'][number];
 
@@ -33,11 +34,7 @@ export function ShadowSessionPicker({ remote, onPick, onCancel }: { remote: Asse
   return (
     <dialog ref={ref} className="rdp-dialog" aria-labelledby="rdp-shadow-title" onCancel={onCancel} data-testid="rdp-shadow-picker">
       <h2 id="rdp-shadow-title">{t('shadow.title', { name: remote.asset.name })}</h2>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <Notice error={error} />
       {!sessions && !error && <p className="muted">{t('shadow.loading')}</p>}
       {sessions && sessions.length === 0 && <p>{t('shadow.none')}</p>}
       {sessions && sessions.length > 0 && (

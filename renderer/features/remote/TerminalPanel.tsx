@@ -1,11 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { EventPayload } from '../../../src/api/contract';
-import { ContractError } from '../../../src/api/client';
 import { api } from '../../api/client';
+import { localized, Notice } from '../../components/Notice';
 import { sshStore, type HostKeyPrompt, type TerminalTab } from './ssh-store';
-
-const msg = (err: unknown, lang: string) => (err instanceof ContractError ? err.text(lang) : String(err));
 
 /** One terminal: xterm (fit to its box), search in scrollback, reconnect, transcript, file transfer. */
 export function TerminalPanel({ tab, visible, onHostKey }: { tab: TerminalTab; visible: boolean; onHostKey(p: HostKeyPrompt): void }) {
@@ -13,7 +11,7 @@ export function TerminalPanel({ tab, visible, onHostKey }: { tab: TerminalTab; v
   const box = useRef<HTMLDivElement>(null);
   const [query, setQuery] = useState('');
   const [notice, setNotice] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const sessionId = tab.info.sessionId;
 
   useEffect(() => {
@@ -54,7 +52,7 @@ export function TerminalPanel({ tab, visible, onHostKey }: { tab: TerminalTab; v
       if (r.status === 'open') sshStore.adopt(r.session, tab.title);
       else if (r.status === 'hostKey') onHostKey(r.prompt);
     } catch (err) {
-      setError(msg(err, i18n.language));
+      setError(err);
     }
   };
 
@@ -64,7 +62,7 @@ export function TerminalPanel({ tab, visible, onHostKey }: { tab: TerminalTab; v
       await api.call('ssh.attachTranscript', { sessionId });
       setNotice(t('terminal.transcriptAttached'));
     } catch (err) {
-      setError(msg(err, i18n.language));
+      setError(err);
     }
   };
 
@@ -108,7 +106,7 @@ export function TerminalPanel({ tab, visible, onHostKey }: { tab: TerminalTab; v
       </div>
       {tab.state === 'dropped' && (
         <div className="ssh-banner warn" role="alert" data-testid="ssh-dropped">
-          <span>{tab.reason ? (i18n.language.startsWith('en') ? tab.reason.en : tab.reason.fr) : t('terminal.dropped')}</span>
+          <span>{tab.reason ? localized(tab.reason, i18n.language) : t('terminal.dropped')}</span>
           <button type="button" className="primary" onClick={() => void reconnect()} data-testid="ssh-reconnect">
             {t('terminal.reconnect')}
           </button>
@@ -119,16 +117,9 @@ export function TerminalPanel({ tab, visible, onHostKey }: { tab: TerminalTab; v
           {t('terminal.closed')}
         </div>
       )}
-      {notice && (
-        <p role="status" className="ok">
-          {notice}
-        </p>
-      )}
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <Notice tone="success">{notice}</Notice>
+      <Notice error={error} />
+      <Notice error={tab.error} testId="ssh-call-error" />
       <div className="ssh-term-box" ref={box} />
       <TransferBox sessionId={sessionId} disabled={tab.state !== 'open'} />
     </div>
@@ -142,7 +133,7 @@ function TransferBox({ sessionId, disabled }: { sessionId: string; disabled: boo
   const [localPath, setLocal] = useState('');
   const [remotePath, setRemote] = useState('');
   const [transfer, setTransfer] = useState<Transfer | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const id = transfer?.transferId;
   useEffect(() => (id ? api.on('ssh.transfer', (p) => p.transferId === id && setTransfer(p)) : undefined), [id]);
 
@@ -152,7 +143,7 @@ function TransferBox({ sessionId, disabled }: { sessionId: string; disabled: boo
       const tr = await api.call(direction === 'upload' ? 'ssh.upload' : 'ssh.download', { sessionId, localPath, remotePath });
       setTransfer(tr);
     } catch (err) {
-      setError(msg(err, i18n.language));
+      setError(err);
     }
   };
   const pct = transfer && transfer.total > 0 ? Math.round((transfer.bytes / transfer.total) * 100) : 0;
@@ -183,18 +174,14 @@ function TransferBox({ sessionId, disabled }: { sessionId: string; disabled: boo
             {t(`transfer.state.${transfer.state}`)} — {pct} % — {t('transfer.speed', { mbps })}
           </span>
           {transfer.state === 'running' && (
-            <button type="button" onClick={() => void api.call('ssh.cancelTransfer', { transferId: transfer.transferId }).catch(() => {})}>
+            <button type="button" onClick={() => void api.call('ssh.cancelTransfer', { transferId: transfer.transferId }).catch(setError)}>
               {t('transfer.cancel')}
             </button>
           )}
-          {transfer.error && <span className="error">{i18n.language.startsWith('en') ? transfer.error.en : transfer.error.fr}</span>}
+          {transfer.error && <span className="error">{localized(transfer.error, i18n.language)}</span>}
         </div>
       )}
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <Notice error={error} />
     </details>
   );
 }

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { ConnectMenu, errorMessage, type AssetRemote } from './ConnectMenu';
+import { Notice } from '../../components/Notice';
 
 /** Remote-session actions on a ticket ("Se connecter": RDP, assistance, shadowing, SSH) for each linked PC. */
 export function TicketRemoteActions({ ticketId }: { ticketId: string }) {
@@ -25,11 +26,7 @@ export function TicketRemoteActions({ ticketId }: { ticketId: string }) {
   return (
     <section className="card rdp-ticket" aria-labelledby="rdp-ticket-title" data-testid="ticket-remote-actions">
       <h2 id="rdp-ticket-title">{t('connect.title')}</h2>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <Notice error={error} />
       {!targets && !error && <p className="muted">{t('connect.loading')}</p>}
       {targets && targets.length === 0 && <p className="muted">{t('connect.noAsset')}</p>}
       {targets?.map((remote) => (

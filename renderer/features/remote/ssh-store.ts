@@ -21,6 +21,8 @@ export interface TerminalTab {
   title: string;
   state: 'open' | 'dropped' | 'closed';
   reason: { fr: string; en: string } | null;
+  /** The last failed call for this terminal (typing, resize, acknowledgement, clipboard), shown under it. */
+  error: unknown;
   term: Terminal;
   fit: FitAddon;
   search: SearchAddon;
@@ -36,8 +38,9 @@ export interface PendingRequest {
   ticketId: string | null;
 }
 
-type State = { tabs: TerminalTab[]; active: string | null; pending: PendingRequest | null };
-let state: State = { tabs: [], active: null, pending: null };
+/** `error`: a failure that belongs to no terminal any more (closing one), shown above the tabs. */
+type State = { tabs: TerminalTab[]; active: string | null; pending: PendingRequest | null; error: unknown };
+let state: State = { tabs: [], active: null, pending: null, error: null };
 const listeners = new Set<() => void>();
 const set = (patch: Partial<State>) => {
   state = { ...state, ...patch };
@@ -64,6 +67,19 @@ export const sshStore = {
     set({ active: sessionId });
   },
   find: (sessionId: string) => state.tabs.find((t) => t.info.sessionId === sessionId) ?? null,
+  /** A call for this terminal failed: shown under it until the next success or dismissal. */
+  failed(sessionId: string, err: unknown) {
+    const tab = sshStore.find(sessionId);
+    if (tab) tab.error = err;
+    else state.error = err;
+    sshStore.touch();
+  },
+  clearError(sessionId?: string) {
+    const tab = sessionId ? sshStore.find(sessionId) : null;
+    if (tab) tab.error = null;
+    else state.error = null;
+    sshStore.touch();
+  },
   /** Adds a terminal for a newly opened session, or revives the tab after a reconnection. */
   adopt(info: SshSessionInfo, title: string): TerminalTab {
     const existing = sshStore.find(info.sessionId);
@@ -71,6 +87,7 @@ export const sshStore = {
       existing.info = info;
       existing.state = info.state;
       existing.reason = null;
+      existing.error = null;
       set({ tabs: [...state.tabs], active: info.sessionId });
       return existing;
     }
@@ -91,34 +108,37 @@ export const sshStore = {
     const host = document.createElement('div');
     host.className = 'ssh-term-host';
     const sessionId = info.sessionId;
-    term.onData((data) => void api.call('ssh.write', { sessionId, data }).catch(() => {}));
-    term.onBinary((data) => void api.call('ssh.write', { sessionId, data }).catch(() => {}));
-    term.onResize(({ cols, rows }) => void api.call('ssh.resize', { sessionId, cols: Math.max(10, cols), rows: Math.max(2, rows) }).catch(() => {}));
+    const fail = (err: unknown) => sshStore.failed(sessionId, err);
+    term.onData((data) => void api.call('ssh.write', { sessionId, data }).catch(fail));
+    term.onBinary((data) => void api.call('ssh.write', { sessionId, data }).catch(fail));
+    term.onResize(({ cols, rows }) => void api.call('ssh.resize', { sessionId, cols: Math.max(10, cols), rows: Math.max(2, rows) }).catch(fail));
     // Copy / paste with Ctrl+Shift+C / Ctrl+Shift+V (Ctrl+C stays the terminal's interrupt).
     term.attachCustomKeyEventHandler((e) => {
       if (e.type !== 'keydown' || !e.ctrlKey || !e.shiftKey) return true;
       const k = e.key.toLowerCase();
       if (k === 'c') {
         const sel = term.getSelection();
-        if (sel) void navigator.clipboard?.writeText(sel).catch(() => {});
+        if (sel) void navigator.clipboard?.writeText(sel).catch(fail);
         return false;
       }
       if (k === 'v') {
-        void navigator.clipboard?.readText().then((t) => term.paste(t), () => {});
+        void navigator.clipboard?.readText().then((t) => term.paste(t), fail);
         return false;
       }
       return true;
     });
-    const tab: TerminalTab = { info, title, state: info.state, reason: null, term, fit, search, host, opened: false };
+    const tab: TerminalTab = { info, title, state: info.state, reason: null, error: null, term, fit, search, host, opened: false };
     set({ tabs: [...state.tabs, tab], active: sessionId });
     return tab;
   },
   async close(sessionId: string) {
     const tab = sshStore.find(sessionId);
-    if (tab && tab.state !== 'closed') await api.call('ssh.close', { sessionId }).catch(() => {});
+    // The tab goes either way (the session may be gone from the core already); a failure is
+    // shown above the remaining tabs, since the session may then still be open there.
+    const failure = tab && tab.state !== 'closed' ? await api.call('ssh.close', { sessionId }).then(() => null, (err: unknown) => err) : null;
     tab?.term.dispose();
     const tabs = state.tabs.filter((t) => t.info.sessionId !== sessionId);
-    set({ tabs, active: state.active === sessionId ? (tabs.at(-1)?.info.sessionId ?? null) : state.active });
+    set({ tabs, active: state.active === sessionId ? (tabs.at(-1)?.info.sessionId ?? null) : state.active, error: failure });
   },
   touch() {
     set({ tabs: [...state.tabs] });
@@ -130,7 +150,7 @@ const unacked = new Map<string, number>();
 let ackTimer: ReturnType<typeof setTimeout> | null = null;
 function flushAcks() {
   ackTimer = null;
-  for (const [sessionId, bytes] of unacked) if (bytes > 0) void api.call('ssh.ack', { sessionId, bytes }).catch(() => {});
+  for (const [sessionId, bytes] of unacked) if (bytes > 0) void api.call('ssh.ack', { sessionId, bytes }).catch((err: unknown) => sshStore.failed(sessionId, err));
   unacked.clear();
 }
 function ack(sessionId: string, bytes: number) {

@@ -1,7 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CallOutput } from '../../../src/api/contract';
-import { ContractError } from '../../../src/api/client';
 import { describeLive, describeOverAllocation, describeRefusal, type OrgNames } from '../../../src/domain/seats';
 import { api } from '../../api/client';
 import { useShortcut } from '../../app/shortcuts';
@@ -9,6 +8,7 @@ import { PoolForm, RequestForm } from './SeatForms';
 import { SeatLists } from './SeatLists';
 import { Waitlist } from './Waitlist';
 import './seats.css';
+import { errorText, Notice } from '../../components/Notice';
 
 export type Overview = CallOutput<'seats.overview'>;
 export type Lang = 'fr' | 'en';
@@ -17,7 +17,7 @@ export function useLang(): Lang {
   const { i18n } = useTranslation();
   return i18n.language.startsWith('en') ? 'en' : 'fr';
 }
-export const errorText = (err: unknown, lang: Lang) => (err instanceof ContractError ? err.text(lang) : String((err as Error)?.message ?? err));
+export { errorText };
 
 /** "Accès distants": pools with capacity, quotas and live use, the waiting list, reclaim and expiry. */
 export function SeatsPage() {
@@ -74,11 +74,7 @@ export function SeatsPage() {
       <h1 id="page-title">{t('title')}</h1>
       <p className="muted">{t('intro')}</p>
       <p className="muted small">{t('keys')}</p>
-      {error && (
-        <p className="error" role="alert" data-testid="seats-error">
-          {error}
-        </p>
-      )}
+      <Notice error={error} testId="seats-error" />
       {pools && pools.length === 0 && <p className="muted">{t('noPools')}</p>}
       {pools && pools.length > 1 && (
         <div className="toolbar" role="tablist" aria-label={t('pool')}>
@@ -138,11 +134,7 @@ function PoolSummary({ overview, names, lang, busy, onRefresh }: { overview: Ove
           {t('liveStale')} {live.error.message[lang]}
         </p>
       )}
-      {over && (
-        <p className="error" role="alert" data-testid="over-allocation">
-          {over}
-        </p>
-      )}
+      <Notice error={over} testId="over-allocation" />
       <ul className="share-bars">
         {usage.shares.map((s) => {
           const verdict = overview.verdicts.find((v) => v.organisationId === s.organisationId)?.verdict;

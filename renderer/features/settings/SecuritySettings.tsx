@@ -2,14 +2,12 @@ import '../remote/ssh.css';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CallOutput } from '../../../src/api/contract';
-import { ContractError } from '../../../src/api/client';
+import { errorText as msg, Notice } from '../../components/Notice';
 import { api } from '../../api/client';
 
 type Entry = CallOutput<'security.vaultList'>['entries'][number];
 type HostKey = CallOutput<'ssh.hostKeys'>['keys'][number];
 type AuditStatus = CallOutput<'security.auditVerify'>;
-
-const msg = (err: unknown, lang: string) => (err instanceof ContractError ? err.text(lang) : String(err));
 
 /**
  * Settings › Security: the credential vault (add, replace, delete — a secret is typed here
@@ -38,10 +36,11 @@ function VaultSection() {
   const [replacement, setReplacement] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [loadError, setLoadError] = useState<unknown>(null);
 
   const load = useCallback(() => {
-    void api.call('security.vaultList').then((r) => setEntries(r.entries), () => {});
-    void api.call('security.vaultInfo').then((r) => setBackend(r.backend), () => {});
+    void api.call('security.vaultList').then((r) => setEntries(r.entries), setLoadError);
+    void api.call('security.vaultInfo').then((r) => setBackend(r.backend), setLoadError);
   }, []);
   useEffect(() => {
     load();
@@ -152,16 +151,9 @@ function VaultSection() {
           {t('vault.add')}
         </button>
       </form>
-      {notice && (
-        <p role="status" className="ok">
-          {notice}
-        </p>
-      )}
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <Notice tone="success">{notice}</Notice>
+      <Notice error={error} />
+      <Notice error={loadError} />
     </section>
   );
 }
@@ -169,7 +161,8 @@ function VaultSection() {
 function AuditSection() {
   const { t } = useTranslation('security');
   const [status, setStatus] = useState<AuditStatus | null>(null);
-  const check = useCallback(() => void api.call('security.auditVerify').then(setStatus, () => {}), []);
+  const [error, setError] = useState<unknown>(null);
+  const check = useCallback(() => void api.call('security.auditVerify').then((s) => (setError(null), setStatus(s)), setError), []);
   useEffect(() => {
     check();
     return api.on('security.auditAppended', check);
@@ -182,6 +175,7 @@ function AuditSection() {
           {status.ok ? t('audit.intact', { rows: status.rows }) : t('audit.broken', { row: status.brokenAt, rows: status.rows })}
         </p>
       )}
+      <Notice error={error} />
       <button type="button" onClick={check}>
         {t('audit.verify')}
       </button>
@@ -196,7 +190,7 @@ function HostKeysSection() {
   const [replacing, setReplacing] = useState<HostKey | null>(null);
   const [fingerprint, setFingerprint] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const load = useCallback(() => void api.call('ssh.hostKeys').then((r) => setKeys(r.keys), () => {}), []);
+  const load = useCallback(() => void api.call('ssh.hostKeys').then((r) => setKeys(r.keys), (e) => setError(msg(e, i18n.language))), [i18n.language]);
   useEffect(() => {
     load();
     return api.on('ssh.hostKeysChanged', load);
@@ -249,11 +243,7 @@ function HostKeysSection() {
           </button>
         </form>
       )}
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <Notice error={error} />
     </section>
   );
 }

@@ -1,6 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api } from '../../api/client';
-import { ContractError } from '../../../src/api/client';
 import type { CallOutput, EventPayload } from '../../../src/api/contract';
 
 export type SyncStatusDto = CallOutput<'sync.status'>;
@@ -30,11 +29,8 @@ export function useSyncStatus() {
   return { status, progress };
 }
 
-/** A contract error in the UI's language. */
-export function errorText(err: unknown, lang: string): string {
-  if (err instanceof ContractError) return lang.startsWith('en') ? err.messages.en : err.messages.fr;
-  return String((err as Error)?.message ?? err);
-}
+/** A contract error in the UI's language (one implementation: components/Notice). */
+export { errorText } from '../../components/Notice';
 
 export function useTicketSync(ticketId: string) {
   const [state, setState] = useState<CallOutput<'sync.ticket'> | null>(null);

@@ -1,7 +1,9 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CallOutput } from '../../../src/api/contract';
 import { api } from '../../api/client';
+import { queryClient, ticketQuery, useTicketDetail } from '../../api/queries';
+import { Notice } from '../../components/Notice';
 import { navigate, routeHref } from '../../app/router';
 import { typingInField, useScreenShortcuts } from '../../app/ShortcutHelp';
 import { newDraftId } from '../call-log/DraftChooser';
@@ -12,7 +14,7 @@ import { TicketToolActions } from '../tools/TicketToolActions';
 import { TicketSyncBanner } from '../sync/TicketSyncBanner';
 import { TicketSecurityBanner } from '../incidents/SecurityBanner';
 import { IncidentPanel } from '../incidents/IncidentPanel';
-import { errorText, formatDateTime, useTicketMeta } from './ticket-meta';
+import { formatDateTime, useTicketMeta } from './ticket-meta';
 import { TicketActions } from './TicketActions';
 import { Timeline } from './Timeline';
 import { Revealed } from '../../components/Revealed';
@@ -26,21 +28,14 @@ export type TicketDetail = CallOutput<'tickets.get'>;
 export function TicketPage({ id }: { id: string }) {
   const { t, i18n } = useTranslation('hotline');
   const meta = useTicketMeta();
-  const [detail, setDetail] = useState<TicketDetail | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  const load = useCallback(() => {
-    api.call('tickets.get', { id }).then(
-      (d) => {
-        setDetail(d);
-        setError(null);
-      },
-      (err) => setError(errorText(err, i18n.language)),
-    );
-  }, [id, i18n.language]);
-  useEffect(load, [load]);
-  // Live: another window, sync or a remote session changed this ticket.
-  useEffect(() => api.on('tickets.changed', (p) => p.ids.includes(id) && load()), [id, load]);
+  // Keyed by id: after a switch only this ticket's answer is shown, however late the
+  // previous one arrives. Live: `tickets.changed` (another window, sync, a remote session)
+  // makes it stale and it is fetched again (api/queries.ts).
+  const query = useTicketDetail(id);
+  const detail = query.data ?? null;
+  const error = query.error;
+  const reload = () => void queryClient.invalidateQueries({ queryKey: ticketQuery(id).queryKey });
+  const setDetail = (d: TicketDetail) => queryClient.setQueryData(ticketQuery(id).queryKey, d);
   const [panel, setPanel] = useState<null | 'edit' | 'requester' | 'parent'>(null);
   const pageRef = useRef<HTMLElement>(null);
   const focused = useRef(false);
@@ -95,7 +90,7 @@ export function TicketPage({ id }: { id: string }) {
   });
   const closePanel = (saved: boolean) => {
     setPanel(null);
-    if (saved) load();
+    if (saved) reload();
     pageRef.current?.querySelector<HTMLElement>('[data-testid="ticket-edit"]')?.focus();
   };
 
@@ -103,7 +98,7 @@ export function TicketPage({ id }: { id: string }) {
     return (
       <section className="page" aria-labelledby="page-title">
         <h1 id="page-title">{t('ticket.loading')}</h1>
-        {error && <p role="alert" className="error">{error}</p>}
+        <Notice error={error} />
         <a href={routeHref({ page: 'queue' })}>{t('ticket.back')}</a>
       </section>
     );
@@ -133,7 +128,7 @@ export function TicketPage({ id }: { id: string }) {
           {tk.slaBreached && <span className="badge late-badge">{t('ticket.late')}</span>}
         </div>
       </header>
-      {error && <p role="alert" className="error">{error}</p>}
+      <Notice error={error} />
       <div className="ticket-layout">
         <div className="ticket-main">
           <dl className="card ticket-facts">

@@ -29,11 +29,8 @@ export function forgetTicketMeta(): void {
   cached = null;
 }
 
-/** The error's message in the user's language (every core error carries both). */
-export function errorText(err: unknown, locale: string): string {
-  if (err instanceof ContractError) return err.text(locale);
-  return locale.startsWith('en') ? 'Unexpected error: try again.' : 'Erreur inattendue : réessayez.';
-}
+/** The error's message in the user's language (one implementation: components/Notice). */
+export { errorText } from '../../components/Notice';
 
 /** Field paths the core or the client rejected, to mark the matching inputs invalid. */
 export function invalidFields(err: unknown): Set<string> {

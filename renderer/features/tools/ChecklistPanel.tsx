@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { ElevationConfirm, ParamForm, RunPanel, TargetPicker, defaults, useErrorText, useLang, useSshProfiles, type Catalog, type ChecklistRun, type ParamValues, type TicketPc, type ToolTarget } from './shared';
+import { Notice } from '../../components/Notice';
 
 /** Start one of the catalog's checklists on a PC (optionally for a ticket). */
 export function ChecklistStarter({ catalog, ticketId, onStarted, ticketPcs }: { catalog: Catalog; ticketId?: string; onStarted: (run: ChecklistRun) => void; ticketPcs?: TicketPc[] }) {
@@ -49,11 +50,7 @@ export function ChecklistStarter({ catalog, ticketId, onStarted, ticketPcs }: { 
           </button>
         </>
       )}
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <Notice error={error} />
     </form>
   );
 }
@@ -201,11 +198,7 @@ export function ChecklistPanel({ runId, catalog }: { runId: string; catalog: Cat
         </div>
       )}
       {lastToolRun && <RunPanel key={lastToolRun} runId={lastToolRun} />}
-      {error && (
-        <p role="alert" className="error" data-testid="checklist-error">
-          {error}
-        </p>
-      )}
+      <Notice error={error} testId="checklist-error" />
       {run.status === 'active' && (
         <button type="button" className="danger abandon" onClick={() => act(api.call('tools.checklistAbandon', { runId }))}>
           {t('abandon')}

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
+import { Notice } from '../../components/Notice';
 import { ChecklistPanel, ChecklistStarter } from './ChecklistPanel';
 import { ToolLauncher } from './ToolLauncher';
 import { downloadBase64 } from './download';
@@ -19,23 +20,24 @@ export function TicketToolActions({ ticketId }: { ticketId: string }) {
   const [active, setActive] = useState<ChecklistRun[]>([]);
   const [audience, setAudience] = useState<'agent' | 'manager'>('agent');
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const failed = useCallback((err: unknown) => setMessage({ ok: false, text: errText(err) }), [errText]);
 
   const [assets, setAssets] = useState<TicketPc[]>([]);
   useEffect(() => {
-    api.call('tickets.get', { id: ticketId }).then((d) => setAssets(d.assets), () => {});
-  }, [ticketId]);
+    api.call('tickets.get', { id: ticketId }).then((d) => setAssets(d.assets), failed);
+  }, [ticketId, failed]);
 
   const loadActive = useCallback(() => {
-    api.call('tools.checklistList', { ticketId, activeOnly: true }).then((r) => setActive(r.runs), () => {});
-  }, [ticketId]);
+    api.call('tools.checklistList', { ticketId, activeOnly: true }).then((r) => setActive(r.runs), failed);
+  }, [ticketId, failed]);
   useEffect(loadActive, [loadActive]);
   // A checklist started for this ticket elsewhere (another window) shows up here too.
   useEffect(() => api.on('tools.checklistChanged', (p) => p.run.ticketId === ticketId && !active.some((r) => r.id === p.run.id) && p.run.status === 'active' && loadActive()), [ticketId, active, loadActive]);
 
   const [recent, setRecent] = useState<ToolRunSummary[]>([]);
   const loadRecent = useCallback(() => {
-    api.call('tools.runs', { ticketId, limit: 10 }).then((r) => setRecent(r.runs), () => {});
-  }, [ticketId]);
+    api.call('tools.runs', { ticketId, limit: 10 }).then((r) => setRecent(r.runs), failed);
+  }, [ticketId, failed]);
   useEffect(loadRecent, [loadRecent]);
   useEffect(() => api.on('tools.finished', (p) => p.run.ticketId === ticketId && loadRecent()), [ticketId, loadRecent]);
 
@@ -101,11 +103,7 @@ export function TicketToolActions({ ticketId }: { ticketId: string }) {
             {t('reportExport')}
           </button>
         </div>
-        {message && (
-          <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'ok' : 'error'}>
-            {message.text}
-          </p>
-        )}
+        <Notice tone={message?.ok ? 'success' : 'error'}>{message?.text}</Notice>
       </div>
     </section>
   );

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { ElevationConfirm, ParamForm, RunPanel, TargetPicker, defaults, useErrorText, useLang, useSshProfiles, type Catalog, type ParamValues, type TicketPc, type ToolSummary, type ToolTarget } from './shared';
+import { Notice } from '../../components/Notice';
 
 /** Pick a tool, fill its generated form, choose the PC, run it and follow its output. */
 export function ToolLauncher({ catalog, ticketId, initialToolId, ticketPcs }: { catalog: Catalog; ticketId?: string; initialToolId?: string; ticketPcs?: TicketPc[] }) {
@@ -85,11 +86,7 @@ export function ToolLauncher({ catalog, ticketId, initialToolId, ticketPcs }: { 
             )}
           </>
         )}
-        {error && (
-          <p role="alert" className="error" data-testid="tool-error">
-            {error}
-          </p>
-        )}
+        <Notice error={error} testId="tool-error" />
       </form>
       {runId && <RunPanel key={runId} runId={runId} />}
     </div>

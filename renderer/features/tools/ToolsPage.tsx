@@ -3,14 +3,17 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { ChecklistPanel, ChecklistStarter } from './ChecklistPanel';
 import { ToolLauncher } from './ToolLauncher';
-import { useCatalog, useLang, type ChecklistRun } from './shared';
+import { useCatalog, useErrorText, useLang, type ChecklistRun } from './shared';
 import './tools.css';
 
 /** The catalog: every tool with its help, the administrator folder's problems, checklists. */
 export function ToolsPage() {
   const { t } = useTranslation('tools');
   const lang = useLang();
-  const { catalog, error } = useCatalog();
+  const { catalog, error: catalogError } = useCatalog();
+  const errText = useErrorText();
+  const [listError, setListError] = useState<string | null>(null);
+  const error = catalogError ?? listError;
   const [q, setQ] = useState('');
   const [os, setOs] = useState<'all' | 'windows' | 'linux'>('all');
   const [selected, setSelected] = useState<string | null>(null);
@@ -25,8 +28,8 @@ export function ToolsPage() {
     card.querySelector<HTMLElement>('.tool-params input, .tool-params select, .tool-params textarea, [data-testid="tool-target"], [data-testid="tool-run"]')?.focus();
   }, [selected]);
   useEffect(() => {
-    api.call('tools.checklistList', { activeOnly: true }).then((r) => setActive(r.runs), () => {});
-  }, []);
+    api.call('tools.checklistList', { activeOnly: true }).then((r) => setActive(r.runs), (e) => setListError(errText(e)));
+  }, [errText]);
 
   const tools = useMemo(() => {
     const needle = q.trim().toLocaleLowerCase(lang);

@@ -1,12 +1,12 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CallInput, CallOutput } from '../../../src/api/contract';
-import { ContractError } from '../../../src/api/client';
 import { api } from '../../api/client';
 import { downloadBase64 } from './download';
 import { useRunState } from './run-store';
 import { navigate } from '../../app/router';
 import { sshStore } from '../remote/ssh-store';
+import { Notice, useErrorText } from '../../components/Notice';
 
 export type Catalog = CallOutput<'tools.catalog'>;
 export type ToolSummary = Catalog['tools'][number];
@@ -31,10 +31,7 @@ export function useLang(): Lang {
   return i18n.language.startsWith('en') ? 'en' : 'fr';
 }
 
-export function useErrorText(): (err: unknown) => string {
-  const lang = useLang();
-  return useCallback((err: unknown) => (err instanceof ContractError ? err.text(lang) : String((err as Error)?.message ?? err)), [lang]);
-}
+export { useErrorText };
 
 export function useCatalog(): { catalog: Catalog | null; error: string | null } {
   const [catalog, setCatalog] = useState<Catalog | null>(null);
@@ -282,11 +279,7 @@ export function RunPanel({ runId }: { runId: string }) {
           {t('artifact', { name: run.artifact.name })}
         </button>
       )}
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <Notice error={error} />
     </section>
   );
 }

@@ -35,7 +35,7 @@ export function createDashboardFeature(core: Core) {
       const data = service.compute(selection);
       const { pdf, pages } = await buildActivityReport({ data, locale, generatedAt: core.now(), author: core.currentUser(), scope: { organisation, team, service: service_ } });
       if (pages !== 1) {
-        throw new RelaisError('REPORT_LAYOUT', { fr: "Le rapport d'activité dépasse une page : signalez-le.", en: 'The activity report exceeds one page: please report it.' });
+        throw RelaisError.of('REPORT_LAYOUT_dashboard');
       }
       const from = data.period.days[0] ?? '';
       const to = data.period.days.at(-1) ?? '';

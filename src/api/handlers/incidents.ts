@@ -70,10 +70,7 @@ export function createIncidentFeature(core: Core, deps: IncidentFeatureDeps) {
     try {
       vaultId = await deps.security.vault.put("Clé de signature des exports d'incident", key.privateKeyPem, 'private-key');
     } catch (err) {
-      throw new RelaisError('INCIDENT_SIGNING_KEY', {
-        fr: `La clé de signature des exports n'a pas pu être rangée dans le coffre-fort : ${(err as Error).message}`,
-        en: `The export signing key could not be stored in the vault: ${(err as Error).message}`,
-      });
+      throw RelaisError.of('INCIDENT_SIGNING_KEY', { err: (err as Error).message });
     }
     core.db.transaction(() => writeSetting(core.db, SIGNING_KEY, { vaultId, publicKey: key.publicKey })).immediate();
     deps.security.audit.append({ action: 'incident.signingKey.created', details: { publicKey: key.publicKey } });

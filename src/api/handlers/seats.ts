@@ -37,10 +37,7 @@ export interface SeatsToolsDeps {
 }
 
 const notGatewayRun = () =>
-  new RelaisError('SEAT_NOT_GATEWAY_RUN', {
-    fr: "Ce n'est pas une exécution réussie de l'outil « Connexions en cours sur la passerelle Bureau à distance » : lancez cet outil sur la passerelle, puis réessayez.",
-    en: 'This is not a successful run of the "Current connections on the Remote Desktop Gateway" tool: run that tool on the gateway, then try again.',
-  });
+  RelaisError.of('SEAT_NOT_GATEWAY_RUN');
 
 export function createSeatsFeature(core: Core, deps: { security: SeatsSecurityDeps; sync?: SeatsSyncDeps; tools?: SeatsToolsDeps }): SeatsFeature {
   const seats = createSeatsService({

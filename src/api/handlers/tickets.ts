@@ -58,7 +58,7 @@ export function createTicketFeature(core: Core, deps: { organisation?: Organisat
   // One directory import at a time: it yields to other calls while it checks lines.
   let importing: AbortController | null = null;
   const importBusy = () =>
-    new RelaisError('IMPORT_BUSY', { fr: "Un import de l'annuaire est déjà en cours : attendez sa fin ou annulez-le.", en: 'A directory import is already running: wait for it or cancel it.' });
+    RelaisError.of('IMPORT_BUSY');
   const handlers: {
     'tickets.logCall': Handler<'tickets.logCall'>;
     'tickets.get': Handler<'tickets.get'>;
@@ -134,7 +134,7 @@ export function createTicketFeature(core: Core, deps: { organisation?: Organisat
     },
     'tickets.deleteView': ({ id }) => {
       const views = customViews();
-      if (!views.some((v) => v.id === id)) throw commonErrors.notFound({ fr: 'Vue enregistrée', en: 'Saved view' }, id);
+      if (!views.some((v) => v.id === id)) throw commonErrors.notFound('NOUN_SAVED_VIEW', id);
       core.db.transaction(() => writeSetting(core.db, VIEWS_KEY, views.filter((v) => v.id !== id))).immediate();
       return { deleted: true };
     },

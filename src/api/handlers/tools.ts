@@ -51,7 +51,7 @@ export function createToolFeature(core: Core, deps: ToolFeatureDeps) {
 
   const tool = (id: string) => {
     const t = catalog.tools.get(id) ?? reload().tools.get(id);
-    if (!t) throw commonErrors.notFound({ fr: 'Outil', en: 'Tool' }, id);
+    if (!t) throw commonErrors.notFound('NOUN_TOOL', id);
     return t;
   };
 
@@ -116,7 +116,7 @@ export function createToolFeature(core: Core, deps: ToolFeatureDeps) {
           .prepare("SELECT COALESCE(SUM(json_extract(data, '$.durationSec')), 0) AS s FROM followups WHERE ticket_id = ? AND (kind = 'call' OR (kind = 'note' AND json_extract(data, '$.fromCall') = 1))")
           .get(ticket.id) as { s: number }).s,
       });
-      if (pages !== 1) throw new RelaisError('REPORT_LAYOUT', { fr: "La fiche d'intervention dépasse une page : signalez-le.", en: 'The intervention report exceeds one page: please report it.' });
+      if (pages !== 1) throw RelaisError.of('REPORT_LAYOUT');
       const name = `${locale === 'fr' ? 'fiche-intervention' : 'intervention-report'}-${ticket.number ?? ticket.id}.pdf`;
       return { name, mime: 'application/pdf' as const, base64: pdf.toString('base64'), pages };
     },

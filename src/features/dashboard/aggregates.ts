@@ -43,10 +43,7 @@ export function detectCapabilities(db: Db): StoreCapabilities {
 }
 
 export const organisationModelMissing = () =>
-  new RelaisError('ORGANISATION_MODEL_MISSING', {
-    fr: "Le modèle des organisations (Métropole, Ville, services) n'est pas encore disponible dans cette version : retirez le filtre d'organisation ou de service.",
-    en: 'The organisation model (Métropole, Ville, services) is not available in this version yet: remove the organisation or service filter.',
-  });
+  RelaisError.of('ORGANISATION_MODEL_MISSING');
 
 /** The WHERE fragment of the selection's filters on tickets aliased `t`. */
 function filterSql(sel: DashboardSelection, caps: StoreCapabilities): { sql: string; params: string[] } {

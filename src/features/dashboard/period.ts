@@ -44,10 +44,7 @@ export function resolvePeriod(sel: Pick<DashboardSelection, 'period' | 'from' | 
     days.push(localDay(d));
     dayStarts.push(d.toISOString());
     if (days.length > MAX_PERIOD_DAYS) {
-      throw new RelaisError('INVALID_INPUT', {
-        fr: `Période trop longue : choisissez au plus ${MAX_PERIOD_DAYS} jours.`,
-        en: `Period too long: choose at most ${MAX_PERIOD_DAYS} days.`,
-      });
+      throw RelaisError.of('INVALID_INPUT_period', { days: MAX_PERIOD_DAYS });
     }
   }
   const length = endExclusive.getTime() - start.getTime();

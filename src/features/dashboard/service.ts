@@ -74,7 +74,7 @@ export function createDashboardService(db: Db, deps: DashboardServiceDeps) {
     },
     deleteSaved(id: string): void {
       const list = saved();
-      if (!list.some((s) => s.id === id)) throw commonErrors.notFound({ fr: 'Tableau de bord enregistré', en: 'Saved dashboard' }, id);
+      if (!list.some((s) => s.id === id)) throw commonErrors.notFound('NOUN_SAVED_DASHBOARD', id);
       db.transaction(() => writeSetting(db, SAVED_KEY, list.filter((s) => s.id !== id))).immediate();
     },
   };

@@ -64,31 +64,18 @@ export interface IncidentServiceDeps {
 
 type Row = Record<string, any>;
 
-const incidentLabel = { fr: 'Incident de sécurité', en: 'Security incident' };
 
 export const incidentErrors = {
   unknownCategory: (key: string) =>
-    new RelaisError('INVALID_INPUT', {
-      fr: `Catégorie de sécurité inconnue (${key.slice(0, 40)}) : choisissez-en une dans la liste.`,
-      en: `Unknown security category (${key.slice(0, 40)}): pick one from the list.`,
-    }),
+    RelaisError.of('INVALID_INPUT_securityCategory', { key: key.slice(0, 40) }),
   categoryMissing: (name: string) =>
-    new RelaisError('INCIDENT_CATEGORY_MISSING', {
-      fr: `La catégorie « ${name} » n'existe pas dans l'arbre des catégories : ajoutez-la (ou synchronisez) puis réessayez.`,
-      en: `Category "${name}" is not in the category tree: add it (or sync) and try again.`,
-    }),
+    RelaisError.of('INCIDENT_CATEGORY_MISSING', { name }),
   teamMissing: (name: string) =>
-    new RelaisError('INCIDENT_TEAM_MISSING', {
-      fr: `L'équipe sécurité « ${name} » n'existe pas : corrigez la configuration des incidents ou créez l'équipe.`,
-      en: `Security team "${name}" does not exist: fix the incident settings or create the team.`,
-    }),
-  notIncident: (id: string) => commonErrors.notFound(incidentLabel, id),
+    RelaisError.of('INCIDENT_TEAM_MISSING', { name }),
+  notIncident: (id: string) => commonErrors.notFound('NOUN_INCIDENT', id),
   emptyReport: () =>
-    new RelaisError('INVALID_INPUT', {
-      fr: "Rien d'exploitable dans ce qui a été collé : indiquez au moins l'expéditeur, l'objet ou le texte du message.",
-      en: 'Nothing usable in what was pasted: give at least the sender, the subject or the text of the message.',
-    }),
-  unknownCampaign: (id: string) => commonErrors.notFound({ fr: 'Campagne', en: 'Campaign' }, id),
+    RelaisError.of('INVALID_INPUT_emptyPaste'),
+  unknownCampaign: (id: string) => commonErrors.notFound('NOUN_CAMPAIGN', id),
 };
 
 export function sha256(data: Buffer | string): string {
@@ -343,13 +330,13 @@ export function createIncidentService(deps: IncidentServiceDeps) {
     }));
   const evidenceContent = (id: string): Buffer => {
     const c = db.prepare('SELECT content FROM incident_evidence WHERE id = ?').pluck().get(id) as Buffer | undefined;
-    if (!c) throw commonErrors.notFound({ fr: 'Preuve', en: 'Evidence' }, id);
+    if (!c) throw commonErrors.notFound('NOUN_EVIDENCE', id);
     return Buffer.from(c);
   };
 
   const evidenceTicket = (id: string): string => {
     const t = db.prepare('SELECT ticket_id FROM incident_evidence WHERE id = ?').pluck().get(id) as string | undefined;
-    if (!t) throw commonErrors.notFound({ fr: 'Preuve', en: 'Evidence' }, id);
+    if (!t) throw commonErrors.notFound('NOUN_EVIDENCE', id);
     return t;
   };
 

@@ -31,10 +31,7 @@ export function readRulesPolicy(section: unknown): RulesPolicy {
 
 export const ruleErrors = {
   locked: () =>
-    new RelaisError('POLICY_LOCKED', {
-      fr: "Les règles de priorité sont verrouillées par la politique de l'administrateur : demandez-lui de les modifier.",
-      en: "Priority rules are locked by the administrator's policy: ask the administrator to change them.",
-    }),
+    RelaisError.of('POLICY_LOCKED'),
 };
 
 /** Rows the Settings preview replays the rules on. */

@@ -22,18 +22,10 @@ export function formatFingerprint(der: Buffer): string {
 }
 
 /** Why the probe failed, in each language (a system code such as ECONNREFUSED stays as is). */
-type Why = string | { fr: string; en: string };
+type Why = string | { msg: 'RDP_WHY_TIMEOUT' | 'RDP_WHY_NO_CERT' };
 
 function unreachable(host: string, port: number, reason: Why): RelaisError {
-  const why = typeof reason === 'string' ? { fr: reason, en: reason } : reason;
-  return new RelaisError(
-    'RDP_UNREACHABLE',
-    {
-      fr: `Le poste ${host} ne répond pas en RDP (port ${port}) : ${why.fr}. Vérifiez qu'il est allumé, sur le réseau (VPN) et que le Bureau à distance y est activé.`,
-      en: `The PC ${host} does not answer RDP (port ${port}): ${why.en}. Check it is on, on the network (VPN), and that Remote Desktop is enabled.`,
-    },
-    { host, port },
-  );
+  return RelaisError.of('RDP_UNREACHABLE', { host, port, why: reason }, { host, port });
 }
 
 export async function probeCertificate(host: string, port: number, timeoutMs = 4000): Promise<string> {
@@ -50,7 +42,7 @@ export async function probeCertificate(host: string, port: number, timeoutMs = 4
       if (err) reject(err);
       else resolve(value!);
     };
-    const timer = setTimeout(() => finish(unreachable(host, port, { fr: 'délai dépassé', en: 'timed out' })), timeoutMs);
+    const timer = setTimeout(() => finish(unreachable(host, port, { msg: 'RDP_WHY_TIMEOUT' })), timeoutMs);
     let buf = Buffer.alloc(0);
     socket.once('connect', () => socket.write(connectionRequest()));
     socket.on('error', (e: NodeJS.ErrnoException) => finish(unreachable(host, port, e.code ?? 'error')));
@@ -63,16 +55,13 @@ export async function probeCertificate(host: string, port: number, timeoutMs = 4
       // X.224 Connection Confirm (0xD0) with RDP_NEG_RSP (type 2) or RDP_NEG_FAILURE (3).
       if (buf[5] !== 0xd0 || len < 19 || buf[11] !== 0x02) {
         return finish(
-          new RelaisError('RDP_NO_TLS', {
-            fr: `Le poste ${host} refuse le chiffrement TLS : son certificat ne peut pas être vérifié. Activez la sécurité TLS/NLA du Bureau à distance sur ce poste.`,
-            en: `The PC ${host} refuses TLS: its certificate cannot be checked. Enable TLS/NLA security for Remote Desktop on that PC.`,
-          }),
+          RelaisError.of('RDP_NO_TLS', { host }),
         );
       }
       socket.pause();
       tlsSocket = tls.connect({ socket, rejectUnauthorized: false, servername: net.isIP(host) ? undefined : host }, () => {
         const cert = tlsSocket!.getPeerCertificate();
-        if (!cert?.raw) return finish(unreachable(host, port, { fr: 'certificat absent', en: 'no certificate' }));
+        if (!cert?.raw) return finish(unreachable(host, port, { msg: 'RDP_WHY_NO_CERT' }));
         finish(null, formatFingerprint(cert.raw));
       });
       tlsSocket.on('error', (e) => finish(unreachable(host, port, `TLS: ${e.message}`)));

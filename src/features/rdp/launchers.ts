@@ -111,10 +111,7 @@ export function xfreerdpPlan(fields: RdpFileFields, options: XfreerdpOptions): L
   if (f.domain) args.push(`/d:${f.domain}`);
   if (options.password !== null) {
     if (!f.user) {
-      throw new RelaisError('RDP_NO_USER', {
-        fr: "Aucun nom d'utilisateur pour ce poste : renseignez-le dans la fiche du poste (le mot de passe du coffre ne peut pas être utilisé seul).",
-        en: "No user name for this PC: fill it in on the PC's page (the vault password cannot be used alone).",
-      });
+      throw RelaisError.of('RDP_NO_USER');
     }
     args.push('/from-stdin:force');
   }
@@ -149,10 +146,7 @@ export function xfreerdpPlan(fields: RdpFileFields, options: XfreerdpOptions): L
 function stripForStdin(password: string): string {
   // eslint-disable-next-line no-control-regex -- a NUL or line break would end the line early
   if (/[\r\n\u0000]/.test(password)) {
-    throw new RelaisError('RDP_BAD_SECRET', {
-      fr: 'Le mot de passe du coffre contient un saut de ligne : il ne peut pas être transmis au client RDP. Corrigez-le dans le coffre.',
-      en: 'The vault password contains a line break: it cannot be passed to the RDP client. Fix it in the vault.',
-    });
+    throw RelaisError.of('RDP_BAD_SECRET');
   }
   return password;
 }

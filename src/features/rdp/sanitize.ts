@@ -6,6 +6,7 @@
  * separators, bidirectional overrides and zero-width characters, and lone surrogates are
  * replaced; then it is checked against its own rule (host name, number range, length).
  */
+import type { MessageKey, Param } from '../../base/messages';
 import { RelaisError } from '../../base/errors';
 import { isHostOrIp } from '../../domain/rdp';
 
@@ -19,21 +20,15 @@ export function stripControls(value: string): string {
   return String(value).replace(LONE_SURROGATE, '\ufffd').replace(STRIP, '');
 }
 
-export function invalidField(field: string, reason: { fr: string; en: string }): RelaisError {
-  return new RelaisError(
-    'RDP_INVALID_FIELD',
-    {
-      fr: `Paramètre RDP « ${field} » invalide : ${reason.fr} Corrigez-le dans la fiche du poste puis réessayez.`,
-      en: `Invalid RDP setting "${field}": ${reason.en} Fix it on the PC's page and try again.`,
-    },
-    { field },
-  );
+/** RDP_INVALID_FIELD; `why` is the i18next context that words the reason. */
+function invalidField(field: string, why: 'length' | 'host' | 'int', extra: Record<string, number> = {}): RelaisError {
+  return (RelaisError.of as (k: MessageKey, p: Record<string, Param>, d: unknown) => RelaisError)(`RDP_INVALID_FIELD_${why}`, { field, ...extra }, { field });
 }
 
 /** Strips control characters and enforces a maximum length (in UTF-16 units). */
 export function cleanText(field: string, value: string | null | undefined, max: number): string {
   const v = stripControls(value ?? '').trim();
-  if (v.length > max) throw invalidField(field, { fr: `${max} caractères au plus.`, en: `at most ${max} characters.` });
+  if (v.length > max) throw invalidField(field, 'length', { max });
   return v;
 }
 
@@ -42,17 +37,14 @@ export function cleanHost(field: string, value: string): string {
   const raw = String(value ?? '');
   const v = stripControls(raw).trim();
   if (v !== raw.trim() || !isHostOrIp(v)) {
-    throw invalidField(field, {
-      fr: 'un nom de poste (lettres, chiffres, tirets, points) ou une adresse IPv4/IPv6 est attendu.',
-      en: 'a host name (letters, digits, hyphens, dots) or an IPv4/IPv6 address is expected.',
-    });
+    throw invalidField(field, 'host');
   }
   return v;
 }
 
 export function cleanInt(field: string, value: unknown, min: number, max: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw invalidField(field, { fr: `un entier entre ${min} et ${max} est attendu.`, en: `an integer between ${min} and ${max} is expected.` });
+    throw invalidField(field, 'int', { min, max });
   }
   return value;
 }

@@ -1,3 +1,4 @@
+import { localize } from '../../base/messages';
 import { v7 as uuidv7 } from 'uuid';
 import type { FeatureHost } from '../../platform/feature-host';
 import type { TicketPort } from '../tickets/port';
@@ -67,31 +68,18 @@ export interface RdpDeps {
   env?: Partial<RdpEnvironment>;
 }
 
-const AUTH_FAILED = (name: string) => ({
-  fr: `Identifiants refusés par le poste ${name} : vérifiez le nom d'utilisateur, le domaine et le mot de passe enregistré dans le coffre, puis réessayez.`,
-  en: `Credentials refused by the PC ${name}: check the user name, the domain and the password stored in the vault, then try again.`,
-});
-const CERT_REJECTED = (name: string) => ({
-  fr: `Connexion à ${name} interrompue : le certificat présenté n'est pas celui qui a été approuvé. Ne poursuivez pas sans avoir vérifié l'empreinte avec l'agent ou l'équipe Infrastructure.`,
-  en: `Connection to ${name} stopped: the certificate shown is not the one approved. Do not go on before checking the fingerprint with the agent or the infrastructure team.`,
-});
-const UNREACHABLE = (name: string) => ({
-  fr: `Le poste ${name} est injoignable en RDP : vérifiez qu'il est allumé et connecté (VPN), puis réessayez.`,
-  en: `The PC ${name} cannot be reached over RDP: check it is on and connected (VPN), then try again.`,
-});
-
-const NO_DISPLAY = {
-  fr: "Le client RDP ne peut pas ouvrir de fenêtre : aucun affichage X11 (variable DISPLAY). Lancez Relais depuis une session graphique (sous Wayland, XWayland doit être actif).",
-  en: 'The RDP client cannot open a window: no X11 display (DISPLAY variable). Start Relais from a graphical session (under Wayland, XWayland must be running).',
-};
+const AUTH_FAILED = (name: string) => localize('RDP_SESSION_AUTH_FAILED', { name });
+const CERT_REJECTED = (name: string) => localize('RDP_SESSION_CERT_REJECTED', { name });
+const UNREACHABLE = (name: string) => localize('RDP_SESSION_UNREACHABLE', { name });
+const NO_DISPLAY = localize('RDP_NO_DISPLAY');
 
 /** A FreeRDP session closed this fast without a user session: credentials refused. */
 const QUICK_CLOSE_MS = 15_000;
 
 const METHOD_LABEL: Record<RdpLaunchMethod, { fr: string; en: string }> = {
-  rdp: { fr: 'Prise en main à distance (RDP)', en: 'Remote control (RDP)' },
-  msra: { fr: "Assistance à distance (l'agent accepte)", en: 'Remote assistance (the agent accepts)' },
-  shadow: { fr: 'Observer la session / prendre le contrôle', en: 'Shadow the session / take control' },
+  rdp: localize('RDP_METHOD_RDP'),
+  msra: localize('RDP_METHOD_MSRA'),
+  shadow: localize('RDP_METHOD_SHADOW'),
 };
 
 /**
@@ -179,7 +167,7 @@ export function createRdpService(core: FeatureHost<RdpEvents>, deps: RdpDeps) {
 
   async function secretFor(credentialId: string | null): Promise<string | null> {
     if (!credentialId) return null;
-    return getSecretFor(deps.vault, credentialId, loginSecretKinds, { fr: 'une connexion RDP', en: 'an RDP connection' });
+    return getSecretFor(deps.vault, credentialId, loginSecretKinds, localize('PURPOSE_RDP_CONNECTION'));
   }
 
   /** The plan for this platform and method, plus its temp file. May ask for certificate trust. */
@@ -193,10 +181,7 @@ export function createRdpService(core: FeatureHost<RdpEvents>, deps: RdpDeps) {
       if (platform !== 'win32') throw methodUnsupported(platform, input.method);
       if (input.method === 'msra') return { plan: msraPlan(host, env.processEnv), temp: null };
       if (input.shadowSessionId === undefined) {
-        throw new RelaisError('RDP_SHADOW_SESSION_REQUIRED', {
-          fr: "Choisissez la session de l'agent à observer (liste des sessions du poste), puis réessayez.",
-          en: "Pick the agent's session to shadow (the PC's session list), then try again.",
-        });
+        throw RelaisError.of('RDP_SHADOW_SESSION_REQUIRED');
       }
       return { plan: shadowPlan(host, input.shadowSessionId, { control: input.control, allowNoConsent: env.allowNoConsent }, env.processEnv), temp: null };
     }
@@ -260,14 +245,7 @@ export function createRdpService(core: FeatureHost<RdpEvents>, deps: RdpDeps) {
     const remote = getAssetRemote(core.db, input.assetId);
     if (input.ticketId) ticketAssetIds(input.ticketId); // throws NOT_FOUND
     if (!remote.methods.includes(input.method)) {
-      throw new RelaisError(
-        'RDP_METHOD_DISABLED',
-        {
-          fr: `La méthode « ${METHOD_LABEL[input.method].fr} » n'est pas activée pour le poste ${remote.asset.name}. Activez-la dans la fiche du poste.`,
-          en: `The method "${METHOD_LABEL[input.method].en}" is not enabled for the PC ${remote.asset.name}. Enable it on the PC's page.`,
-        },
-        { method: input.method },
-      );
+      throw RelaisError.of('RDP_METHOD_DISABLED', { METHOD_LABEL: METHOD_LABEL[input.method], name: remote.asset.name }, { method: input.method });
     }
     const prepared = await preparePlan(remote, input);
     if ('status' in prepared) return prepared;
@@ -404,10 +382,7 @@ export function createRdpService(core: FeatureHost<RdpEvents>, deps: RdpDeps) {
       const out = await env.runCommand(q.program, q.args, { env: env.processEnv, timeoutMs: 15_000 });
       const sessions = parseQwinsta(decodeQwinsta(out.stdout));
       if (out.code !== 0 && sessions.length === 0) {
-        throw new RelaisError('RDP_QWINSTA_FAILED', {
-          fr: `Impossible de lister les sessions du poste ${remote.asset.name} : vérifiez qu'il est allumé, que vous êtes administrateur du poste et que le pare-feu autorise l'accès à distance (RPC).`,
-          en: `Cannot list the sessions on ${remote.asset.name}: check it is on, that you are an administrator of the PC and that its firewall allows remote access (RPC).`,
-        });
+        throw RelaisError.of('RDP_QWINSTA_FAILED', { name: remote.asset.name });
       }
       return { sessions: shadowableSessions(sessions) };
     },

@@ -22,7 +22,7 @@ export interface AssetRow {
 
 export function getAssetRow(db: Db, id: string): AssetRow {
   const row = db.prepare('SELECT id, name, ip, os FROM assets WHERE id = ?').get(id) as AssetRow | undefined;
-  if (!row) throw commonErrors.notFound({ fr: 'Poste', en: 'PC' }, id);
+  if (!row) throw commonErrors.notFound('NOUN_PC', id);
   return row;
 }
 
@@ -166,7 +166,7 @@ export function updateSession(db: Db, s: SessionRecord): void {
 
 export function getSession(db: Db, id: string): SessionRecord {
   const row = db.prepare('SELECT * FROM rdp_sessions WHERE id = ?').get(id) as SessionRow | undefined;
-  if (!row) throw commonErrors.notFound({ fr: 'Session à distance', en: 'Remote session' }, id);
+  if (!row) throw commonErrors.notFound('NOUN_REMOTE_SESSION', id);
   return toRecord(row);
 }
 

@@ -22,67 +22,19 @@ const where = (e: ManagementEndpoint) => `${e.host}:${e.port}`;
 
 export const openvpnErrors = {
   unreachable: (e: ManagementEndpoint, cause: string) =>
-    new RelaisError(
-      'OPENVPN_UNREACHABLE',
-      {
-        fr: `Interface de gestion OpenVPN injoignable (${where(e)} : ${cause}). Vérifiez que le serveur VPN tourne avec l'option « management » sur cette adresse ; l'utilisation affichée est la dernière connue.`,
-        en: `OpenVPN management interface unreachable (${where(e)}: ${cause}). Check that the VPN server runs with the "management" option on this address; the usage shown is the last known one.`,
-      },
-      { endpoint: where(e) },
-    ),
+    RelaisError.of('OPENVPN_UNREACHABLE', { where: where(e), cause }, { endpoint: where(e) }),
   timeout: (e: ManagementEndpoint) =>
-    new RelaisError(
-      'OPENVPN_TIMEOUT',
-      {
-        fr: `L'interface de gestion OpenVPN (${where(e)}) ne répond pas. Elle ne sert qu'un client à la fois : une autre console ou un outil y est peut-être connecté. Réessayez dans un instant.`,
-        en: `The OpenVPN management interface (${where(e)}) does not answer. It serves one client at a time: another console or tool may be connected to it. Try again in a moment.`,
-      },
-      { endpoint: where(e) },
-    ),
+    RelaisError.of('OPENVPN_TIMEOUT', { where: where(e) }, { endpoint: where(e) }),
   auth: (e: ManagementEndpoint) =>
-    new RelaisError(
-      'OPENVPN_AUTH_FAILED',
-      {
-        fr: `Mot de passe refusé par l'interface de gestion OpenVPN (${where(e)}). Mettez à jour le mot de passe dans le coffre-fort (Paramètres › Sécurité).`,
-        en: `Password refused by the OpenVPN management interface (${where(e)}). Update the password in the vault (Settings › Security).`,
-      },
-      { endpoint: where(e) },
-    ),
+    RelaisError.of('OPENVPN_AUTH_FAILED', { where: where(e) }, { endpoint: where(e) }),
   garbage: (e: ManagementEndpoint, sample: string) =>
-    new RelaisError(
-      'OPENVPN_BAD_REPLY',
-      {
-        fr: `Réponse incompréhensible de ${where(e)} (« ${sample} ») : ce n'est pas une interface de gestion OpenVPN, ou elle est d'une version non prise en charge. Vérifiez l'adresse et le port du pool.`,
-        en: `Unintelligible reply from ${where(e)} ("${sample}"): this is not an OpenVPN management interface, or an unsupported version. Check the pool's address and port.`,
-      },
-      { endpoint: where(e), sample },
-    ),
+    RelaisError.of('OPENVPN_BAD_REPLY', { where: where(e), sample }, { endpoint: where(e), sample }),
   statusVersion: (e: ManagementEndpoint, version: string) =>
-    new RelaisError(
-      'OPENVPN_STATUS_VERSION',
-      {
-        fr: `Format de statut OpenVPN non pris en charge (version ${version} reçue de ${where(e)} ; Relais lit les versions 2 et 3). Mettez à jour le serveur OpenVPN (2.4 ou plus récent).`,
-        en: `Unsupported OpenVPN status format (version ${version} from ${where(e)}; Relais reads versions 2 and 3). Upgrade the OpenVPN server (2.4 or later).`,
-      },
-      { endpoint: where(e), version },
-    ),
+    RelaisError.of('OPENVPN_STATUS_VERSION', { version, where: where(e) }, { endpoint: where(e), version }),
   missingColumn: (e: ManagementEndpoint, column: string) =>
-    new RelaisError(
-      'OPENVPN_STATUS_VERSION',
-      {
-        fr: `Le statut OpenVPN de ${where(e)} n'a pas de colonne « ${column} » : format inconnu. Mettez à jour le serveur OpenVPN (2.4 ou plus récent).`,
-        en: `The OpenVPN status from ${where(e)} has no "${column}" column: unknown format. Upgrade the OpenVPN server (2.4 or later).`,
-      },
-      { endpoint: where(e), column },
-    ),
+    RelaisError.of('OPENVPN_STATUS_VERSION_column', { where: where(e), column }, { endpoint: where(e), column }),
   badCommonName: (cn: string) =>
-    new RelaisError(
-      'OPENVPN_BAD_COMMON_NAME',
-      {
-        fr: `Nom commun VPN invalide (« ${cn.slice(0, 64)} ») : pas d'espace ni de caractère de contrôle. Corrigez l'identifiant VPN de la place.`,
-        en: `Invalid VPN common name ("${cn.slice(0, 64)}"): no spaces or control characters. Fix the seat's VPN login.`,
-      },
-    ),
+    RelaisError.of('OPENVPN_BAD_COMMON_NAME', { cn: cn.slice(0, 64) }),
 };
 
 /** The serial queue per endpoint: the interface accepts one management client at a time. */

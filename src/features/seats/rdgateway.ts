@@ -27,14 +27,7 @@ const rowSchema = z.object({
 });
 
 const problem = (what: { fr: string; en: string }, sample: string) =>
-  new RelaisError(
-    'RDGATEWAY_BAD_OUTPUT',
-    {
-      fr: `Sortie de l'outil « Connexions passerelle RD » illisible : ${what.fr} (« ${sample.slice(0, 120)} »). Vérifiez que le rôle Passerelle des services Bureau à distance est installé et que le compte a les droits WMI, puis relancez l'outil.`,
-      en: `Unreadable output of the "RD Gateway connections" tool: ${what.en} ("${sample.slice(0, 120)}"). Check that the Remote Desktop Gateway role is installed and the account has WMI rights, then run the tool again.`,
-    },
-    { sample: sample.slice(0, 120) },
-  );
+  RelaisError.of('RDGATEWAY_BAD_OUTPUT', { what, sample: sample.slice(0, 120) }, { sample: sample.slice(0, 120) });
 
 export function loginOf(userName: string): string {
   const bare = userName.includes('\\') ? userName.slice(userName.lastIndexOf('\\') + 1) : userName.split('@')[0]!;

@@ -81,10 +81,10 @@ export interface SeatsDeps {
 }
 
 const err = {
-  poolNotFound: (id: string) => new RelaisError('SEAT_POOL_NOT_FOUND', { fr: `Pool d'accès introuvable (${id}). Rechargez la page.`, en: `Access pool not found (${id}). Reload the page.` }, { id }),
-  seatNotFound: (id: string) => new RelaisError('SEAT_NOT_FOUND', { fr: `Place introuvable (${id}). Rechargez la page.`, en: `Seat not found (${id}). Reload the page.` }, { id }),
-  requestNotFound: (id: string) => new RelaisError('SEAT_REQUEST_NOT_FOUND', { fr: `Demande introuvable ou déjà traitée (${id}). Rechargez la page.`, en: `Request not found or already handled (${id}). Reload the page.` }, { id }),
-  seatNotActive: (id: string) => new RelaisError('SEAT_NOT_ACTIVE', { fr: `Cette place n'est plus active (${id}) : elle a été révoquée ou a expiré.`, en: `This seat is no longer active (${id}): it was revoked or has expired.` }, { id }),
+  poolNotFound: (id: string) => RelaisError.of('SEAT_POOL_NOT_FOUND', { id }, { id }),
+  seatNotFound: (id: string) => RelaisError.of('SEAT_NOT_FOUND', { id }, { id }),
+  requestNotFound: (id: string) => RelaisError.of('SEAT_REQUEST_NOT_FOUND', { id }, { id }),
+  seatNotActive: (id: string) => RelaisError.of('SEAT_NOT_ACTIVE', { id }, { id }),
   refused: (v: Exclude<AssignVerdict, { ok: true }>, names: OrgNames) =>
     new RelaisError(
       v.code === 'QUOTA_FULL' ? 'SEAT_QUOTA_FULL' : 'SEAT_POOL_FULL',
@@ -95,24 +95,11 @@ const err = {
       { verdict: v },
     ),
   notHead: (headName: string) =>
-    new RelaisError(
-      'SEAT_NOT_NEXT',
-      {
-        fr: `La demande de ${headName} passe avant celle-ci dans la liste d'attente. Attribuez d'abord la place proposée, ou indiquez la raison pour passer outre.`,
-        en: `${headName}'s request comes before this one on the waiting list. Assign the proposed seat first, or give the reason to override the order.`,
-      },
-      { head: headName },
-    ),
+    RelaisError.of('SEAT_NOT_NEXT', { headName }, { head: headName }),
   stale: () =>
-    new RelaisError('SEAT_POOL_CHANGED', {
-      fr: "Le pool a été modifié entre-temps par une autre console : rechargez la page et vérifiez les places avant d'enregistrer.",
-      en: 'The pool was changed meanwhile by another console: reload the page and check the seats before saving.',
-    }),
+    RelaisError.of('SEAT_POOL_CHANGED'),
   noLive: () =>
-    new RelaisError('SEAT_NO_LIVE_SOURCE', {
-      fr: "Ce pool n'a pas de source d'utilisation en direct : indiquez l'interface de gestion OpenVPN dans les réglages du pool.",
-      en: 'This pool has no live usage source: set the OpenVPN management interface in the pool settings.',
-    }),
+    RelaisError.of('SEAT_NO_LIVE_SOURCE'),
 };
 
 interface PoolRow {

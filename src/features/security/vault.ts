@@ -60,14 +60,7 @@ export interface InternalSecrets {
 export async function getSecretFor(vault: Pick<Vault, 'get' | 'meta'>, id: string, allowed: readonly SecretKind[], usedFor: { fr: string; en: string }): Promise<string> {
   const meta = await vault.meta(id);
   if (!meta || !allowed.includes(meta.kind))
-    throw new RelaisError(
-      'VAULT_WRONG_KIND',
-      {
-        fr: `Cet identifiant du coffre-fort ne peut pas servir pour ${usedFor.fr} : choisissez un mot de passe ou une clé enregistré pour cet usage (Paramètres › Sécurité).`,
-        en: `This vault credential cannot be used for ${usedFor.en}: pick a password or key stored for this use (Settings › Security).`,
-      },
-      { id, kind: meta?.kind ?? null },
-    );
+    throw RelaisError.of('VAULT_WRONG_KIND', { usedFor }, { id, kind: meta?.kind ?? null });
   return vault.get(id);
 }
 
@@ -110,38 +103,15 @@ export interface SafeStorageLike {
 
 export const vaultErrors = {
   notFound: (id: string) =>
-    new RelaisError(
-      'VAULT_ENTRY_NOT_FOUND',
-      {
-        fr: `Identifiant introuvable dans le coffre-fort (${id}). Ajoutez-le dans Paramètres › Sécurité, ou choisissez-en un autre dans le profil de connexion.`,
-        en: `Credential not found in the vault (${id}). Add it in Settings › Security, or pick another one in the connection profile.`,
-      },
-      { id },
-    ),
+    RelaisError.of('VAULT_ENTRY_NOT_FOUND', { id }, { id }),
   basicText: () =>
-    new RelaisError('VAULT_UNSAFE_BACKEND', {
-      fr: "Enregistrement refusé : ce poste n'a pas de trousseau système (backend « basic_text »), le secret ne serait pas réellement chiffré. Installez/déverrouillez un trousseau (GNOME Keyring, KWallet) puis réessayez, ou saisissez le mot de passe à chaque connexion.",
-      en: 'Not stored: this computer has no system keyring (backend "basic_text"), so the secret would not really be encrypted. Install or unlock a keyring (GNOME Keyring, KWallet) and try again, or type the password at each connection.',
-    }),
+    RelaisError.of('VAULT_UNSAFE_BACKEND'),
   unavailable: () =>
-    new RelaisError('VAULT_UNAVAILABLE', {
-      fr: "Le chiffrement du système n'est pas disponible : aucun secret ne peut être enregistré. Ouvrez votre session (trousseau déverrouillé) puis réessayez.",
-      en: 'System encryption is not available: no secret can be stored. Log in with your keyring unlocked and try again.',
-    }),
+    RelaisError.of('VAULT_UNAVAILABLE'),
   undecryptable: (id: string) =>
-    new RelaisError(
-      'VAULT_UNREADABLE',
-      {
-        fr: "Ce secret ne peut pas être déchiffré (clé du coffre changée ou fichier altéré). Remplacez-le dans Paramètres › Sécurité.",
-        en: 'This secret cannot be decrypted (vault key changed or file altered). Replace it in Settings › Security.',
-      },
-      { id },
-    ),
+    RelaisError.of('VAULT_UNREADABLE', {}, { id }),
   empty: () =>
-    new RelaisError('VAULT_EMPTY_SECRET', {
-      fr: 'Le secret est vide : saisissez-le puis réessayez.',
-      en: 'The secret is empty: type it and try again.',
-    }),
+    RelaisError.of('VAULT_EMPTY_SECRET'),
 };
 
 const KEY_FILE = 'vault.key';

@@ -227,24 +227,11 @@ export function previewImport(db: Db, kind: ImportKind, csv: string, org?: Impor
 
 export const importErrors = {
   hasErrors: (count: number, errors: ImportLineError[]) =>
-    new RelaisError(
-      'IMPORT_HAS_ERRORS',
-      {
-        fr: `${count} ligne(s) en erreur : rien n'a été importé. Corrigez les lignes indiquées dans le fichier puis relancez l'import.`,
-        en: `${count} line(s) with errors: nothing was imported. Fix the lines shown in the file and import again.`,
-      },
-      { errors: errors.slice(0, 100) },
-    ),
+    RelaisError.of('IMPORT_HAS_ERRORS', { count }, { errors: errors.slice(0, 100) }),
   cancelled: () =>
-    new RelaisError('IMPORT_CANCELLED', {
-      fr: "Import annulé : rien n'a été importé.",
-      en: 'Import cancelled: nothing was imported.',
-    }),
+    RelaisError.of('IMPORT_CANCELLED'),
   empty: () =>
-    new RelaisError('IMPORT_EMPTY', {
-      fr: "Aucune ligne à importer : le fichier ne contient que l'en-tête.",
-      en: 'No line to import: the file holds only the header.',
-    }),
+    RelaisError.of('IMPORT_EMPTY'),
 };
 
 export interface ImportProgress {

@@ -44,8 +44,6 @@ export const referentialErrors = {
     }),
 };
 
-const teamLabel = { fr: 'Équipe', en: 'Team' };
-const categoryLabel = { fr: 'Catégorie', en: 'Category' };
 
 /**
  * Teams, categories, the priority matrix, SLA targets and the business-hours calendar: the
@@ -55,8 +53,8 @@ const categoryLabel = { fr: 'Catégorie', en: 'Category' };
  */
 export function createReferentials(db: Db, now: () => Date) {
   const tx = <T>(fn: () => T): T => db.transaction(fn).immediate();
-  const team = (id: string): Team => findTeam(db, id) ?? (() => { throw commonErrors.notFound(teamLabel, id); })();
-  const category = (id: string): Category => findCategory(db, id) ?? (() => { throw commonErrors.notFound(categoryLabel, id); })();
+  const team = (id: string): Team => findTeam(db, id) ?? (() => { throw commonErrors.notFound('NOUN_TEAM', id); })();
+  const category = (id: string): Category => findCategory(db, id) ?? (() => { throw commonErrors.notFound('NOUN_CATEGORY', id); })();
   const teamNameFree = (name: string, except?: string) => {
     const clash = listTeams(db).find((t) => t.id !== except && t.name.toLocaleLowerCase('fr') === name.toLocaleLowerCase('fr'));
     if (clash) throw referentialErrors.teamNameTaken(clash.name);

@@ -1,5 +1,6 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { Db } from '../../platform/db';
+import type { MessageKey } from '../../base/messages';
 import { RelaisError, commonErrors } from '../../base/errors';
 import {
   DEFAULT_PRIORITY_MATRIX,
@@ -33,23 +34,12 @@ export interface WorkflowContext {
   classify?: CallClassifier;
 }
 
-const ticketLabel = { fr: 'Ticket', en: 'Ticket' };
 
 export const ticketErrors = {
-  unknownReference: (what: { fr: string; en: string }, id: string) =>
-    new RelaisError(
-      'INVALID_INPUT',
-      {
-        fr: `${what.fr} inconnu(e) (${id.slice(0, 64)}) : choisissez une valeur dans la liste puis réessayez.`,
-        en: `Unknown ${what.en} (${id.slice(0, 64)}): pick a value from the list and try again.`,
-      },
-      { id },
-    ),
+  unknownReference: (what: MessageKey, id: string) =>
+    RelaisError.of('INVALID_INPUT_unknownReference', { what: { msg: what }, id: id.slice(0, 64) }, { id }),
   notOpen: () =>
-    new RelaisError('INVALID_INPUT', {
-      fr: "Ce ticket est résolu ou clos : rouvrez-le avant de le mettre en attente.",
-      en: 'This ticket is solved or closed: reopen it before putting it on hold.',
-    }),
+    RelaisError.of('INVALID_INPUT_notOpen'),
   badParent: (why: 'self' | 'hasParent' | 'isParent' | 'parentIsChild') =>
     new RelaisError(
       'INVALID_INPUT',
@@ -64,10 +54,7 @@ export const ticketErrors = {
   archived: (what: { fr: string; en: string }) =>
     new RelaisError('ARCHIVED', { fr: `${what.fr} : choisissez-en une autre dans la liste.`, en: `${what.en}: pick another one from the list.` }),
   solutionRequired: () =>
-    new RelaisError('INVALID_INPUT', {
-      fr: 'Une solution est nécessaire pour résoudre le ticket : décrivez ce qui a été fait puis réessayez.',
-      en: 'A solution is needed to resolve the ticket: describe what was done and try again.',
-    }),
+    RelaisError.of('INVALID_INPUT_solutionRequired'),
 };
 
 /**
@@ -83,7 +70,7 @@ export function createTicketWorkflow(db: Db, ctx: WorkflowContext) {
 
   const mustGet = (id: string): Ticket => {
     const t = findTicket(db, id, ctx.now());
-    if (!t) throw commonErrors.notFound(ticketLabel, id);
+    if (!t) throw commonErrors.notFound('NOUN_TICKET', id);
     return t;
   };
 
@@ -142,7 +129,7 @@ export function createTicketWorkflow(db: Db, ctx: WorkflowContext) {
     linkParent(childId: string, parent: string | { number: number }): Ticket {
       return tx(() => {
         const parentId = typeof parent === 'string' ? parent : ticketIdByNumber(db, parent.number);
-        if (!parentId) throw commonErrors.notFound({ fr: `Ticket n° ${(parent as { number: number }).number}`, en: `Ticket #${(parent as { number: number }).number}` }, String((parent as { number: number }).number));
+        if (!parentId) throw commonErrors.notFound('NOUN_TICKET', `n° ${(parent as { number: number }).number}`);
         link(mustGet(childId), parentId, now());
         return mustGet(childId);
       });
@@ -162,15 +149,15 @@ export function createTicketWorkflow(db: Db, ctx: WorkflowContext) {
         let assetIds = [...new Set(input.assetIds)];
         if (input.requesterId) {
           const person = getPerson(db, input.requesterId);
-          if (!person) throw ticketErrors.unknownReference({ fr: 'Demandeur', en: 'requester' }, input.requesterId);
+          if (!person) throw ticketErrors.unknownReference('NOUN_REQUESTER', input.requesterId);
           requesterName = `${person.firstName} ${person.lastName}`.trim();
           requesterPhone = input.requesterPhone || person.phone;
           // The agent's PC is what a technician will connect to: link it unless the agent picked one.
           if (assetIds.length === 0) assetIds = assetsOfPerson(db, person.id).map((a) => a.id);
         }
-        for (const a of assetIds) if (!getAsset(db, a)) throw ticketErrors.unknownReference({ fr: 'Poste', en: 'PC' }, a);
+        for (const a of assetIds) if (!getAsset(db, a)) throw ticketErrors.unknownReference('NOUN_PC', a);
         const category = input.categoryId ? findCategory(db, input.categoryId) : null;
-        if (input.categoryId && !category) throw ticketErrors.unknownReference({ fr: 'Catégorie', en: 'category' }, input.categoryId);
+        if (input.categoryId && !category) throw ticketErrors.unknownReference('NOUN_CATEGORY', input.categoryId);
         if (category && !category.active) throw ticketErrors.archived({ fr: `La catégorie « ${category.fullName} » est archivée`, en: `The category "${category.fullName}" is archived` });
 
         const cls = ctx.classify?.({ ...input, requesterId: input.requesterId, categoryId: category?.id ?? null, at: new Date(at), override: input.priorityOverride });
@@ -179,7 +166,7 @@ export function createTicketWorkflow(db: Db, ctx: WorkflowContext) {
         const ruleTeam = !input.teamId && rules?.teamId ? findTeam(db, rules.teamId) : undefined;
         const hotline = findTeamByName(db, 'Hotline') ?? null;
         const team = input.teamId ? findTeam(db, input.teamId) : ruleTeam ?? (input.outcome === 'route' ? undefined : hotline);
-        if (input.teamId && !team) throw ticketErrors.unknownReference({ fr: 'Équipe', en: 'team' }, input.teamId);
+        if (input.teamId && !team) throw ticketErrors.unknownReference('NOUN_TEAM', input.teamId);
         if (input.teamId && team && !team.active) throw ticketErrors.archived({ fr: `L'équipe « ${team.name} » est archivée`, en: `The team "${team.name}" is archived` });
 
         const urgency = rules?.urgency ?? input.urgency;
@@ -311,7 +298,7 @@ export function createTicketWorkflow(db: Db, ctx: WorkflowContext) {
       return tx(() => {
         const t = mustGet(ticketId);
         const team = findTeam(db, teamId);
-        if (!team) throw ticketErrors.unknownReference({ fr: 'Équipe', en: 'team' }, teamId);
+        if (!team) throw ticketErrors.unknownReference('NOUN_TEAM', teamId);
         const at = now();
         const changes: TicketChanges = { teamId, technician };
         if (t.status < 5) changes.status = technician ? 2 : 1;
@@ -332,12 +319,12 @@ export function createTicketWorkflow(db: Db, ctx: WorkflowContext) {
         const changes: TicketChanges = {};
         if (patch.requesterId !== undefined && patch.requesterId !== t.requesterId) {
           const person = patch.requesterId ? getPerson(db, patch.requesterId) : null;
-          if (patch.requesterId && !person) throw ticketErrors.unknownReference({ fr: 'Demandeur', en: 'requester' }, patch.requesterId);
+          if (patch.requesterId && !person) throw ticketErrors.unknownReference('NOUN_REQUESTER', patch.requesterId);
           changes.requesterId = patch.requesterId;
           if (person) Object.assign(changes, { requesterName: `${person.firstName} ${person.lastName}`.trim(), requesterPhone: person.phone });
         }
         if (patch.categoryId !== undefined && patch.categoryId !== t.categoryId) {
-          if (patch.categoryId && !findCategory(db, patch.categoryId)) throw ticketErrors.unknownReference({ fr: 'Catégorie', en: 'category' }, patch.categoryId);
+          if (patch.categoryId && !findCategory(db, patch.categoryId)) throw ticketErrors.unknownReference('NOUN_CATEGORY', patch.categoryId);
           changes.categoryId = patch.categoryId;
         }
         if (Object.keys(changes).length === 0) return t;
@@ -399,7 +386,7 @@ export function createTicketWorkflow(db: Db, ctx: WorkflowContext) {
         }
         if (input.categoryId !== undefined) {
           const category = input.categoryId ? findCategory(db, input.categoryId) : null;
-          if (input.categoryId && !category) throw ticketErrors.unknownReference({ fr: 'Catégorie', en: 'category' }, input.categoryId);
+          if (input.categoryId && !category) throw ticketErrors.unknownReference('NOUN_CATEGORY', input.categoryId);
           changes.categoryId = category?.id ?? null;
           note('category', t.categoryName, category?.fullName ?? null);
         }
@@ -407,7 +394,7 @@ export function createTicketWorkflow(db: Db, ctx: WorkflowContext) {
         if (input.requester) {
           if ('personId' in input.requester) {
             const person = getPerson(db, input.requester.personId);
-            if (!person) throw ticketErrors.unknownReference({ fr: 'Demandeur', en: 'requester' }, input.requester.personId);
+            if (!person) throw ticketErrors.unknownReference('NOUN_REQUESTER', input.requester.personId);
             Object.assign(changes, { requesterId: person.id, requesterName: `${person.firstName} ${person.lastName}`.trim(), requesterPhone: person.phone });
             if (assetIds === undefined && person.id !== t.requesterId) assetIds = assetsOfPerson(db, person.id).map((a) => a.id);
           } else Object.assign(changes, { requesterId: null, requesterName: input.requester.name, requesterPhone: input.requester.phone });
@@ -450,7 +437,7 @@ export function createTicketWorkflow(db: Db, ctx: WorkflowContext) {
         const assetsChanged = assetIds !== undefined && [...new Set(assetIds)].join() !== t.assetIds.join();
         if (assetsChanged) {
           const names = (ids: string[]) => ids.map((a) => getAsset(db, a)?.name ?? a).join(', ');
-          for (const a of assetIds!) if (!getAsset(db, a)) throw ticketErrors.unknownReference({ fr: 'Poste', en: 'PC' }, a);
+          for (const a of assetIds!) if (!getAsset(db, a)) throw ticketErrors.unknownReference('NOUN_PC', a);
           relinkAssets(db, t.id, [...new Set(assetIds)]);
           note('assets', names(t.assetIds) || null, names([...new Set(assetIds)]) || null);
           writeOutbox(db, { kind: 'ticket.update', ticketId: t.id, payload: { changes: { assetIds: [...new Set(assetIds!)] } }, base: { assetIds: t.assetIds } }, at);

@@ -32,7 +32,7 @@ export class ChecklistService {
 
   get(id: string): ChecklistRun {
     const r = this.core.db.prepare('SELECT * FROM checklist_runs WHERE id = ?').get(id) as Row | undefined;
-    if (!r) throw commonErrors.notFound({ fr: 'Liste de contrôle', en: 'Checklist' }, id);
+    if (!r) throw commonErrors.notFound('NOUN_CHECKLIST', id);
     const steps = this.core.db.prepare('SELECT * FROM checklist_steps WHERE run_id = ? ORDER BY idx').all(id) as Row[];
     return {
       id: r.id,
@@ -77,7 +77,7 @@ export class ChecklistService {
 
   async start(checklistId: string, target: ToolTarget, ticketId?: string): Promise<ChecklistRun> {
     const def = this.catalog().checklists.get(checklistId);
-    if (!def) throw commonErrors.notFound({ fr: 'Liste de contrôle', en: 'Checklist' }, checklistId);
+    if (!def) throw commonErrors.notFound('NOUN_CHECKLIST', checklistId);
     if (ticketId) await this.bridge.header(ticketId);
     const tools = this.catalog().tools;
     const id = uuidv7();
@@ -111,18 +111,14 @@ export class ChecklistService {
   private requireCurrent(runId: string, stepIndex: number, kind?: 'manual' | 'tool'): ChecklistRun {
     const run = this.get(runId);
     if (run.status !== 'active')
-      throw new RelaisError('CHECKLIST_NOT_ACTIVE', { fr: 'Cette liste de contrôle est terminée ou abandonnée : démarrez-en une nouvelle.', en: 'This checklist is finished or abandoned: start a new one.' });
+      throw RelaisError.of('CHECKLIST_NOT_ACTIVE');
     if (stepIndex !== run.currentStep)
-      throw new RelaisError(
-        'CHECKLIST_WRONG_STEP',
-        { fr: `Les étapes se font dans l'ordre : l'étape en cours est la n° ${run.currentStep + 1}.`, en: `Steps are done in order: the current step is no. ${run.currentStep + 1}.` },
-        { currentStep: run.currentStep },
-      );
+      throw RelaisError.of('CHECKLIST_WRONG_STEP', { step: run.currentStep + 1 }, { currentStep: run.currentStep });
     const step = run.steps[stepIndex]!;
     if (kind && step.kind !== kind)
-      throw new RelaisError('CHECKLIST_STEP_KIND', kind === 'manual' ? { fr: 'Cette étape lance un outil : utilisez « Exécuter ».', en: 'This step runs a tool: use "Run".' } : { fr: 'Cette étape se coche à la main.', en: 'This step is ticked by hand.' });
+      throw kind === 'manual' ? RelaisError.of('CHECKLIST_STEP_KIND_tool') : RelaisError.of('CHECKLIST_STEP_KIND_manual');
     if (step.status === 'running')
-      throw new RelaisError('CHECKLIST_STEP_RUNNING', { fr: "L'outil de cette étape est en cours : attendez la fin ou annulez-le.", en: "This step's tool is running: wait for it to finish or cancel it." });
+      throw RelaisError.of('CHECKLIST_STEP_RUNNING');
     return run;
   }
 
@@ -191,7 +187,7 @@ export class ChecklistService {
     const step = run.steps[stepIndex]!;
     const tool = this.catalog().tools.get(step.toolId!);
     if (!tool)
-      throw new RelaisError('CHECKLIST_TOOL_MISSING', { fr: `L'outil « ${step.toolId} » n'est plus dans le catalogue : passez l'étape avec une note.`, en: `Tool "${step.toolId}" is no longer in the catalog: skip the step with a note.` });
+      throw RelaisError.of('CHECKLIST_TOOL_MISSING', { toolId: step.toolId ?? '' });
     // Presets win: a checklist fixes them on purpose.
     const params = { ...extra, ...step.params };
     const toolRun = await this.runs.start({ tool, params, target: run.target, ticketId: run.ticketId, checklistRunId: run.id, elevationConfirmed, skipTimeline: true });

@@ -5,6 +5,7 @@
  * with a message that says which field and what to enter.
  */
 import { RelaisError } from '../../base/errors';
+import type { MessageKey, Param } from '../../base/messages';
 import type { ParamValues, ToolDefinition, ToolParam } from '../../domain/tools';
 
 export type TypedValue = string | number | boolean;
@@ -48,13 +49,12 @@ export function isPrinterName(v: string): boolean {
   return !/[\\,!]/.test(v);
 }
 
-function invalid(p: ToolParam, fr: string, en: string): RelaisError {
-  return new RelaisError(
-    'TOOL_PARAM_INVALID',
-    { fr: `Paramètre « ${p.label.fr} » : ${fr}`, en: `Parameter "${p.label.en}": ${en}` },
-    { param: p.name },
-  );
+/** TOOL_PARAM_INVALID, worded by `why` (the i18next context): `TOOL_PARAM_INVALID_<why>`. */
+function invalid(p: ToolParam, why: InvalidWhy, extra: Record<string, string | number> = {}): RelaisError {
+  const key = `TOOL_PARAM_INVALID_${why}` as const;
+  return (RelaisError.of as (k: MessageKey, params: Record<string, Param>, details: unknown) => RelaisError)(key, { label: p.label, ...extra }, { param: p.name });
 }
+type InvalidWhy = MessageKey extends infer K ? (K extends `TOOL_PARAM_INVALID_${infer W}` ? W : never) : never;
 
 /** Checks one value; returns it typed (integers as numbers, booleans as booleans). */
 export function validateParam(p: ToolParam, raw: unknown): TypedValue | undefined {
@@ -62,43 +62,43 @@ export function validateParam(p: ToolParam, raw: unknown): TypedValue | undefine
     const def = p.default;
     if (def !== undefined) return validateParam(p, def);
     if (p.type === 'boolean') return false;
-    if (p.required) throw invalid(p, 'valeur obligatoire : renseignez ce champ.', 'a value is required: fill in this field.');
+    if (p.required) throw invalid(p, 'required');
     return undefined;
   }
   if (typeof raw === 'string') {
-    if (raw.includes('\u0000')) throw invalid(p, 'contient un caractère nul (NUL), refusé : retapez la valeur.', 'contains a NUL character, refused: type the value again.');
-    if (LONE_SURROGATE.test(raw)) throw invalid(p, 'texte Unicode mal formé : retapez la valeur.', 'malformed Unicode text: type the value again.');
+    if (raw.includes('\u0000')) throw invalid(p, 'nul');
+    if (LONE_SURROGATE.test(raw)) throw invalid(p, 'unicode');
   }
   switch (p.type) {
     case 'boolean':
       if (typeof raw === 'boolean') return raw;
       if (raw === 'true' || raw === 'false') return raw === 'true';
-      throw invalid(p, 'attendu : oui ou non.', 'expected: yes or no.');
+      throw invalid(p, 'boolean');
     case 'integer': {
       const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^-?\d{1,15}$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
-      if (!Number.isSafeInteger(n)) throw invalid(p, 'attendu : un nombre entier.', 'expected: a whole number.');
-      if (n < p.min || n > p.max) throw invalid(p, `doit être entre ${p.min} et ${p.max}.`, `must be between ${p.min} and ${p.max}.`);
+      if (!Number.isSafeInteger(n)) throw invalid(p, 'integer');
+      if (n < p.min || n > p.max) throw invalid(p, 'range', { min: p.min, max: p.max });
       return n;
     }
     default:
       break;
   }
-  if (typeof raw !== 'string') throw invalid(p, 'attendu : du texte.', 'expected: text.');
+  if (typeof raw !== 'string') throw invalid(p, 'text');
   switch (p.type) {
     case 'hostname':
-      if (!isHostname(raw)) throw invalid(p, 'nom de machine ou adresse IP invalide (lettres, chiffres, tirets et points, ex. pc-mairie-042.ville.local).', 'invalid host name or IP address (letters, digits, dashes and dots, e.g. pc-mairie-042.ville.local).');
+      if (!isHostname(raw)) throw invalid(p, 'host');
       return raw;
     case 'uncPath':
-      if (!isUncPath(raw)) throw invalid(p, 'chemin réseau invalide : attendu \\\\serveur\\partage\\dossier, sans < > : " / | ? *.', 'invalid network path: expected \\\\server\\share\\folder, without < > : " / | ? *.');
+      if (!isUncPath(raw)) throw invalid(p, 'unc');
       return raw;
     case 'printerName':
-      if (!isPrinterName(raw)) throw invalid(p, 'nom d\'imprimante invalide : un nom simple ou \\\\serveur\\file, sans virgule, « ! » ni caractère de contrôle.', 'invalid printer name: a plain name or \\\\server\\queue, without commas, "!" or control characters.');
+      if (!isPrinterName(raw)) throw invalid(p, 'printer');
       return raw;
     case 'enum':
-      if (!p.options.some((o) => o.value === raw)) throw invalid(p, `valeur non proposée : choisissez ${p.options.map((o) => o.value).join(', ')}.`, `not one of the choices: pick ${p.options.map((o) => o.value).join(', ')}.`);
+      if (!p.options.some((o) => o.value === raw)) throw invalid(p, 'choice', { choices: p.options.map((o) => o.value).join(', ') });
       return raw;
     case 'string':
-      if (raw.length > p.maxLength) throw invalid(p, `${p.maxLength} caractères au plus (${raw.length} saisis).`, `at most ${p.maxLength} characters (${raw.length} given).`);
+      if (raw.length > p.maxLength) throw invalid(p, 'length', { max: p.maxLength, given: raw.length });
       return raw;
   }
 }
@@ -108,11 +108,7 @@ export function validateParams(tool: ToolDefinition, values: ParamValues): Valid
   const known = new Set(tool.params.map((p) => p.name));
   for (const name of Object.keys(values)) {
     if (!known.has(name))
-      throw new RelaisError(
-        'TOOL_PARAM_UNKNOWN',
-        { fr: `L'outil « ${tool.label.fr} » n'a pas de paramètre « ${name} » : retirez-le.`, en: `Tool "${tool.label.en}" has no parameter "${name}": remove it.` },
-        { param: name },
-      );
+      throw RelaisError.of('TOOL_PARAM_UNKNOWN', { label: tool.label, name }, { param: name });
   }
   const out: ValidatedParams = [];
   for (const p of tool.params) {

@@ -7,27 +7,25 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { StringDecoder } from 'node:string_decoder';
 import { v7 as uuidv7 } from 'uuid';
 import type { FeatureHost } from '../../platform/feature-host';
 import type { ToolEvents } from '../../domain/tools';
 
 type Core = FeatureHost<ToolEvents>;
 import { RelaisError, commonErrors, type LocalizedText } from '../../base/errors';
+import { localize } from '../../base/messages';
 import type { ParamValues, RunStatus, ToolOs, ToolRun, ToolTarget } from '../../domain/tools';
 import { prepareCommand, ELEVATION_MARKER } from './command';
 import type { LoadedTool } from './catalog';
 import { toParamValues, validateParams } from './params';
+import { artifactPath } from './artifacts';
+import { RunOutput } from './run-output';
 import { killLeftovers, localElevation, localRunner, sshRunner, type ExitInfo, type ProcessHandle, type Runner, type SshExec } from './runner';
 import type { TicketBridge } from './ticket-bridge';
 
-const MAX_STORED_OUTPUT = 1024 * 1024;
-const MAX_ARTIFACT_BYTES = 100 * 1024 * 1024;
-/** A run brings back one archive; more is the remote side misbehaving. */
-const MAX_ARTIFACTS = 1;
-// Any name is captured, then checked by safeArtifactName: a hostile server chooses it.
-const ARTIFACT_BEGIN = /^-----BEGIN RELAIS ARTIFACT (.*)-----\r?$/;
-const ARTIFACT_END = /^-----END RELAIS ARTIFACT-----\r?$/;
+export { ArtifactExtractor, artifactPath, safeArtifactName } from './artifacts';
+
+const INTERRUPTED: LocalizedText = localize('TOOL_RUN_INTERRUPTED');
 
 export function localOs(platform: NodeJS.Platform = process.platform): ToolOs | null {
   return platform === 'win32' ? 'windows' : platform === 'linux' ? 'linux' : null;
@@ -92,13 +90,13 @@ export function rowToRun(r: Row): ToolRun {
 }
 
 const STATUS_TEXT: Record<RunStatus, LocalizedText> = {
-  running: { fr: 'en cours', en: 'running' },
-  succeeded: { fr: 'réussi', en: 'succeeded' },
-  failed: { fr: 'échec', en: 'failed' },
-  cancelled: { fr: 'annulé', en: 'cancelled' },
-  timeout: { fr: 'délai dépassé', en: 'timed out' },
-  interrupted: { fr: 'interrompu (arrêt de la console)', en: 'interrupted (console stopped)' },
-  error: { fr: 'erreur', en: 'error' },
+  running: localize('RUN_STATUS_RUNNING'),
+  succeeded: localize('RUN_STATUS_SUCCEEDED'),
+  failed: localize('RUN_STATUS_FAILED'),
+  cancelled: localize('RUN_STATUS_CANCELLED'),
+  timeout: localize('RUN_STATUS_TIMEOUT'),
+  interrupted: localize('RUN_STATUS_INTERRUPTED'),
+  error: localize('RUN_STATUS_ERROR'),
 };
 export const statusText = (s: RunStatus) => STATUS_TEXT[s];
 
@@ -130,7 +128,7 @@ export class ToolRunService {
     killLeftovers(left.filter((r) => JSON.parse(r.target).kind === 'local').map((r) => r.id));
     const mark = this.core.db.prepare(`UPDATE tool_runs SET status = 'interrupted', finished_at = COALESCE(finished_at, ?), output_digest = ?, error = ? WHERE id = ?`);
     for (const r of left)
-      mark.run(this.core.now().toISOString(), crypto.createHash('sha256').update(r.output, 'utf8').digest('hex'), JSON.stringify({ fr: "La console s'est arrêtée pendant l'exécution : relancez l'outil.", en: 'The console stopped during the run: run the tool again.' }), r.id);
+      mark.run(this.core.now().toISOString(), crypto.createHash('sha256').update(r.output, 'utf8').digest('hex'), JSON.stringify(INTERRUPTED), r.id);
     this.core.onClose(() => this.shutdown());
   }
 
@@ -157,7 +155,7 @@ export class ToolRunService {
 
   get(id: string): { run: ToolRun; output: string; truncated: boolean } {
     const r = this.core.db.prepare('SELECT * FROM tool_runs WHERE id = ?').get(id) as Row | undefined;
-    if (!r) throw commonErrors.notFound({ fr: 'Exécution', en: 'Run' }, id);
+    if (!r) throw commonErrors.notFound('NOUN_RUN', id);
     return { run: rowToRun(r), output: r.output, truncated: !!r.output_truncated };
   }
 
@@ -170,9 +168,9 @@ export class ToolRunService {
 
   artifact(id: string): { name: string; file: string } {
     const r = this.core.db.prepare('SELECT artifact_name, artifact_file FROM tool_runs WHERE id = ?').get(id) as Row | undefined;
-    if (!r) throw commonErrors.notFound({ fr: 'Exécution', en: 'Run' }, id);
+    if (!r) throw commonErrors.notFound('NOUN_RUN', id);
     if (!r.artifact_file || !fs.existsSync(r.artifact_file))
-      throw new RelaisError('TOOL_NO_ARTIFACT', { fr: "Cette exécution n'a pas ramené d'archive.", en: 'This run brought back no archive.' });
+      throw RelaisError.of('TOOL_NO_ARTIFACT');
     return { name: r.artifact_name, file: r.artifact_file };
   }
 
@@ -207,191 +205,121 @@ export class ToolRunService {
 
   /** Validates and starts a run; resolves once it has started (status 'running'). */
   async start(req: StartRequest): Promise<ToolRun> {
-    const { tool, target } = req;
-    const validated = validateParams(tool, req.params);
-    if (tool.elevation && !req.elevationConfirmed)
-      throw new RelaisError(
-        'TOOL_ELEVATION_CONFIRM',
-        {
-          fr: `« ${tool.label.fr} » s'exécute avec les droits administrateur : confirmez l'élévation pour le lancer.`,
-          en: `"${tool.label.en}" runs with administrator rights: confirm elevation to start it.`,
-        },
-        { toolId: tool.id },
-      );
-    let runner: Runner;
-    let isRoot = false;
-    if (target.kind === 'local') {
-      const here = localOs(this.platform);
-      if (here !== tool.os)
-        throw new RelaisError(
-          'TOOL_OS_MISMATCH',
-          {
-            fr: `« ${tool.label.fr} » est un outil ${tool.os === 'windows' ? 'Windows' : 'Linux'} : ce poste ne peut pas l'exécuter. Choisissez un poste distant (SSH) sous ${tool.os === 'windows' ? 'Windows' : 'Linux'}.`,
-            en: `"${tool.label.en}" is a ${tool.os === 'windows' ? 'Windows' : 'Linux'} tool: this PC cannot run it. Pick a remote ${tool.os === 'windows' ? 'Windows' : 'Linux'} PC (SSH).`,
-          },
-          { toolOs: tool.os, localOs: here },
-        );
-      if (tool.elevation) {
-        const e = (this.opts.elevationCheck ?? localElevation)();
-        if (e === 'unavailable')
-          throw new RelaisError('TOOL_ELEVATION_UNAVAILABLE', {
-            fr: "Élévation requise : cet outil a besoin des droits administrateur (root) et « sudo -n » n'est pas autorisé pour ce compte. Lancez la console depuis un compte autorisé ou demandez une règle sudo sans mot de passe.",
-            en: 'Elevation required: this tool needs administrator (root) rights and "sudo -n" is not allowed for this account. Start the console from an allowed account or ask for a passwordless sudo rule.',
-          });
-        isRoot = e === 'root';
-      }
-      runner = this.local;
-    } else {
-      if (target.os && target.os !== tool.os)
-        throw new RelaisError('TOOL_OS_MISMATCH', {
-          fr: `« ${tool.label.fr} » vise ${tool.os}, le poste distant est sous ${target.os} : choisissez l'outil équivalent.`,
-          en: `"${tool.label.en}" targets ${tool.os}, the remote PC runs ${target.os}: pick the matching tool.`,
-        });
-      if (!this.opts.sshExec)
-        throw new RelaisError('TOOL_SSH_UNAVAILABLE', {
-          fr: "Les connexions SSH ne sont pas disponibles dans cette console : exécutez l'outil sur ce poste ou réessayez plus tard.",
-          en: 'SSH connections are not available in this console: run the tool on this PC or try again later.',
-        });
-      runner = sshRunner(this.opts.sshExec, target.profileId);
-    }
+    const validated = validateParams(req.tool, req.params);
+    const { runner, isRoot } = this.chooseRunner(req);
     if (req.ticketId) await this.opts.bridge.header(req.ticketId); // must exist
-
+    const { tool, target } = req;
     const cmd = prepareCommand(tool, validated, { elevate: tool.elevation, isRoot, where: target.kind === 'local' ? 'local' : 'remote' });
-    const id = uuidv7();
-    const started = this.core.now();
+    const startedRun = this.insertRun(req, toParamValues(validated));
+    const id = startedRun.id;
     const timeoutMs = (req.timeoutSeconds ?? tool.timeoutSeconds ?? Math.max(30, tool.expectedSeconds * 4)) * 1000;
-    const params = toParamValues(validated);
-    this.core.db
-      .prepare(
-        `INSERT INTO tool_runs (id, tool_id, tool_label, ticket_id, checklist_run_id, target, params, status, started_at, technician, elevated)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?)`,
-      )
-      .run(id, tool.id, JSON.stringify(tool.label), req.ticketId ?? null, req.checklistRunId ?? null, JSON.stringify(target), JSON.stringify(params), started.toISOString(), this.core.currentUser(), tool.elevation ? 1 : 0);
-    const startedRun = this.get(id).run;
-    this.audit('tool.run.started', startedRun, { params, elevated: tool.elevation, os: tool.os });
-    this.core.events.emit('tools.started', { run: startedRun });
 
-    // Output: decoded per stream, shown live, kept (up to 1 MB) and hashed as shown.
-    const hash = crypto.createHash('sha256');
-    let bytes = 0;
-    let stored = '';
-    let truncated = false;
-    let stderrHead = '';
-    const record = (stream: 'stdout' | 'stderr' | 'system', text: string) => {
-      if (!text) return;
-      const b = Buffer.from(text, 'utf8');
-      hash.update(b);
-      bytes += b.length;
-      if (!truncated) {
-        if (stored.length + text.length > MAX_STORED_OUTPUT) {
-          stored += text.slice(0, MAX_STORED_OUTPUT - stored.length);
-          truncated = true;
-        } else stored += text;
-      }
-      if (stream === 'stderr' && stderrHead.length < 4096) stderrHead += text;
-      this.core.events.emit('tools.output', { runId: id, stream, text });
-      // Kept on disk as it comes (at most twice a second), so a crash keeps what was shown.
-      const since = Date.now() - lastFlush;
-      if (since >= 500) flush();
-      else flushTimer ??= setTimeout(flush, 500 - since);
-    };
-    let flushTimer: NodeJS.Timeout | null = null;
-    let lastFlush = 0;
-    const flush = () => {
-      if (flushTimer) clearTimeout(flushTimer);
-      flushTimer = null;
-      lastFlush = Date.now();
-      try {
-        this.core.db.prepare(`UPDATE tool_runs SET output = ?, output_bytes = ? WHERE id = ? AND status = 'running'`).run(stored, bytes, id);
-      } catch {}
-    };
-    const decOut = new StringDecoder('utf8');
-    const decErr = new StringDecoder('utf8');
-    const artifact = tool.returnsArtifact ? new ArtifactExtractor((t) => record('stdout', t)) : null;
-    const handle = runner.start(
-      cmd,
-      {
-        onStdout: (b) => (artifact ? artifact.push(decOut.write(b)) : record('stdout', decOut.write(b))),
-        onStderr: (b) => record('stderr', decErr.write(b)),
-      },
-      id,
+    const output = new RunOutput(
+      (stream, text) => this.core.events.emit('tools.output', { runId: id, stream, text }),
+      (stored, bytes) => this.core.db.prepare(`UPDATE tool_runs SET output = ?, output_bytes = ? WHERE id = ? AND status = 'running'`).run(stored, bytes, id),
+      tool.returnsArtifact,
     );
-
+    const handle = runner.start(cmd, { onStdout: (b) => output.stdout(b), onStderr: (b) => output.stderr(b) }, id);
     const active: Active = { handle, cancelReason: null, finished: null as unknown as Promise<ToolRun> };
     const timer = setTimeout(() => {
       active.cancelReason ??= 'timeout';
       void handle.kill();
     }, timeoutMs);
-    const finalize = async (exit: ExitInfo): Promise<ToolRun> => {
-      clearTimeout(timer);
-      if (flushTimer) clearTimeout(flushTimer);
-      if (artifact) artifact.push(decOut.end(), true);
-      else record('stdout', decOut.end());
-      record('stderr', decErr.end());
-      const finished = this.core.now();
-      let status: RunStatus;
-      let error: LocalizedText | null = null;
-      if (active.cancelReason === 'cancelled') status = 'cancelled';
-      else if (active.cancelReason === 'timeout') {
-        status = 'timeout';
-        error = { fr: `Délai dépassé (${Math.round(timeoutMs / 1000)} s) : l'outil a été arrêté. Vérifiez le poste puis relancez avec un délai plus long si besoin.`, en: `Timed out (${Math.round(timeoutMs / 1000)} s): the tool was stopped. Check the PC, then run again with a longer timeout if needed.` };
-      } else if (active.cancelReason === 'shutdown') {
-        status = 'interrupted';
-        error = { fr: "La console s'est arrêtée pendant l'exécution : relancez l'outil.", en: 'The console stopped during the run: run the tool again.' };
-      } else if (exit.error) {
-        status = 'error';
-        error = startError(exit.error, cmd.file, target);
-      } else if (exit.exitCode === 126 && stderrHead.includes(ELEVATION_MARKER)) {
-        status = 'error';
-        error = {
-          fr: 'Élévation requise : le compte utilisé n\'a pas les droits administrateur sur ce poste (ou sudo sans mot de passe). Utilisez un compte administrateur.',
-          en: 'Elevation required: the account used has no administrator rights on this PC (or passwordless sudo). Use an administrator account.',
-        };
-      } else status = exit.exitCode === 0 ? 'succeeded' : 'failed';
-      if (artifact?.error && (status === 'succeeded' || status === 'failed')) {
-        status = 'failed';
-        error = artifact.error;
-      }
-      // No status line is written into the output: it would be in both languages at once
-      // ("délai dépassé / timed out"); the run's status is worded by the reader's UI.
-      let art: { name: string; file: string; bytes: number } | null = null;
-      if (artifact?.result && !artifact.error) {
-        const file = artifactPath(this.core.dataDir, id, artifact.result.name);
-        fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-        await fs.promises.writeFile(file, artifact.result.data, { mode: 0o600, flag: 'wx' });
-        art = { name: artifact.result.name, file, bytes: artifact.result.data.length };
-      }
-      this.core.db
-        .prepare(
-          `UPDATE tool_runs SET status = ?, exit_code = ?, signal = ?, finished_at = ?, duration_ms = ?, output_digest = ?, output_bytes = ?, output = ?, output_truncated = ?, error = ?, artifact_name = ?, artifact_file = ?, artifact_bytes = ? WHERE id = ?`,
-        )
-        .run(status, exit.exitCode, exit.signal, finished.toISOString(), finished.getTime() - started.getTime(), hash.digest('hex'), bytes, stored, truncated ? 1 : 0, error ? JSON.stringify(error) : null, art?.name ?? null, art?.file ?? null, art?.bytes ?? null, id);
-      const run = this.get(id).run;
-      this.active.delete(id);
-      this.audit('tool.run.finished', run, { status: run.status, exitCode: run.exitCode, durationMs: run.durationMs, outputDigest: run.outputDigest });
-      if (req.ticketId && !req.skipTimeline) {
-        try {
-          await this.opts.bridge.append(req.ticketId, {
-            kind: 'tool_run',
-            body: runSummary(run, this.describeTarget),
-            data: { runId: run.id, toolId: run.toolId, toolLabel: run.toolLabel, targetLabel: run.target.kind === 'local' ? null : this.describeTarget(run.target), status: run.status, exitCode: run.exitCode, durationMs: run.durationMs, outputDigest: run.outputDigest, target: run.target, params: run.params, elevated: run.elevated, technician: run.technician },
-          });
-        } catch (err) {
-          console.error('[relais] tool run not added to the timeline:', (err as Error).message);
-        }
-      }
-      this.announceFinished(run);
-      return run;
-    };
     // Whatever goes wrong while finishing (disk full, a hostile artifact...), the run ends
     // 'failed' with the reason: never left 'running', never an unhandled rejection.
-    active.finished = handle.done.then(finalize).catch((err: unknown) => {
-      clearTimeout(timer);
-      if (flushTimer) clearTimeout(flushTimer);
-      return this.failRun(id, errorReason(err));
-    });
+    active.finished = handle.done
+      .then((exit) => {
+        clearTimeout(timer);
+        output.end();
+        const outcome = runOutcome(exit, active.cancelReason, { timeoutMs, file: cmd.file, target, stderrHead: output.stderrHead, artifactError: output.artifact?.error ?? null });
+        return this.finish(req, id, startedRun.startedAt, exit, outcome, output);
+      })
+      .catch((err: unknown) => {
+        clearTimeout(timer);
+        output.stopFlushing();
+        return this.failRun(id, errorReason(err));
+      });
     this.active.set(id, active);
     return startedRun;
+  }
+
+  /** Checks the tool may run on the target and picks the runner; throws what to do otherwise. */
+  private chooseRunner({ tool, target, elevationConfirmed }: StartRequest): { runner: Runner; isRoot: boolean } {
+    if (tool.elevation && !elevationConfirmed)
+      throw RelaisError.of('TOOL_ELEVATION_CONFIRM', { label: tool.label }, { toolId: tool.id });
+    if (target.kind === 'local') {
+      const here = localOs(this.platform);
+      if (here !== tool.os)
+        throw RelaisError.of('TOOL_OS_MISMATCH', { label: tool.label, system: tool.os === 'windows' ? 'Windows' : 'Linux' }, { toolOs: tool.os, localOs: here });
+      let isRoot = false;
+      if (tool.elevation) {
+        const e = (this.opts.elevationCheck ?? localElevation)();
+        if (e === 'unavailable')
+          throw RelaisError.of('TOOL_ELEVATION_UNAVAILABLE');
+        isRoot = e === 'root';
+      }
+      return { runner: this.local, isRoot };
+    }
+    if (target.os && target.os !== tool.os)
+      throw RelaisError.of('TOOL_OS_MISMATCH_remote', { label: tool.label, toolOs: tool.os, targetOs: target.os });
+    if (!this.opts.sshExec)
+      throw RelaisError.of('TOOL_SSH_UNAVAILABLE');
+    return { runner: sshRunner(this.opts.sshExec, target.profileId), isRoot: false };
+  }
+
+  /** Records the run as 'running' (audited, announced) before its process starts. */
+  private insertRun(req: StartRequest, params: ParamValues): ToolRun {
+    const { tool, target } = req;
+    const id = uuidv7();
+    this.core.db
+      .prepare(
+        `INSERT INTO tool_runs (id, tool_id, tool_label, ticket_id, checklist_run_id, target, params, status, started_at, technician, elevated)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?)`,
+      )
+      .run(id, tool.id, JSON.stringify(tool.label), req.ticketId ?? null, req.checklistRunId ?? null, JSON.stringify(target), JSON.stringify(params), this.core.now().toISOString(), this.core.currentUser(), tool.elevation ? 1 : 0);
+    const run = this.get(id).run;
+    this.audit('tool.run.started', run, { params, elevated: tool.elevation, os: tool.os });
+    this.core.events.emit('tools.started', { run });
+    return run;
+  }
+
+  /** Stores the outcome, the output and the archive; audits; puts the run on the ticket's timeline. */
+  private async finish(req: StartRequest, id: string, startedAt: string, exit: ExitInfo, outcome: { status: RunStatus; error: LocalizedText | null }, output: RunOutput): Promise<ToolRun> {
+    const { status, error } = outcome;
+    // No status line is written into the output: it would be in both languages at once
+    // ("délai dépassé / timed out"); the run's status is worded by the reader's UI.
+    const art = output.artifact?.result && !output.artifact.error ? await this.saveArtifact(id, output.artifact.result) : null;
+    const finished = this.core.now();
+    this.core.db
+      .prepare(
+        `UPDATE tool_runs SET status = ?, exit_code = ?, signal = ?, finished_at = ?, duration_ms = ?, output_digest = ?, output_bytes = ?, output = ?, output_truncated = ?, error = ?, artifact_name = ?, artifact_file = ?, artifact_bytes = ? WHERE id = ?`,
+      )
+      .run(status, exit.exitCode, exit.signal, finished.toISOString(), finished.getTime() - new Date(startedAt).getTime(), output.digest(), output.bytes, output.stored, output.truncated ? 1 : 0, error ? JSON.stringify(error) : null, art?.name ?? null, art?.file ?? null, art?.bytes ?? null, id);
+    const run = this.get(id).run;
+    this.active.delete(id);
+    this.audit('tool.run.finished', run, { status: run.status, exitCode: run.exitCode, durationMs: run.durationMs, outputDigest: run.outputDigest });
+    if (req.ticketId && !req.skipTimeline) await this.addToTimeline(req.ticketId, run);
+    this.announceFinished(run);
+    return run;
+  }
+
+  private async saveArtifact(id: string, result: { name: string; data: Buffer }): Promise<{ name: string; file: string; bytes: number }> {
+    const file = artifactPath(this.core.dataDir, id, result.name);
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    await fs.promises.writeFile(file, result.data, { mode: 0o600, flag: 'wx' });
+    return { name: result.name, file, bytes: result.data.length };
+  }
+
+  private async addToTimeline(ticketId: string, run: ToolRun): Promise<void> {
+    try {
+      await this.opts.bridge.append(ticketId, {
+        kind: 'tool_run',
+        body: runSummary(run, this.describeTarget),
+        data: { runId: run.id, toolId: run.toolId, toolLabel: run.toolLabel, targetLabel: run.target.kind === 'local' ? null : this.describeTarget(run.target), status: run.status, exitCode: run.exitCode, durationMs: run.durationMs, outputDigest: run.outputDigest, target: run.target, params: run.params, elevated: run.elevated, technician: run.technician },
+      });
+    } catch (err) {
+      console.error('[relais] tool run not added to the timeline:', (err as Error).message);
+    }
   }
 
   /** Tells the UI and the listeners (checklists) that a run ended. */
@@ -441,115 +369,41 @@ function errorReason(err: unknown): LocalizedText {
   const messages = (err as { messages?: LocalizedText })?.messages;
   if (messages) return messages;
   const detail = err instanceof Error ? err.message : String(err);
-  return {
-    fr: `L'exécution n'a pas pu se terminer correctement : ${detail}. Relancez l'outil ; si l'erreur revient, signalez-la.`,
-    en: `The run could not finish properly: ${detail}. Run the tool again; if the error comes back, report it.`,
-  };
+  return localize('TOOL_RUN_UNFINISHED', { detail });
 }
 
-/** A file name the remote side may choose for its archive: plain, no dot first, no separator. */
-export function safeArtifactName(name: string): boolean {
-  return /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}$/.test(name) && !name.includes('..');
-}
-
-/** Where a run's archive goes; throws if the name would leave the run's own folder. */
-export function artifactPath(dataDir: string, runId: string, name: string): string {
-  const dir = path.resolve(dataDir, 'artifacts', runId);
-  const file = path.resolve(dir, name);
-  if (!safeArtifactName(name) || path.dirname(file) !== dir) throw new Error(`refused archive name ${JSON.stringify(name)}`);
-  return file;
+/** How a run ended, from its exit, why it was stopped and what its output showed. */
+export function runOutcome(
+  exit: ExitInfo,
+  cancelReason: Active['cancelReason'],
+  o: { timeoutMs: number; file: string; target: ToolTarget; stderrHead: string; artifactError: LocalizedText | null },
+): { status: RunStatus; error: LocalizedText | null } {
+  let status: RunStatus;
+  let error: LocalizedText | null = null;
+  if (cancelReason === 'cancelled') status = 'cancelled';
+  else if (cancelReason === 'timeout') {
+    status = 'timeout';
+    error = localize('TOOL_RUN_TIMEOUT', { seconds: Math.round(o.timeoutMs / 1000) });
+  } else if (cancelReason === 'shutdown') {
+    status = 'interrupted';
+    error = INTERRUPTED;
+  } else if (exit.error) {
+    status = 'error';
+    error = startError(exit.error, o.file, o.target);
+  } else if (exit.exitCode === 126 && o.stderrHead.includes(ELEVATION_MARKER)) {
+    status = 'error';
+    error = localize('TOOL_RUN_ELEVATION_REFUSED');
+  } else status = exit.exitCode === 0 ? 'succeeded' : 'failed';
+  if (o.artifactError && (status === 'succeeded' || status === 'failed')) return { status: 'failed', error: o.artifactError };
+  return { status, error };
 }
 
 function startError(err: Error, file: string, target: ToolTarget): LocalizedText {
   const code = (err as NodeJS.ErrnoException).code;
   if (target.kind === 'local' && code === 'ENOENT')
-    return { fr: `Programme introuvable sur ce poste : ${file}. Installez-le ou exécutez l'outil sur un autre poste.`, en: `Program not found on this PC: ${file}. Install it or run the tool on another PC.` };
+    return localize('TOOL_PROGRAM_NOT_FOUND', { file });
   const msg = (err as { messages?: LocalizedText }).messages;
   if (msg) return msg;
-  return { fr: `L'outil n'a pas pu être lancé : ${err.message}. Vérifiez la connexion au poste puis réessayez.`, en: `The tool could not be started: ${err.message}. Check the connection to the PC and try again.` };
+  return localize('TOOL_START_FAILED', { cause: err.message });
 }
 
-/**
- * Pulls an archive sent between RELAIS ARTIFACT markers out of stdout; every other line
- * goes to the output as usual (line-buffered so a marker is never split).
- */
-export class ArtifactExtractor {
-  private buf = '';
-  private midLine = false;
-  private inside: { name: string; parts: string[]; size: number } | null = null;
-  private count = 0;
-  result: { name: string; data: Buffer } | null = null;
-  /** Set when the remote side sent an archive the console refuses; the run then fails with it. */
-  error: LocalizedText | null = null;
-
-  constructor(
-    private readonly emit: (text: string) => void,
-    private readonly maxBytes = MAX_ARTIFACT_BYTES,
-  ) {}
-
-  push(text: string, end = false): void {
-    this.buf += text;
-    let nl: number;
-    let out = '';
-    while ((nl = this.buf.indexOf('\n')) >= 0) {
-      const line = this.buf.slice(0, nl);
-      this.buf = this.buf.slice(nl + 1);
-      out += this.midLine ? line + '\n' : this.line(line);
-      this.midLine = false;
-    }
-    if (this.buf && (end || (!this.inside && (this.midLine || !this.buf.startsWith('-'))))) {
-      // A partial line that cannot be a marker is shown at once (live output).
-      out += this.inside ? '' : this.buf;
-      this.midLine = !end;
-      this.buf = '';
-    }
-    if (out) this.emit(out);
-  }
-
-  private line(line: string): string {
-    if (this.inside) {
-      if (ARTIFACT_END.test(line)) {
-        const { name, parts } = this.inside;
-        this.inside = null;
-        if (this.error) return '';
-        const data = Buffer.from(parts.join(''), 'base64');
-        this.result = { name, data };
-        return `[archive reçue / archive received : ${name}, ${data.length} octets]\n`;
-      }
-      const clean = line.trim();
-      this.inside.size += clean.length;
-      if (this.error) return '';
-      if (this.inside.size > Math.ceil(this.maxBytes / 3) * 4) {
-        const mb = Math.round((this.maxBytes / 1024 / 1024) * 10) / 10;
-        this.refuse({
-          fr: `Archive refusée : elle dépasse ${mb} Mo. Réduisez la période collectée puis relancez.`,
-          en: `Archive refused: it is larger than ${mb} MB. Collect a shorter period and run again.`,
-        });
-        this.inside.parts = [];
-      } else this.inside.parts.push(clean);
-      return '';
-    }
-    const m = ARTIFACT_BEGIN.exec(line);
-    if (m) {
-      const name = m[1]!;
-      this.inside = { name, parts: [], size: 0 };
-      if (++this.count > MAX_ARTIFACTS)
-        this.refuse({
-          fr: "Archive refusée : le poste distant en a envoyé plus d'une. Vérifiez le script de l'outil et le poste.",
-          en: 'Archive refused: the remote PC sent more than one. Check the tool script and the PC.',
-        });
-      else if (!safeArtifactName(name))
-        this.refuse({
-          fr: `Archive refusée : nom de fichier non autorisé (${JSON.stringify(name.slice(0, 100))}). Un nom d'archive ne commence pas par un point et ne contient ni « / » ni « \\ ». Vérifiez le poste distant.`,
-          en: `Archive refused: file name not allowed (${JSON.stringify(name.slice(0, 100))}). An archive name does not start with a dot and contains no "/" or "\\". Check the remote PC.`,
-        });
-      return '';
-    }
-    return line + '\n';
-  }
-
-  private refuse(reason: LocalizedText): void {
-    this.error ??= reason;
-    this.result = null;
-  }
-}
