@@ -44,7 +44,6 @@ export const referentialErrors = {
     }),
 };
 
-
 /**
  * Teams, categories, the priority matrix, SLA targets and the business-hours calendar: the
  * desk's referentials, edited in Settings. Nothing is deleted (tickets keep their team and
