@@ -7,6 +7,7 @@ import { LOAN_CATEGORY_NAME } from '../../domain/loans';
 import type { TicketPort } from '../../features/tickets/port';
 import { getPerson } from '../../features/tickets/repos/directory';
 import { readSetting } from '../../features/tickets/repos/settings';
+import { findCategoryByFullName } from '../../features/tickets/repos/teams';
 import { getUnit } from '../../features/organisation/store';
 import { createLoansService, type LoanRankingPort, type LoansService } from '../../features/loans/service';
 import type { LoanRemote } from '../../features/loans/remote-types';
@@ -24,7 +25,7 @@ export interface LoansFeature {
  * goes through), and the priority matrix turns the outcome into a priority.
  */
 function rankingPort(core: Core, organisation: OrganisationPort): LoanRankingPort {
-  const categoryId = () => (core.db.prepare('SELECT id FROM categories WHERE full_name = ?').pluck().get(LOAN_CATEGORY_NAME) as string | undefined) ?? null;
+  const categoryId = () => findCategoryByFullName(core.db, LOAN_CATEGORY_NAME)?.id ?? null;
   return {
     forPerson(personId, at) {
       const c = organisation.classify({ requesterId: personId, categoryId: categoryId(), type: 'request', channel: 'phone', urgency: 3, impact: 3, at, override: null });

@@ -9,6 +9,7 @@ import { ChecklistService } from '../../features/tools/checklists';
 import { buildInterventionReport } from '../../features/tools/report';
 import { createTicketBridge } from '../../features/tools/ticket-bridge';
 import type { TicketPort } from '../../features/tickets/port';
+import { callSeconds } from '../../features/tickets/repos/followups';
 import type { AuditPort } from '../../features/security/port';
 import type { AuditEntryInput } from '../../features/security/audit';
 import type { Runner, SshExec } from '../../features/tools/runner';
@@ -112,9 +113,7 @@ export function createToolFeature(core: Core, deps: ToolFeatureDeps) {
         locale,
         describeTarget: runs.describeTarget,
         // The calls' real durations, as the call form's timer measured them.
-        callSeconds: (core.db
-          .prepare("SELECT COALESCE(SUM(json_extract(data, '$.durationSec')), 0) AS s FROM followups WHERE ticket_id = ? AND (kind = 'call' OR (kind = 'note' AND json_extract(data, '$.fromCall') = 1))")
-          .get(ticket.id) as { s: number }).s,
+        callSeconds: callSeconds(core.db, ticket.id),
       });
       if (pages !== 1) throw RelaisError.of('REPORT_LAYOUT');
       const name = `${locale === 'fr' ? 'fiche-intervention' : 'intervention-report'}-${ticket.number ?? ticket.id}.pdf`;

@@ -50,6 +50,12 @@ export function insertFollowup(db: Db, ticketId: string, entry: TimelineEntry, d
   return f;
 }
 
+/** Seconds spent on the phone for a ticket, as the call form's timer measured them (calls and follow-up calls). */
+export function callSeconds(db: Db, ticketId: string): number {
+  const sql = "SELECT COALESCE(SUM(json_extract(data, '$.durationSec')), 0) AS s FROM followups WHERE ticket_id = ? AND (kind = 'call' OR (kind = 'note' AND json_extract(data, '$.fromCall') = 1))";
+  return (stmt(db, sql).get(ticketId) as { s: number }).s;
+}
+
 export function listFollowups(db: Db, ticketId: string): Followup[] {
   return (stmt(db, 'SELECT * FROM followups WHERE ticket_id = ? ORDER BY created_at, rowid').all(ticketId) as FollowupRow[]).map(toFollowup);
 }

@@ -39,6 +39,11 @@ export function listCategories(db: Db): Category[] {
   return (stmt(db, 'SELECT id, parent_id, name, full_name, active FROM categories ORDER BY full_name').all() as CategoryRow[]).map(toCategory);
 }
 
+export function findCategoryByFullName(db: Db, fullName: string): Category | undefined {
+  const r = stmt(db, 'SELECT id, parent_id, name, full_name, active FROM categories WHERE full_name = ?').get(fullName) as CategoryRow | undefined;
+  return r && toCategory(r);
+}
+
 export function findCategory(db: Db, id: string): Category | undefined {
   const r = stmt(db, 'SELECT id, parent_id, name, full_name, active FROM categories WHERE id = ?').get(id) as CategoryRow | undefined;
   return r && toCategory(r);
