@@ -19,6 +19,7 @@ import { IncidentRegisterPage } from '../features/incidents/IncidentRegisterPage
 const DashboardPage = lazy(() => import('../features/dashboard/DashboardPage'));
 import { ShortcutHelp } from './ShortcutHelp';
 import { FirstRun } from './FirstRun';
+import { BackgroundFailure } from '../components/background-failure';
 
 const NAV: { page: Route['page']; key: string; hint?: string }[] = [
   { page: 'queue', key: 'nav.queue', hint: shortcuts.queue.label },
@@ -105,6 +106,7 @@ function StatusBar() {
   return (
     <footer className="statusbar" role="status" aria-live="polite">
       <SyncStatus />
+      <BackgroundFailure />
       {state !== 'connected' && (
         <span className="warn" data-testid="host-state">
           {t(`status.host.${state}`)}

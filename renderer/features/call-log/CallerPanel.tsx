@@ -7,6 +7,7 @@ import { formatCompactDate } from '../queue/compact-time';
 import type { Requester } from './RequesterPicker';
 import { useOrgTree } from '../organisation/useOrgTree';
 import { ServiceLabel } from '../organisation/TierBadge';
+import { reportBackgroundFailure } from '../../components/background-failure';
 
 /**
  * The right-hand side of the call form: who is calling (service, site, PCs), their open and
@@ -30,7 +31,7 @@ export function CallerPanel({ requester, text, onAddTo, onLinkTo }: { requester:
     const [personId, ids] = JSON.parse(key) as [string | null, string[]];
     if (!personId && ids.length === 0) return setContext(null);
     let live = true;
-    api.call('caller.context', { personId, assetIds: ids }).then((c) => live && setContext(c), () => {});
+    api.call('caller.context', { personId, assetIds: ids }).then((c) => live && setContext(c), reportBackgroundFailure);
     return () => {
       live = false;
     };
@@ -42,7 +43,7 @@ export function CallerPanel({ requester, text, onAddTo, onLinkTo }: { requester:
     let live = true;
     // Checked after a pause in typing: the warning follows what the operator writes.
     const timer = setTimeout(() => {
-      api.call('caller.duplicates', { personId, assetIds: ids, text }).then((d) => live && setDups(d), () => {});
+      api.call('caller.duplicates', { personId, assetIds: ids, text }).then((d) => live && setDups(d), reportBackgroundFailure);
     }, 400);
     return () => {
       live = false;

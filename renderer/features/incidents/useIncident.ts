@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { CallOutput } from '../../../src/api/contract';
 import { api } from '../../api/client';
+import { reportBackgroundFailure } from '../../components/background-failure';
 
 export type IncidentDetail = CallOutput<'incidents.get'>;
 
@@ -20,7 +21,7 @@ export function useIncidentList(): CallOutput<'incidents.list'>['incidents'] | n
   const [list, setList] = useState<CallOutput<'incidents.list'>['incidents'] | null>(null);
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const load = () => api.call('incidents.list').then((r) => setList(r.incidents), () => {});
+    const load = () => api.call('incidents.list').then((r) => setList(r.incidents), reportBackgroundFailure);
     load();
     const off = api.on('tickets.changed', () => {
       clearTimeout(timer);

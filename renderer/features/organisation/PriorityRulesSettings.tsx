@@ -5,6 +5,7 @@ import { priorityRulesSchema, type PriorityRule } from '../../../src/domain/prio
 import { api } from '../../api/client';
 import { errorText } from '../ticket/ticket-meta';
 import './organisation.css';
+import { reportBackgroundFailure } from '../../components/background-failure';
 
 type Preview = CallOutput<'organisation.previewRules'>;
 type Issue = Preview['issues'][number] & Record<string, unknown>;
@@ -46,7 +47,7 @@ export function PriorityRulesSettings() {
   useEffect(() => {
     if (!rules) return;
     let live = true;
-    const id = setTimeout(() => api.call('organisation.previewRules', { rules }).then((p) => live && setPreview(p), () => {}), 300);
+    const id = setTimeout(() => api.call('organisation.previewRules', { rules }).then((p) => live && setPreview(p), reportBackgroundFailure), 300);
     return () => {
       live = false;
       clearTimeout(id);

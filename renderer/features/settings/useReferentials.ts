@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { CallOutput } from '../../../src/api/contract';
 import { api } from '../../api/client';
 import { errorText, forgetTicketMeta } from '../ticket/ticket-meta';
+import { reportBackgroundFailure } from '../../components/background-failure';
 
 export type ReferentialList = CallOutput<'referentials.list'>;
 export type DeskSettings = CallOutput<'referentials.desk'>;
@@ -10,7 +11,7 @@ export type DeskSettings = CallOutput<'referentials.desk'>;
 function useLive<T>(load: () => Promise<T>): [T | null, () => void] {
   const [value, setValue] = useState<T | null>(null);
   const reload = useCallback(() => {
-    load().then(setValue, () => {});
+    load().then(setValue, reportBackgroundFailure);
   }, [load]);
   useEffect(() => {
     reload();

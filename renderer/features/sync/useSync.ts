@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api } from '../../api/client';
 import type { CallOutput, EventPayload } from '../../../src/api/contract';
+import { reportBackgroundFailure } from '../../components/background-failure';
 
 export type SyncStatusDto = CallOutput<'sync.status'>;
 export type SyncProgress = EventPayload<'sync.progress'>;
@@ -35,7 +36,7 @@ export { errorText } from '../../components/Notice';
 export function useTicketSync(ticketId: string) {
   const [state, setState] = useState<CallOutput<'sync.ticket'> | null>(null);
   const reload = useCallback(() => {
-    api.call('sync.ticket', { ticketId }).then(setState, () => {});
+    api.call('sync.ticket', { ticketId }).then(setState, reportBackgroundFailure);
   }, [ticketId]);
   useEffect(() => {
     reload();

@@ -7,6 +7,7 @@ import { ChannelField, LevelField, TypeField } from './TicketFields';
 import { api } from '../../api/client';
 import { hitLabel } from '../call-log/RequesterPicker';
 import { errorText, type TicketMeta } from './ticket-meta';
+import { reportBackgroundFailure } from '../../components/background-failure';
 
 /**
  * Correct a logged ticket: subject, type, channel, category, urgency and impact (priority
@@ -25,7 +26,7 @@ export function TicketEditor({ ticket, assets, meta, onClose }: { ticket: Ticket
     void api.call('directory.search', { q: ticket.requesterName, limit: 10 }).then((r) => {
       const mine = r.hits.find((h) => h.person?.id === ticket.requesterId);
       if (mine) setPcs((cur) => [...cur, ...mine.personAssets.filter((a) => !cur.some((c) => c.id === a.id))]);
-    }, () => {});
+    }, reportBackgroundFailure);
   }, [ticket.requesterId, ticket.requesterName]);
 
   const save = async () => {
@@ -109,7 +110,7 @@ export function RequesterFix({ ticket, requester, onClose }: { ticket: Ticket; r
         const people = r.hits.filter((h, i, all) => h.person && h.person.id !== ticket.requesterId && all.findIndex((x) => x.person?.id === h.person?.id) === i);
         setHits(people);
         setActive(0);
-      }, () => {});
+      }, reportBackgroundFailure);
     }, 60);
     return () => clearTimeout(timer);
   }, [q, ticket.requesterId]);

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { CallOutput } from '../../../src/api/contract';
 import { ContractError } from '../../../src/api/client';
 import { api } from '../../api/client';
+import { reportBackgroundFailure } from '../../components/background-failure';
 
 export type TicketMeta = CallOutput<'tickets.meta'>;
 
@@ -16,7 +17,7 @@ export function useTicketMeta(): TicketMeta | null {
       cached = null;
       throw e;
     });
-    cached.then((m) => live && setMeta(m), () => {});
+    cached.then((m) => live && setMeta(m), reportBackgroundFailure);
     return () => {
       live = false;
     };
