@@ -52,10 +52,11 @@ const L = {
     loansMissing: 'Prêts de matériel : la permanence n’est pas installée dans Relais.',
     seatsMissing: 'Accès distants : la fonction n’est pas installée dans Relais.',
     loans: (stock: string, active: number, overdue: number, waiting: number, tier1: number, global: boolean) =>
-      `Prêts de matériel${global ? '' : ' (organisation choisie ; stock commun)'} : ${stock} — ${active} prêt(s) en cours dont ${overdue} en retard, ${waiting} demande(s) en attente dont ${tier1} de niveau 1.`,
+      `Prêts de matériel${global ? '' : ' (organisation choisie, stock commun)'} : ${stock} — ${active} en cours dont ${overdue} en retard ; ${waiting} demande(s) en attente dont ${tier1} de niveau 1.`,
     seats: (pools: string) => `Accès distants : ${pools}.`,
     pool: (name: string, used: number, capacity: number, waiting: number, full: string) => `${name} ${used}/${capacity} places, ${waiting} en attente${full ? `, quota atteint : ${full}` : ''}`,
     noPool: 'aucun pool configuré',
+    noItems: 'aucun élément en stock',
     none: 'Non renseigné',
     noData: 'Aucune donnée sur la période.',
     generated: 'Document produit par Relais le',
@@ -94,10 +95,11 @@ const L = {
     loansMissing: 'Equipment loans: the loans desk is not installed in Relais.',
     seatsMissing: 'Remote access: the feature is not installed in Relais.',
     loans: (stock: string, active: number, overdue: number, waiting: number, tier1: number, global: boolean) =>
-      `Equipment loans${global ? '' : ' (chosen organisation; shared stock)'}: ${stock} — ${active} active loan(s), ${overdue} overdue, ${waiting} request(s) waiting, ${tier1} tier 1.`,
+      `Equipment loans${global ? '' : ' (chosen organisation, shared stock)'}: ${stock} — ${active} out, ${overdue} overdue; ${waiting} request(s) waiting, ${tier1} tier 1.`,
     seats: (pools: string) => `Remote access: ${pools}.`,
     pool: (name: string, used: number, capacity: number, waiting: number, full: string) => `${name} ${used}/${capacity} seats, ${waiting} waiting${full ? `, quota reached: ${full}` : ''}`,
     noPool: 'no pool configured',
+    noItems: 'no item in stock',
     none: 'Not set',
     noData: 'No data for this period.',
     generated: 'Produced by Relais on',
@@ -113,7 +115,7 @@ export function resourceLines(r: Dashboard['resources'], locale: Locale): [strin
   const loans = r.loans.available
     ? (() => {
         const x = r.loans.figures;
-        const stock = x.items.filter((i) => i.items > 0).map((i) => `${i.items} ${STATE_LABELS[locale][i.state].toLowerCase()}`).join(', ') || '0';
+        const stock = x.items.filter((i) => i.items > 0).map((i) => `${i.items} ${STATE_LABELS[locale][i.state].toLowerCase()}`).join(', ') || t.noItems;
         return t.loans(stock, x.activeLoans, x.overdueLoans, x.waitingRequests, x.waitingTier1, x.scope === 'global');
       })()
     : t.loansMissing;
