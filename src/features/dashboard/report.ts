@@ -52,7 +52,7 @@ const L = {
     loansMissing: 'Prêts de matériel : la permanence n’est pas installée dans Relais.',
     seatsMissing: 'Accès distants : la fonction n’est pas installée dans Relais.',
     loans: (stock: string, active: number, overdue: number, waiting: number, tier1: number, global: boolean) =>
-      `Prêts de matériel${global ? '' : ' (organisation choisie, stock commun)'} : ${stock} — ${active} en cours dont ${overdue} en retard ; ${waiting} demande(s) en attente dont ${tier1} de niveau 1.`,
+      `Prêts${global ? '' : ' (organisation choisie, stock commun)'} : ${stock} — ${active} en cours dont ${overdue} en retard ; ${waiting} demande(s) en attente dont ${tier1} de niveau 1.`,
     seats: (pools: string) => `Accès distants : ${pools}.`,
     pool: (name: string, used: number, capacity: number, waiting: number, full: string) => `${name} ${used}/${capacity} places, ${waiting} en attente${full ? `, quota atteint : ${full}` : ''}`,
     noPool: 'aucun pool configuré',
@@ -95,7 +95,7 @@ const L = {
     loansMissing: 'Equipment loans: the loans desk is not installed in Relais.',
     seatsMissing: 'Remote access: the feature is not installed in Relais.',
     loans: (stock: string, active: number, overdue: number, waiting: number, tier1: number, global: boolean) =>
-      `Equipment loans${global ? '' : ' (chosen organisation, shared stock)'}: ${stock} — ${active} out, ${overdue} overdue; ${waiting} request(s) waiting, ${tier1} tier 1.`,
+      `Loans${global ? '' : ' (chosen organisation, shared stock)'}: ${stock} — ${active} out, ${overdue} overdue; ${waiting} request(s) waiting, ${tier1} tier 1.`,
     seats: (pools: string) => `Remote access: ${pools}.`,
     pool: (name: string, used: number, capacity: number, waiting: number, full: string) => `${name} ${used}/${capacity} seats, ${waiting} waiting${full ? `, quota reached: ${full}` : ''}`,
     noPool: 'no pool configured',

@@ -131,7 +131,7 @@ describe("rapport d'activité (PDF)", () => {
     expect(text).toContain('Eau potable (test)');
     expect(text).not.toContain('État civil (test)'); // a Ville service, outside this organisation
     // The stock is shared; the loan has no organisation, so none counts for the Métropole.
-    expect(text).toContain('Prêts de matériel (organisation choisie, stock commun) : 1 disponible, 1 prêté — 0 en cours dont 0 en retard ; 0 demande(s) en attente dont 0 de niveau 1.');
+    expect(text).toContain('Prêts (organisation choisie, stock commun) : 1 disponible, 1 prêté — 0 en cours dont 0 en retard ; 0 demande(s) en attente dont 0 de niveau 1.');
     expect(text).toContain('Accès distants : aucun pool configuré.');
   });
 
@@ -143,6 +143,7 @@ describe("rapport d'activité (PDF)", () => {
     expect(text).toContain('Activity report');
     expect(text).toContain('all organisations');
     expect(text).toContain('The organisation model is not available yet');
+    expect(text).toContain('Equipment loans: the loans desk is not installed in Relais.');
   });
 });
 
