@@ -183,9 +183,19 @@ describe('dashboard in the console', () => {
     const tag = (host.service.core.db.prepare("SELECT tag FROM loan_items WHERE state = 'disponible' ORDER BY tag LIMIT 1").get() as { tag: string }).tag;
     const c2 = await RawClient.open(host.port, host.token);
     const out = await c2.call('loans.checkout', { agent: { name: 'Élodie Martin' }, tags: [tag], dueAt: new Date(Date.now() + 86_400_000).toISOString(), locale: 'en' });
-    c2.close();
     expect(out.ok).toBe(true);
     await expect.poll(() => page.getByTestId('summary-loans').textContent(), { timeout: 5000 }).toContain(`${active + 1} active loan(s)`);
+    // A remote-access pool with one seat taken and one request waiting appears the same way.
+    const pool = await c2.call('seats.createPool', { name: 'VPN e2e', kind: 'vpn', capacity: 2, validityDays: 90, idleDays: 30, shares: [] });
+    if (!pool.ok) throw new Error(JSON.stringify(pool.error));
+    const poolId = (pool.value as { id: string }).id;
+    expect((await c2.call('seats.assign', { poolId, holder: { name: 'Jeanne Dupré', login: 'agent-dupre', organisationId: null, reason: 'télétravail' } })).ok).toBe(true);
+    expect((await c2.call('seats.request', { poolId, requesterName: 'Paul Martin', requesterLogin: 'agent-martin', reason: 'astreinte' })).ok).toBe(true);
+    c2.close();
+    const used = count("SELECT COUNT(*) AS n FROM seats WHERE status = 'active'");
+    const capacity = count('SELECT SUM(capacity) AS n FROM seat_pools');
+    const waiting = count("SELECT COUNT(*) AS n FROM seat_requests WHERE status = 'waiting'");
+    await expect.poll(() => page.getByTestId('summary-seats').textContent(), { timeout: 5000 }).toContain(`${used} of ${capacity} seat(s) in use across 1 pool(s); 0 pool(s) full; ${waiting} request(s) waiting.`);
     await page.getByTestId('card-loans').scrollIntoViewIfNeeded();
     await screenshot(page, 'dashboard-en-resources');
     await page.evaluate(() => document.querySelector('.main')!.scrollTo(0, 0));
