@@ -74,13 +74,13 @@ export function createService(options: ServiceOptions): Service {
     organisationCodes: () => listOrganisations(core.db).map((o) => o.code),
   });
   const incidents = createIncidentFeature(core, { tickets, security, tools, referentials: referentials.port });
-  const dashboard = createDashboardFeature(core);
   const seats = createSeatsFeature(core, { security, sync, tools });
   const organisationFeature = createOrganisationFeature(core, { organisation, tickets });
   const hotline = createHotlineFeature(core, { tickets });
   // The loans adapter follows the ITSM server configured for sync (none: standalone).
   const loansRemote = options.loansRemote ?? loanRemoteProvider(() => sync.itsmTarget());
   const loans = createLoansFeature(core, { tickets: tickets.port, organisation, remote: loansRemote, autoSync: options.loansAutoSync });
+  const dashboard = createDashboardFeature(core, { resources: { loans: (organisationId) => loans.loans.figures(organisationId), seats: () => seats.seats.figures() } });
 
   const handlers = {
     ...appHandlers(core),

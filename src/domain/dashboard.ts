@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { loanItemStateSchema } from './loans';
 
 /**
  * The dashboard ("tableau de bord"): the figures of the hotline's activity over a period,
@@ -59,6 +60,40 @@ export const organisationSplitSchema = z.union([
 ]);
 export type OrganisationSplit = z.infer<typeof organisationSplitSchema>;
 
+/**
+ * Equipment loans now ("la Permanence"), as the loans service reports them. The stock is shared
+ * by every organisation, so item states are always global; loans and requests follow the
+ * dashboard's organisation filter (`scope`).
+ */
+export const loanFiguresSchema = z.object({
+  scope: z.enum(['global', 'organisation']),
+  items: z.array(z.object({ state: loanItemStateSchema, items: z.number().int() })),
+  activeLoans: z.number().int(),
+  overdueLoans: z.number().int(),
+  waitingRequests: z.number().int(),
+  waitingTier1: z.number().int(),
+});
+export type LoanFigures = z.infer<typeof loanFiguresSchema>;
+
+/** Remote-access seats now ("Accès distants"), per pool, as the seats service reports them. */
+export const seatFiguresSchema = z.object({
+  pools: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      capacity: z.number().int(),
+      used: z.number().int(),
+      waiting: z.number().int(),
+      /** Organisations whose quota is used up in this pool (label: the organisation's code or id). */
+      quotaReached: z.array(z.object({ organisationId: z.string(), label: z.string() })),
+    }),
+  ),
+});
+export type SeatFigures = z.infer<typeof seatFiguresSchema>;
+
+const loansCard = z.union([unavailable, z.object({ available: z.literal(true), figures: loanFiguresSchema })]);
+const seatsCard = z.union([unavailable, z.object({ available: z.literal(true), figures: seatFiguresSchema })]);
+
 export const dashboardSchema = z.object({
   /** The resolved period: ISO instants [from, to) and its local days. */
   period: z.object({ from: z.string(), to: z.string(), days: z.array(day), previousFrom: z.string() }),
@@ -78,7 +113,7 @@ export const dashboardSchema = z.object({
   topCategories: z.array(z.object({ key: z.string().nullable(), label: z.string(), tickets: z.number().int() })),
   operators: z.array(z.object({ operator: z.string(), calls: z.number().int(), meanCallSeconds: z.number().nullable() })),
   organisations: organisationSplitSchema,
-  resources: z.object({ loans: unavailable, seats: unavailable }),
+  resources: z.object({ loans: loansCard, seats: seatsCard }),
 });
 export type Dashboard = z.infer<typeof dashboardSchema>;
 
@@ -141,5 +176,5 @@ export const savedDashboardSchema = z.object({
 export type SavedDashboard = z.infer<typeof savedDashboardSchema>;
 
 /** The figures a CSV export can hold, one file each. */
-export const figureSchema = z.enum(['heatmap', 'daily', 'firstCall', 'durations', 'breachesByTeam', 'breachesByCategory', 'topCategories', 'operators', 'organisations', 'services']);
+export const figureSchema = z.enum(['heatmap', 'daily', 'firstCall', 'durations', 'breachesByTeam', 'breachesByCategory', 'topCategories', 'operators', 'organisations', 'services', 'loans', 'seats']);
 export type Figure = z.infer<typeof figureSchema>;

@@ -114,9 +114,31 @@ describe('dashboard in the console', () => {
     await page.keyboard.press('t');
     await page.getByTestId('chart-daily').waitFor();
 
-    // Loans and seats are shown, saying plainly they are not available yet.
-    expect(await page.getByTestId('summary-loans').textContent()).toMatch(/pas encore disponible/);
-    expect(await page.getByTestId('summary-seats').textContent()).toMatch(/pas encore disponible/);
+    // Loans and seats: the figures of their own stores; loans and requests of the chosen organisation, the stock shared.
+    const loansText = await page.getByTestId('summary-loans').textContent();
+    expect(loansText).toContain(`Stock : ${count("SELECT COUNT(*) AS n FROM loan_items WHERE state = 'disponible'")} disponible(s), ${count("SELECT COUNT(*) AS n FROM loan_items WHERE state = 'prete'")} prêté(s).`);
+    const villeWaiting = count("SELECT COUNT(*) AS n FROM loan_requests WHERE status = 'waiting' AND organisation_id = ?", ville);
+    expect(loansText).toContain(`${villeWaiting} demande(s) en attente`);
+    expect(loansText).toContain("Prêts et demandes de l'organisation choisie");
+    const villeOverdue = count(
+      "SELECT COUNT(*) AS n FROM loans l JOIN loan_requests r ON r.id = l.request_id WHERE l.status = 'active' AND r.organisation_id = ? AND l.due_at < ?",
+      ville,
+      new Date().toISOString(),
+    );
+    await page.getByTestId('table-toggle-loans').focus();
+    await page.keyboard.press('t');
+    const loansTable = page.getByTestId('table-loans');
+    await loansTable.waitFor();
+    expect(await loansTable.locator('tr', { hasText: 'Prêts en retard' }).locator('td').last().textContent()).toBe(String(villeOverdue));
+    const pools = count('SELECT COUNT(*) AS n FROM seat_pools');
+    const seatsText = await page.getByTestId('summary-seats').textContent();
+    if (pools === 0) expect(seatsText).toBe("Aucun pool d'accès distant n'est configuré.");
+    else {
+      const used = count("SELECT COUNT(*) AS n FROM seats WHERE status = 'active' AND expires_at > ?", new Date().toISOString());
+      expect(seatsText).toContain(`${used} place(s) occupée(s) sur ${count('SELECT SUM(capacity) AS n FROM seat_pools')} dans ${pools} pool(s)`);
+    }
+    await page.getByTestId('card-loans').scrollIntoViewIfNeeded();
+    await screenshot(page, 'dashboard-fr-resources');
     await page.getByTestId('card-organisations').scrollIntoViewIfNeeded();
     await page.getByTestId('card-organisations').locator('canvas').first().waitFor({ state: 'attached' });
     await screenshot(page, 'dashboard-fr-lower');
@@ -154,7 +176,29 @@ describe('dashboard in the console', () => {
     await page.getByTestId('nav-dashboard').click();
     await page.getByTestId('period-30d').click();
     await expect.poll(() => page.getByTestId('summary-daily').textContent()).toMatch(/tickets opened and [\d,]+ resolved or closed/);
-    expect(await page.getByTestId('summary-loans').textContent()).toMatch(/not available in Relais yet/);
+    // All organisations: every active loan; a check-out shows at once (the loans event refetches).
+    const active = count("SELECT COUNT(*) AS n FROM loans WHERE status = 'active'");
+    await expect.poll(() => page.getByTestId('summary-loans').textContent()).toContain(`${active} active loan(s)`);
+    expect(await page.getByTestId('summary-loans').textContent()).toContain('All organisations.');
+    const tag = (host.service.core.db.prepare("SELECT tag FROM loan_items WHERE state = 'disponible' ORDER BY tag LIMIT 1").get() as { tag: string }).tag;
+    const c2 = await RawClient.open(host.port, host.token);
+    const out = await c2.call('loans.checkout', { agent: { name: 'Élodie Martin' }, tags: [tag], dueAt: new Date(Date.now() + 86_400_000).toISOString(), locale: 'en' });
+    expect(out.ok).toBe(true);
+    await expect.poll(() => page.getByTestId('summary-loans').textContent(), { timeout: 5000 }).toContain(`${active + 1} active loan(s)`);
+    // A remote-access pool with one seat taken and one request waiting appears the same way.
+    const pool = await c2.call('seats.createPool', { name: 'VPN e2e', kind: 'vpn', capacity: 2, validityDays: 90, idleDays: 30, shares: [] });
+    if (!pool.ok) throw new Error(JSON.stringify(pool.error));
+    const poolId = (pool.value as { id: string }).id;
+    expect((await c2.call('seats.assign', { poolId, holder: { name: 'Jeanne Dupré', login: 'agent-dupre', organisationId: null, reason: 'télétravail' } })).ok).toBe(true);
+    expect((await c2.call('seats.request', { poolId, requesterName: 'Paul Martin', requesterLogin: 'agent-martin', reason: 'astreinte' })).ok).toBe(true);
+    c2.close();
+    const used = count("SELECT COUNT(*) AS n FROM seats WHERE status = 'active'");
+    const capacity = count('SELECT SUM(capacity) AS n FROM seat_pools');
+    const waiting = count("SELECT COUNT(*) AS n FROM seat_requests WHERE status = 'waiting'");
+    await expect.poll(() => page.getByTestId('summary-seats').textContent(), { timeout: 5000 }).toContain(`${used} of ${capacity} seat(s) in use across 1 pool(s); 0 pool(s) full; ${waiting} request(s) waiting.`);
+    await page.getByTestId('card-loans').scrollIntoViewIfNeeded();
+    await screenshot(page, 'dashboard-en-resources');
+    await page.evaluate(() => document.querySelector('.main')!.scrollTo(0, 0));
     await screenshot(page, 'dashboard-en');
     await page.close();
   });

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { errorText } from '../../components/Notice';
 import type { CallOutput } from '../../../src/api/contract';
+import { STATE_LABELS } from '../../../src/domain/loans';
 import { dashboardFormatters, relativeChange, type Dashboard, type DashboardSelection, type Figure, type PeriodPreset } from '../../../src/domain/dashboard';
 import { navigate } from '../../app/router';
 import { downloadBase64 } from '../tools/download';
@@ -50,12 +51,14 @@ export default function DashboardPage({ query }: { query: string }) {
   useEffect(() => void load(), [load]);
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const off = api.on('tickets.changed', () => {
+    const refetch = () => {
       clearTimeout(timer);
       timer = setTimeout(() => void load(), LIVE_DEBOUNCE_MS);
-    });
+    };
+    // Loans and seats move the resources cards without touching a ticket.
+    const offs = [api.on('tickets.changed', refetch), api.on('loans.changed', refetch), api.on('seats.changed', refetch)];
     return () => {
-      off();
+      offs.forEach((off) => off());
       clearTimeout(timer);
     };
   }, [load]);
@@ -434,8 +437,69 @@ function Cards({ data: d, fmt, csv }: { data: Dashboard; fmt: Fmt; csv(f: Figure
         <Card id="organisations" wide title={t('cards.organisations.title')} summary={t('cards.organisations.unavailable')} />
       )}
 
-      <Card id="loans" title={t('cards.loans.title')} summary={t('cards.loans.unavailable')} />
-      <Card id="seats" title={t('cards.seats.title')} summary={t('cards.seats.unavailable')} />
+      <ResourceCards resources={d.resources} fmt={fmt} csv={csv} />
     </div>
+  );
+}
+
+/** Loans and remote-access seats now, as their features report them (not tied to the period). */
+function ResourceCards({ resources: r, fmt, csv }: { resources: Dashboard['resources']; fmt: Fmt; csv(f: Figure): void }) {
+  const { t, i18n } = useTranslation('dashboard');
+  const lang = i18n.language.startsWith('en') ? 'en' : 'fr';
+  const loans = r.loans.available ? r.loans.figures : null;
+  const seats = r.seats.available ? r.seats.figures : null;
+  const count = (i: number) => fmt.num(i);
+  const stockOf = (state: string) => loans?.items.find((i) => i.state === state)?.items ?? 0;
+  const full = seats?.pools.filter((p) => p.capacity > 0 && p.used >= p.capacity).length ?? 0;
+  return (
+    <>
+      {loans ? (
+        <Card
+          id="loans"
+          title={t('cards.loans.title')}
+          summary={[
+            t('cards.loans.summary', { available: count(stockOf('disponible')), out: count(stockOf('prete')), active: count(loans.activeLoans), overdue: count(loans.overdueLoans), waiting: count(loans.waitingRequests), tier1: count(loans.waitingTier1) }),
+            t(loans.scope === 'global' ? 'cards.loans.scopeGlobal' : 'cards.loans.scopeOrganisation'),
+          ].join(' ')}
+          table={{
+            head: [t('cards.loans.figure'), t('cards.loans.value')],
+            rows: [
+              ...loans.items.map((i) => [`${t('cards.loans.items')} — ${STATE_LABELS[lang][i.state]}`, count(i.items)]),
+              [t('cards.loans.active'), count(loans.activeLoans)],
+              [t('cards.loans.overdue'), count(loans.overdueLoans)],
+              [t('cards.loans.waiting'), count(loans.waitingRequests)],
+              [t('cards.loans.tier1'), count(loans.waitingTier1)],
+            ],
+          }}
+          onCsv={() => csv('loans')}
+        />
+      ) : (
+        <Card id="loans" title={t('cards.loans.title')} summary={t('cards.loans.unavailable')} />
+      )}
+      {seats ? (
+        <Card
+          id="seats"
+          title={t('cards.seats.title')}
+          summary={
+            seats.pools.length === 0
+              ? t('cards.seats.summaryNone')
+              : t('cards.seats.summary', {
+                  used: count(seats.pools.reduce((n, p) => n + p.used, 0)),
+                  capacity: count(seats.pools.reduce((n, p) => n + p.capacity, 0)),
+                  pools: count(seats.pools.length),
+                  full: count(full),
+                  waiting: count(seats.pools.reduce((n, p) => n + p.waiting, 0)),
+                })
+          }
+          table={{
+            head: [t('cards.seats.pool'), t('cards.seats.used'), t('cards.seats.capacity'), t('cards.seats.waiting'), t('cards.seats.quotaReached')],
+            rows: seats.pools.map((p) => [p.name, count(p.used), count(p.capacity), count(p.waiting), p.quotaReached.map((q) => q.label).join(', ') || '—']),
+          }}
+          onCsv={() => csv('seats')}
+        />
+      ) : (
+        <Card id="seats" title={t('cards.seats.title')} summary={t('cards.seats.unavailable')} />
+      )}
+    </>
   );
 }

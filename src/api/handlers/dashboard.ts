@@ -1,7 +1,7 @@
 import type { Core } from '../core';
 import type { HandlersFor } from '../handler-kit';
 import { RelaisError } from '../../base/errors';
-import { createDashboardService } from '../../features/dashboard/service';
+import { createDashboardService, type DashboardResourcesPort } from '../../features/dashboard/service';
 import { figureCsv } from '../../features/dashboard/csv';
 import { buildActivityReport } from '../../features/dashboard/report';
 
@@ -10,15 +10,17 @@ import { buildActivityReport } from '../../features/dashboard/report';
  * ticket changes (see features/dashboard/service.ts), CSV of each figure, and the one-page
  * activity report the chef de service sends to the two organisations.
  */
-export function createDashboardFeature(core: Core) {
+export function createDashboardFeature(core: Core, deps: { resources?: DashboardResourcesPort } = {}) {
   const service = createDashboardService(core.db, {
     now: () => core.now(),
     onTicketsChanged: (listener) => {
       const off = core.events.subscribe((name) => {
-        if (name === 'tickets.changed' || name === 'directory.changed') listener();
+        // Loans and seats change the resources cards without touching a ticket.
+        if (name === 'tickets.changed' || name === 'directory.changed' || name === 'loans.changed' || name === 'seats.changed') listener();
       });
       core.onClose(off);
     },
+    resources: deps.resources,
   });
 
   const handlers: HandlersFor<'dashboard'> = {

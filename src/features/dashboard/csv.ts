@@ -1,4 +1,5 @@
 import type { Dashboard, Figure } from '../../domain/dashboard';
+import { STATE_LABELS } from '../../domain/loans';
 
 /**
  * One CSV per figure of the dashboard, as a spreadsheet opens it in the user's language:
@@ -21,6 +22,10 @@ const H = {
     tto: 'Prise en charge', ttr: 'Résolution', team: 'Équipe', category: 'Catégorie', tickets: 'Tickets', breached: 'En retard',
     operator: 'Opérateur', calls: 'Appels', meanCall: 'Durée moyenne d’appel (s)', organisation: 'Organisation', service: 'Service', tier: 'Criticité',
     none: 'Non renseigné', unavailable: "Le modèle des organisations n'est pas encore disponible.",
+    figure: 'Indicateur', value: 'Valeur', items: 'Éléments', activeLoans: 'Prêts en cours', overdueLoans: 'Prêts en retard',
+    waitingRequests: 'Demandes en attente', waitingTier1: 'Demandes en attente de niveau 1', scope: 'Périmètre des prêts et demandes', global: 'toutes organisations', chosen: 'organisation choisie',
+    pool: 'Pool', capacity: 'Capacité', used: 'Places occupées', waiting: 'Demandes en attente', quotaReached: 'Quota atteint',
+    loansMissing: 'La permanence (prêts de matériel) n’est pas installée.', seatsMissing: 'Les accès distants ne sont pas installés.',
   },
   en: {
     weekday: 'Day', day: 'Date', opened: 'Opened', resolved: 'Resolved or closed', backlog: 'Open (end of day)',
@@ -29,6 +34,10 @@ const H = {
     tto: 'Time to own', ttr: 'Time to resolve', team: 'Team', category: 'Category', tickets: 'Tickets', breached: 'Late',
     operator: 'Operator', calls: 'Calls', meanCall: 'Mean call duration (s)', organisation: 'Organisation', service: 'Department', tier: 'Criticality tier',
     none: 'Not set', unavailable: 'The organisation model is not available yet.',
+    figure: 'Figure', value: 'Value', items: 'Items', activeLoans: 'Active loans', overdueLoans: 'Overdue loans',
+    waitingRequests: 'Requests waiting', waitingTier1: 'Tier 1 requests waiting', scope: 'Scope of loans and requests', global: 'all organisations', chosen: 'chosen organisation',
+    pool: 'Pool', capacity: 'Capacity', used: 'Seats used', waiting: 'Requests waiting', quotaReached: 'Quota reached',
+    loansMissing: 'The loans desk is not installed.', seatsMissing: 'Remote access is not installed.',
   },
 };
 
@@ -64,6 +73,22 @@ export function figureRows(d: Dashboard, figure: Figure, locale: Locale): Cell[]
     case 'services':
       if (!d.organisations.available) return [[h.unavailable]];
       return [[h.service, h.organisation, h.tier, h.tickets], ...d.organisations.services.map((r) => [label(r.label), r.organisation ?? h.none, r.tier, r.tickets])];
+    case 'loans': {
+      if (!d.resources.loans.available) return [[h.loansMissing]];
+      const x = d.resources.loans.figures;
+      return [
+        [h.figure, h.value],
+        ...x.items.map((i): Cell[] => [`${h.items} — ${STATE_LABELS[locale][i.state]}`, i.items]),
+        [h.activeLoans, x.activeLoans],
+        [h.overdueLoans, x.overdueLoans],
+        [h.waitingRequests, x.waitingRequests],
+        [h.waitingTier1, x.waitingTier1],
+        [h.scope, x.scope === 'global' ? h.global : h.chosen],
+      ];
+    }
+    case 'seats':
+      if (!d.resources.seats.available) return [[h.seatsMissing]];
+      return [[h.pool, h.capacity, h.used, h.waiting, h.quotaReached], ...d.resources.seats.figures.pools.map((p) => [p.name, p.capacity, p.used, p.waiting, p.quotaReached.map((q) => q.label).join(', ')])];
   }
 }
 

@@ -7,6 +7,7 @@
  */
 import PDFDocument from 'pdfkit';
 import { dashboardFormatters, relativeChange, type Dashboard } from '../../domain/dashboard';
+import { STATE_LABELS } from '../../domain/loans';
 import { safe } from '../tools/report';
 
 type Locale = 'fr' | 'en';
@@ -48,7 +49,14 @@ const L = {
     operators: 'Activité par opérateur',
     opCalls: (n: number) => (n > 1 ? 'appels' : 'appel'),
     colon: ' : ',
-    resources: 'Prêts de matériel et accès distants : ces fonctions ne sont pas encore disponibles dans Relais.',
+    loansMissing: 'Prêts de matériel : la permanence n’est pas installée dans Relais.',
+    seatsMissing: 'Accès distants : la fonction n’est pas installée dans Relais.',
+    loans: (stock: string, active: number, overdue: number, waiting: number, tier1: number, global: boolean) =>
+      `Prêts${global ? '' : ' (organisation choisie, stock commun)'} : ${stock} — ${active} en cours dont ${overdue} en retard ; ${waiting} demande(s) en attente dont ${tier1} de niveau 1.`,
+    seats: (pools: string) => `Accès distants : ${pools}.`,
+    pool: (name: string, used: number, capacity: number, waiting: number, full: string) => `${name} ${used}/${capacity} places, ${waiting} en attente${full ? `, quota atteint : ${full}` : ''}`,
+    noPool: 'aucun pool configuré',
+    noItems: 'aucun élément en stock',
     none: 'Non renseigné',
     noData: 'Aucune donnée sur la période.',
     generated: 'Document produit par Relais le',
@@ -84,7 +92,14 @@ const L = {
     operators: 'Activity per operator',
     opCalls: (n: number) => (n === 1 ? 'call' : 'calls'),
     colon: ': ',
-    resources: 'Equipment loans and remote-access seats: these features are not available in Relais yet.',
+    loansMissing: 'Equipment loans: the loans desk is not installed in Relais.',
+    seatsMissing: 'Remote access: the feature is not installed in Relais.',
+    loans: (stock: string, active: number, overdue: number, waiting: number, tier1: number, global: boolean) =>
+      `Loans${global ? '' : ' (chosen organisation, shared stock)'}: ${stock} — ${active} out, ${overdue} overdue; ${waiting} request(s) waiting, ${tier1} tier 1.`,
+    seats: (pools: string) => `Remote access: ${pools}.`,
+    pool: (name: string, used: number, capacity: number, waiting: number, full: string) => `${name} ${used}/${capacity} seats, ${waiting} waiting${full ? `, quota reached: ${full}` : ''}`,
+    noPool: 'no pool configured',
+    noItems: 'no item in stock',
     none: 'Not set',
     noData: 'No data for this period.',
     generated: 'Produced by Relais on',
@@ -93,6 +108,22 @@ const L = {
     legendBacklog: 'Open (right scale)',
   },
 };
+
+/** The loans and seats figures as two sentences (the stock: non-zero states only). */
+export function resourceLines(r: Dashboard['resources'], locale: Locale): [string, string] {
+  const t = L[locale];
+  const loans = r.loans.available
+    ? (() => {
+        const x = r.loans.figures;
+        const stock = x.items.filter((i) => i.items > 0).map((i) => `${i.items} ${STATE_LABELS[locale][i.state].toLowerCase()}`).join(', ') || t.noItems;
+        return t.loans(stock, x.activeLoans, x.overdueLoans, x.waitingRequests, x.waitingTier1, x.scope === 'global');
+      })()
+    : t.loansMissing;
+  const seats = r.seats.available
+    ? t.seats(r.seats.figures.pools.map((p) => t.pool(p.name, p.used, p.capacity, p.waiting, p.quotaReached.map((q) => q.label).join(', '))).join(' ; ') || t.noPool)
+    : t.seatsMissing;
+  return [loans, seats];
+}
 
 const INK = '#13243a';
 const MUTED = '#5b6470';
@@ -313,8 +344,10 @@ export async function buildActivityReport(input: ActivityReportInput): Promise<{
     text(t.noData, left, y);
   }
 
-  doc.font('Helvetica-Oblique').fontSize(8).fillColor(MUTED);
-  text(t.resources, left, bottom - 26, { width, ellipsis: true, height: 10 });
+  doc.font('Helvetica').fontSize(8).fillColor('#1b1f24');
+  const [loansLine, seatsLine] = resourceLines(d.resources, input.locale);
+  text(loansLine, left, bottom - 38, { width, ellipsis: true, height: 10 });
+  text(seatsLine, left, bottom - 26, { width, ellipsis: true, height: 10 });
   doc.font('Helvetica').fontSize(7.5).fillColor(MUTED);
   text(`${t.generated} ${f.dateTime(input.generatedAt)} — ${input.author}`, left, bottom - 12, { width });
 

@@ -4,7 +4,7 @@ import type { Db } from '../../platform/db';
 import { readSetting, writeSetting } from '../tickets/repos/settings';
 import { listTeams } from '../tickets/repos/teams';
 import { commonErrors } from '../../base/errors';
-import { savedDashboardSchema, type Dashboard, type DashboardSelection, type SavedDashboard } from '../../domain/dashboard';
+import { savedDashboardSchema, type Dashboard, type DashboardSelection, type LoanFigures, type SavedDashboard, type SeatFigures } from '../../domain/dashboard';
 import { computeDashboard, detectCapabilities } from './aggregates';
 
 const SAVED_KEY = 'dashboard.saved';
@@ -18,6 +18,15 @@ export interface DashboardServiceDeps {
   now(): Date;
   /** Called with a listener the service uses to drop its cache when tickets change. */
   onTicketsChanged(listener: () => void): void;
+  /** The loans and seats features' figures, injected at the composition root; absent: the cards say so. */
+  resources?: DashboardResourcesPort;
+}
+
+/** What the resources cards need from the loans and seats features (never their tables). */
+export interface DashboardResourcesPort {
+  /** Loans of one organisation's requests when given (the stock stays global). */
+  loans(organisationId: string | null): LoanFigures | null;
+  seats(): SeatFigures | null;
 }
 
 /**
@@ -34,6 +43,15 @@ export function createDashboardService(db: Db, deps: DashboardServiceDeps) {
     cache.clear();
   });
 
+  function resources(sel: DashboardSelection): Dashboard['resources'] {
+    const loans = deps.resources?.loans(sel.organisationId) ?? null;
+    const seats = deps.resources?.seats() ?? null;
+    return {
+      loans: loans ? { available: true, figures: loans } : { available: false, reason: 'loans_missing' },
+      seats: seats ? { available: true, figures: seats } : { available: false, reason: 'seats_missing' },
+    };
+  }
+
   const saved = () => readSetting(db, SAVED_KEY, savedListSchema, []);
 
   return {
@@ -46,7 +64,7 @@ export function createDashboardService(db: Db, deps: DashboardServiceDeps) {
       const hit = cache.get(key);
       if (hit && now.getTime() - hit.at < CACHE_TTL_MS) return hit.value;
       // Capabilities are read each time (two tiny pragmas): another feature's migration may add the organisation model.
-      const value = computeDashboard(db, sel, now, detectCapabilities(db));
+      const value = { ...computeDashboard(db, sel, now, detectCapabilities(db)), resources: resources(sel) };
       if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value!);
       cache.set(key, { at: now.getTime(), value });
       return value;

@@ -19,6 +19,7 @@ import {
   dayBounds,
   inStock,
   isOverdue,
+  LOAN_ITEM_STATES,
   LOAN_ITEM_TYPES,
   loanErrors,
   stateAfterReturn,
@@ -36,6 +37,7 @@ import {
   type LoanRequest,
   type LoanReservation,
 } from '../../domain/loans';
+import type { LoanFigures } from '../../domain/dashboard';
 import { explainEntry, proposeAllocation, rankWaitlist, type RankCriterion, type Refusal, type ServiceTier, type WaitlistOverride } from '../../domain/waitlist';
 import type { LoanRemote, LoanRemoteItem, LoanRemoteOp } from './remote-types';
 import { buildLoanReceipt } from './receipt';
@@ -849,6 +851,27 @@ export function createLoansService(deps: LoansDeps) {
         overdue: active.filter((l) => isOverdue(l.dueAt, now)),
         conflicts: loansWhere("l.status = 'conflict'"),
         outbox: service.outbox(),
+      };
+    },
+
+    /**
+     * The dashboard's loans card: items per state (the stock is shared, so always global), and
+     * active / overdue loans and waiting requests, of one organisation's requests when given.
+     */
+    figures(organisationId: string | null = null): LoanFigures {
+      const now = deps.now();
+      const byState = new Map((stmt(db, 'SELECT state, count(*) AS n FROM loan_items GROUP BY state').all() as { state: LoanItemState; n: number }[]).map((r) => [r.state, r.n]));
+      const org = organisationId === null ? '' : ' AND r.organisation_id = ?';
+      const args = organisationId === null ? [] : [organisationId];
+      const dues = stmt(db, `SELECT l.due_at FROM loans l LEFT JOIN loan_requests r ON r.id = l.request_id WHERE l.status = 'active'${org}`).pluck().all(...args) as string[];
+      const waiting = stmt(db, `SELECT count(*) AS n, coalesce(sum(r.tier = 1), 0) AS tier1 FROM loan_requests r WHERE r.status = 'waiting'${org}`).get(...args) as { n: number; tier1: number };
+      return {
+        scope: organisationId === null ? 'global' : 'organisation',
+        items: LOAN_ITEM_STATES.map((state) => ({ state, items: byState.get(state) ?? 0 })),
+        activeLoans: dues.length,
+        overdueLoans: dues.filter((d) => isOverdue(d, now)).length,
+        waitingRequests: waiting.n,
+        waitingTier1: waiting.tier1,
       };
     },
 

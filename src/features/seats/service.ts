@@ -23,6 +23,7 @@ import {
   type PoolUsage,
   type Seat,
 } from '../../domain/seats';
+import type { SeatFigures } from '../../domain/dashboard';
 import { proposeAllocation, rankWaitlist, type RankCriterion, type Refusal, type ServiceTier, type WaitlistOverride } from '../../domain/waitlist';
 import { killCommonName, readLive, type ManagementEndpoint } from './openvpn-mgmt';
 import type { createRtSeatAssets } from './rt-assets';
@@ -358,6 +359,29 @@ export function createSeatsService(deps: SeatsDeps) {
         proposal: { requestId: proposed.proposed?.entry.id ?? null, passedOver: proposed.passedOver.map((x) => ({ requestId: x.ranked.entry.id, refusal: x.refusal })) },
         reclaim: reclaimCandidates(seats, lastSeen, connectedNow, p.idleDays, now).map((c) => ({ seatId: c.seat.id, lastSeenAt: c.lastSeenAt, idleDays: c.idleDays })),
         expiring: expiringSeats(seats, now).map((s) => s.id),
+      };
+    },
+
+    /**
+     * The dashboard's seats card: per pool, capacity, seats in use, waiting requests and the
+     * organisations whose quota is used up. Read-only: seats past their expiry are not counted
+     * (the next overview sweeps them), so computing the dashboard never writes.
+     */
+    figures(): SeatFigures {
+      const nowIso = deps.now().toISOString();
+      const names = orgNames();
+      return {
+        pools: (db.prepare('SELECT * FROM seat_pools ORDER BY name').all() as PoolRow[]).map(toPool).map((p) => {
+          const usage = poolUsage(p, activeSeats(p.id).filter((s) => s.expiresAt > nowIso));
+          return {
+            id: p.id,
+            name: p.name,
+            capacity: p.capacity,
+            used: usage.used,
+            waiting: db.prepare("SELECT count(*) FROM seat_requests WHERE pool_id = ? AND status = 'waiting'").pluck().get(p.id) as number,
+            quotaReached: usage.shares.filter((sh) => sh.quota > 0 && sh.used >= sh.quota).map((sh) => ({ organisationId: sh.organisationId, label: names[sh.organisationId] ?? sh.organisationId })),
+          };
+        }),
       };
     },
 

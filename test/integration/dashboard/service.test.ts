@@ -116,6 +116,8 @@ function renderPdf(base64: string, name: string): { text: string; png: string } 
 describe("rapport d'activité (PDF)", () => {
   it('fits one page for 30 days and an organisation, with its key numbers, in French', async () => {
     const sel = { period: '30d' as const, organisationId: 'test-metropole' };
+    await call('loans.importItems', { csv: 'tag;type\nPC-91;portable\nPC-92;portable\n' });
+    await call('loans.checkout', { agent: { name: 'Agent sans service' }, tags: ['PC-92'], dueAt: '2026-04-12T09:00:00.000Z' });
     const d = await call('dashboard.get', sel);
     const pdf = await call('dashboard.report', { selection: sel });
     expect(pdf.name).toBe('rapport-activite-2026-03-12_2026-04-10.pdf');
@@ -128,7 +130,9 @@ describe("rapport d'activité (PDF)", () => {
     expect(text).toMatch(new RegExp(`Appels[\\s\\S]*${d.calls.total}`));
     expect(text).toContain('Eau potable (test)');
     expect(text).not.toContain('État civil (test)'); // a Ville service, outside this organisation
-    expect(text).toMatch(/Prêts de matériel et accès distants : ces fonctions ne sont pas encore disponibles/);
+    // The stock is shared; the loan has no organisation, so none counts for the Métropole.
+    expect(text).toContain('Prêts (organisation choisie, stock commun) : 1 disponible, 1 prêté — 0 en cours dont 0 en retard ; 0 demande(s) en attente dont 0 de niveau 1.');
+    expect(text).toContain('Accès distants : aucun pool configuré.');
   });
 
   it('in English, and says plainly when the organisation model is missing', async () => {
@@ -139,5 +143,95 @@ describe("rapport d'activité (PDF)", () => {
     expect(text).toContain('Activity report');
     expect(text).toContain('all organisations');
     expect(text).toContain('The organisation model is not available yet');
+    expect(text).toContain('Equipment loans: the loans desk is not installed in Relais.');
+  });
+});
+
+describe('resources cards: loans and seats as their services report them', () => {
+  let now = new Date('2026-04-10T09:00:00Z');
+  let t2: ReturnType<typeof makeTempDir>;
+  let s2: Service;
+  beforeAll(() => {
+    t2 = makeTempDir();
+    s2 = createService({ dataDir: t2.dir, host: 'web', policyFile: null, clock: () => now, loansAutoSync: false });
+  });
+  afterAll(async () => {
+    await s2.close();
+    t2.cleanup();
+  });
+  async function c2<N extends CallName>(name: N, input: CallInput<N>): Promise<CallOutput<N>> {
+    const r = await s2.dispatch(name, input, { clientId: 'test' });
+    if (!r.ok) throw Object.assign(new Error(r.error.message.en), { error: r.error });
+    return r.value as CallOutput<N>;
+  }
+  const hours = (h: number) => new Date(now.getTime() + h * 3_600_000).toISOString();
+
+  it('follows check-outs, requests and seat assignments at once, with the figures the loans and seats pages show', async () => {
+    const empty = await c2('dashboard.get', { period: 'today' });
+    expect(empty.resources.seats).toEqual({ available: true, figures: { pools: [] } });
+    if (!empty.resources.loans.available) throw new Error('loans card should be available');
+    expect(empty.resources.loans.figures.activeLoans).toBe(0);
+
+    await c2('loans.importItems', { csv: 'tag;type\nPC-1;portable\nPC-2;portable\nPC-3;portable\nCAS-1;casque\nCAS-2;casque\n' });
+    const req = await c2('loans.createRequest', { agent: { name: 'Agent A' }, lines: [{ type: 'portable', quantity: 2 }], reason: 'télétravail' });
+    await c2('loans.createRequest', { agent: { name: 'Agent B' }, lines: [{ type: 'casque', quantity: 1 }], reason: 'formation' });
+    await c2('loans.checkout', { requestId: req.id, tags: ['PC-1'], dueAt: hours(48) });
+    await c2('loans.checkout', { agent: { name: 'Agent C' }, tags: ['PC-2'], dueAt: hours(2) });
+    await c2('loans.changeState', { tag: 'CAS-2', to: 'en_reparation', reason: 'arceau cassé' });
+    now = new Date(now.getTime() + 3 * 3_600_000); // PC-2 is now overdue
+
+    const pool = await c2('seats.createPool', { name: 'VPN test', kind: 'vpn', capacity: 3, validityDays: 90, idleDays: 30, shares: [{ organisationId: 'ville', quota: 1, lendable: false }, { organisationId: 'metropole', quota: 2, lendable: false }] });
+    await c2('seats.assign', { poolId: pool.id, holder: { name: 'Jeanne Dupré', login: 'agent-dupre', organisationId: 'ville', reason: 'télétravail' } });
+    await c2('seats.assign', { poolId: pool.id, holder: { name: 'Paul Martin', login: 'agent-martin', organisationId: 'metropole', reason: 'astreinte' } });
+    await c2('seats.request', { poolId: pool.id, requesterName: 'Agent D', requesterLogin: 'agent-d', organisationId: 'ville', reason: 'télétravail' });
+
+    const d = await c2('dashboard.get', { period: 'today' });
+    if (!d.resources.loans.available || !d.resources.seats.available) throw new Error('both cards should be available');
+    const loans = d.resources.loans.figures;
+    // Independently: the Permanence page's own overview and waiting list, and the store.
+    const overview = await c2('loans.overview', undefined);
+    const perState = new Map<string, number>();
+    for (const s of overview.stock) for (const [state, n] of Object.entries(s.counts)) perState.set(state, (perState.get(state) ?? 0) + (n ?? 0));
+    for (const i of loans.items) expect([i.state, i.items]).toEqual([i.state, perState.get(i.state) ?? 0]);
+    expect(Object.fromEntries(loans.items.filter((i) => i.items > 0).map((i) => [i.state, i.items]))).toEqual({ disponible: 2, prete: 2, en_reparation: 1 });
+    expect(loans.activeLoans).toBe(s2.core.db.prepare("SELECT count(*) FROM loans WHERE status = 'active'").pluck().get());
+    expect(loans.activeLoans).toBe(2);
+    expect(loans.overdueLoans).toBe(overview.overdue.length);
+    expect(overview.overdue.map((l) => l.tag)).toEqual(['PC-2']);
+    const waitlist = await c2('loans.waitlist', undefined);
+    expect(loans.waitingRequests).toBe(waitlist.total);
+    expect(loans.waitingTier1).toBe(waitlist.entries.filter((e) => e.request.tier === 1).length);
+    expect(loans.scope).toBe('global');
+
+    const seat = await c2('seats.overview', { poolId: pool.id });
+    expect(d.resources.seats.figures.pools).toEqual([
+      {
+        id: pool.id,
+        name: 'VPN test',
+        capacity: seat.pool.capacity,
+        used: seat.usage.used,
+        waiting: seat.waitlist.length,
+        quotaReached: seat.usage.shares.filter((s) => s.used >= s.quota).map((s) => ({ organisationId: s.organisationId, label: expect.any(String) })),
+      },
+    ]);
+    expect(d.resources.seats.figures.pools[0]).toMatchObject({ capacity: 3, used: 2, waiting: 1, quotaReached: [{ organisationId: 'ville' }] });
+
+    // The CSV of each card holds the same numbers.
+    const csv = await c2('dashboard.csv', { selection: { period: 'today' }, figure: 'loans', locale: 'fr' });
+    expect(csv.text).toContain('Prêts en retard;1\r\n');
+    const seatsCsv = await c2('dashboard.csv', { selection: { period: 'today' }, figure: 'seats', locale: 'en' });
+    expect(seatsCsv.text).toContain('VPN test,3,2,1,');
+  });
+
+  it('keeps loans and requests to the chosen organisation (the stock stays shared), and says unavailable when the service is absent', async () => {
+    const d = await c2('dashboard.get', { period: 'today', organisationId: 'no-such-organisation' });
+    if (!d.resources.loans.available) throw new Error('loans card should be available');
+    expect(d.resources.loans.figures).toMatchObject({ scope: 'organisation', activeLoans: 0, overdueLoans: 0, waitingRequests: 0 });
+    expect(d.resources.loans.figures.items.find((i) => i.state === 'prete')?.items).toBe(2);
+
+    const bare = computeDashboard(s2.core.db, dashboardSelectionSchema.parse({ period: 'today' }), now, { organisations: false });
+    expect(bare.resources).toEqual({ loans: { available: false, reason: 'loans_missing' }, seats: { available: false, reason: 'seats_missing' } });
+    const pdf = await buildActivityReport({ data: bare, locale: 'en', generatedAt: now, author: 'test', scope: { organisation: null, team: null, service: null } });
+    expect(pdf.pages).toBe(1);
   });
 });
