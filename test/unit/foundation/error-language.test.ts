@@ -20,9 +20,10 @@ describe('an invalid input is refused in one language at a time', () => {
     const r = await service.dispatch('tickets.logCall', { requesterName: 'Mme\nDupré', subject: 'Imprimante' }, { clientId: 't' });
     expect(r.ok).toBe(false);
     const { fr, en } = (r as { error: { message: { fr: string; en: string } } }).error.message;
-    expect(fr).toContain('requesterName — Une seule ligne imprimable');
+    // The field in the reader's words, then the schema's message in the reader's language.
+    expect(fr).toMatch(/^Le demandeur : une seule ligne imprimable/);
     expect(fr).not.toContain('Single printable line');
-    expect(en).toContain('requesterName — Single printable line');
+    expect(en).toMatch(/^The requester: single printable line/i);
     expect(en).not.toContain('Une seule ligne');
   });
 
