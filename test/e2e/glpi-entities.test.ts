@@ -43,6 +43,7 @@ describe('GLPI entities', () => {
     const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
     await page.goto(host.url);
     await page.getByTestId('nav-settings').click();
+    await page.getByTestId('settings-section-server').click();
     const ville$ = page.getByTestId('map-org-Ville');
     await expect.poll(() => ville$.locator('option').allTextContents(), { timeout: 30_000 }).toContain(`Entité racine > Ville de Clermont-Ferrand (#${ville})`);
     expect(await ville$.inputValue()).toBe('');

@@ -244,7 +244,7 @@ describe('incident majeur from the ticket page', () => {
     await expect.poll(() => focusedTestId(page)).toBe('parent-link-number');
     await page.keyboard.type('999999');
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.getByTestId('parent-link-error').textContent()).toContain('Ticket n° 999999 introuvable');
+    await expect.poll(() => page.getByTestId('parent-link-error').textContent()).toContain('Ticket introuvable (n° 999999)');
     await page.getByTestId('parent-link-number').fill('');
     await page.keyboard.type(String(parent.number));
     await page.keyboard.press('Enter');

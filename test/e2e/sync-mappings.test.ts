@@ -32,6 +32,7 @@ describe('sync mappings UI', () => {
     const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
     await page.goto(host.url);
     await page.getByTestId('nav-settings').click();
+    await page.getByTestId('settings-section-server').click();
     const picker = page.getByTestId('map-team-SIG');
     // The picker lists the server's queues once they arrive.
     await expect.poll(() => picker.locator('option').allTextContents(), { timeout: 30_000 }).toContain('General');
