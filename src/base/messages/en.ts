@@ -229,4 +229,20 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   LOAN_GLPI_CONFLICT_reserved: '"{{tag}}" is already reserved for {{heldBy}} in that period in GLPI: choose another period or item.',
   LOAN_GLPI_CONFLICT_inactive: '"{{tag}}" is marked unavailable for reservation in GLPI (reservation disabled): nothing was booked.',
   LOAN_SYNC_ERROR: '{{detail}}',
+
+  // ---- tickets: links, archived, referentials --------------------
+  INVALID_INPUT_self: 'A ticket cannot be its own parent: pick the major incident’s ticket.',
+  INVALID_INPUT_hasParent: 'This ticket is already linked to a major incident: open it to see which one.',
+  INVALID_INPUT_isParent: 'This ticket is itself the parent of other calls: link those calls to the new incident instead.',
+  INVALID_INPUT_parentIsChild: 'The chosen ticket is itself linked to a major incident: link the call to that one.',
+  ARCHIVED_category: 'The category "{{name}}" is archived: pick another one from the list.',
+  ARCHIVED_team: 'The team "{{name}}" is archived: pick another one from the list.',
+  NAME_TAKEN_team: 'A team is already called "{{name}}": pick another name.',
+  NAME_TAKEN_category: 'The category "{{name}}" already exists: pick another name.',
+  LAST_ACTIVE_TEAM: 'At least one team must stay active: calls must have somewhere to go.',
+  PARENT_ARCHIVED: '"{{name}}" is archived: restore it before adding a sub-category.',
+  NOUN_URGENCY: 'urgency',
+  NOUN_IMPACT: 'impact',
+  MATRIX_NOT_MONOTONE: 'Priority goes down as {{axis}} goes up: urgency {{u}} × impact {{i}} gives {{p}}, less than urgency {{tu}} × impact {{ti}} ({{tp}}). Fix one of the two cells.',
+  SLA_INCOMPLETE: 'Targets are missing for priority {{priorities}}: every priority needs a time to take charge and to resolve.',
 };

@@ -235,4 +235,20 @@ export const fr = {
   LOAN_GLPI_CONFLICT_reserved: '« {{tag}} » est déjà réservé pour {{heldBy}} sur cette période dans GLPI : choisissez une autre période ou un autre matériel.',
   LOAN_GLPI_CONFLICT_inactive: "« {{tag}} » est marqué indisponible à la réservation dans GLPI (réservation désactivée) : rien n'a été réservé.",
   LOAN_SYNC_ERROR: '{{detail}}',
+
+  // ---- tickets: links, archived, referentials --------------------
+  INVALID_INPUT_self: 'Un ticket ne peut pas être son propre parent : choisissez le ticket de l’incident majeur.',
+  INVALID_INPUT_hasParent: 'Ce ticket est déjà rattaché à un incident majeur : ouvrez-le pour voir lequel.',
+  INVALID_INPUT_isParent: 'Ce ticket est lui-même le parent d’autres appels : rattachez plutôt ces appels au nouvel incident.',
+  INVALID_INPUT_parentIsChild: 'Le ticket choisi est lui-même rattaché à un incident majeur : rattachez l’appel à celui-ci.',
+  ARCHIVED_category: 'La catégorie « {{name}} » est archivée : choisissez-en une autre dans la liste.',
+  ARCHIVED_team: "L'équipe « {{name}} » est archivée : choisissez-en une autre dans la liste.",
+  NAME_TAKEN_team: "Une équipe s'appelle déjà « {{name}} » : choisissez un autre nom.",
+  NAME_TAKEN_category: 'La catégorie « {{name}} » existe déjà : choisissez un autre nom.',
+  LAST_ACTIVE_TEAM: 'Au moins une équipe doit rester active : les appels doivent pouvoir être attribués.',
+  PARENT_ARCHIVED: "« {{name}} » est archivée : rétablissez-la avant d'y ajouter une sous-catégorie.",
+  NOUN_URGENCY: "l'urgence",
+  NOUN_IMPACT: "l'impact",
+  MATRIX_NOT_MONOTONE: "La priorité baisse quand {{axis}} monte : urgence {{u}} × impact {{i}} donne {{p}}, moins que urgence {{tu}} × impact {{ti}} ({{tp}}). Corrigez l'une des deux cases.",
+  SLA_INCOMPLETE: "Il manque les délais de la priorité {{priorities}} : chaque priorité a besoin d'un délai de prise en charge et de résolution.",
 } as const;
