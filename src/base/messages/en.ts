@@ -273,4 +273,19 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   OPENVPN_UNREACHABLE_unexpected: '{{detail}}',
   SEAT_RT_ERROR_unexpected: '{{detail}}',
   SEAT_GLPI_ERROR_unexpected: '{{detail}}',
+
+  // ---- rdgateway output, incident export verification --------------------
+  RDGATEWAY_WHAT_NO_LIST: 'no connection list',
+  RDGATEWAY_WHAT_TRUNCATED: 'truncated list',
+  RDGATEWAY_WHAT_NOT_JSON: 'a line that is not JSON',
+  RDGATEWAY_WHAT_NO_USER: 'a connection without a user name',
+  RDGATEWAY_WHAT_COUNT: '{{read}} connections read out of {{expected}} announced',
+  INCIDENT_EXPORT_NOT_JSON: 'This file is not valid JSON: it was damaged or is not an incident export.',
+  INCIDENT_EXPORT_UNKNOWN_FORMAT: 'Unknown format: not a Relais incident export.',
+  INCIDENT_EXPORT_ENTRY_CHANGED: 'Action no. {{n}} was changed, removed or moved.',
+  INCIDENT_EXPORT_EVIDENCE_CHANGED: 'Evidence no. {{n}} ({{label}}): its content no longer matches its SHA-256.',
+  INCIDENT_EXPORT_DIGEST: "The export's digest no longer matches its content.",
+  INCIDENT_EXPORT_BAD_SIGNATURE: 'The signature does not match: the export was changed after it was produced.',
+  INCIDENT_EXPORT_WRONG_KEY: 'The export was not signed by the expected key.',
+  INCIDENT_EXPORT_NO_SIGNATURE: 'Signature missing or unreadable.',
 };

@@ -279,4 +279,19 @@ export const fr = {
   OPENVPN_UNREACHABLE_unexpected: '{{detail}}',
   SEAT_RT_ERROR_unexpected: '{{detail}}',
   SEAT_GLPI_ERROR_unexpected: '{{detail}}',
+
+  // ---- rdgateway output, incident export verification --------------------
+  RDGATEWAY_WHAT_NO_LIST: 'pas de liste de connexions',
+  RDGATEWAY_WHAT_TRUNCATED: 'liste tronquée',
+  RDGATEWAY_WHAT_NOT_JSON: 'ligne qui n’est pas du JSON',
+  RDGATEWAY_WHAT_NO_USER: 'connexion sans nom d’utilisateur',
+  RDGATEWAY_WHAT_COUNT: '{{read}} connexions lues sur {{expected}} annoncées',
+  INCIDENT_EXPORT_NOT_JSON: "Ce fichier n'est pas du JSON valide : il a été abîmé ou n'est pas un export d'incident.",
+  INCIDENT_EXPORT_UNKNOWN_FORMAT: "Format inconnu : ce n'est pas un export d'incident Relais.",
+  INCIDENT_EXPORT_ENTRY_CHANGED: 'Action n° {{n}} modifiée, supprimée ou déplacée.',
+  INCIDENT_EXPORT_EVIDENCE_CHANGED: 'Preuve n° {{n}} ({{label}}) : son contenu ne correspond plus à son empreinte SHA-256.',
+  INCIDENT_EXPORT_DIGEST: "L'empreinte de l'export ne correspond plus à son contenu.",
+  INCIDENT_EXPORT_BAD_SIGNATURE: 'La signature ne correspond pas : export modifié après sa production.',
+  INCIDENT_EXPORT_WRONG_KEY: "L'export n'a pas été signé par la clé attendue.",
+  INCIDENT_EXPORT_NO_SIGNATURE: 'Signature absente ou illisible.',
 } as const;
