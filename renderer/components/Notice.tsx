@@ -21,7 +21,9 @@ function wordedFromCode(err: ContractError, lang: string): string | null {
   if (!err.params) return null;
   const lng = lang.startsWith('en') ? 'en' : 'fr';
   const key = `errors:${err.code}`;
-  if (!i18next.exists(key, { lng })) return null;
+  // A variant (`CODE_variant`) may have no text of its own under `CODE`: look it up with its context.
+  const context = typeof err.params.context === 'string' ? err.params.context : undefined;
+  if (!i18next.exists(key, { lng, context })) return null;
   const params: Record<string, string | number> = {};
   for (const [k, v] of Object.entries(err.params)) params[k] = typeof v !== 'object' ? v : 'msg' in v ? (i18next.t(`errors:${v.msg}`, { lng }) as string) : v[lng];
   return i18next.t(key, { ...params, lng, interpolation: { escapeValue: false } }) as string;

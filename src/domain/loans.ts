@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { RelaisError } from '../base/errors';
+import { formatMessage, localize } from '../base/messages';
 import { serviceTierSchema, waitlistOverrideSchema } from './waitlist';
 
 export const LOAN_ITEM_TYPES = ['portable', 'casque', 'webcam', 'cle_4g', 'ecran', 'station_accueil', 'telephone', 'configurable'] as const;
@@ -211,81 +212,35 @@ export const CONDITION_LABELS: Record<Lang, Record<LoanCondition, string>> = {
 
 /** Refusals: what was wrong and what to do, fr and en. Nothing is changed when one is thrown. */
 export const loanErrors = {
-  unknownTag: (tag: string) =>
-    new RelaisError('LOAN_UNKNOWN_TAG', { fr: `Étiquette inconnue : « ${tag} ». Vérifiez le code scanné ou importez l'élément dans le stock.`, en: `Unknown tag: "${tag}". Check the scanned code or import the item into the stock.` }, { tag }),
+  unknownTag: (tag: string) => RelaisError.of('LOAN_UNKNOWN_TAG', { tag }, { tag }),
   alreadyLent: (tag: string, holder: string | null) =>
-    new RelaisError(
-      'LOAN_ALREADY_LENT',
-      {
-        fr: `${tag} est déjà prêté${holder ? ` à ${holder}` : ''} : enregistrez d'abord son retour, ou choisissez un autre élément.`,
-        en: `${tag} is already on loan${holder ? ` to ${holder}` : ''}: record its return first, or choose another item.`,
-      },
-      { tag, holder },
-    ),
-  notAvailable: (tag: string, state: LoanItemState) =>
-    new RelaisError(
-      'LOAN_NOT_AVAILABLE',
-      { fr: `${tag} n'est pas disponible (${STATE_LABELS.fr[state]}) : choisissez un autre élément.`, en: `${tag} is not available (${STATE_LABELS.en[state]}): choose another item.` },
-      { tag, state },
-    ),
-  reservedForOther: (tag: string, agent: string) =>
-    new RelaisError('LOAN_RESERVED_FOR_OTHER', { fr: `${tag} est réservé pour ${agent} : choisissez un autre élément ou annulez la réservation.`, en: `${tag} is reserved for ${agent}: choose another item or cancel the reservation.` }, { tag, agent }),
-  notLent: (tag: string) =>
-    new RelaisError('LOAN_NOT_LENT', { fr: `${tag} n'est pas prêté : il n'y a pas de retour à enregistrer. Vérifiez l'étiquette.`, en: `${tag} is not on loan: there is no return to record. Check the tag.` }, { tag }),
-  duePast: (dueAt: string) =>
-    new RelaisError('LOAN_DUE_PAST', { fr: 'La date de retour prévue est déjà passée : choisissez une date à venir.', en: 'The expected return date is already past: choose a future date.' }, { dueAt }),
-  aboveStock: (type: LoanItemType, asked: number, stock: number) =>
-    new RelaisError(
-      'LOAN_QUANTITY_ABOVE_STOCK',
-      {
-        fr: `${asked} × ${TYPE_LABELS.fr[type]} demandé(s), mais le stock n'en compte que ${stock} : réduisez la quantité.`,
-        en: `${asked} × ${TYPE_LABELS.en[type]} asked, but the stock holds only ${stock}: lower the quantity.`,
-      },
-      { type, asked, stock },
-    ),
-  notNeeded: (tag: string, type: LoanItemType) =>
-    new RelaisError(
-      'LOAN_TYPE_NOT_REQUESTED',
-      { fr: `${tag} (${TYPE_LABELS.fr[type]}) ne correspond à aucune ligne restante de la demande.`, en: `${tag} (${TYPE_LABELS.en[type]}) matches no remaining line of the request.` },
-      { tag, type },
-    ),
-  notHead: (head: string) =>
-    new RelaisError(
-      'LOAN_NOT_NEXT',
-      {
-        fr: `La demande de ${head} passe avant celle-ci dans la liste d'attente. Servez-la d'abord, ou indiquez la raison pour passer outre.`,
-        en: `${head}'s request comes before this one on the waiting list. Serve it first, or give the reason to override the order.`,
-      },
-      { head },
-    ),
-  requestNotFound: (id: string) =>
-    new RelaisError('LOAN_REQUEST_NOT_FOUND', { fr: `Demande de prêt introuvable ou déjà servie (${id}). Rechargez la page.`, en: `Loan request not found or already served (${id}). Reload the page.` }, { id }),
-  loanNotFound: (id: string) => new RelaisError('LOAN_NOT_FOUND', { fr: `Prêt introuvable (${id}). Rechargez la page.`, en: `Loan not found (${id}). Reload the page.` }, { id }),
-  badTransition: (tag: string, from: LoanItemState, to: LoanItemState) =>
-    new RelaisError(
-      'LOAN_BAD_TRANSITION',
-      { fr: `${tag} ne peut pas passer de « ${STATE_LABELS.fr[from]} » à « ${STATE_LABELS.fr[to]} ».`, en: `${tag} cannot go from "${STATE_LABELS.en[from]}" to "${STATE_LABELS.en[to]}".` },
-      { tag, from, to },
-    ),
-  overlap: (tag: string, agent: string) =>
-    new RelaisError(
-      'LOAN_RESERVATION_OVERLAP',
-      { fr: `${tag} est déjà réservé pour ${agent} sur ce créneau : choisissez un autre créneau ou un autre élément.`, en: `${tag} is already reserved for ${agent} in that slot: choose another slot or item.` },
-      { tag, agent },
-    ),
-  badSlot: () => new RelaisError('LOAN_BAD_SLOT', { fr: 'Le créneau doit finir après son début, et ne pas être passé.', en: 'The slot must end after it begins, and not be in the past.' }),
-  duplicateInCheckout: (tag: string) =>
-    new RelaisError('LOAN_DUPLICATE_TAG', { fr: `${tag} est scanné deux fois : retirez le doublon.`, en: `${tag} is scanned twice: remove the duplicate.` }, { tag }),
-  csvInvalid: (errors: ImportLineError[]) =>
-    new RelaisError(
-      'LOAN_IMPORT_INVALID',
-      {
-        fr: `Import refusé, rien n'a été importé : ${errors.slice(0, 5).map((e) => `ligne ${e.line} — ${e.message.fr}`).join(' ; ')}${errors.length > 5 ? ` (et ${errors.length - 5} autre(s))` : ''}. Corrigez le fichier puis réessayez.`,
-        en: `Import refused, nothing was imported: ${errors.slice(0, 5).map((e) => `line ${e.line} — ${e.message.en}`).join('; ')}${errors.length > 5 ? ` (and ${errors.length - 5} more)` : ''}. Fix the file and try again.`,
-      },
-      { errors },
-    ),
+    holder ? RelaisError.of('LOAN_ALREADY_LENT_holder', { tag, holder }, { tag, holder }) : RelaisError.of('LOAN_ALREADY_LENT', { tag }, { tag, holder }),
+  notAvailable: (tag: string, state: LoanItemState) => RelaisError.of('LOAN_NOT_AVAILABLE', { tag, state: stateLabel(state) }, { tag, state }),
+  reservedForOther: (tag: string, agent: string) => RelaisError.of('LOAN_RESERVED_FOR_OTHER', { tag, agent }, { tag, agent }),
+  notLent: (tag: string) => RelaisError.of('LOAN_NOT_LENT', { tag }, { tag }),
+  duePast: (dueAt: string) => RelaisError.of('LOAN_DUE_PAST', {}, { dueAt }),
+  aboveStock: (type: LoanItemType, asked: number, stock: number) => RelaisError.of('LOAN_QUANTITY_ABOVE_STOCK', { asked, type: typeLabel(type), stock }, { type, asked, stock }),
+  notNeeded: (tag: string, type: LoanItemType) => RelaisError.of('LOAN_TYPE_NOT_REQUESTED', { tag, type: typeLabel(type) }, { tag, type }),
+  notHead: (head: string) => RelaisError.of('LOAN_NOT_NEXT', { head }, { head }),
+  requestNotFound: (id: string) => RelaisError.of('LOAN_REQUEST_NOT_FOUND', { id }, { id }),
+  loanNotFound: (id: string) => RelaisError.of('LOAN_NOT_FOUND', { id }, { id }),
+  badTransition: (tag: string, from: LoanItemState, to: LoanItemState) => RelaisError.of('LOAN_BAD_TRANSITION', { tag, from: stateLabel(from), to: stateLabel(to) }, { tag, from, to }),
+  overlap: (tag: string, agent: string) => RelaisError.of('LOAN_RESERVATION_OVERLAP', { tag, agent }, { tag, agent }),
+  badSlot: () => RelaisError.of('LOAN_BAD_SLOT'),
+  duplicateInCheckout: (tag: string) => RelaisError.of('LOAN_DUPLICATE_TAG', { tag }, { tag }),
+  csvInvalid: (errors: ImportLineError[]) => {
+    // The first five lines, each worded in its language; the count of the others.
+    const shown = errors.slice(0, 5);
+    const lines = {
+      fr: shown.map((e) => formatMessage('fr', 'LOAN_IMPORT_LINE', { line: e.line, message: e.message })).join(' ; '),
+      en: shown.map((e) => formatMessage('en', 'LOAN_IMPORT_LINE', { line: e.line, message: e.message })).join('; '),
+    };
+    return errors.length > 5 ? RelaisError.of('LOAN_IMPORT_INVALID_more', { lines, more: errors.length - 5 }, { errors }) : RelaisError.of('LOAN_IMPORT_INVALID', { lines }, { errors });
+  },
 };
+
+const typeLabel = (type: LoanItemType) => ({ fr: TYPE_LABELS.fr[type], en: TYPE_LABELS.en[type] });
+const stateLabel = (state: LoanItemState) => ({ fr: STATE_LABELS.fr[state], en: STATE_LABELS.en[state] });
 
 // --- CSV import ------------------------------------------------------------------------
 
@@ -336,10 +291,10 @@ export function checkItemRecords(records: string[][], existingTags: ReadonlySet<
   const errors: ImportLineError[] = [];
   const items: LoanItemInput[] = [];
   const [header, ...rows] = records;
-  if (!header) return { items, errors: [{ line: 1, message: { fr: 'fichier vide', en: 'empty file' } }] };
+  if (!header) return { items, errors: [{ line: 1, message: localize('LOAN_CSV_EMPTY') }] };
   const cols = header.map((h) => COLUMNS[norm(h)] ?? null);
   if (!cols.includes('tag') || !cols.includes('type')) {
-    return { items, errors: [{ line: 1, message: { fr: "l'en-tête doit nommer au moins les colonnes tag et type", en: 'the header must name at least the tag and type columns' } }] };
+    return { items, errors: [{ line: 1, message: localize('LOAN_CSV_NO_HEADER') }] };
   }
   const seen = new Map<string, number>();
   rows.forEach((cells, i) => {
@@ -358,19 +313,19 @@ export function checkItemRecords(records: string[][], existingTags: ReadonlySet<
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
       const field = issue.path.join('.');
-      const typeHint = field === 'type' ? ` (${LOAN_ITEM_TYPES.join(', ')})` : '';
-      errors.push({ line, message: { fr: `${field} invalide « ${String(raw[field as string] ?? '')} »${typeHint}`, en: `invalid ${field} "${String(raw[field as string] ?? '')}"${typeHint}` } });
+      const value = String(raw[field as string] ?? '');
+      errors.push({ line, message: field === 'type' ? localize('LOAN_CSV_BAD_FIELD_type', { field, value, types: LOAN_ITEM_TYPES.join(', ') }) : localize('LOAN_CSV_BAD_FIELD', { field, value }) });
       return;
     }
     const key = parsed.data.tag.toLowerCase();
     const first = seen.get(key);
     if (first !== undefined) {
-      errors.push({ line, message: { fr: `étiquette ${parsed.data.tag} en double (déjà ligne ${first})`, en: `duplicate tag ${parsed.data.tag} (already on line ${first})` } });
+      errors.push({ line, message: localize('LOAN_CSV_DUPLICATE_TAG', { tag: parsed.data.tag, first }) });
       return;
     }
     seen.set(key, line);
     if (existingTags.has(key)) {
-      errors.push({ line, message: { fr: `étiquette ${parsed.data.tag} déjà dans le stock`, en: `tag ${parsed.data.tag} already in stock` } });
+      errors.push({ line, message: localize('LOAN_CSV_TAG_IN_STOCK', { tag: parsed.data.tag }) });
       return;
     }
     items.push(parsed.data);

@@ -42,7 +42,7 @@ function rankingPort(core: Core, organisation: OrganisationPort): LoanRankingPor
 }
 
 const badCsv = (why: string) =>
-  new RelaisError('LOAN_IMPORT_INVALID', { fr: `Fichier CSV illisible (${why}) : enregistrez-le en CSV UTF-8 séparé par des points-virgules ou des virgules.`, en: `Unreadable CSV file (${why}): save it as UTF-8 CSV separated by semicolons or commas.` });
+  RelaisError.of('LOAN_IMPORT_INVALID_unreadable', { why });
 
 /** La permanence: thin handlers over the loans service (src/features/loans). */
 export function createLoansFeature(core: Core, deps: { tickets: TicketPort; organisation: OrganisationPort; remote?: () => LoanRemote | null; autoSync?: boolean }): LoansFeature {

@@ -25,11 +25,7 @@ export interface SeatsSyncDeps {
   glpiEntities?(): GlpiEntityMapping;
 }
 
-const noServer = () =>
-  new RelaisError('SEAT_RT_NOT_CONFIGURED', {
-    fr: "Aucun serveur ITSM (Request Tracker ou GLPI) n'est configuré : les places restent enregistrées ici et partiront quand il le sera (Paramètres › Serveur ITSM).",
-    en: 'No ITSM server (Request Tracker or GLPI) is configured: seats stay recorded here and will be sent once it is (Settings › ITSM server).',
-  });
+const noServer = () => RelaisError.of('SEAT_RT_NOT_CONFIGURED');
 
 /** What it needs from the tools feature: a finished run's output (see handlers/tools.ts). */
 export interface SeatsToolsDeps {

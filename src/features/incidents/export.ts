@@ -15,6 +15,7 @@
 import crypto from 'node:crypto';
 import PDFDocument from 'pdfkit';
 import { safe, fmtDate } from '../tools/report';
+import { localize } from '../../base/messages';
 
 export const EXPORT_FORMAT = 'relais-incident-export/1';
 
@@ -109,34 +110,34 @@ type Problem = { fr: string; en: string };
  */
 export function verifyIncidentExport(text: string, expectedPublicKey?: string): { ok: boolean; problems: Problem[]; ticketNumber: number | null; entries: number; evidence: number } {
   const problems: Problem[] = [];
-  const fail = (fr: string, en: string) => problems.push({ fr, en });
+  const fail = (problem: Problem) => problems.push(problem);
   let doc: IncidentExport;
   try {
     doc = JSON.parse(text) as IncidentExport;
   } catch {
-    return { ok: false, problems: [{ fr: "Ce fichier n'est pas du JSON valide : il a été abîmé ou n'est pas un export d'incident.", en: 'This file is not valid JSON: it was damaged or is not an incident export.' }], ticketNumber: null, entries: 0, evidence: 0 };
+    return { ok: false, problems: [localize('INCIDENT_EXPORT_NOT_JSON')], ticketNumber: null, entries: 0, evidence: 0 };
   }
   const body = doc?.body;
   if (doc?.format !== EXPORT_FORMAT || !body || !Array.isArray(body.entries) || !Array.isArray(body.evidence)) {
-    return { ok: false, problems: [{ fr: "Format inconnu : ce n'est pas un export d'incident Relais.", en: 'Unknown format: not a Relais incident export.' }], ticketNumber: null, entries: 0, evidence: 0 };
+    return { ok: false, problems: [localize('INCIDENT_EXPORT_UNKNOWN_FORMAT')], ticketNumber: null, entries: 0, evidence: 0 };
   }
   let prev = GENESIS;
   body.entries.forEach((e, i) => {
     const { prev: p, hash, ...rest } = e;
-    if (e.seq !== i + 1 || p !== prev || entryHash(prev, rest) !== hash) fail(`Action n° ${i + 1} modifiée, supprimée ou déplacée.`, `Action no. ${i + 1} was changed, removed or moved.`);
+    if (e.seq !== i + 1 || p !== prev || entryHash(prev, rest) !== hash) fail(localize('INCIDENT_EXPORT_ENTRY_CHANGED', { n: i + 1 }));
     prev = hash;
   });
   body.evidence.forEach((ev, i) => {
     const bytes = Buffer.from(String(ev.contentBase64 ?? ''), 'base64');
-    if (sha256(bytes) !== ev.sha256 || bytes.length !== ev.bytes) fail(`Preuve n° ${i + 1} (${String(ev.label).slice(0, 80)}) : son contenu ne correspond plus à son empreinte SHA-256.`, `Evidence no. ${i + 1} (${String(ev.label).slice(0, 80)}): its content no longer matches its SHA-256.`);
+    if (sha256(bytes) !== ev.sha256 || bytes.length !== ev.bytes) fail(localize('INCIDENT_EXPORT_EVIDENCE_CHANGED', { n: i + 1, label: String(ev.label).slice(0, 80) }));
   });
-  if (sha256(canonicalJson(body)) !== doc.bodySha256) fail("L'empreinte de l'export ne correspond plus à son contenu.", "The export's digest no longer matches its content.");
+  if (sha256(canonicalJson(body)) !== doc.bodySha256) fail(localize('INCIDENT_EXPORT_DIGEST'));
   try {
     const key = crypto.createPublicKey({ key: Buffer.from(doc.signature.publicKey, 'base64'), format: 'der', type: 'spki' });
-    if (!crypto.verify(null, Buffer.from(String(doc.bodySha256), 'hex'), key, Buffer.from(doc.signature.value, 'base64'))) fail('La signature ne correspond pas : export modifié après sa production.', 'The signature does not match: the export was changed after it was produced.');
-    if (expectedPublicKey && expectedPublicKey !== doc.signature.publicKey) fail("L'export n'a pas été signé par la clé attendue.", 'The export was not signed by the expected key.');
+    if (!crypto.verify(null, Buffer.from(String(doc.bodySha256), 'hex'), key, Buffer.from(doc.signature.value, 'base64'))) fail(localize('INCIDENT_EXPORT_BAD_SIGNATURE'));
+    if (expectedPublicKey && expectedPublicKey !== doc.signature.publicKey) fail(localize('INCIDENT_EXPORT_WRONG_KEY'));
   } catch {
-    fail('Signature absente ou illisible.', 'Signature missing or unreadable.');
+    fail(localize('INCIDENT_EXPORT_NO_SIGNATURE'));
   }
   return { ok: problems.length === 0, problems, ticketNumber: typeof body.ticket?.number === 'number' ? body.ticket.number : null, entries: body.entries.length, evidence: body.evidence.length };
 }

@@ -19,6 +19,7 @@
  */
 import { z } from 'zod';
 import { RelaisError } from '../../base/errors';
+import { localize } from '../../base/messages';
 import { createGlpiSession } from '../sync/connectors/glpi/session';
 import { createLookups } from '../sync/connectors/glpi/mapping';
 import { decodeEntities } from '../sync/connectors/glpi/richtext';
@@ -68,53 +69,16 @@ const MARKER = /<!-- relais-loan:([^ ]+) -->/;
 const AGENT = /<!-- relais-agent:(.*?) -->/;
 
 export const glpiLoanErrors = {
-  offline: (e: SyncError) =>
-    new RelaisError(
-      'LOAN_GLPI_OFFLINE',
-      {
-        fr: `GLPI est injoignable pour le moment (${e.message.slice(0, 120)}) : le prêt reste en attente ici et partira à la prochaine synchronisation.`,
-        en: `GLPI cannot be reached right now (${e.message.slice(0, 120)}): the loan stays queued here and will be sent at the next sync.`,
-      },
-      { kind: e.kind, status: e.status, retryable: true },
-    ),
+  offline: (e: SyncError) => RelaisError.of('LOAN_GLPI_OFFLINE', { detail: e.message.slice(0, 120) }, { kind: e.kind, status: e.status, retryable: true }),
   server: (e: SyncError) =>
-    new RelaisError(
-      'LOAN_GLPI_ERROR',
-      {
-        fr: `GLPI a refusé l'opération de prêt (${e.status ?? e.kind} : ${e.message.slice(0, 200)}). Vérifiez les droits du profil de l'utilisateur API sur les matériels, les statuts et les réservations.`,
-        en: `GLPI refused the loan operation (${e.status ?? e.kind}: ${e.message.slice(0, 200)}). Check the API user's profile rights on assets, statuses and reservations.`,
-      },
-      { kind: e.kind, status: e.status, retryable: e.kind === 'auth' || e.kind === 'conflict' },
-    ),
-  badDates: (begin: string, end: string) =>
-    new RelaisError(
-      'LOAN_GLPI_DATES',
-      {
-        fr: `La période du ${begin} au ${end} est invalide (la fin doit suivre le début) : corrigez les dates du prêt.`,
-        en: `The period from ${begin} to ${end} is invalid (the end must come after the start): correct the loan's dates.`,
-      },
-      { retryable: false },
-    ),
+    RelaisError.of('LOAN_GLPI_ERROR', { status: e.status ?? e.kind, detail: e.message.slice(0, 200) }, { kind: e.kind, status: e.status, retryable: e.kind === 'auth' || e.kind === 'conflict' }),
+  badDates: (begin: string, end: string) => RelaisError.of('LOAN_GLPI_DATES', { begin, end }, { retryable: false }),
 };
 
 const conflict = (heldBy: string | null, tag: string, what: 'lent' | 'reserved' | 'inactive'): LoanRemoteResult => ({
   status: 'conflict',
   heldBy,
-  message:
-    what === 'lent'
-      ? {
-          fr: `« ${tag} » est déjà prêté à ${heldBy ?? 'un autre agent'} dans GLPI (une autre console l'a prêté) : rien n'a été prêté ; choisissez un autre matériel.`,
-          en: `"${tag}" is already lent to ${heldBy ?? 'another agent'} in GLPI (another console lent it): nothing was lent; choose another item.`,
-        }
-      : what === 'reserved'
-        ? {
-            fr: `« ${tag} » est déjà réservé pour ${heldBy ?? 'un autre agent'} sur cette période dans GLPI : choisissez une autre période ou un autre matériel.`,
-            en: `"${tag}" is already reserved for ${heldBy ?? 'another agent'} in that period in GLPI: choose another period or item.`,
-          }
-        : {
-            fr: `« ${tag} » est marqué indisponible à la réservation dans GLPI (réservation désactivée) : rien n'a été réservé.`,
-            en: `"${tag}" is marked unavailable for reservation in GLPI (reservation disabled): nothing was booked.`,
-          },
+  message: localize(`LOAN_GLPI_CONFLICT_${what}`, { tag, heldBy: heldBy ?? { msg: 'NOUN_ANOTHER_AGENT' } }),
 });
 
 export function createGlpiLoanRemote(options: GlpiLoanOptions): LoanRemote {

@@ -25,6 +25,7 @@
  */
 import { z } from 'zod';
 import { RelaisError } from '../../base/errors';
+import { localize } from '../../base/messages';
 import { createRtAssetClient, rtQuote, type RtAsset } from '../sync/connectors/rt-assets';
 import { SyncError } from '../sync/types';
 import type { LoanItemState, LoanRemote, LoanRemoteAgent, LoanRemoteItem, LoanRemoteOp, LoanRemoteResult } from './remote-types';
@@ -56,71 +57,19 @@ const reservationSchema = z.object({ key: z.string(), begin: z.string(), end: z.
 type RtReservation = z.infer<typeof reservationSchema>;
 
 export const rtLoanErrors = {
-  offline: (e: SyncError) =>
-    new RelaisError(
-      'LOAN_RT_OFFLINE',
-      {
-        fr: `Request Tracker est injoignable pour le moment (${e.message.slice(0, 120)}) : le prêt reste en attente ici et partira à la prochaine synchronisation.`,
-        en: `Request Tracker cannot be reached right now (${e.message.slice(0, 120)}): the loan stays queued here and will be sent at the next sync.`,
-      },
-      { kind: e.kind, status: e.status, retryable: true },
-    ),
+  offline: (e: SyncError) => RelaisError.of('LOAN_RT_OFFLINE', { detail: e.message.slice(0, 120) }, { kind: e.kind, status: e.status, retryable: true }),
   server: (e: SyncError, catalog: string) =>
-    new RelaisError(
-      'LOAN_RT_ERROR',
-      {
-        fr: `Request Tracker a refusé l'opération de prêt (${e.status ?? e.kind} : ${e.message.slice(0, 200)}). Vérifiez les droits du compte Relais sur le catalogue « ${catalog} » (ShowAsset, CreateAsset, ModifyAsset, ShowCatalog) et sur les tickets.`,
-        en: `Request Tracker refused the loan operation (${e.status ?? e.kind}: ${e.message.slice(0, 200)}). Check the Relais account's rights on the "${catalog}" catalog (ShowAsset, CreateAsset, ModifyAsset, ShowCatalog) and on tickets.`,
-      },
-      { kind: e.kind, status: e.status, retryable: e.kind === 'auth' || e.kind === 'conflict' },
-    ),
-  noCatalog: (catalog: string) =>
-    new RelaisError(
-      'LOAN_RT_NO_CATALOG',
-      {
-        fr: `Le catalogue d'actifs « ${catalog} » n'existe pas dans Request Tracker et le compte Relais ne peut pas le créer : demandez à l'administrateur RT de le créer (Actifs › Catalogues) ou d'accorder le droit AdminCatalog.`,
-        en: `The asset catalog "${catalog}" does not exist in Request Tracker and the Relais account may not create it: ask the RT administrator to create it (Assets › Catalogs) or to grant AdminCatalog.`,
-      },
-      { catalog, retryable: false },
-    ),
+    RelaisError.of('LOAN_RT_ERROR', { status: e.status ?? e.kind, detail: e.message.slice(0, 200), catalog }, { kind: e.kind, status: e.status, retryable: e.kind === 'auth' || e.kind === 'conflict' }),
+  noCatalog: (catalog: string) => RelaisError.of('LOAN_RT_NO_CATALOG', { catalog }, { catalog, retryable: false }),
   missingFields: (catalog: string, fields: string[]) =>
-    new RelaisError(
-      'LOAN_RT_FIELDS_MISSING',
-      {
-        fr: `Le catalogue « ${catalog} » de Request Tracker n'a pas les champs personnalisés ${fields.map((f) => `« ${f} »`).join(', ')} : l'administrateur RT doit les créer (type texte, une valeur) et les appliquer au catalogue, puis réessayez.`,
-        en: `The Request Tracker catalog "${catalog}" lacks the custom fields ${fields.map((f) => `"${f}"`).join(', ')}: the RT administrator must create them (free text, one value) and apply them to the catalog, then retry.`,
-      },
-      { catalog, fields, retryable: false },
-    ),
-  unknownAgent: (agent: LoanRemoteAgent) =>
-    new RelaisError(
-      'LOAN_RT_UNKNOWN_AGENT',
-      {
-        fr: `L'agent « ${agent.name} » n'a pas de compte dans Request Tracker (identifiant ${agent.login ?? 'inconnu'}) et aucune adresse e-mail n'est connue : ajoutez son e-mail à l'annuaire pour que RT le crée.`,
-        en: `Agent "${agent.name}" has no Request Tracker account (login ${agent.login ?? 'unknown'}) and no e-mail address is known: add their e-mail to the directory so RT creates them.`,
-      },
-      { retryable: false },
-    ),
+    RelaisError.of('LOAN_RT_FIELDS_MISSING', { catalog, fields: { fr: fields.map((f) => `« ${f} »`).join(', '), en: fields.map((f) => `"${f}"`).join(', ') } }, { catalog, fields, retryable: false }),
+  unknownAgent: (agent: LoanRemoteAgent) => RelaisError.of('LOAN_RT_UNKNOWN_AGENT', { name: agent.name, login: agent.login ?? { msg: 'NOUN_UNKNOWN' } }, { retryable: false }),
 };
 
 const conflict = (heldBy: string | null, tag: string, what: 'lent' | 'reserved' | 'state', state?: string): LoanRemoteResult => ({
   status: 'conflict',
   heldBy,
-  message:
-    what === 'lent'
-      ? {
-          fr: `« ${tag} » est déjà prêté à ${heldBy ?? 'un autre agent'} dans Request Tracker (une autre console l'a prêté) : rien n'a été prêté ; choisissez un autre matériel.`,
-          en: `"${tag}" is already lent to ${heldBy ?? 'another agent'} in Request Tracker (another console lent it): nothing was lent; choose another item.`,
-        }
-      : what === 'reserved'
-        ? {
-            fr: `« ${tag} » est déjà réservé pour ${heldBy ?? 'un autre agent'} sur ce créneau dans Request Tracker : choisissez un autre créneau ou un autre matériel.`,
-            en: `"${tag}" is already reserved for ${heldBy ?? 'another agent'} in that slot in Request Tracker: choose another slot or item.`,
-          }
-        : {
-            fr: `« ${tag} » n'est plus prêtable dans Request Tracker (état « ${state} ») : rien n'a été prêté.`,
-            en: `"${tag}" can no longer be lent in Request Tracker (state "${state}"): nothing was lent.`,
-          },
+  message: localize(`LOAN_RT_CONFLICT_${what}`, { tag, heldBy: heldBy ?? { msg: 'NOUN_ANOTHER_AGENT' }, state: state ?? '' }),
 });
 
 const UNLENDABLE: readonly string[] = ['en_reparation', 'perdu_vole', 'reforme'] satisfies LoanItemState[];

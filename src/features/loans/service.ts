@@ -11,6 +11,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Db } from '../../platform/db';
 import { stmt } from '../../platform/statements';
 import { RelaisError } from '../../base/errors';
+import { localize } from '../../base/messages';
 import type { Ticket } from '../../domain/tickets';
 import type { TicketPort } from '../tickets/port';
 import {
@@ -392,7 +393,7 @@ export function createLoansService(deps: LoansDeps) {
     addItem(input: LoanItemInput): LoanItem {
       const item = db
         .transaction(() => {
-          if (itemByTag.get(input.tag)) throw loanErrors.csvInvalid([{ line: 1, message: { fr: `étiquette ${input.tag} déjà dans le stock`, en: `tag ${input.tag} already in stock` } }]);
+          if (itemByTag.get(input.tag)) throw loanErrors.csvInvalid([{ line: 1, message: localize('LOAN_CSV_TAG_IN_STOCK', { tag: input.tag }) }]);
           addItemsInTx([input], 'ajout manuel');
           return itemByTag.get(input.tag)!;
         })
@@ -991,7 +992,7 @@ export function createLoansService(deps: LoansDeps) {
         })();
         touched.push(row.ticket_id);
       } catch (e) {
-        const re = e instanceof RelaisError ? e : new RelaisError('LOAN_SYNC_ERROR', { fr: String(e), en: String(e) });
+        const re = e instanceof RelaisError ? e : RelaisError.of('LOAN_SYNC_ERROR', { detail: String(e) });
         const attempts = row.attempts + 1;
         const park = !retryable(re) || attempts > BACKOFF_MS.length;
         const delay = BACKOFF_MS[Math.min(attempts, BACKOFF_MS.length) - 1]! * (0.8 + Math.random() * 0.4);

@@ -187,33 +187,13 @@ function isExecutable(file: string): boolean {
 }
 
 export function noClientError(platform: Platform, method: string): RelaisError {
-  const hint =
-    platform === 'linux'
-      ? {
-          fr: 'Aucun client RDP trouvé : installez FreeRDP (paquet « freerdp2-x11 » ou « freerdp3-x11 ») ou Remmina (« remmina »), puis réessayez.',
-          en: 'No RDP client found: install FreeRDP (package "freerdp2-x11" or "freerdp3-x11") or Remmina ("remmina"), then try again.',
-        }
-      : platform === 'darwin'
-        ? {
-            fr: "Aucun client RDP trouvé : installez « Windows App » de Microsoft (App Store), puis réessayez.",
-            en: 'No RDP client found: install Microsoft\'s "Windows App" (App Store), then try again.',
-          }
-        : platform === 'win32'
-          ? {
-              fr: `Le client Windows nécessaire (${method === 'msra' ? 'msra.exe, Assistance à distance' : 'mstsc.exe, Connexion Bureau à distance'}) est absent : réactivez la fonctionnalité Windows correspondante.`,
-              en: `The Windows client needed (${method === 'msra' ? 'msra.exe, Remote Assistance' : 'mstsc.exe, Remote Desktop Connection'}) is missing: re-enable the matching Windows feature.`,
-            }
-          : { fr: `Aucun client RDP connu sur cette plateforme (${platform}).`, en: `No known RDP client on this platform (${platform}).` };
-  return new RelaisError('RDP_NO_CLIENT', hint, { platform, method });
+  const details = { platform, method };
+  if (platform === 'linux') return RelaisError.of('RDP_NO_CLIENT_linux', {}, details);
+  if (platform === 'darwin') return RelaisError.of('RDP_NO_CLIENT_darwin', {}, details);
+  if (platform === 'win32') return RelaisError.of(method === 'msra' ? 'RDP_NO_CLIENT_msra' : 'RDP_NO_CLIENT_mstsc', {}, details);
+  return RelaisError.of('RDP_NO_CLIENT', { platform }, details);
 }
 
 export function methodUnsupported(platform: Platform, method: string): RelaisError {
-  return new RelaisError(
-    'RDP_METHOD_UNSUPPORTED',
-    {
-      fr: `${method === 'msra' ? "L'Assistance à distance Windows" : 'Le shadowing (observer la session)'} ne peut être ${method === 'msra' ? 'lancée' : 'lancé'} que depuis un poste Windows. Utilisez la console Relais sur Windows, ou une connexion RDP.`,
-      en: `${method === 'msra' ? 'Windows Remote Assistance' : 'Shadowing (watching the session)'} can only be started from a Windows PC. Use Relais on Windows, or an RDP connection.`,
-    },
-    { platform, method },
-  );
+  return RelaisError.of(method === 'msra' ? 'RDP_METHOD_UNSUPPORTED_msra' : 'RDP_METHOD_UNSUPPORTED_shadow', {}, { platform, method });
 }

@@ -22,6 +22,7 @@
  */
 import { z } from 'zod';
 import { RelaisError } from '../../base/errors';
+import { localize } from '../../base/messages';
 import { toGlpiEntity, type GlpiEntityMapping } from '../sync/connectors/glpi-entities';
 import { createLookups } from '../sync/connectors/glpi/mapping';
 import { decodeEntities } from '../sync/connectors/glpi/richtext';
@@ -60,51 +61,17 @@ const seatRowSchema = z.object({ id: idSchema, itemtype: z.string().optional(), 
 const createdSchema = z.object({ id: idSchema }).loose();
 type Licence = z.infer<typeof licenceSchema>;
 
-const errors = seatServerErrors({
-  code: 'GLPI',
-  label: 'GLPI',
-  rightsHint: {
-    fr: 'Vérifiez que le profil du compte Relais peut lire et modifier les licences (Gestion › Licences) dans les entités des organisations.',
-    en: "Check that the Relais account's profile may read and update licences (Management › Licenses) in the organisations' entities.",
-  },
-});
+const errors = seatServerErrors({ code: 'GLPI' });
 
 export const glpiSeatErrors = {
   ...errors,
   overQuota: (pool: string, over: OverQuota, rolledBack: boolean) => {
-    const where = over.organisation ? { fr: `quota ${over.organisation} atteint : ${over.used}/${over.limit}`, en: `${over.organisation} quota reached: ${over.used}/${over.limit}` } : { fr: `${over.used} places pour ${over.limit}`, en: `${over.used} seats for ${over.limit}` };
-    return new RelaisError(
-      'SEAT_GLPI_OVER_QUOTA',
-      {
-        fr: `GLPI : « ${pool} » est complet (${where.fr}) : une autre console a attribué la dernière place ${rolledBack ? 'en même temps' : 'entre-temps'}. ${rolledBack ? "L'attribution faite par Relais a été retirée de GLPI" : "Rien n'a été attribué dans GLPI"} ; la place reste enregistrée ici : révoquez-la ou remettez la demande en liste d'attente.`,
-        en: `GLPI: "${pool}" is full (${where.en}): another console assigned the last seat ${rolledBack ? 'at the same moment' : 'meanwhile'}. ${rolledBack ? "Relais's assignment was removed from GLPI" : 'Nothing was assigned in GLPI'}; the seat stays recorded here: revoke it or put the request back on the waiting list.`,
-      },
-      { pool, ...over, rolledBack },
-    );
+    const where = over.organisation ? localize('SEAT_OVER_WHERE_org', { organisation: over.organisation, used: over.used, limit: over.limit }) : localize('SEAT_OVER_WHERE', { used: over.used, limit: over.limit });
+    return RelaisError.of(rolledBack ? 'SEAT_GLPI_OVER_QUOTA_rolledback' : 'SEAT_GLPI_OVER_QUOTA', { pool, where }, { pool, ...over, rolledBack });
   },
-  noUser: (login: string) =>
-    new RelaisError(
-      'SEAT_GLPI_NO_USER',
-      {
-        fr: `GLPI n'a pas de compte « ${login} » : une place de licence se donne à un utilisateur GLPI. Créez ou importez (LDAP) ce compte dans GLPI, puis renvoyez les places.`,
-        en: `GLPI has no account "${login}": a licence seat is given to a GLPI user. Create or import (LDAP) that account in GLPI, then send the seats again.`,
-      },
-      { login },
-    ),
-  vanished: (pool: string, login: string) =>
-    new RelaisError(
-      'SEAT_GLPI_VANISHED',
-      {
-        fr: `La place de « ${login} » dans « ${pool} » a disparu de GLPI juste après avoir été donnée (supprimée depuis une autre console) : renvoyez les places pour la redonner.`,
-        en: `The seat of "${login}" in "${pool}" vanished from GLPI right after it was given (deleted from another console): send the seats again to give it back.`,
-      },
-      { pool, login },
-    ),
-  notPrepared: (pool: string) =>
-    new RelaisError('SEAT_GLPI_NO_POOL', {
-      fr: `GLPI n'a pas de licence « ${pool} » : renvoyez les places, Relais la créera ; si elle existe sous un autre nom, renommez-la.`,
-      en: `GLPI has no licence "${pool}": send the seats again and Relais will create it; if it exists under another name, rename it.`,
-    }),
+  noUser: (login: string) => RelaisError.of('SEAT_GLPI_NO_USER', { login }, { login }),
+  vanished: (pool: string, login: string) => RelaisError.of('SEAT_GLPI_VANISHED', { pool, login }, { pool, login }),
+  notPrepared: (pool: string) => RelaisError.of('SEAT_GLPI_NO_POOL', { pool }),
 };
 
 export interface OverQuota {

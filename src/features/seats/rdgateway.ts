@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { RelaisError } from '../../base/errors';
+import { localize, type Param } from '../../base/messages';
 
 export interface GatewayConnection {
   /** As the gateway reports it: `DOMAINE\\utilisateur`. */
@@ -26,7 +27,7 @@ const rowSchema = z.object({
   IdleSeconds: z.number().int().nullable().optional(),
 });
 
-const problem = (what: { fr: string; en: string }, sample: string) =>
+const problem = (what: Param, sample: string) =>
   RelaisError.of('RDGATEWAY_BAD_OUTPUT', { what, sample: sample.slice(0, 120) }, { sample: sample.slice(0, 120) });
 
 export function loginOf(userName: string): string {
@@ -39,10 +40,10 @@ export function parseGatewayConnections(output: string): GatewayConnection[] {
   const begin = lines.indexOf('RELAIS-RDG-BEGIN');
   if (begin < 0) {
     const first = lines.find((l) => l !== '') ?? '';
-    throw problem({ fr: 'pas de liste de connexions', en: 'no connection list' }, first);
+    throw problem({ msg: 'RDGATEWAY_WHAT_NO_LIST' }, first);
   }
   const endAt = lines.findIndex((l, i) => i > begin && l.startsWith('RELAIS-RDG-END'));
-  if (endAt < 0) throw problem({ fr: 'liste tronquée', en: 'truncated list' }, lines.slice(-1)[0] ?? '');
+  if (endAt < 0) throw problem({ msg: 'RDGATEWAY_WHAT_TRUNCATED' }, lines.slice(-1)[0] ?? '');
   const expected = Number(lines[endAt]!.slice('RELAIS-RDG-END'.length).trim());
   const out: GatewayConnection[] = [];
   for (const line of lines.slice(begin + 1, endAt)) {
@@ -51,10 +52,10 @@ export function parseGatewayConnections(output: string): GatewayConnection[] {
     try {
       json = JSON.parse(line);
     } catch {
-      throw problem({ fr: 'ligne qui n’est pas du JSON', en: 'a line that is not JSON' }, line);
+      throw problem({ msg: 'RDGATEWAY_WHAT_NOT_JSON' }, line);
     }
     const r = rowSchema.safeParse(json);
-    if (!r.success) throw problem({ fr: 'connexion sans nom d’utilisateur', en: 'a connection without a user name' }, line);
+    if (!r.success) throw problem({ msg: 'RDGATEWAY_WHAT_NO_USER' }, line);
     const since = r.data.ConnectedTime ? new Date(r.data.ConnectedTime) : null;
     out.push({
       userName: r.data.UserName,
@@ -65,6 +66,6 @@ export function parseGatewayConnections(output: string): GatewayConnection[] {
       idleSeconds: r.data.IdleSeconds ?? null,
     });
   }
-  if (Number.isInteger(expected) && expected !== out.length) throw problem({ fr: `${out.length} connexions lues sur ${expected} annoncées`, en: `${out.length} connections read out of ${expected} announced` }, lines[endAt]!);
+  if (Number.isInteger(expected) && expected !== out.length) throw problem(localize('RDGATEWAY_WHAT_COUNT', { read: out.length, expected: String(expected) }), lines[endAt]!);
   return out;
 }

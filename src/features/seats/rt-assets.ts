@@ -33,24 +33,9 @@ export interface RtSeatAsset {
 }
 
 export const rtSeatErrors = {
-  noneFree: (pool: string) =>
-    new RelaisError(
-      'SEAT_RT_NONE_FREE',
-      {
-        fr: `Plus aucune place libre pour « ${pool} » dans Request Tracker : une autre console vient de prendre la dernière. Rien n'a été attribué ; mettez la demande en liste d'attente.`,
-        en: `No free seat left for "${pool}" in Request Tracker: another console has just taken the last one. Nothing was assigned; put the request on the waiting list.`,
-      },
-      { pool },
-    ),
+  noneFree: (pool: string) => RelaisError.of('SEAT_RT_NONE_FREE', { pool }, { pool }),
   // Offline / refused: worded like every seat server (seat-server.ts).
-  ...seatServerErrors({
-    code: 'RT',
-    label: 'Request Tracker',
-    rightsHint: {
-      fr: `Vérifiez les droits du compte Relais sur le catalogue « ${RT_SEAT_CATALOG} ».`,
-      en: `Check the Relais account's rights on the "${RT_SEAT_CATALOG}" catalog.`,
-    },
-  }),
+  ...seatServerErrors({ code: 'RT', catalog: RT_SEAT_CATALOG }),
 };
 
 export function createRtSeatAssets(options: RtSeatOptions) {

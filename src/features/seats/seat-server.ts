@@ -35,27 +35,12 @@ export interface SeatServer {
   release(pool: string, login: string): Promise<boolean>;
 }
 
-/** The two errors every seat adapter reports the same way, worded for its server. */
-export function seatServerErrors(server: { code: 'RT' | 'GLPI'; label: string; rightsHint: { fr: string; en: string } }) {
+/** The two errors every seat adapter reports the same way, worded for its server (`SEAT_RT_*`, `SEAT_GLPI_*`). */
+export function seatServerErrors(server: { code: 'RT' | 'GLPI'; catalog?: string }) {
   return {
-    offline: (e: SyncError) =>
-      new RelaisError(
-        `SEAT_${server.code}_OFFLINE`,
-        {
-          fr: `${server.label} est injoignable pour le moment (${e.message.slice(0, 120)}) : les changements de places restent en attente ici et partiront à la prochaine synchronisation.`,
-          en: `${server.label} cannot be reached right now (${e.message.slice(0, 120)}): seat changes stay queued here and will be sent at the next sync.`,
-        },
-        { kind: e.kind },
-      ),
+    offline: (e: SyncError) => RelaisError.of(`SEAT_${server.code}_OFFLINE`, { detail: e.message.slice(0, 120) }, { kind: e.kind }),
     server: (e: SyncError) =>
-      new RelaisError(
-        `SEAT_${server.code}_ERROR`,
-        {
-          fr: `${server.label} a refusé l'opération sur la place (${e.status ?? e.kind} : ${e.message.slice(0, 200)}). ${server.rightsHint.fr}`,
-          en: `${server.label} refused the seat operation (${e.status ?? e.kind}: ${e.message.slice(0, 200)}). ${server.rightsHint.en}`,
-        },
-        { kind: e.kind, status: e.status },
-      ),
+      RelaisError.of(`SEAT_${server.code}_ERROR`, { status: e.status ?? e.kind, detail: e.message.slice(0, 200), catalog: server.catalog ?? '' }, { kind: e.kind, status: e.status }),
   };
 }
 

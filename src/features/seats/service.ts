@@ -8,9 +8,9 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { Db } from '../../platform/db';
 import { RelaisError } from '../../base/errors';
+import { formatMessage } from '../../base/messages';
 import {
   checkAssignment,
-  describeRefusal,
   expiringSeats,
   expiryFor,
   liveSourceSchema,
@@ -86,15 +86,16 @@ const err = {
   seatNotFound: (id: string) => RelaisError.of('SEAT_NOT_FOUND', { id }, { id }),
   requestNotFound: (id: string) => RelaisError.of('SEAT_REQUEST_NOT_FOUND', { id }, { id }),
   seatNotActive: (id: string) => RelaisError.of('SEAT_NOT_ACTIVE', { id }, { id }),
-  refused: (v: Exclude<AssignVerdict, { ok: true }>, names: OrgNames) =>
-    new RelaisError(
-      v.code === 'QUOTA_FULL' ? 'SEAT_QUOTA_FULL' : 'SEAT_POOL_FULL',
-      {
-        fr: `Attribution refusée : ${describeRefusal(v, names, 'fr')}.${v.code === 'QUOTA_FULL' && v.params.lendable.length ? ' Vous pouvez emprunter une place prêtable.' : ' Libérez une place ou mettez la demande en attente.'}`,
-        en: `Assignment refused: ${describeRefusal(v, names, 'en')}.${v.code === 'QUOTA_FULL' && v.params.lendable.length ? ' You may borrow a lendable seat.' : ' Free a seat or put the request on the waiting list.'}`,
-      },
-      { verdict: v },
-    ),
+  refused: (v: Exclude<AssignVerdict, { ok: true }>, names: OrgNames) => {
+    if (v.code === 'POOL_FULL') return RelaisError.of('SEAT_POOL_FULL', { used: v.params.used, capacity: v.params.capacity }, { verdict: v });
+    const p = v.params;
+    const org = names[p.organisationId] ?? p.organisationId;
+    if (!p.lendable.length) return RelaisError.of('SEAT_QUOTA_FULL', { org, used: p.used, quota: p.quota }, { verdict: v });
+    // Each lendable organisation worded in each language, then listed.
+    const lend = (lang: 'fr' | 'en') =>
+      p.lendable.map((l) => formatMessage(lang, l.free > 1 ? 'SEAT_LENDABLE_other' : 'SEAT_LENDABLE_one', { free: l.free, org: names[l.organisationId] ?? l.organisationId })).join(', ');
+    return RelaisError.of('SEAT_QUOTA_FULL_lendable', { org, used: p.used, quota: p.quota, lends: { fr: lend('fr'), en: lend('en') } }, { verdict: v });
+  },
   notHead: (headName: string) =>
     RelaisError.of('SEAT_NOT_NEXT', { headName }, { head: headName }),
   stale: () =>
@@ -565,7 +566,7 @@ export function createSeatsService(deps: SeatsDeps) {
         changed(p.id);
         return { seat: s, disconnected: killed, disconnectError: null };
       } catch (e) {
-        const re = e instanceof RelaisError ? e : new RelaisError('OPENVPN_UNREACHABLE', { fr: String(e), en: String(e) });
+        const re = e instanceof RelaisError ? e : RelaisError.of('OPENVPN_UNREACHABLE_unexpected', { detail: String(e) });
         audit('seat.disconnect-failed', seatId, s.ticketId, { poolId: p.id, holder: s.holderLogin, code: re.code });
         return { seat: s, disconnected: false, disconnectError: re };
       }
@@ -584,7 +585,7 @@ export function createSeatsService(deps: SeatsDeps) {
         const snap = await readLive(endpointOf(p));
         return recordLive(poolId, 'openvpn', snap.clients.map((c) => ({ login: c.commonName, since: c.connectedSince, address: c.realAddress || null })));
       } catch (e) {
-        const re = e instanceof RelaisError ? e : new RelaisError('OPENVPN_UNREACHABLE', { fr: String(e), en: String(e) });
+        const re = e instanceof RelaisError ? e : RelaisError.of('OPENVPN_UNREACHABLE_unexpected', { detail: String(e) });
         const state: LiveState = { ...prev, source: 'openvpn', error: re.toJSON() };
         live.set(poolId, state);
         changed(poolId);
@@ -635,7 +636,7 @@ export function createSeatsService(deps: SeatsDeps) {
           db.prepare('UPDATE seat_outbox SET done_at = ? WHERE seq = ?').run(deps.now().toISOString(), row.seq);
           pushed++;
         } catch (e) {
-          const re = e instanceof RelaisError ? e : new RelaisError(`SEAT_${server.kind.toUpperCase()}_ERROR`, { fr: String(e), en: String(e) });
+          const re = e instanceof RelaisError ? e : RelaisError.of(server.kind === 'rt' ? 'SEAT_RT_ERROR_unexpected' : 'SEAT_GLPI_ERROR_unexpected', { detail: String(e) });
           if (re.code === server.raceCode) {
             db.transaction(() => {
               db.prepare('UPDATE seat_outbox SET attention = ? WHERE seq = ?').run(re.messages.fr, row.seq);

@@ -12,26 +12,10 @@ export const RT_QUEUE_MAP_KEY = 'sync.rtQueueMap';
 export const readRtQueueMap = (db: Db): RtQueueMap => readSetting(db, RT_QUEUE_MAP_KEY, rtQueueMapSchema, {});
 
 export const mappingErrors = {
-  unknownTeam: (team: string) =>
-    new RelaisError('INVALID_INPUT', {
-      fr: `L'équipe « ${team} » n'existe pas dans Relais : choisissez une équipe de la liste (Paramètres › Équipes), puis enregistrez.`,
-      en: `Team "${team}" does not exist in Relais: pick a team from the list (Settings › Teams), then save.`,
-    }, { team }),
-  sharedQueue: (queue: string, teams: string[]) =>
-    new RelaisError('INVALID_INPUT', {
-      fr: `Les équipes ${teams.join(', ')} vont toutes dans la file « ${queue} » : un ticket de cette file ne pourrait pas revenir à une seule équipe. Donnez une file différente à chaque équipe.`,
-      en: `Teams ${teams.join(', ')} all go to queue "${queue}": a ticket from that queue could not come back to one team. Give each team its own queue.`,
-    }, { queue, teams }),
-  noServer: () =>
-    new RelaisError('SYNC_NOT_CONFIGURED', {
-      fr: "Aucun serveur ITSM n'est configuré : enregistrez d'abord l'adresse et le jeton du serveur, puis ouvrez les correspondances.",
-      en: 'No ITSM server is configured: save the server address and token first, then open the mappings.',
-    }),
-  unreachable: (detail: string) =>
-    new RelaisError('SYNC_UNREACHABLE', {
-      fr: `Le serveur n'a pas donné sa liste (${detail.slice(0, 200)}) : vérifiez la connexion (« Tester la connexion ») puis rouvrez les correspondances. Celles déjà enregistrées restent utilisées.`,
-      en: `The server did not give its list (${detail.slice(0, 200)}): check the connection ("Test the connection") and open the mappings again. The saved ones stay in use.`,
-    }),
+  unknownTeam: (team: string) => RelaisError.of('INVALID_INPUT_team', { team }, { team }),
+  sharedQueue: (queue: string, teams: string[]) => RelaisError.of('INVALID_INPUT_shared_queue', { queue, teams: teams.join(', ') }, { queue, teams }),
+  noServer: () => RelaisError.of('SYNC_NOT_CONFIGURED_mappings'),
+  unreachable: (detail: string) => RelaisError.of('SYNC_UNREACHABLE', { detail: detail.slice(0, 200) }),
 };
 
 export interface SyncMappingsDeps {

@@ -20,29 +20,30 @@ const LEVELS = {
 };
 
 export const referentialErrors = {
-  teamNameTaken: (name: string) =>
-    new RelaisError('NAME_TAKEN', { fr: `Une équipe s'appelle déjà « ${name} » : choisissez un autre nom.`, en: `A team is already called "${name}": pick another name.` }, { field: 'name' }),
-  categoryNameTaken: (fullName: string) =>
-    new RelaisError('NAME_TAKEN', { fr: `La catégorie « ${fullName} » existe déjà : choisissez un autre nom.`, en: `The category "${fullName}" already exists: pick another name.` }, { field: 'name' }),
-  lastTeam: () =>
-    new RelaisError('LAST_ACTIVE_TEAM', { fr: 'Au moins une équipe doit rester active : les appels doivent pouvoir être attribués.', en: 'At least one team must stay active: calls must have somewhere to go.' }),
-  parentArchived: (fullName: string) =>
-    new RelaisError('PARENT_ARCHIVED', { fr: `« ${fullName} » est archivée : rétablissez-la avant d'y ajouter une sous-catégorie.`, en: `"${fullName}" is archived: restore it before adding a sub-category.` }),
+  teamNameTaken: (name: string) => RelaisError.of('NAME_TAKEN_team', { name }, { field: 'name' }),
+  categoryNameTaken: (fullName: string) => RelaisError.of('NAME_TAKEN_category', { name: fullName }, { field: 'name' }),
+  lastTeam: () => RelaisError.of('LAST_ACTIVE_TEAM'),
+  parentArchived: (fullName: string) => RelaisError.of('PARENT_ARCHIVED', { name: fullName }),
   matrixSlip: (u: number, i: number, tu: number, ti: number, m: PriorityMatrix) =>
-    new RelaisError(
+    RelaisError.of(
       'MATRIX_NOT_MONOTONE',
       {
-        fr: `La priorité baisse quand ${u !== tu ? "l'urgence" : "l'impact"} monte : urgence ${LEVELS.fr[u]} × impact ${LEVELS.fr[i]} donne ${PRIORITY_LABELS.fr[m[u - 1]![i - 1]!]}, moins que urgence ${LEVELS.fr[tu]} × impact ${LEVELS.fr[ti]} (${PRIORITY_LABELS.fr[m[tu - 1]![ti - 1]!]}). Corrigez l'une des deux cases.`,
-        en: `Priority goes down as ${u !== tu ? 'urgency' : 'impact'} goes up: urgency ${LEVELS.en[u]} × impact ${LEVELS.en[i]} gives ${PRIORITY_LABELS.en[m[u - 1]![i - 1]!]}, less than urgency ${LEVELS.en[tu]} × impact ${LEVELS.en[ti]} (${PRIORITY_LABELS.en[m[tu - 1]![ti - 1]!]}). Fix one of the two cells.`,
+        axis: { msg: u !== tu ? 'NOUN_URGENCY' : 'NOUN_IMPACT' },
+        u: level(u),
+        i: level(i),
+        p: priority(m[u - 1]![i - 1]!),
+        tu: level(tu),
+        ti: level(ti),
+        tp: priority(m[tu - 1]![ti - 1]!),
       },
       { urgency: u, impact: i },
     ),
   slaMissing: (priorities: number[]) =>
-    new RelaisError('SLA_INCOMPLETE', {
-      fr: `Il manque les délais de la priorité ${priorities.map((p) => PRIORITY_LABELS.fr[p]).join(', ')} : chaque priorité a besoin d'un délai de prise en charge et de résolution.`,
-      en: `Targets are missing for priority ${priorities.map((p) => PRIORITY_LABELS.en[p]).join(', ')}: every priority needs a time to take charge and to resolve.`,
-    }),
+    RelaisError.of('SLA_INCOMPLETE', { priorities: { fr: priorities.map((p) => PRIORITY_LABELS.fr[p]).join(', '), en: priorities.map((p) => PRIORITY_LABELS.en[p]).join(', ') } }),
 };
+
+const level = (n: number) => ({ fr: LEVELS.fr[n]!, en: LEVELS.en[n]! });
+const priority = (n: number) => ({ fr: PRIORITY_LABELS.fr[n]!, en: PRIORITY_LABELS.en[n]! });
 
 /**
  * Teams, categories, the priority matrix, SLA targets and the business-hours calendar: the

@@ -40,19 +40,8 @@ export const ticketErrors = {
     RelaisError.of('INVALID_INPUT_unknownReference', { what: { msg: what }, id: id.slice(0, 64) }, { id }),
   notOpen: () =>
     RelaisError.of('INVALID_INPUT_notOpen'),
-  badParent: (why: 'self' | 'hasParent' | 'isParent' | 'parentIsChild') =>
-    new RelaisError(
-      'INVALID_INPUT',
-      {
-        self: { fr: 'Un ticket ne peut pas être son propre parent : choisissez le ticket de l’incident majeur.', en: 'A ticket cannot be its own parent: pick the major incident’s ticket.' },
-        hasParent: { fr: 'Ce ticket est déjà rattaché à un incident majeur : ouvrez-le pour voir lequel.', en: 'This ticket is already linked to a major incident: open it to see which one.' },
-        isParent: { fr: 'Ce ticket est lui-même le parent d’autres appels : rattachez plutôt ces appels au nouvel incident.', en: 'This ticket is itself the parent of other calls: link those calls to the new incident instead.' },
-        parentIsChild: { fr: 'Le ticket choisi est lui-même rattaché à un incident majeur : rattachez l’appel à celui-ci.', en: 'The chosen ticket is itself linked to a major incident: link the call to that one.' },
-      }[why],
-      { why },
-    ),
-  archived: (what: { fr: string; en: string }) =>
-    new RelaisError('ARCHIVED', { fr: `${what.fr} : choisissez-en une autre dans la liste.`, en: `${what.en}: pick another one from the list.` }),
+  badParent: (why: 'self' | 'hasParent' | 'isParent' | 'parentIsChild') => RelaisError.of(`INVALID_INPUT_${why}`, {}, { why }),
+  archived: (what: 'category' | 'team', name: string) => RelaisError.of(`ARCHIVED_${what}`, { name }),
   solutionRequired: () =>
     RelaisError.of('INVALID_INPUT_solutionRequired'),
 };
@@ -158,7 +147,7 @@ export function createTicketWorkflow(db: Db, ctx: WorkflowContext) {
         for (const a of assetIds) if (!getAsset(db, a)) throw ticketErrors.unknownReference('NOUN_PC', a);
         const category = input.categoryId ? findCategory(db, input.categoryId) : null;
         if (input.categoryId && !category) throw ticketErrors.unknownReference('NOUN_CATEGORY', input.categoryId);
-        if (category && !category.active) throw ticketErrors.archived({ fr: `La catégorie « ${category.fullName} » est archivée`, en: `The category "${category.fullName}" is archived` });
+        if (category && !category.active) throw ticketErrors.archived('category', category.fullName);
 
         const cls = ctx.classify?.({ ...input, requesterId: input.requesterId, categoryId: category?.id ?? null, at: new Date(at), override: input.priorityOverride });
         const rules = cls?.outcome;
@@ -167,7 +156,7 @@ export function createTicketWorkflow(db: Db, ctx: WorkflowContext) {
         const hotline = findTeamByName(db, 'Hotline') ?? null;
         const team = input.teamId ? findTeam(db, input.teamId) : ruleTeam ?? (input.outcome === 'route' ? undefined : hotline);
         if (input.teamId && !team) throw ticketErrors.unknownReference('NOUN_TEAM', input.teamId);
-        if (input.teamId && team && !team.active) throw ticketErrors.archived({ fr: `L'équipe « ${team.name} » est archivée`, en: `The team "${team.name}" is archived` });
+        if (input.teamId && team && !team.active) throw ticketErrors.archived('team', team.name);
 
         const urgency = rules?.urgency ?? input.urgency;
         const impact = rules?.impact ?? input.impact;

@@ -17,6 +17,13 @@ describe('errorText: core errors worded by the renderer from code and parameters
     expect(errorText(err, 'fr')).toBe('Liste de contrôle introuvable (c-7).');
   });
 
+  it('words a variant that has no text under its bare code (the variant travels as the context)', () => {
+    const wire = JSON.parse(JSON.stringify(RelaisError.of('ARCHIVED_team', { name: 'Réseau' })));
+    const err = new ContractError({ ...wire, message: { fr: '', en: '' } });
+    expect(errorText(err, 'en')).toBe('The team "Réseau" is archived: pick another one from the list.');
+    expect(errorText(err, 'fr')).toBe("L'équipe « Réseau » est archivée : choisissez-en une autre dans la liste.");
+  });
+
   it('keeps characters as typed (no HTML escaping in a text node)', () => {
     expect(errorText(received(commonErrors.unknownCall('<a & "b">')), 'en')).toBe('Unknown operation: "<a & "b">".');
   });

@@ -26,6 +26,7 @@
  * re-read `date_mod` just before writing (three-way merge in the engine).
  */
 import { z } from 'zod';
+import { localize } from '../../../base/messages';
 import type { JsonResponse } from '../http';
 import { BadDataError, SyncError, type Connector, type ReadinessCheck, type RemoteFollowup, type ServerReadiness, type SyncFields, type SyncNotice, type TicketLookup } from '../types';
 import { entityDifference, toGlpiEntity } from './glpi-entities';
@@ -82,15 +83,9 @@ const entitySchema = z.object({ completename: z.string().optional(), name: z.str
 
 export const glpiErrors = {
   unknownCategory: (category: string) =>
-    new GlpiSetupError('rejected', 'glpi.error.unknownCategory', { category }, {
-      fr: `La catégorie « ${category} » n'existe pas dans GLPI : créez-la dans GLPI (Configuration › Intitulés › Catégories ITIL) ou choisissez-en une autre, puis réessayez.`,
-      en: `Category "${category}" does not exist in GLPI: create it in GLPI (Setup › Dropdowns › ITIL categories) or pick another one, then retry.`,
-    }),
+    new GlpiSetupError('rejected', 'glpi.error.unknownCategory', { category }, localize('GLPI_UNKNOWN_CATEGORY', { category })),
   groupMissing: (team: string, group: string) =>
-    new GlpiSetupError('rejected', 'glpi.error.groupMissing', { team, group }, {
-      fr: `GLPI n'a pas de groupe « ${group} » pour l'équipe ${team} : créez-le (bouton « Préparer le serveur ») ou associez l'équipe à un groupe existant dans les réglages, puis réessayez.`,
-      en: `GLPI has no group "${group}" for team ${team}: create it ("Prepare the server") or map the team to an existing group in the settings, then retry.`,
-    }),
+    new GlpiSetupError('rejected', 'glpi.error.groupMissing', { team, group }, localize('GLPI_GROUP_MISSING', { team, group })),
 };
 
 /** Ticket_Ticket's link type "fils de" (GLPI: LINK_TO 1, DUPLICATE_WITH 2, SON_OF 3, PARENT_OF 4). */

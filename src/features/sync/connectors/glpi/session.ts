@@ -11,6 +11,7 @@
  * (GLPI answers 400), a URL that is GLPI's web interface rather than `apirest.php`.
  */
 import { z } from 'zod';
+import { localize } from '../../../../base/messages';
 import { createHttp, errorForStatus, type JsonResponse } from '../../http';
 import { SyncError, type SyncErrorKind } from '../../types';
 import { detectZone, type ServerZone } from './time';
@@ -31,21 +32,12 @@ export class GlpiSetupError extends SyncError {
 
 export const glpiSetupErrors = {
   appToken: (status: number, code: string) =>
-    new GlpiSetupError('auth', 'glpi.error.appTokenRefused', { serverCode: code }, {
-      fr: `App-Token absent ou refusé par GLPI (${code}) : copiez l'App-Token du client API (Configuration › Générale › API › client API) dans les réglages ; le jeton de l'utilisateur n'est pas en cause.`,
-      en: `App-Token missing or refused by GLPI (${code}): copy the API client's App-Token (Setup › General › API › API client) into the settings; the user's token is not the problem.`,
-    }, status),
+    new GlpiSetupError('auth', 'glpi.error.appTokenRefused', { serverCode: code }, localize('GLPI_APP_TOKEN_REFUSED', { code }), status),
   userToken: (status: number, code: string) =>
-    new GlpiSetupError('auth', 'glpi.error.userTokenRefused', { serverCode: code }, {
-      fr: `Jeton utilisateur refusé par GLPI (${code}) : régénérez le « Jeton d'API » dans GLPI (Mes préférences › Clefs d'accès distant) et collez-le ici.`,
-      en: `User token refused by GLPI (${code}): regenerate the "API token" in GLPI (My settings › Remote access keys) and paste it here.`,
-    }, status),
+    new GlpiSetupError('auth', 'glpi.error.userTokenRefused', { serverCode: code }, localize('GLPI_USER_TOKEN_REFUSED', { code }), status),
   notApi: (url: string, status: number) => {
     const suggestion = `${url.replace(/\/+$/, '').replace(/\/(index\.php|front\/.*)$/i, '')}/apirest.php`;
-    return new GlpiSetupError('rejected', 'glpi.error.urlNotApi', { url, suggestion }, {
-      fr: `Cette adresse répond par une page web, pas par l'API de GLPI : l'adresse de l'API se termine par apirest.php (essayez ${suggestion}) et l'API doit être activée (Configuration › Générale › API).`,
-      en: `This address answers with a web page, not GLPI's API: the API address ends with apirest.php (try ${suggestion}) and the API must be enabled (Setup › General › API).`,
-    }, status);
+    return new GlpiSetupError('rejected', 'glpi.error.urlNotApi', { url, suggestion }, localize('GLPI_URL_NOT_API', { suggestion }), status);
   },
 };
 
