@@ -12,6 +12,7 @@ import { EChart } from './EChart';
 import { barsOption, breachOption, dailyOption, heatmapOption } from './options';
 import { selectionFromQuery, selectionToQuery } from './selection';
 import './dashboard.css';
+import { Notice } from '../../components/Notice';
 
 const PRESETS: PeriodPreset[] = ['today', '7d', '30d', 'custom'];
 type DashboardMeta = CallOutput<'dashboard.meta'>;
@@ -95,11 +96,7 @@ export default function DashboardPage({ query }: { query: string }) {
       </div>
       <p className="muted dash-intro">{t('intro')}</p>
       <Toolbar selection={selection} meta={meta} onSelect={select} onSaved={loadMeta} onReport={report} busy={busy} />
-      {error && (
-        <p className="error" role="alert" data-testid="dashboard-error">
-          {error}
-        </p>
-      )}
+      <Notice error={error} testId="dashboard-error" />
       {data && <Cards data={data} fmt={fmt} csv={csv} />}
     </div>
   );

@@ -8,6 +8,7 @@ import { useShortcut } from '../../app/shortcuts';
 import { routeHref } from '../../app/router';
 import { errorText, fmt, LinesEditor, ReceiptActions, TagField, useLang, type Lang, type Line } from './parts';
 import './loans.css';
+import { Notice } from '../../components/Notice';
 
 type Overview = CallOutput<'loans.overview'>;
 type Waitlist = CallOutput<'loans.waitlist'>;
@@ -49,11 +50,7 @@ export function PermanencePage() {
       <p className="muted small" id="scan-hint">
         {t('keys')}
       </p>
-      {error && (
-        <p className="error" role="alert" data-testid="loans-error">
-          {error}
-        </p>
-      )}
+      <Notice error={error} testId="loans-error" />
       <div className="loans-grid">
         <ScanCard lang={lang} onError={fail} onDone={() => setError(null)} />
         <div>

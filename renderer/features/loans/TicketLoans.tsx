@@ -6,6 +6,7 @@ import { api } from '../../api/client';
 import { routeHref } from '../../app/router';
 import { errorText, fmt, LinesEditor, ReceiptActions, useLang, type Line } from './parts';
 import './loans.css';
+import { Notice } from '../../components/Notice';
 
 type OfTicket = CallOutput<'loans.ofTicket'>;
 
@@ -49,11 +50,7 @@ export function TicketLoans({ ticketId, categoryName, requesterName }: { ticketI
   return (
     <section className="card ticket-loans" aria-labelledby="ticket-loans-title" data-testid="ticket-loans">
       <h2 id="ticket-loans-title">{t('ticketTitle')}</h2>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <Notice error={error} />
       {data.requests.map((r) => (
         <p key={r.id} className="small" data-testid="ticket-loan-request">
           {t('requestLine', { agent: r.agent.name, lines: r.lines.map((l) => `${l.served}/${l.quantity} ${TYPE_LABELS[lang][l.type]}`).join(', ') })} — {t(`status.${r.status}`)}

@@ -4,6 +4,7 @@ import type { SavedView } from '../../../src/domain/queue';
 import { api } from '../../api/client';
 import { errorText } from '../ticket/ticket-meta';
 import type { QueueParams } from './queue-data';
+import { Notice } from '../../components/Notice';
 
 export type ViewWithCount = SavedView & { count: number };
 
@@ -68,7 +69,7 @@ export function SavedViews({ views, activeId, current, onApply, onChanged }: {
           )}
         </li>
       </ul>
-      {error && <p role="alert" className="error">{error}</p>}
+      <Notice error={error} />
     </nav>
   );
 }

@@ -4,6 +4,7 @@ import { api } from '../../api/client';
 import { DEFAULT_PRIORITY_MATRIX, type PriorityMatrix, type SlaTargets } from '../../../src/domain/tickets';
 import { ChangeNotice } from './ChangeNotice';
 import { useChange, useDeskSettings, type DeskSettings } from './useReferentials';
+import { Notice } from '../../components/Notice';
 
 const LEVELS = [1, 2, 3, 4, 5] as const;
 const PRIORITIES = [1, 2, 3, 4, 5, 6] as const;
@@ -170,11 +171,7 @@ function SlaEditor({ saved, change }: { saved: SlaTargets; change: Change }) {
           {t('save')}
         </button>
       </div>
-      {local && (
-        <p role="alert" className="error" data-testid="sla-notice">
-          {local}
-        </p>
-      )}
+      <Notice error={local} testId="sla-notice" />
       {!local && <ChangeNotice state={state} testId="sla-notice" />}
     </section>
   );

@@ -12,6 +12,7 @@ import { CategorySettings } from './CategorySettings';
 import { PrioritySettings } from './PrioritySettings';
 import { BusinessHoursSettings } from './BusinessHoursSettings';
 import { SETTINGS_SECTIONS, isSettingsSection, settingsHref, type SettingsSection } from './sections';
+import { Notice } from '../../components/Notice';
 
 /**
  * Settings, one section at a time: the list of sections on the left (links, so each has
@@ -113,7 +114,7 @@ function GeneralSettings() {
         />
       </label>
       {settings?.policyFile && <p className="muted">{t('settings.policy', { file: settings.policyFile })}</p>}
-      {error && <p role="alert" className="error">{error}</p>}
+      <Notice error={error} />
     </fieldset>
   );
 }

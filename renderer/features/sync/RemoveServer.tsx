@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { errorText } from './useSync';
 import type { SyncStatusDto } from '../../../src/domain/sync';
+import { Notice } from '../../components/Notice';
 
 /**
  * "Retirer ce serveur…": asks first, saying how many changes have not been sent (they stay
@@ -66,11 +67,7 @@ export function RemoveServer({ status }: { status: SyncStatusDto }) {
           </div>
         </div>
       )}
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <Notice error={error} />
     </div>
   );
 }

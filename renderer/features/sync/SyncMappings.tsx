@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import type { CallOutput } from '../../../src/api/contract';
 import { errorText } from './useSync';
+import { Notice } from '../../components/Notice';
 
 type Mappings = CallOutput<'mappings.get'>;
 type Choices = CallOutput<'mappings.choices'>;
@@ -81,11 +82,7 @@ export function SyncMappings({ kind }: { kind: 'rt' | 'glpi' }) {
     <section className="card" data-testid="sync-mappings" aria-labelledby="sync-mappings-title">
       <h4 id="sync-mappings-title">{t('mappings.title')}</h4>
       <p className="muted">{t(kind === 'rt' ? 'mappings.introRt' : 'mappings.introGlpi')}</p>
-      {choicesError && (
-        <p role="alert" className="error" data-testid="sync-mappings-choices-error">
-          {choicesError}
-        </p>
-      )}
+      <Notice error={choicesError} testId="sync-mappings-choices-error" />
       <table className="mappings">
         <thead>
           <tr>
@@ -169,11 +166,7 @@ export function SyncMappings({ kind }: { kind: 'rt' | 'glpi' }) {
           {t('mappings.saved')}
         </p>
       )}
-      {error && (
-        <p role="alert" className="error" data-testid="sync-mappings-error">
-          {error}
-        </p>
-      )}
+      <Notice error={error} testId="sync-mappings-error" />
     </section>
   );
 }

@@ -5,6 +5,7 @@ import type { CallOutput } from '../../../src/api/contract';
 import { errorText, useSyncStatus } from './useSync';
 import { SyncMappings } from './SyncMappings';
 import { RemoveServer } from './RemoveServer';
+import { Notice } from '../../components/Notice';
 
 type Kind = 'rt' | 'glpi';
 type Verdict = CallOutput<'sync.test'>;
@@ -191,11 +192,7 @@ export function SyncSettings() {
       )}
       {verdict?.readiness && <ReadinessReport readiness={verdict.readiness} busy={busy} onPrepare={() => void prepare()} />}
       {cfg?.configured && cfg.kind && <SyncMappings key={cfg.kind} kind={cfg.kind} />}
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <Notice error={error} />
     </fieldset>
   );
 }

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { errorText, useTicketSync } from './useSync';
+import { Notice } from '../../components/Notice';
 
 const show = (v: unknown) => (v === null || v === undefined || v === '' ? '—' : typeof v === 'string' ? v : JSON.stringify(v));
 /** Conflict values by their names: statuses through their labels (teams and categories already are names). */
@@ -105,11 +106,7 @@ export function TicketSyncBanner({ ticketId }: { ticketId: string }) {
           </div>
         </div>
       ))}
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <Notice error={error} />
     </section>
   );
 }

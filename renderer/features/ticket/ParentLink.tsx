@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { Ticket } from '../../../src/domain/tickets';
 import { api } from '../../api/client';
 import { errorText } from './ticket-meta';
+import { Notice } from '../../components/Notice';
 
 /**
  * Link this ticket under an "incident majeur" by the parent's number (the one colleagues read
@@ -37,7 +38,7 @@ export function ParentLink({ ticket, onClose }: { ticket: Ticket; onClose(saved:
         <button type="submit" className="primary" data-testid="parent-link-save">{t('link.save')}</button>
         <button type="button" onClick={() => onClose(false)}>{t('link.cancel')}</button>
       </div>
-      {error && <p role="alert" className="error" data-testid="parent-link-error">{error}</p>}
+      <Notice error={error} testId="parent-link-error" />
     </form>
   );
 }

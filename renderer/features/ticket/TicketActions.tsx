@@ -4,6 +4,7 @@ import type { Ticket, TicketStatus } from '../../../src/domain/tickets';
 import { api } from '../../api/client';
 import { errorText, type TicketMeta } from './ticket-meta';
 import type { TicketDetail } from './TicketPage';
+import { Notice } from '../../components/Notice';
 
 /**
  * The technician's actions: take charge, follow-up, status, routing, resolution. Each
@@ -55,11 +56,7 @@ export function TicketActions({ ticket, meta, onDone }: { ticket: Ticket; meta: 
 
   return (
     <div className="ticket-actions">
-      {error && (
-        <p role="alert" className="error" data-testid="ticket-error">
-          {error}
-        </p>
-      )}
+      <Notice error={error} testId="ticket-error" />
       <div className="card">
         <button type="button" className="primary" disabled={busy || ticket.technician === meta?.currentUser} onClick={() => void run(() => api.call('tickets.takeCharge', { id: ticket.id }))} data-testid="take-charge">
           {t('ticket.takeCharge')}

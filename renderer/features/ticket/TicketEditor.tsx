@@ -8,6 +8,7 @@ import { api } from '../../api/client';
 import { hitLabel } from '../call-log/RequesterPicker';
 import { errorText, type TicketMeta } from './ticket-meta';
 import { reportBackgroundFailure } from '../../components/background-failure';
+import { Notice } from '../../components/Notice';
 
 /**
  * Correct a logged ticket: subject, type, channel, category, urgency and impact (priority
@@ -80,7 +81,7 @@ export function TicketEditor({ ticket, assets, meta, onClose }: { ticket: Ticket
           </select>
         </label>
       </div>
-      {error && <p role="alert" className="error">{error}</p>}
+      <Notice error={error} />
       <div className="toolbar">
         <button type="submit" className="primary" data-testid="edit-save">{t('edit.save')} <kbd aria-hidden="true">Ctrl+Entrée</kbd></button>
         <button type="button" onClick={() => onClose(false)}>{t('edit.cancel')} <kbd aria-hidden="true">Échap</kbd></button>
@@ -147,7 +148,7 @@ export function RequesterFix({ ticket, requester, onClose }: { ticket: Ticket; r
         ))}
         {hits.length === 0 && <li className="muted">{t('call.directoryNone')}</li>}
       </ul>
-      {error && <p role="alert" className="error">{error}</p>}
+      <Notice error={error} />
     </div>
   );
 }
