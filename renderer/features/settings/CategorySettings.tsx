@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { ChangeNotice } from './ChangeNotice';
-import { RenameField } from './RenameField';
+import { ReferentialRow } from './ReferentialRow';
 import { useChange, useReferentialList } from './useReferentials';
 
 /**
@@ -57,30 +57,24 @@ export function CategorySettings() {
       <ChangeNotice state={state} testId="category-notice" />
       <ul className="ref-list" aria-label={t('sections.categories')}>
         {list?.categories.map((c) => (
-          <li key={c.id} data-testid="category-row" data-full-name={c.fullName} data-active={c.active} className={c.active ? '' : 'archived'} style={{ paddingLeft: `${depth(c.fullName) * 1.5}rem` }}>
-            <RenameField
-              name={c.name}
-              label={t('categories.name', { name: c.fullName })}
-              testId="category-name"
-              onSave={(next) => run(() => api.call('referentials.renameCategory', { id: c.id, name: next }), (x) => t('categories.renamed', { name: x.fullName }))}
-            />
-            <span className="muted">
-              {t('usage', { count: list.usage.categories[c.id] ?? 0 })}
-              {!c.active && ` · ${t('archived')}`}
-            </span>
-            <button
-              type="button"
-              data-testid="category-archive"
-              onClick={() =>
-                void run(
-                  () => api.call('referentials.archiveCategory', { id: c.id, archived: c.active }),
-                  (x) => t(x.active ? 'categories.restoredDone' : 'categories.archivedDone', { name: x.fullName }),
-                )
-              }
-            >
-              {c.active ? t('archive') : t('restore')}
-            </button>
-          </li>
+          <ReferentialRow
+            key={c.id}
+            kind="category"
+            name={c.name}
+            renameLabel={t('categories.name', { name: c.fullName })}
+            usage={list.usage.categories[c.id] ?? 0}
+            active={c.active}
+            archivedText={t('archived')}
+            style={{ paddingLeft: `${depth(c.fullName) * 1.5}rem` }}
+            data={{ 'data-full-name': c.fullName }}
+            onRename={(next) => run(() => api.call('referentials.renameCategory', { id: c.id, name: next }), (x) => t('categories.renamed', { name: x.fullName }))}
+            onToggleArchived={() =>
+              void run(
+                () => api.call('referentials.archiveCategory', { id: c.id, archived: c.active }),
+                (x) => t(x.active ? 'categories.restoredDone' : 'categories.archivedDone', { name: x.fullName }),
+              )
+            }
+          />
         ))}
       </ul>
       <p className="muted">{t('renameHint')}</p>

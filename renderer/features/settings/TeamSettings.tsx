@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { ChangeNotice } from './ChangeNotice';
-import { RenameField } from './RenameField';
+import { ReferentialRow } from './ReferentialRow';
 import { useChange, useReferentialList } from './useReferentials';
 
 /**
@@ -42,30 +42,22 @@ export function TeamSettings() {
       <ChangeNotice state={state} testId="team-notice" />
       <ul className="ref-list" aria-label={t('sections.teams')}>
         {list?.teams.map((team) => (
-          <li key={team.id} data-testid="team-row" data-active={team.active} className={team.active ? '' : 'archived'}>
-            <RenameField
-              name={team.name}
-              label={t('teams.name', { name: team.name })}
-              testId="team-name"
-              onSave={(next) => run(() => api.call('referentials.renameTeam', { id: team.id, name: next }), (x) => t('teams.renamed', { name: x.name }))}
-            />
-            <span className="muted">
-              {t('usage', { count: list.usage.teams[team.id] ?? 0 })}
-              {!team.active && ` · ${t('archivedTeam')}`}
-            </span>
-            <button
-              type="button"
-              data-testid="team-archive"
-              onClick={() =>
-                void run(
-                  () => api.call('referentials.archiveTeam', { id: team.id, archived: team.active }),
-                  (x) => t(x.active ? 'teams.restoredDone' : 'teams.archivedDone', { name: x.name }),
-                )
-              }
-            >
-              {team.active ? t('archive') : t('restore')}
-            </button>
-          </li>
+          <ReferentialRow
+            key={team.id}
+            kind="team"
+            name={team.name}
+            renameLabel={t('teams.name', { name: team.name })}
+            usage={list.usage.teams[team.id] ?? 0}
+            active={team.active}
+            archivedText={t('archivedTeam')}
+            onRename={(next) => run(() => api.call('referentials.renameTeam', { id: team.id, name: next }), (x) => t('teams.renamed', { name: x.name }))}
+            onToggleArchived={() =>
+              void run(
+                () => api.call('referentials.archiveTeam', { id: team.id, archived: team.active }),
+                (x) => t(x.active ? 'teams.restoredDone' : 'teams.archivedDone', { name: x.name }),
+              )
+            }
+          />
         ))}
       </ul>
       <p className="muted">{t('renameHint')}</p>
