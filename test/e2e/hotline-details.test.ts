@@ -190,7 +190,8 @@ describe("a ticket's tools", () => {
     await page.getByTestId('ticket-tools').getByTestId('ticket-launch-tool').locator('summary').click();
     await page.getByTestId('ticket-tools').getByTestId('tool-select').selectOption('win-restart-spooler');
     await expect.poll(() => page.getByTestId('ticket-tools').getByTestId('tool-target').inputValue()).toBe(`ssh:${profile.id}`);
-    expect(await page.getByTestId('ticket-tools').getByTestId('tool-run').isDisabled()).toBe(false);
+    // The select shows its first option one frame before the launcher adopts it as the target.
+    await expect.poll(() => page.getByTestId('ticket-tools').getByTestId('tool-run').isDisabled()).toBe(false);
     await page.close();
   });
 });

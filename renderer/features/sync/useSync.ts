@@ -12,10 +12,7 @@ export function useSyncStatus() {
   const [progress, setProgress] = useState<SyncProgress | null>(null);
   useEffect(() => {
     let alive = true;
-    api.call('sync.status').then(
-      (s) => alive && setStatus(s),
-      () => {},
-    );
+    api.call('sync.status').then((s) => alive && setStatus(s), reportBackgroundFailure);
     const off1 = api.on('sync.changed', (s) => {
       setStatus(s);
       if (!s.running) setProgress(null);
