@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { localize, type MessageKey, type Param, type ParamsOf } from './messages';
+import { formatMessage, localize, type MessageKey, type Param, type ParamsOf } from './messages';
 
 /**
  * Typed errors that cross the contract. Every error carries a stable `code` the UI can
@@ -74,15 +74,10 @@ export function inLanguage(message: string, lang: 'fr' | 'en'): string {
 
 export const commonErrors = {
   unknownCall: (name: string) => RelaisError.of('UNKNOWN_CALL', { name: name.slice(0, 80) }),
-  invalidInput: (issues: { path: string; message: string }[]) =>
-    new RelaisError(
-      'INVALID_INPUT',
-      {
-        fr: `Données invalides : ${issues.map((i) => (i.path ? `${i.path} — ${inLanguage(i.message, 'fr')}` : inLanguage(i.message, 'fr'))).join(' ; ')}. Corrigez le champ indiqué puis réessayez.`,
-        en: `Invalid data: ${issues.map((i) => (i.path ? `${i.path} — ${inLanguage(i.message, 'en')}` : inLanguage(i.message, 'en'))).join('; ')}. Fix the field shown and try again.`,
-      },
-      { issues },
-    ),
+  invalidInput: (issues: { path: string; message: string }[]) => {
+    const listed = (lang: 'fr' | 'en') => issues.map((i) => (i.path ? `${i.path} — ${inLanguage(i.message, lang)}` : inLanguage(i.message, lang))).join(formatMessage(lang, 'ISSUES_SEPARATOR'));
+    return RelaisError.of('INVALID_INPUT', { issues: { fr: listed('fr'), en: listed('en') } }, { issues });
+  },
   /** `what` names the thing in both languages: a `NOUN_*` message key. */
   notFound: (what: MessageKey, id: string) => RelaisError.of('NOT_FOUND', { what: { msg: what }, id }, { id }),
   storageFull: () => RelaisError.of('STORAGE_FULL'),
