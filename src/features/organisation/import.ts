@@ -1,9 +1,9 @@
 import type { Db } from '../../platform/db';
+import { localize } from '../../base/messages';
 import type { ImportOrgPort } from '../tickets/directory-import';
 import { getUnit, findOrganisation, findUnitByName, insertUnit, setUnitTier, archiveUnit, listOrganisations } from './store';
 import type { Tier } from '../../domain/organisation';
 
-const why = (fr: string, en: string) => ({ fr, en });
 const short = (s: string) => s.slice(0, 80);
 const YES = new Set(['oui', 'yes', 'o', 'y', '1', 'x', 'vrai', 'true', 'archive', 'archivé']);
 
@@ -21,26 +21,26 @@ function parseTier(v: string | undefined): Tier | null | 'bad' {
 export function createImportOrgPort(db: Db): ImportOrgPort {
   const knownOrgs = () => listOrganisations(db).map((o) => o.code).join(', ');
   const unknownOrg = (v: string) =>
-    why(`Organisation inconnue : « ${short(v)} » (connues : ${knownOrgs()}).`, `Unknown organisation: "${short(v)}" (known: ${knownOrgs()}).`);
+    localize('ORG_IMPORT_UNKNOWN_ORG', { value: short(v), known: knownOrgs() });
   return {
     resolveService(v) {
       const org = findOrganisation(db, v.organisation ?? '');
       if (!org) return { error: unknownOrg(v.organisation ?? '') };
       if (!v.service) return { serviceId: null };
       const direction = v.direction ? findUnitByName(db, org.id, 'direction', v.direction) : undefined;
-      if (v.direction && !direction) return { error: why(`Direction inconnue dans ${org.code} : « ${short(v.direction)} ». Importez d'abord l'organigramme.`, `Unknown direction in ${org.code}: "${short(v.direction)}". Import the organisation tree first.`) };
+      if (v.direction && !direction) return { error: localize('ORG_IMPORT_UNKNOWN_DIRECTION', { org: org.code, value: short(v.direction) }) };
       const service = findUnitByName(db, org.id, 'service', v.service, direction ? direction.id : undefined);
-      if (!service) return { error: why(`Service inconnu dans ${org.code} : « ${short(v.service)} ». Importez d'abord l'organigramme (organisation, direction, service, criticité).`, `Unknown service in ${org.code}: "${short(v.service)}". Import the organisation tree first (organisation, direction, service, tier).`) };
-      if (service.archived) return { error: why(`Le service « ${short(v.service)} » est archivé : choisissez un service actif.`, `Service "${short(v.service)}" is archived: pick an active service.`) };
+      if (!service) return { error: localize('ORG_IMPORT_UNKNOWN_SERVICE', { org: org.code, value: short(v.service) }) };
+      if (service.archived) return { error: localize('ORG_IMPORT_ARCHIVED_SERVICE', { value: short(v.service) }) };
       return { serviceId: service.id };
     },
     checkServiceLine(v) {
       if (!findOrganisation(db, v.organisation ?? '')) return unknownOrg(v.organisation ?? '');
-      if (!v.service) return why('Service manquant.', 'Missing service.');
-      if (v.service.length > 120 || (v.direction ?? '').length > 120) return why('Nom trop long (120 caractères au plus).', 'Name too long (at most 120 characters).');
+      if (!v.service) return localize('ORG_IMPORT_MISSING_SERVICE');
+      if (v.service.length > 120 || (v.direction ?? '').length > 120) return localize('ORG_IMPORT_NAME_TOO_LONG');
       const tier = parseTier(v.tier);
-      if (tier === 'bad') return why(`Criticité invalide : « ${short(v.tier ?? '')} » (1 vital, 2 important, 3 standard).`, `Invalid tier: "${short(v.tier ?? '')}" (1 vital, 2 important, 3 standard).`);
-      if (tier === null) return why('Criticité manquante (1 vital, 2 important, 3 standard).', 'Missing tier (1 vital, 2 important, 3 standard).');
+      if (tier === 'bad') return localize('ORG_IMPORT_BAD_TIER', { value: short(v.tier ?? '') });
+      if (tier === null) return localize('ORG_IMPORT_MISSING_TIER');
       return null;
     },
     writeServiceLine(v) {

@@ -2,7 +2,8 @@ import { parse } from 'csv-parse/sync';
 import { v7 as uuidv7 } from 'uuid';
 import type Database from 'better-sqlite3';
 import type { Db } from '../../platform/db';
-import { RelaisError } from '../../base/errors';
+import { RelaisError, type LocalizedText } from '../../base/errors';
+import { localize } from '../../base/messages';
 import { foldText } from '../../domain/tickets';
 import type { ImportKind, ImportLineError, ImportPreview } from '../../domain/directory';
 import { assetSearchKey, findPersonByNameOrEmail, insertAsset, insertPerson, personSearchKey } from './repos/directory';
@@ -24,8 +25,8 @@ type Values = Partial<Record<Field, string>>;
  */
 export interface ImportOrgPort {
   /** A person's service from its organisation, (direction) and service cells, or why not. */
-  resolveService(v: Values): { serviceId: string | null } | { error: { fr: string; en: string } };
-  checkServiceLine(v: Values): { fr: string; en: string } | null;
+  resolveService(v: Values): { serviceId: string | null } | { error: LocalizedText };
+  checkServiceLine(v: Values): LocalizedText | null;
   writeServiceLine(v: Values): void;
 }
 const ORG_HEADERS: Record<string, Field> = { organisation: 'organisation', organisme: 'organisation', entite: 'organisation', entity: 'organisation', organization: 'organisation' };
@@ -58,7 +59,7 @@ const HEADERS: Record<ImportKind, Record<string, Field>> = {
 const REQUIRED: Record<ImportKind, Field> = { people: 'lastName', assets: 'name', services: 'service' };
 
 type Parsed = { line: number; values: Partial<Record<Field, string>> };
-const err = (line: number, fr: string, en: string): ImportLineError => ({ line, reason: { fr, en } });
+const err = (line: number, reason: LocalizedText): ImportLineError => ({ line, reason });
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const PHONE = /^[0-9+().\s-]{2,30}$/;
@@ -76,9 +77,9 @@ function readCsv(kind: ImportKind, csv: string): { columns: string[]; rows: Pars
     records = parse(text, { delimiter, relax_column_count: true, skip_empty_lines: true, trim: true, bom: true }) as string[][];
   } catch (e) {
     const line = (e as { lines?: number }).lines ?? 1;
-    return { columns: [], rows: [], errors: [err(line, `Fichier CSV illisible vers la ligne ${line} (guillemet non fermé ?) : corrigez le fichier puis réessayez.`, `Unreadable CSV near line ${line} (unclosed quote?): fix the file and try again.`)] };
+    return { columns: [], rows: [], errors: [err(line, localize('DIR_IMPORT_CSV_UNREADABLE', { line }))] };
   }
-  if (records.length === 0) return { columns: [], rows: [], errors: [err(1, 'Le fichier est vide.', 'The file is empty.')] };
+  if (records.length === 0) return { columns: [], rows: [], errors: [err(1, localize('DIR_IMPORT_EMPTY'))] };
   const header = records[0]!;
   let map = header.map((h) => HEADERS[kind][foldText(h).trim()]);
   // A people file naming the organisation places each agent in a service of the tree;
@@ -88,11 +89,11 @@ function readCsv(kind: ImportKind, csv: string): { columns: string[]; rows: Pars
   }
   const columns = header.filter((_, i) => map[i]);
   if (!map.includes(REQUIRED[kind])) {
-    if (kind === 'services') return { columns, rows: [], errors: [err(1, 'Colonne « service » introuvable dans la première ligne : la première ligne doit nommer les colonnes (organisation, direction, service, criticité).', 'No "service" column in the first line: the first line must name the columns (organisation, direction, service, tier).')] };
+    if (kind === 'services') return { columns, rows: [], errors: [err(1, localize('DIR_IMPORT_NO_SERVICE_COLUMN'))] };
     return {
       columns,
       rows: [],
-      errors: [err(1, 'Colonne « nom » introuvable dans la première ligne : la première ligne doit nommer les colonnes.', 'No "nom" (name) column in the first line: the first line must name the columns.')],
+      errors: [err(1, localize('DIR_IMPORT_NO_NAME_COLUMN'))],
     };
   }
   const rows = records.slice(1).map((rec, i) => {
@@ -108,16 +109,16 @@ function readCsv(kind: ImportKind, csv: string): { columns: string[]; rows: Pars
 
 function checkPerson(r: Parsed, seenEmails: Map<string, number>): ImportLineError | null {
   const v = r.values;
-  if (!v.lastName) return err(r.line, 'Nom manquant.', 'Missing last name.');
+  if (!v.lastName) return err(r.line, localize('DIR_IMPORT_MISSING_LAST_NAME'));
   for (const [f, max] of [['lastName', 100], ['firstName', 100], ['department', 120], ['site', 120], ['email', 200]] as const) {
-    if ((v[f] ?? '').length > max) return err(r.line, `Champ trop long (${f}, ${max} caractères au plus).`, `Field too long (${f}, at most ${max} characters).`);
+    if ((v[f] ?? '').length > max) return err(r.line, localize('DIR_IMPORT_FIELD_TOO_LONG', { field: f, max }));
   }
-  if (v.email && !EMAIL.test(v.email)) return err(r.line, `Adresse e-mail invalide : « ${v.email.slice(0, 80)} ».`, `Invalid e-mail address: "${v.email.slice(0, 80)}".`);
-  if (v.phone && !PHONE.test(v.phone)) return err(r.line, `Numéro de téléphone invalide : « ${v.phone.slice(0, 40)} ».`, `Invalid phone number: "${v.phone.slice(0, 40)}".`);
+  if (v.email && !EMAIL.test(v.email)) return err(r.line, localize('DIR_IMPORT_BAD_EMAIL', { value: v.email.slice(0, 80) }));
+  if (v.phone && !PHONE.test(v.phone)) return err(r.line, localize('DIR_IMPORT_BAD_PHONE', { value: v.phone.slice(0, 40) }));
   if (v.email) {
     const key = v.email.toLowerCase();
     const prev = seenEmails.get(key);
-    if (prev) return err(r.line, `E-mail déjà présent à la ligne ${prev}.`, `E-mail already on line ${prev}.`);
+    if (prev) return err(r.line, localize('DIR_IMPORT_EMAIL_TWICE', { line: prev }));
     seenEmails.set(key, r.line);
   }
   return null;
@@ -162,21 +163,21 @@ const nameKey = (s: string) => foldText(s).replace(/\s+/g, ' ').trim();
 
 function checkAsset(index: DirectoryIndex, r: Parsed, seenNames: Map<string, number>): ImportLineError | null {
   const v = r.values;
-  if (!v.name) return err(r.line, 'Nom du poste manquant.', 'Missing PC name.');
-  if (!PC_NAME.test(v.name)) return err(r.line, `Nom de poste invalide : « ${v.name.slice(0, 80)} » (lettres, chiffres, - . _ ; 63 caractères au plus).`, `Invalid PC name: "${v.name.slice(0, 80)}" (letters, digits, - . _; at most 63 characters).`);
+  if (!v.name) return err(r.line, localize('DIR_IMPORT_MISSING_PC_NAME'));
+  if (!PC_NAME.test(v.name)) return err(r.line, localize('DIR_IMPORT_BAD_PC_NAME', { value: v.name.slice(0, 80) }));
   const key = v.name.toLowerCase();
   const prev = seenNames.get(key);
-  if (prev) return err(r.line, `Poste déjà présent à la ligne ${prev}.`, `PC already on line ${prev}.`);
+  if (prev) return err(r.line, localize('DIR_IMPORT_PC_TWICE', { line: prev }));
   seenNames.set(key, r.line);
-  if (v.ip && !IPV4.test(v.ip) && !(v.ip.includes(':') && IPV6.test(v.ip))) return err(r.line, `Adresse IP invalide : « ${v.ip.slice(0, 60)} ».`, `Invalid IP address: "${v.ip.slice(0, 60)}".`);
-  if ((v.serial ?? '').length > 100 || (v.os ?? '').length > 100) return err(r.line, 'Numéro de série ou OS trop long (100 caractères au plus).', 'Serial number or OS too long (at most 100 characters).');
+  if (v.ip && !IPV4.test(v.ip) && !(v.ip.includes(':') && IPV6.test(v.ip))) return err(r.line, localize('DIR_IMPORT_BAD_IP', { value: v.ip.slice(0, 60) }));
+  if ((v.serial ?? '').length > 100 || (v.os ?? '').length > 100) return err(r.line, localize('DIR_IMPORT_SERIAL_TOO_LONG'));
   if (v.user && !index.person(v.user)) {
-    return err(r.line, `Utilisateur « ${v.user.slice(0, 80)} » absent de l'annuaire : importez d'abord les personnes, ou laissez la colonne vide.`, `User "${v.user.slice(0, 80)}" is not in the directory: import people first, or leave the column empty.`);
+    return err(r.line, localize('DIR_IMPORT_UNKNOWN_USER', { value: v.user.slice(0, 80) }));
   }
   return null;
 }
 
-const noOrg = (line: number) => err(line, "L'organisation n'est pas disponible dans cette console.", 'Organisations are not available in this console.');
+const noOrg = (line: number) => err(line, localize('DIR_IMPORT_NO_ORGANISATIONS'));
 
 function lineError(kind: ImportKind, index: DirectoryIndex, r: Parsed, seen: Map<string, number>, org: ImportOrgPort | undefined): ImportLineError | null {
   if (kind === 'assets') return checkAsset(index, r, seen);
