@@ -129,6 +129,19 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   ORG_IMPORT_BAD_TIER: 'Invalid tier: "{{value}}" (1 vital, 2 important, 3 standard).',
   ORG_IMPORT_MISSING_TIER: 'Missing tier (1 vital, 2 important, 3 standard).',
 
+  // ---- priority and urgency/impact levels, as the screens name them --------------------
+  PRIORITY_1: 'Very low',
+  PRIORITY_2: 'Low',
+  PRIORITY_3: 'Medium',
+  PRIORITY_4: 'High',
+  PRIORITY_5: 'Very high',
+  PRIORITY_6: 'Major',
+  LEVEL_1: 'very low',
+  LEVEL_2: 'low',
+  LEVEL_3: 'medium',
+  LEVEL_4: 'high',
+  LEVEL_5: 'very high',
+
   // ---- ssh --------------------
   SSH_HOSTKEY_CHANGED: "Host key changed: connection to {{host}}:{{port}} refused. Expected {{known}}, received {{keyType}} {{fingerprint}}. No credential was sent. This may be an interception: check the fingerprint with the server's administrator before replacing the key (Settings › Security).",
   SSH_HOSTKEY_UNKNOWN: 'Unknown host key for {{host}}:{{port}} ({{keyType}} {{fingerprint}}). Open a terminal to this host first to check and trust its fingerprint.',

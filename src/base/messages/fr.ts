@@ -135,6 +135,19 @@ export const fr = {
   ORG_IMPORT_BAD_TIER: 'Criticité invalide : « {{value}} » (1 vital, 2 important, 3 standard).',
   ORG_IMPORT_MISSING_TIER: 'Criticité manquante (1 vital, 2 important, 3 standard).',
 
+  // ---- priority and urgency/impact levels, as the screens name them --------------------
+  PRIORITY_1: 'Très basse',
+  PRIORITY_2: 'Basse',
+  PRIORITY_3: 'Moyenne',
+  PRIORITY_4: 'Haute',
+  PRIORITY_5: 'Très haute',
+  PRIORITY_6: 'Majeure',
+  LEVEL_1: 'très basse',
+  LEVEL_2: 'basse',
+  LEVEL_3: 'moyenne',
+  LEVEL_4: 'haute',
+  LEVEL_5: 'très haute',
+
   // ---- ssh --------------------
   SSH_HOSTKEY_CHANGED: "Clé d'hôte modifiée : connexion refusée à {{host}}:{{port}}. Empreinte attendue {{known}}, reçue {{keyType}} {{fingerprint}}. Aucun identifiant n'a été envoyé. Il peut s'agir d'une interception : vérifiez l'empreinte auprès de l'administrateur du serveur avant de remplacer la clé (Paramètres › Sécurité).",
   SSH_HOSTKEY_UNKNOWN: "Clé d'hôte inconnue pour {{host}}:{{port}} ({{keyType}} {{fingerprint}}). Ouvrez d'abord un terminal vers cet hôte pour vérifier et approuver son empreinte.",

@@ -1,5 +1,6 @@
 import type { Db } from '../../platform/db';
 import { RelaisError, commonErrors } from '../../base/errors';
+import { formatMessage, type MessageKey } from '../../base/messages';
 import { stmt } from '../../platform/statements';
 import { DEFAULT_PRIORITY_MATRIX, DEFAULT_SLA, priorityMatrixSchema, slaDueDates, type Category, type PriorityMatrix, type SlaTargets, type Team } from '../../domain/tickets';
 import { businessCalendarSchema, defaultBusinessCalendar, type BusinessCalendar } from '../../domain/business-calendar';
@@ -9,15 +10,6 @@ import { addTeam, findCategory, findTeam, insertCategory, listCategories, listTe
 import type { ReferentialsPort } from './referentials-port';
 
 export const SETTING_KEYS = { matrix: 'tickets.priorityMatrix', sla: 'tickets.sla', calendar: 'tickets.businessCalendar' } as const;
-
-const PRIORITY_LABELS = {
-  fr: ['', 'Très basse', 'Basse', 'Moyenne', 'Haute', 'Très haute', 'Majeure'],
-  en: ['', 'Very low', 'Low', 'Medium', 'High', 'Very high', 'Major'],
-};
-const LEVELS = {
-  fr: ['', 'très basse', 'basse', 'moyenne', 'haute', 'très haute'],
-  en: ['', 'very low', 'low', 'medium', 'high', 'very high'],
-};
 
 export const referentialErrors = {
   teamNameTaken: (name: string) => RelaisError.of('NAME_TAKEN_team', { name }, { field: 'name' }),
@@ -39,11 +31,15 @@ export const referentialErrors = {
       { urgency: u, impact: i },
     ),
   slaMissing: (priorities: number[]) =>
-    RelaisError.of('SLA_INCOMPLETE', { priorities: { fr: priorities.map((p) => PRIORITY_LABELS.fr[p]).join(', '), en: priorities.map((p) => PRIORITY_LABELS.en[p]).join(', ') } }),
+    RelaisError.of('SLA_INCOMPLETE', { priorities: { fr: priorities.map((p) => formatMessage('fr', priorityKey(p))).join(', '), en: priorities.map((p) => formatMessage('en', priorityKey(p))).join(', ') } }),
 };
 
-const level = (n: number) => ({ fr: LEVELS.fr[n]!, en: LEVELS.en[n]! });
-const priority = (n: number) => ({ fr: PRIORITY_LABELS.fr[n]!, en: PRIORITY_LABELS.en[n]! });
+// The matrix sentences name levels and priorities as the screens do (the catalogue's words).
+const LEVEL_KEYS = ['LEVEL_1', 'LEVEL_2', 'LEVEL_3', 'LEVEL_4', 'LEVEL_5'] as const satisfies readonly MessageKey[];
+const PRIORITY_KEYS = ['PRIORITY_1', 'PRIORITY_2', 'PRIORITY_3', 'PRIORITY_4', 'PRIORITY_5', 'PRIORITY_6'] as const satisfies readonly MessageKey[];
+const priorityKey = (n: number): MessageKey => PRIORITY_KEYS[n - 1]!;
+const level = (n: number) => ({ msg: LEVEL_KEYS[n - 1]! });
+const priority = (n: number) => ({ msg: priorityKey(n) });
 
 /**
  * Teams, categories, the priority matrix, SLA targets and the business-hours calendar: the
