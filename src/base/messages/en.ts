@@ -142,6 +142,20 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   LEVEL_4: 'high',
   LEVEL_5: 'very high',
 
+  // ---- tool and checklist files refused by the catalogue --------------------
+  TOOL_FILE_SCHEMA: 'Schema not met: {{issues}}',
+  TOOL_FILE_ISSUE: '{{path}}: {{message}}',
+  TOOL_FILE_ROOT: '(root)',
+  TOOL_FILE_DIR_UNREADABLE: 'unreadable folder: {{message}}',
+  TOOL_FILE_TOO_LARGE: 'file too large ({{size}} bytes, max {{max}})',
+  TOOL_FILE_BAD_JSON: 'invalid JSON: {{message}}',
+  TOOL_FILE_ID_TAKEN_BY: 'id "{{id}}" already used by {{file}}: file ignored',
+  TOOL_FILE_ID_TAKEN: 'id "{{id}}" already used: file ignored',
+  CHECKLIST_STEP_UNKNOWN_TOOL: 'steps.{{step}}: unknown tool "{{tool}}"',
+  CHECKLIST_STEP_OTHER_OS: 'steps.{{step}}: the tool {{tool}} targets {{toolOs}}, the checklist {{os}}',
+  CHECKLIST_STEP_NO_PARAM: 'steps.{{step}}: the tool {{tool}} has no parameter "{{name}}"',
+  CHECKLIST_STEP_INVALID: 'steps.{{step}}: {{message}}',
+
   // ---- ssh --------------------
   SSH_HOSTKEY_CHANGED: "Host key changed: connection to {{host}}:{{port}} refused. Expected {{known}}, received {{keyType}} {{fingerprint}}. No credential was sent. This may be an interception: check the fingerprint with the server's administrator before replacing the key (Settings › Security).",
   SSH_HOSTKEY_UNKNOWN: 'Unknown host key for {{host}}:{{port}} ({{keyType}} {{fingerprint}}). Open a terminal to this host first to check and trust its fingerprint.',

@@ -148,6 +148,20 @@ export const fr = {
   LEVEL_4: 'haute',
   LEVEL_5: 'très haute',
 
+  // ---- tool and checklist files refused by the catalogue --------------------
+  TOOL_FILE_SCHEMA: 'Schéma non respecté : {{issues}}',
+  TOOL_FILE_ISSUE: '{{path}} : {{message}}',
+  TOOL_FILE_ROOT: '(racine)',
+  TOOL_FILE_DIR_UNREADABLE: 'dossier illisible : {{message}}',
+  TOOL_FILE_TOO_LARGE: 'fichier trop gros ({{size}} octets, max {{max}})',
+  TOOL_FILE_BAD_JSON: 'JSON invalide : {{message}}',
+  TOOL_FILE_ID_TAKEN_BY: 'identifiant « {{id}} » déjà utilisé par {{file}} : fichier ignoré',
+  TOOL_FILE_ID_TAKEN: 'identifiant « {{id}} » déjà utilisé : fichier ignoré',
+  CHECKLIST_STEP_UNKNOWN_TOOL: 'steps.{{step}} : outil inconnu « {{tool}} »',
+  CHECKLIST_STEP_OTHER_OS: "steps.{{step}} : l'outil {{tool}} vise {{toolOs}}, la liste {{os}}",
+  CHECKLIST_STEP_NO_PARAM: "steps.{{step}} : l'outil {{tool}} n'a pas de paramètre « {{name}} »",
+  CHECKLIST_STEP_INVALID: 'steps.{{step}} : {{message}}',
+
   // ---- ssh --------------------
   SSH_HOSTKEY_CHANGED: "Clé d'hôte modifiée : connexion refusée à {{host}}:{{port}}. Empreinte attendue {{known}}, reçue {{keyType}} {{fingerprint}}. Aucun identifiant n'a été envoyé. Il peut s'agir d'une interception : vérifiez l'empreinte auprès de l'administrateur du serveur avant de remplacer la clé (Paramètres › Sécurité).",
   SSH_HOSTKEY_UNKNOWN: "Clé d'hôte inconnue pour {{host}}:{{port}} ({{keyType}} {{fingerprint}}). Ouvrez d'abord un terminal vers cet hôte pour vérifier et approuver son empreinte.",

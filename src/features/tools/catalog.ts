@@ -15,6 +15,7 @@ import {
   type ToolDefinition,
 } from '../../domain/tools';
 import { validateParam } from './params';
+import { formatMessage, localize, type Lang } from '../../base/messages';
 
 export interface LoadedTool extends ToolDefinition {
   source: 'builtin' | 'admin';
@@ -46,12 +47,12 @@ export function defaultAssetsDir(): string {
 type LocalizedReason = { fr: string; en: string };
 
 function issuesText(err: z.ZodError): LocalizedReason {
-  const list = (root: string, sep: string, colon: string) =>
+  const list = (lang: Lang) =>
     err.issues
       .slice(0, 5)
-      .map((i) => `${i.path.map(String).join('.') || root}${colon}${i.message}`)
-      .join(sep);
-  return { fr: `Schéma non respecté : ${list('(racine)', ' ; ', ' : ')}`, en: `Schema not met: ${list('(root)', '; ', ': ')}` };
+      .map((i) => formatMessage(lang, 'TOOL_FILE_ISSUE', { path: i.path.map(String).join('.') || formatMessage(lang, 'TOOL_FILE_ROOT'), message: i.message }))
+      .join(formatMessage(lang, 'ISSUES_SEPARATOR'));
+  return localize('TOOL_FILE_SCHEMA', { issues: { fr: list('fr'), en: list('en') } });
 }
 
 function readJsonFiles(dir: string, errors: CatalogError[]): { file: string; data: unknown }[] {
@@ -59,7 +60,7 @@ function readJsonFiles(dir: string, errors: CatalogError[]): { file: string; dat
   try {
     entries = fs.readdirSync(dir).filter((f) => f.toLowerCase().endsWith('.json')).sort();
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') errors.push({ path: dir, reason: { fr: `dossier illisible : ${(err as Error).message}`, en: `unreadable folder: ${(err as Error).message}` } });
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') errors.push({ path: dir, reason: localize('TOOL_FILE_DIR_UNREADABLE', { message: (err as Error).message }) });
     return [];
   }
   const out: { file: string; data: unknown }[] = [];
@@ -69,12 +70,12 @@ function readJsonFiles(dir: string, errors: CatalogError[]): { file: string; dat
       const st = fs.statSync(file);
       if (!st.isFile()) continue;
       if (st.size > MAX_FILE_BYTES) {
-        errors.push({ path: file, reason: { fr: `fichier trop gros (${st.size} octets, max ${MAX_FILE_BYTES})`, en: `file too large (${st.size} bytes, max ${MAX_FILE_BYTES})` } });
+        errors.push({ path: file, reason: localize('TOOL_FILE_TOO_LARGE', { size: st.size, max: MAX_FILE_BYTES }) });
         continue;
       }
       out.push({ file, data: JSON.parse(fs.readFileSync(file, 'utf8')) });
     } catch (err) {
-      errors.push({ path: file, reason: { fr: `JSON invalide : ${(err as Error).message}`, en: `invalid JSON: ${(err as Error).message}` } });
+      errors.push({ path: file, reason: localize('TOOL_FILE_BAD_JSON', { message: (err as Error).message }) });
     }
   }
   return out;
@@ -97,7 +98,7 @@ export function loadCatalog(options: { assetsDir?: string; adminDir?: string | n
       }
       const existing = tools.get(parsed.data.id);
       if (existing) {
-        errors.push({ path: file, reason: { fr: `identifiant « ${parsed.data.id} » déjà utilisé par ${existing.file} : fichier ignoré`, en: `id "${parsed.data.id}" already used by ${existing.file}: file ignored` } });
+        errors.push({ path: file, reason: localize('TOOL_FILE_ID_TAKEN_BY', { id: parsed.data.id, file: existing.file }) });
         continue;
       }
       tools.set(parsed.data.id, { ...parsed.data, source, file });
@@ -119,7 +120,7 @@ export function loadCatalog(options: { assetsDir?: string; adminDir?: string | n
         continue;
       }
       if (checklists.has(parsed.data.id)) {
-        errors.push({ path: file, reason: { fr: `identifiant « ${parsed.data.id} » déjà utilisé : fichier ignoré`, en: `id "${parsed.data.id}" already used: file ignored` } });
+        errors.push({ path: file, reason: localize('TOOL_FILE_ID_TAKEN', { id: parsed.data.id }) });
         continue;
       }
       checklists.set(parsed.data.id, { ...parsed.data, file });
@@ -133,16 +134,16 @@ function checkChecklist(c: ChecklistDefinition, tools: Map<string, LoadedTool>):
   for (const [i, step] of c.steps.entries()) {
     if (step.kind !== 'tool') continue;
     const tool = tools.get(step.toolId);
-    if (!tool) return { fr: `steps.${i} : outil inconnu « ${step.toolId} »`, en: `steps.${i}: unknown tool "${step.toolId}"` };
-    if (tool.os !== c.os) return { fr: `steps.${i} : l'outil ${tool.id} vise ${tool.os}, la liste ${c.os}`, en: `steps.${i}: the tool ${tool.id} targets ${tool.os}, the checklist ${c.os}` };
+    if (!tool) return localize('CHECKLIST_STEP_UNKNOWN_TOOL', { step: i, tool: step.toolId });
+    if (tool.os !== c.os) return localize('CHECKLIST_STEP_OTHER_OS', { step: i, tool: tool.id, toolOs: tool.os, os: c.os });
     // Presets must be valid; parameters left out are asked when the step runs.
     for (const [name, value] of Object.entries(step.params)) {
       const param = tool.params.find((p) => p.name === name);
-      if (!param) return { fr: `steps.${i} : l'outil ${tool.id} n'a pas de paramètre « ${name} »`, en: `steps.${i}: the tool ${tool.id} has no parameter "${name}"` };
+      if (!param) return localize('CHECKLIST_STEP_NO_PARAM', { step: i, tool: tool.id, name });
       try {
         validateParam(param, value);
       } catch (err) {
-        return { fr: `steps.${i} : ${(err as Error).message}`, en: `steps.${i}: ${(err as Error).message}` };
+        return localize('CHECKLIST_STEP_INVALID', { step: i, message: (err as Error).message });
       }
     }
   }
