@@ -48,14 +48,25 @@ export async function execOn(conn: Conn, command: string, opts: ExecOptions): Pr
   const posix = (opts.remoteOs ?? 'posix') === 'posix';
   const env = opts.env ?? {};
   const full = remoteCommand(command, env, posix);
-  const stream = await new Promise<ClientChannel>((resolve, reject) => conn.rc.client.exec(full, posix ? {} : { env }, (err, ch) => (err ? reject(err) : resolve(ch))));
+  let exitCode: number | null = null;
+  let exitSignal: string | undefined;
+  const stream = await new Promise<ClientChannel>((resolve, reject) =>
+    conn.rc.client.exec(full, posix ? {} : { env }, (err, ch) => {
+      if (err) return reject(err);
+      // Listened to at once: a short command's exit status can arrive in the same packet batch
+      // as the channel's confirmation, before an `await` resumes, and an event has no buffer.
+      ch.on('exit', (code: number | null, sig?: string) => {
+        exitCode = typeof code === 'number' ? code : null;
+        if (sig) exitSignal = sig;
+      });
+      resolve(ch);
+    }),
+  );
   return new Promise<ExecResult>((resolve) => {
     const out = new StringDecoder('utf8');
     const errDec = new StringDecoder('utf8');
     let pgid: number | null = null;
     let errHead = posix ? '' : null;
-    let exitCode: number | null = null;
-    let exitSignal: string | undefined;
     let stopped: ExecResult['stopped'];
     let timer: NodeJS.Timeout | null = null;
     stream.on('data', (b: Buffer) => opts.onStdout(out.write(b)));
@@ -75,10 +86,6 @@ export async function execOn(conn: Conn, command: string, opts: ExecOptions): Pr
         errHead = null;
         opts.onStderr(rest);
       }
-    });
-    stream.on('exit', (code: number | null, sig?: string) => {
-      exitCode = typeof code === 'number' ? code : null;
-      if (sig) exitSignal = sig;
     });
     let groupKilled = false;
     const killGroup = () => {
