@@ -57,13 +57,13 @@ export function TemplateSettings() {
           </select>
           <label className="field">
             <span>{t('templates.name')}</span>
-            <input data-testid="template-title" maxLength={80} value={x.title} aria-invalid={problems.has(`${x.id}.title`) || undefined} onChange={(e) => change(i, { title: e.target.value })} />
-            {problems.get(`${x.id}.title`) && <small className="error">{problems.get(`${x.id}.title`)}</small>}
+            <input data-testid="template-title" maxLength={80} value={x.title} aria-invalid={problems.has(`${x.id}.title`) || undefined} aria-describedby={problems.has(`${x.id}.title`) ? `${x.id}-title-problem` : undefined} onChange={(e) => change(i, { title: e.target.value })} />
+            {problems.get(`${x.id}.title`) && <small className="error" id={`${x.id}-title-problem`}>{problems.get(`${x.id}.title`)}</small>}
           </label>
           <label className="field template-body">
             <span>{t('templates.body')}</span>
-            <textarea data-testid="template-body" rows={2} maxLength={2000} value={x.body} aria-invalid={problems.has(`${x.id}.body`) || undefined} onChange={(e) => change(i, { body: e.target.value })} />
-            {problems.get(`${x.id}.body`) && <small className="error">{problems.get(`${x.id}.body`)}</small>}
+            <textarea data-testid="template-body" rows={2} maxLength={2000} value={x.body} aria-invalid={problems.has(`${x.id}.body`) || undefined} aria-describedby={problems.has(`${x.id}.body`) ? `${x.id}-body-problem` : undefined} onChange={(e) => change(i, { body: e.target.value })} />
+            {problems.get(`${x.id}.body`) && <small className="error" id={`${x.id}-body-problem`}>{problems.get(`${x.id}.body`)}</small>}
           </label>
           <button type="button" className="danger" onClick={() => setList(list.filter((_, j) => j !== i))}>{t('templates.remove')}</button>
         </div>
