@@ -55,6 +55,7 @@ export function Notice({
   inline = false,
   className,
   testId,
+  data,
 }: {
   error?: unknown;
   children?: ReactNode;
@@ -63,6 +64,8 @@ export function Notice({
   inline?: boolean;
   className?: string;
   testId?: string;
+  /** Extra `data-*` attributes (a state a test or a style reads). */
+  data?: Record<`data-${string}`, string>;
 }) {
   const text = useErrorText();
   const hasError = error !== null && error !== undefined && error !== '';
@@ -72,11 +75,11 @@ export function Notice({
   const cls = [t === 'error' ? 'error' : t === 'warn' ? 'warn' : t === 'success' ? 'ok' : 'muted', 'notice', className].filter(Boolean).join(' ');
   const body = hasError ? text(error) : children;
   return inline ? (
-    <span role={role} className={cls} data-testid={testId}>
+    <span role={role} className={cls} data-testid={testId} {...data}>
       {body}
     </span>
   ) : (
-    <p role={role} className={cls} data-testid={testId}>
+    <p role={role} className={cls} data-testid={testId} {...data}>
       {body}
     </p>
   );

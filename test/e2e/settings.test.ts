@@ -121,9 +121,12 @@ describe('editing the desk by keyboard only', () => {
     expect(await page.getByTestId('matrix-3-3').inputValue()).toBe('3');
     await page.keyboard.press('ArrowDown');
     expect(await page.getByTestId('matrix-3-3').inputValue()).toBe('4');
+    expect(await page.getByTestId('matrix-save-dirty').textContent()).toBe('Modifications non enregistrées');
     await tabTo(page, 'matrix-save');
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByTestId('matrix-notice').textContent()).toBe('Matrice enregistrée : les nouveaux appels l\'utilisent.');
+    // Saved: nothing differs from what is stored any more.
+    await expect.poll(() => page.getByTestId('matrix-save-dirty').count()).toBe(0);
     await screenshot(page, 'settings-priorities-fr');
 
     // Business hours: Friday closes at 17:00; Monday 15 June is closed (a holiday added by hand).
@@ -165,6 +168,37 @@ describe('editing the desk by keyboard only', () => {
     await expect.poll(() => due.textContent()).toBe('16/06/2026 09:00');
     await page.close();
   }, 240_000);
+
+  it('an edit not saved yet says so, and "Annuler les modifications" puts the saved values back without saving', async () => {
+    const page = await open('#/settings/priorities');
+    await page.getByTestId('matrix').waitFor();
+    const cell = page.getByTestId('matrix-1-1');
+    const stored = await cell.inputValue();
+    expect(await page.getByTestId('matrix-save-discard').count()).toBe(0);
+    await tabTo(page, 'matrix-1-1');
+    await page.keyboard.press(stored === '1' ? 'ArrowDown' : 'ArrowUp');
+    expect(await cell.inputValue()).not.toBe(stored);
+    await tabTo(page, 'matrix-save-discard');
+    expect(await page.getByTestId('matrix-save-dirty').textContent()).toBe('Modifications non enregistrées');
+    await screenshot(page, 'settings-priorities-unsaved-fr');
+    await page.keyboard.press('Enter');
+    expect(await cell.inputValue()).toBe(stored);
+    expect(await page.getByTestId('matrix-save-dirty').count()).toBe(0);
+    const desk = await host.service.dispatch('referentials.desk', undefined, { clientId: 't' });
+    expect(desk.ok && String((desk.value as { priorityMatrix: number[][] }).priorityMatrix[0]![0])).toBe(stored);
+
+    // Business hours: a half-typed day goes back to the stored openings.
+    await page.goto(`${host.origin}/#/settings/hours`);
+    await expect.poll(() => focusedTestId(page), { timeout: 10_000 }).toBe('hours-0');
+    const monday = await page.getByTestId('hours-0').inputValue();
+    await page.keyboard.type(', 18:00-');
+    await tabTo(page, 'hours-save-discard');
+    await page.keyboard.press('Enter');
+    expect(await page.getByTestId('hours-0').inputValue()).toBe(monday);
+    expect(await page.getByTestId('hours-save-dirty').count()).toBe(0);
+    expect(await page.getByTestId('hours-notice').count()).toBe(0);
+    await page.close();
+  }, 120_000);
 
   it('shows the sections in English', async () => {
     const page = await open();

@@ -53,6 +53,12 @@ describe('sync mappings UI', () => {
     await expect.poll(() => page.getByTestId('sync-mappings-error').textContent()).toContain('Donnez une file différente à chaque équipe');
     const mapped = await service.dispatch('mappings.get', undefined, caller);
     expect(mapped.ok && (mapped.value as { queueMap: Record<string, string> }).queueMap).toEqual({ SIG: 'General' });
+    // The refused choice is still on screen, unsaved: "Annuler les modifications" shows the stored map again.
+    expect(await page.getByTestId('sync-mappings-save-dirty').textContent()).toBe('Modifications non enregistrées');
+    await page.getByTestId('sync-mappings-save-discard').click();
+    expect(await page.getByTestId('map-team-Applications').inputValue()).toBe('');
+    expect(await page.getByTestId('map-team-SIG').inputValue()).toBe('General');
+    expect(await page.getByTestId('sync-mappings-save-dirty').count()).toBe(0);
 
     const teamId = (host.service.core.db.prepare("SELECT id FROM teams WHERE name = 'SIG'").get() as { id: string }).id;
     const logged = await service.dispatch('tickets.logCall', { requesterName: 'Mme Agent', subject: 'Couche cadastre absente', description: 'x', outcome: 'route', teamId }, caller);

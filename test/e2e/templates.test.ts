@@ -27,6 +27,10 @@ describe('solution templates edited in Settings', () => {
     await page.getByTestId('template-save').click();
     await expect.poll(() => page.getByTestId('template-settings').textContent()).toContain('Donnez un titre court à ce modèle');
     const row = page.getByTestId('template-row').last();
+    // Each problem is read with its field (aria-describedby), and the summary is an alert.
+    const describedBy = await row.getByTestId('template-title').getAttribute('aria-describedby');
+    expect(await page.locator(`[id="${describedBy}"]`).textContent()).toContain('Donnez un titre court');
+    expect(await page.getByTestId('template-status').getAttribute('role')).toBe('alert');
     await row.locator('select').nth(1).selectOption({ label: 'Téléphonie > Poste fixe' });
     await row.getByTestId('template-title').fill('Câble réseau du téléphone');
     await row.getByTestId('template-body').fill('Câble du poste fixe rebranché sur la prise murale, tonalité revenue.');

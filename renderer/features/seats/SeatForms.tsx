@@ -2,6 +2,7 @@ import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { useShortcut } from '../../app/shortcuts';
+import { SelectField } from '../../components/SelectField';
 import { errorText, useLang } from './SeatsPage';
 
 type Org = { id: string; name: string };
@@ -53,36 +54,9 @@ export function RequestForm({ poolId, orgs, onError, onDone }: { poolId: string;
           <span>{t('requesterLogin')}</span>
           <input value={f.requesterLogin} onChange={set('requesterLogin')} required pattern="[^\s&quot;']+" data-testid="req-login" />
         </label>
-        <label className="field">
-          <span>{t('organisation')}</span>
-          <select value={f.organisationId} onChange={set('organisationId')} data-testid="req-org">
-            {orgs.map((o) => (
-              <option key={o.id} value={o.id}>
-                {o.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span>{t('tier')}</span>
-          <select value={f.tier} onChange={set('tier')} data-testid="req-tier">
-            {['1', '2', '3'].map((n) => (
-              <option key={n} value={n}>
-                {t(`tiers.${n}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span>{t('priority')}</span>
-          <select value={f.priority} onChange={set('priority')} data-testid="req-priority">
-            {['1', '2', '3', '4', '5', '6'].map((n) => (
-              <option key={n} value={n}>
-                {t(`priorities.${n}`)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SelectField label={t('organisation')} value={f.organisationId} onChange={set('organisationId')} data-testid="req-org" options={orgs.map((o) => ({ value: o.id, label: o.name }))} />
+        <SelectField label={t('tier')} value={f.tier} onChange={set('tier')} data-testid="req-tier" options={['1', '2', '3'].map((n) => ({ value: n, label: t(`tiers.${n}`) }))} />
+        <SelectField label={t('priority')} value={f.priority} onChange={set('priority')} data-testid="req-priority" options={['1', '2', '3', '4', '5', '6'].map((n) => ({ value: n, label: t(`priorities.${n}`) }))} />
         <label className="field grow">
           <span>{t('reason')}</span>
           <input value={f.reason} onChange={set('reason')} required data-testid="req-reason" />
@@ -127,16 +101,7 @@ export function PoolForm({ orgs, onCreated, onError }: { orgs: Org[]; onCreated(
           <span>{t('poolName')}</span>
           <input value={name} onChange={(e) => setName(e.target.value)} required />
         </label>
-        <label className="field">
-          <span>{t('pool')}</span>
-          <select value={kind} onChange={(e) => setKind(e.target.value as typeof kind)}>
-            {(['vpn', 'rd-gateway', 'published-apps', 'other'] as const).map((k) => (
-              <option key={k} value={k}>
-                {t(`kind.${k}`)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SelectField label={t('pool')} value={kind} onChange={(e) => setKind(e.target.value as typeof kind)} options={(['vpn', 'rd-gateway', 'published-apps', 'other'] as const).map((k) => ({ value: k, label: t(`kind.${k}`) }))} />
         <label className="field">
           <span>{t('capacity', { used: '…', capacity: '' }).split(':')[0]}</span>
           <input type="number" min={0} value={capacity} onChange={(e) => setCapacity(e.target.value)} required />

@@ -2,8 +2,8 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { withFrenchHolidays, type BusinessCalendar, type Holiday, type Opening } from '../../../src/domain/business-calendar';
-import { ChangeNotice } from './ChangeNotice';
-import { useChange, useDeskSettings } from './useReferentials';
+import { useDeskSettings } from './useReferentials';
+import { SaveBar, useChange } from '../../components/SaveBar';
 
 /** "08:00-12:00, 13:30-17:30" ⇄ openings; empty is a closed day; null when it cannot be read. */
 export function parseOpenings(text: string): Opening[] | null {
@@ -32,7 +32,8 @@ function CalendarEditor({ saved, isDefault, year, change }: { saved: BusinessCal
   const { t } = useTranslation('settings');
   const { state, run } = change;
   const days = t('hours.days', { returnObjects: true }) as string[];
-  const [week, setWeek] = useState(() => saved.week.map(showOpenings));
+  const savedWeek = saved.week.map(showOpenings);
+  const [week, setWeek] = useState(savedWeek);
   const [holidays, setHolidays] = useState<Holiday[]>(saved.holidays);
   const [local, setLocal] = useState<string | null>(null);
   // "Ajouter un jour férié" puts the keyboard in the new row's date.
@@ -107,18 +108,19 @@ function CalendarEditor({ saved, isDefault, year, change }: { saved: BusinessCal
           </button>
         </div>
       </section>
-      <div className="actions">
-        <button type="button" className="primary" data-testid="hours-save" onClick={save}>
-          {t('save')}
-        </button>
-      </div>
-      {local ? (
-        <p role="alert" className="error" data-testid="hours-notice">
-          {local}
-        </p>
-      ) : (
-        <ChangeNotice state={state} testId="hours-notice" />
-      )}
+      <SaveBar
+        label={t('save')}
+        testId="hours-save"
+        onSave={save}
+        state={local ? { kind: 'error', text: local } : state}
+        noticeTestId="hours-notice"
+        dirty={JSON.stringify([week, holidays]) !== JSON.stringify([savedWeek, saved.holidays])}
+        onDiscard={() => {
+          setLocal(null);
+          setWeek(savedWeek);
+          setHolidays(saved.holidays);
+        }}
+      />
     </div>
   );
 }

@@ -1,9 +1,11 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
-import { ChangeNotice } from './ChangeNotice';
+import { useChange } from '../../components/SaveBar';
+import { SelectField } from '../../components/SelectField';
+import { ReferentialPanel } from './ReferentialPanel';
 import { ReferentialRow } from './ReferentialRow';
-import { useChange, useReferentialList } from './useReferentials';
+import { useReferentialList } from './useReferentials';
 
 /**
  * Settings › Catégories: the tree, indented by level. Add under any active category, rename
@@ -17,6 +19,7 @@ export function CategorySettings() {
   const [name, setName] = useState('');
   const [parentId, setParentId] = useState('');
   const depth = (fullName: string) => fullName.split(' > ').length - 1;
+  const parents = [{ value: '', label: t('categories.root') }, ...(list?.categories.filter((c) => c.active).map((c) => ({ value: c.id, label: c.fullName })) ?? [])];
 
   const add = async () => {
     const created = await run(() => api.call('referentials.createCategory', { parentId: parentId || null, name }), (c) => t('categories.added', { name: c.fullName }));
@@ -24,60 +27,38 @@ export function CategorySettings() {
   };
 
   return (
-    <div className="referentials" data-testid="category-settings">
-      <p className="muted">{t('categories.intro')}</p>
-      <form
-        className="inline-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void add();
-        }}
-      >
-        <label className="field">
-          <span>{t('categories.parent')}</span>
-          <select data-testid="category-parent" value={parentId} autoFocus onChange={(e) => setParentId(e.target.value)}>
-            <option value="">{t('categories.root')}</option>
-            {list?.categories
-              .filter((c) => c.active)
-              .map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.fullName}
-                </option>
-              ))}
-          </select>
-        </label>
-        <label className="field">
-          <span>{t('categories.new')}</span>
-          <input data-testid="category-new" value={name} maxLength={80} onChange={(e) => setName(e.target.value)} />
-        </label>
-        <button type="submit" data-testid="category-add">
-          {t('categories.add')}
-        </button>
-      </form>
-      <ChangeNotice state={state} testId="category-notice" />
-      <ul className="ref-list" aria-label={t('sections.categories')}>
-        {list?.categories.map((c) => (
-          <ReferentialRow
-            key={c.id}
-            kind="category"
-            name={c.name}
-            renameLabel={t('categories.name', { name: c.fullName })}
-            usage={list.usage.categories[c.id] ?? 0}
-            active={c.active}
-            archivedText={t('archived')}
-            style={{ paddingLeft: `${depth(c.fullName) * 1.5}rem` }}
-            data={{ 'data-full-name': c.fullName }}
-            onRename={(next) => run(() => api.call('referentials.renameCategory', { id: c.id, name: next }), (x) => t('categories.renamed', { name: x.fullName }))}
-            onToggleArchived={() =>
-              void run(
-                () => api.call('referentials.archiveCategory', { id: c.id, archived: c.active }),
-                (x) => t(x.active ? 'categories.restoredDone' : 'categories.archivedDone', { name: x.fullName }),
-              )
-            }
-          />
-        ))}
-      </ul>
-      <p className="muted">{t('renameHint')}</p>
-    </div>
+    <ReferentialPanel
+      kind="category"
+      intro={t('categories.intro')}
+      leading={<SelectField label={t('categories.parent')} data-testid="category-parent" value={parentId} autoFocus onChange={(e) => setParentId(e.target.value)} options={parents} />}
+      newLabel={t('categories.new')}
+      name={name}
+      onName={setName}
+      addLabel={t('categories.add')}
+      onAdd={() => void add()}
+      state={state}
+      listLabel={t('sections.categories')}
+    >
+      {list?.categories.map((c) => (
+        <ReferentialRow
+          key={c.id}
+          kind="category"
+          name={c.name}
+          renameLabel={t('categories.name', { name: c.fullName })}
+          usage={list.usage.categories[c.id] ?? 0}
+          active={c.active}
+          archivedText={t('archived')}
+          style={{ paddingLeft: `${depth(c.fullName) * 1.5}rem` }}
+          data={{ 'data-full-name': c.fullName }}
+          onRename={(next) => run(() => api.call('referentials.renameCategory', { id: c.id, name: next }), (x) => t('categories.renamed', { name: x.fullName }))}
+          onToggleArchived={() =>
+            void run(
+              () => api.call('referentials.archiveCategory', { id: c.id, archived: c.active }),
+              (x) => t(x.active ? 'categories.restoredDone' : 'categories.archivedDone', { name: x.fullName }),
+            )
+          }
+        />
+      ))}
+    </ReferentialPanel>
   );
 }

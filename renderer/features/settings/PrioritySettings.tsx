@@ -1,10 +1,10 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { DEFAULT_PRIORITY_MATRIX, type PriorityMatrix, type SlaTargets } from '../../../src/domain/tickets';
-import { ChangeNotice } from './ChangeNotice';
-import { useChange, useDeskSettings, type DeskSettings } from './useReferentials';
-import { Notice } from '../../components/Notice';
+import { useDeskSettings, type DeskSettings } from './useReferentials';
+import { SaveBar, useChange, type SaveBarProps } from '../../components/SaveBar';
+import { Select } from '../../components/SelectField';
 
 const LEVELS = [1, 2, 3, 4, 5] as const;
 const PRIORITIES = [1, 2, 3, 4, 5, 6] as const;
@@ -35,16 +35,44 @@ export function PrioritySettings() {
 }
 type Change = ReturnType<typeof useChange>;
 
+/**
+ * One editor of this section: its title and intro (`<name>.title`, `<name>.intro`), its table
+ * (`children`), then Save (`<name>-save`), its own `buttons`, and how it went (`<name>-notice`).
+ */
+function EditorSection({ name, children, buttons, ...bar }: { name: 'matrix' | 'sla'; children: ReactNode; buttons?: ReactNode } & Omit<SaveBarProps, 'label' | 'children' | 'testId' | 'noticeTestId'>) {
+  const { t } = useTranslation('settings');
+  return (
+    <section aria-labelledby={`${name}-title`}>
+      <h3 id={`${name}-title`}>{t(`${name}.title`)}</h3>
+      <p className="muted">{t(`${name}.intro`)}</p>
+      {children}
+      <SaveBar label={t('save')} testId={`${name}-save`} noticeTestId={`${name}-notice`} {...bar}>
+        {buttons}
+      </SaveBar>
+    </section>
+  );
+}
+
 function MatrixEditor({ saved, change }: { saved: PriorityMatrix; change: Change }) {
   const { t } = useTranslation('settings');
   const { t: th } = useTranslation('hotline');
   const [m, setM] = useState<number[][]>(() => saved.map((row) => [...row]));
   const { state, run } = change;
+  const priorities = PRIORITIES.map((p) => ({ value: p, label: th(`level.${p}`) }));
   const set = (u: number, i: number, p: number) => setM((prev) => prev.map((row, ru) => (ru === u ? row.map((v, ri) => (ri === i ? p : v)) : row)));
   return (
-    <section aria-labelledby="matrix-title">
-      <h3 id="matrix-title">{t('matrix.title')}</h3>
-      <p className="muted">{t('matrix.intro')}</p>
+    <EditorSection
+      name="matrix"
+      onSave={() => void run(() => api.call('referentials.saveMatrix', { matrix: m }), () => t('matrix.saved'))}
+      state={state}
+      dirty={JSON.stringify(m) !== JSON.stringify(saved)}
+      onDiscard={() => setM(saved.map((row) => [...row]))}
+      buttons={
+        <button type="button" data-testid="matrix-reset" onClick={() => setM(DEFAULT_PRIORITY_MATRIX.map((row) => [...row]))}>
+          {t('matrix.reset')}
+        </button>
+      }
+    >
       <table className="matrix" data-testid="matrix">
         <thead>
           <tr>
@@ -64,35 +92,21 @@ function MatrixEditor({ saved, change }: { saved: PriorityMatrix; change: Change
               <th scope="row">{th(`level.${u}`)}</th>
               {LEVELS.map((i) => (
                 <td key={i}>
-                  <select
+                  <Select
                     data-testid={`matrix-${u}-${i}`}
                     aria-label={t('matrix.cell', { urgency: th(`level.${u}`), impact: th(`level.${i}`) })}
                     value={m[u - 1]![i - 1]}
                     className={`priority-${m[u - 1]![i - 1]}`}
                     onChange={(e) => set(u - 1, i - 1, Number(e.target.value))}
-                  >
-                    {PRIORITIES.map((p) => (
-                      <option key={p} value={p}>
-                        {th(`level.${p}`)}
-                      </option>
-                    ))}
-                  </select>
+                    options={priorities}
+                  />
                 </td>
               ))}
             </tr>
           ))}
         </tbody>
       </table>
-      <div className="actions">
-        <button type="button" className="primary" data-testid="matrix-save" onClick={() => void run(() => api.call('referentials.saveMatrix', { matrix: m }), () => t('matrix.saved'))}>
-          {t('save')}
-        </button>
-        <button type="button" data-testid="matrix-reset" onClick={() => setM(DEFAULT_PRIORITY_MATRIX.map((row) => [...row]))}>
-          {t('matrix.reset')}
-        </button>
-      </div>
-      <ChangeNotice state={state} testId="matrix-notice" />
-    </section>
+    </EditorSection>
   );
 }
 
@@ -100,9 +114,11 @@ function SlaEditor({ saved, change }: { saved: SlaTargets; change: Change }) {
   const { t } = useTranslation('settings');
   const { t: th } = useTranslation('hotline');
   const { state, run } = change;
-  const [rows, setRows] = useState(() =>
-    Object.fromEntries(PRIORITIES.map((p) => [p, { tto: split(saved[String(p)]?.ttoMinutes ?? 60), ttr: split(saved[String(p)]?.ttrMinutes ?? 1440) }])) as Record<number, { tto: { value: string; unit: Unit }; ttr: { value: string; unit: Unit } }>,
+  const [initial] = useState(
+    () => Object.fromEntries(PRIORITIES.map((p) => [p, { tto: split(saved[String(p)]?.ttoMinutes ?? 60), ttr: split(saved[String(p)]?.ttrMinutes ?? 1440) }])) as Record<number, { tto: { value: string; unit: Unit }; ttr: { value: string; unit: Unit } }>,
   );
+  const [rows, setRows] = useState(initial);
+  const units = (['min', 'h', 'd'] as const).map((u) => ({ value: u, label: t(`sla.${u}`) }));
   const [local, setLocal] = useState<string | null>(null);
   const edit = (p: number, which: 'tto' | 'ttr', patch: Partial<{ value: string; unit: Unit }>) => setRows((r) => ({ ...r, [p]: { ...r[p]!, [which]: { ...r[p]![which], ...patch } } }));
 
@@ -123,9 +139,13 @@ function SlaEditor({ saved, change }: { saved: SlaTargets; change: Change }) {
   };
 
   return (
-    <section aria-labelledby="sla-title">
-      <h3 id="sla-title">{t('sla.title')}</h3>
-      <p className="muted">{t('sla.intro')}</p>
+    <EditorSection
+      name="sla"
+      onSave={save}
+      state={local ? { kind: 'error', text: local } : state}
+      dirty={JSON.stringify(rows) !== JSON.stringify(initial)}
+      onDiscard={() => (setLocal(null), setRows(initial))}
+    >
       <table className="sla-table" data-testid="sla-table">
         <thead>
           <tr>
@@ -148,31 +168,19 @@ function SlaEditor({ saved, change }: { saved: SlaTargets; change: Change }) {
                     value={rows[p]![which].value}
                     onChange={(e) => edit(p, which, { value: e.target.value })}
                   />
-                  <select
+                  <Select
                     data-testid={`sla-${p}-${which}-unit`}
                     aria-label={t('sla.unit', { what: t(`sla.${which}`), priority: th(`level.${p}`) })}
                     value={rows[p]![which].unit}
                     onChange={(e) => edit(p, which, { unit: e.target.value as Unit })}
-                  >
-                    {(['min', 'h', 'd'] as const).map((u) => (
-                      <option key={u} value={u}>
-                        {t(`sla.${u}`)}
-                      </option>
-                    ))}
-                  </select>
+                    options={units}
+                  />
                 </td>
               ))}
             </tr>
           ))}
         </tbody>
       </table>
-      <div className="actions">
-        <button type="button" className="primary" data-testid="sla-save" onClick={save}>
-          {t('save')}
-        </button>
-      </div>
-      <Notice error={local} testId="sla-notice" />
-      {!local && <ChangeNotice state={state} testId="sla-notice" />}
-    </section>
+    </EditorSection>
   );
 }

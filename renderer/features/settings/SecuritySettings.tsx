@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { CallOutput } from '../../../src/api/contract';
 import { errorText as msg, Notice } from '../../components/Notice';
 import { api } from '../../api/client';
+import { SelectField } from '../../components/SelectField';
 
 type Entry = CallOutput<'security.vaultList'>['entries'][number];
 type HostKey = CallOutput<'ssh.hostKeys'>['keys'][number];
@@ -133,16 +134,12 @@ function VaultSection() {
           <span>{t('vault.label')}</span>
           <input value={label} onChange={(e) => setLabel(e.target.value)} maxLength={120} required />
         </label>
-        <label className="field">
-          <span>{t('vault.kind')}</span>
-          <select value={kind} onChange={(e) => setKind(e.target.value as Entry['kind'])}>
-            {(['password', 'passphrase', 'private-key', 'token', 'other'] as const).map((k) => (
-              <option key={k} value={k}>
-                {t(`kind.${k}`)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SelectField
+          label={t('vault.kind')}
+          value={kind}
+          onChange={(e) => setKind(e.target.value as Entry['kind'])}
+          options={(['password', 'passphrase', 'private-key', 'token', 'other'] as const).map((k) => ({ value: k, label: t(`kind.${k}`) }))}
+        />
         <label className="field">
           <span>{t('vault.secret')}</span>
           <input type="password" autoComplete="new-password" value={secret} onChange={(e) => setSecret(e.target.value)} required />
@@ -171,9 +168,9 @@ function AuditSection() {
     <section aria-labelledby="audit-title">
       <h3 id="audit-title">{t('audit.title')}</h3>
       {status && (
-        <p className={status.ok ? 'ok' : 'error'} role={status.ok ? 'status' : 'alert'} data-testid="audit-status" data-ok={status.ok}>
+        <Notice tone={status.ok ? 'success' : 'error'} testId="audit-status" data={{ 'data-ok': String(status.ok) }}>
           {status.ok ? t('audit.intact', { rows: status.rows }) : t('audit.broken', { row: status.brokenAt, rows: status.rows })}
-        </p>
+        </Notice>
       )}
       <Notice error={error} />
       <button type="button" onClick={check}>

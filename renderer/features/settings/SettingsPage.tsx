@@ -13,6 +13,13 @@ import { PrioritySettings } from './PrioritySettings';
 import { BusinessHoursSettings } from './BusinessHoursSettings';
 import { SETTINGS_SECTIONS, isSettingsSection, settingsHref, type SettingsSection } from './sections';
 import { Notice } from '../../components/Notice';
+import { SelectField } from '../../components/SelectField';
+
+/** Each language in its own name and language, whatever the UI's. */
+const LANGUAGES = [
+  { value: 'fr', label: 'Français', lang: 'fr' },
+  { value: 'en', label: 'English', lang: 'en' },
+];
 
 /**
  * Settings, one section at a time: the list of sections on the left (links, so each has
@@ -88,18 +95,14 @@ function GeneralSettings() {
   return (
     <fieldset className="card">
       <legend>{t('settings.general')}</legend>
-      <label className="field">
-        <span>{t('settings.language')}</span>
-        <select
-          data-testid="language"
-          value={settings?.values.locale ?? 'fr'}
-          disabled={!settings || locked('locale')}
-          onChange={(e) => void update({ locale: e.target.value as 'fr' | 'en' })}
-        >
-          <option value="fr" lang="fr">Français</option>
-          <option value="en" lang="en">English</option>
-        </select>
-      </label>
+      <SelectField
+        label={t('settings.language')}
+        data-testid="language"
+        value={settings?.values.locale ?? 'fr'}
+        disabled={!settings || locked('locale')}
+        onChange={(e) => void update({ locale: e.target.value as 'fr' | 'en' })}
+        options={LANGUAGES}
+      />
       <label className="field">
         <span>{t('settings.userName')}</span>
         <input

@@ -1,9 +1,10 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
-import { ChangeNotice } from './ChangeNotice';
+import { useChange } from '../../components/SaveBar';
+import { ReferentialPanel } from './ReferentialPanel';
 import { ReferentialRow } from './ReferentialRow';
-import { useChange, useReferentialList } from './useReferentials';
+import { useReferentialList } from './useReferentials';
 
 /**
  * Settings › Équipes: add, rename, archive or restore a team. Never deleted: tickets, rules
@@ -22,45 +23,35 @@ export function TeamSettings() {
   };
 
   return (
-    <div className="referentials" data-testid="team-settings">
-      <p className="muted">{t('teams.intro')}</p>
-      <form
-        className="inline-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void add();
-        }}
-      >
-        <label className="field">
-          <span>{t('teams.new')}</span>
-          <input data-testid="team-new" value={name} maxLength={80} autoFocus onChange={(e) => setName(e.target.value)} />
-        </label>
-        <button type="submit" data-testid="team-add">
-          {t('teams.add')}
-        </button>
-      </form>
-      <ChangeNotice state={state} testId="team-notice" />
-      <ul className="ref-list" aria-label={t('sections.teams')}>
-        {list?.teams.map((team) => (
-          <ReferentialRow
-            key={team.id}
-            kind="team"
-            name={team.name}
-            renameLabel={t('teams.name', { name: team.name })}
-            usage={list.usage.teams[team.id] ?? 0}
-            active={team.active}
-            archivedText={t('archivedTeam')}
-            onRename={(next) => run(() => api.call('referentials.renameTeam', { id: team.id, name: next }), (x) => t('teams.renamed', { name: x.name }))}
-            onToggleArchived={() =>
-              void run(
-                () => api.call('referentials.archiveTeam', { id: team.id, archived: team.active }),
-                (x) => t(x.active ? 'teams.restoredDone' : 'teams.archivedDone', { name: x.name }),
-              )
-            }
-          />
-        ))}
-      </ul>
-      <p className="muted">{t('renameHint')}</p>
-    </div>
+    <ReferentialPanel
+      kind="team"
+      intro={t('teams.intro')}
+      newLabel={t('teams.new')}
+      name={name}
+      onName={setName}
+      addLabel={t('teams.add')}
+      onAdd={() => void add()}
+      state={state}
+      listLabel={t('sections.teams')}
+    >
+      {list?.teams.map((team) => (
+        <ReferentialRow
+          key={team.id}
+          kind="team"
+          name={team.name}
+          renameLabel={t('teams.name', { name: team.name })}
+          usage={list.usage.teams[team.id] ?? 0}
+          active={team.active}
+          archivedText={t('archivedTeam')}
+          onRename={(next) => run(() => api.call('referentials.renameTeam', { id: team.id, name: next }), (x) => t('teams.renamed', { name: x.name }))}
+          onToggleArchived={() =>
+            void run(
+              () => api.call('referentials.archiveTeam', { id: team.id, archived: team.active }),
+              (x) => t(x.active ? 'teams.restoredDone' : 'teams.archivedDone', { name: x.name }),
+            )
+          }
+        />
+      ))}
+    </ReferentialPanel>
   );
 }

@@ -2,7 +2,9 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Template } from '../../../src/domain/templates';
 import { api } from '../../api/client';
-import { errorText, useTicketMeta } from '../ticket/ticket-meta';
+import { useTicketMeta } from '../ticket/ticket-meta';
+import { Notice } from '../../components/Notice';
+import { SaveBar, useChange } from '../../components/SaveBar';
 
 /**
  * Settings › Modèles: the solution and answer templates the call form offers (F8), per
@@ -11,13 +13,21 @@ import { errorText, useTicketMeta } from '../ticket/ticket-meta';
 export function TemplateSettings() {
   const { t, i18n } = useTranslation('hotline');
   const meta = useTicketMeta();
+  const [saved, setSaved] = useState<Template[] | null>(null);
   const [list, setList] = useState<Template[] | null>(null);
+  const [loadError, setLoadError] = useState<unknown>(null);
   const [problems, setProblems] = useState<Map<string, string>>(new Map());
-  const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
+  const [local, setLocal] = useState<string | null>(null);
+  const { state, run } = useChange(i18n.language);
+  const loaded = (templates: Template[]) => {
+    setSaved(templates);
+    setList(templates);
+  };
   useEffect(() => {
-    api.call('templates.list').then((r) => setList(r.templates), () => setList([]));
+    // Not an empty editor when the list cannot be read: saving it would delete every template.
+    api.call('templates.list').then((r) => loaded(r.templates), setLoadError);
   }, []);
-  if (!list) return null;
+  if (!list || !saved) return <Notice error={loadError} testId="template-status" />;
   const change = (i: number, patch: Partial<Template>) => setList(list.map((x, j) => (j === i ? { ...x, ...patch } : x)));
   const save = async () => {
     const found = new Map<string, string>();
@@ -26,14 +36,10 @@ export function TemplateSettings() {
       if (!x.body.trim()) found.set(`${x.id}.body`, t('templates.bodyRequired'));
     });
     setProblems(found);
-    if (found.size > 0) return setStatus({ ok: false, text: t('templates.fix', { count: found.size }) });
-    try {
-      const r = await api.call('templates.save', { templates: list.map((x) => ({ ...x, title: x.title.trim(), body: x.body.trim() })) });
-      setList(r.templates);
-      setStatus({ ok: true, text: t('templates.saved') });
-    } catch (err) {
-      setStatus({ ok: false, text: errorText(err, i18n.language) });
-    }
+    setLocal(found.size > 0 ? t('templates.fix', { count: found.size }) : null);
+    if (found.size > 0) return;
+    const r = await run(() => api.call('templates.save', { templates: list.map((x) => ({ ...x, title: x.title.trim(), body: x.body.trim() })) }), () => t('templates.saved'));
+    if (r) loaded(r.templates);
   };
   return (
     <fieldset className="card template-settings" id="templates" data-testid="template-settings">
@@ -51,24 +57,34 @@ export function TemplateSettings() {
           </select>
           <label className="field">
             <span>{t('templates.name')}</span>
-            <input data-testid="template-title" maxLength={80} value={x.title} aria-invalid={problems.has(`${x.id}.title`) || undefined} onChange={(e) => change(i, { title: e.target.value })} />
-            {problems.get(`${x.id}.title`) && <small className="error">{problems.get(`${x.id}.title`)}</small>}
+            <input data-testid="template-title" maxLength={80} value={x.title} aria-invalid={problems.has(`${x.id}.title`) || undefined} aria-describedby={problems.has(`${x.id}.title`) ? `${x.id}-title-problem` : undefined} onChange={(e) => change(i, { title: e.target.value })} />
+            {problems.get(`${x.id}.title`) && <small className="error" id={`${x.id}-title-problem`}>{problems.get(`${x.id}.title`)}</small>}
           </label>
           <label className="field template-body">
             <span>{t('templates.body')}</span>
-            <textarea data-testid="template-body" rows={2} maxLength={2000} value={x.body} aria-invalid={problems.has(`${x.id}.body`) || undefined} onChange={(e) => change(i, { body: e.target.value })} />
-            {problems.get(`${x.id}.body`) && <small className="error">{problems.get(`${x.id}.body`)}</small>}
+            <textarea data-testid="template-body" rows={2} maxLength={2000} value={x.body} aria-invalid={problems.has(`${x.id}.body`) || undefined} aria-describedby={problems.has(`${x.id}.body`) ? `${x.id}-body-problem` : undefined} onChange={(e) => change(i, { body: e.target.value })} />
+            {problems.get(`${x.id}.body`) && <small className="error" id={`${x.id}-body-problem`}>{problems.get(`${x.id}.body`)}</small>}
           </label>
           <button type="button" className="danger" onClick={() => setList(list.filter((_, j) => j !== i))}>{t('templates.remove')}</button>
         </div>
       ))}
-      <div className="toolbar">
+      <SaveBar
+        label={t('templates.save')}
+        testId="template-save"
+        onSave={() => void save()}
+        state={local ? { kind: 'error', text: local } : state}
+        noticeTestId="template-status"
+        dirty={JSON.stringify(list) !== JSON.stringify(saved)}
+        onDiscard={() => {
+          setProblems(new Map());
+          setLocal(null);
+          setList(saved);
+        }}
+      >
         <button type="button" data-testid="template-add" onClick={() => setList([...list, { id: crypto.randomUUID(), kind: 'solution', categoryId: null, title: '', body: '' }])}>
           {t('templates.add')}
         </button>
-        <button type="button" className="primary" data-testid="template-save" onClick={() => void save()}>{t('templates.save')}</button>
-        {status && <span role="status" className={status.ok ? 'ok' : 'error'} data-testid="template-status">{status.text}</span>}
-      </div>
+      </SaveBar>
     </fieldset>
   );
 }

@@ -4,6 +4,8 @@ import { api } from '../../api/client';
 import type { CallOutput } from '../../../src/api/contract';
 import { errorText } from './useSync';
 import { Notice } from '../../components/Notice';
+import { SaveBar, useChange } from '../../components/SaveBar';
+import { Select, type Choice } from '../../components/SelectField';
 
 type Mappings = CallOutput<'mappings.get'>;
 type Choices = CallOutput<'mappings.choices'>;
@@ -24,9 +26,9 @@ export function SyncMappings({ kind }: { kind: 'rt' | 'glpi' }) {
   const [choicesError, setChoicesError] = useState<string | null>(null);
   const [teams, setTeams] = useState<Record<string, string>>({});
   const [entities, setEntities] = useState<Record<string, string>>({});
-  const [busy, setBusy] = useState(false);
-  const [saved, setSaved] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const { state, run } = useChange(lang);
+  const busy = state?.kind === 'busy';
 
   const fill = useCallback(
     (m: Mappings) => {
@@ -49,13 +51,11 @@ export function SyncMappings({ kind }: { kind: 'rt' | 'glpi' }) {
     void loadChoices();
   }, [fill, loadChoices, lang]);
 
-  if (!mappings) return error ? <p role="alert" className="error">{error}</p> : null;
+  if (!mappings) return <Notice error={error} testId="sync-mappings-error" />;
 
-  const save = async () => {
-    setBusy(true);
+  const save = () => {
     setError(null);
-    setSaved(false);
-    try {
+    void run(async () => {
       if (kind === 'rt') fill(await api.call('mappings.setQueues', { queueMap: chosen(teams) }));
       else {
         await api.call('glpi.mappings.set', {
@@ -65,18 +65,28 @@ export function SyncMappings({ kind }: { kind: 'rt' | 'glpi' }) {
         });
         fill(await api.call('mappings.get', undefined));
       }
-      setSaved(true);
-    } catch (e) {
-      setError(errorText(e, lang));
-    } finally {
-      setBusy(false);
-    }
+    }, () => t('mappings.saved'));
   };
+  const savedTeams = kind === 'rt' ? mappings.queueMap : mappings.glpi.teams;
+  const savedEntities = Object.fromEntries(Object.entries(mappings.glpi.entities ?? {}).map(([org, id]) => [org, String(id)]));
+  const dirty = JSON.stringify(chosen(teams)) !== JSON.stringify(chosen(savedTeams)) || (kind === 'glpi' && JSON.stringify(chosen(entities)) !== JSON.stringify(chosen(savedEntities)));
 
   const serverNames = kind === 'rt' ? (choices?.queues ?? []) : (choices?.groups ?? []);
-  /** The server's names, plus a saved one it no longer lists (marked). */
-  const options = (current: string) => (current && !serverNames.includes(current) ? [current, ...serverNames] : serverNames);
   const missing = (name: string) => choices !== null && !serverNames.includes(name);
+  /** "Same name", then the server's names, plus a saved one it no longer lists (marked). */
+  const teamOptions = (team: string, current: string): Choice[] => [
+    { value: '', label: t(kind === 'rt' ? 'mappings.sameQueue' : 'mappings.sameGroup', { name: team }) },
+    ...(current && !serverNames.includes(current) ? [current, ...serverNames] : serverNames).map((name) => ({ value: name, label: missing(name) ? t('mappings.missing', { name }) : name })),
+  ];
+  /** "GLPI chooses", a saved entity the server no longer lists (marked), then the server's. */
+  const entityOptions = (current: string): Choice[] => {
+    const known = choices?.entities ?? [];
+    return [
+      { value: '', label: t('mappings.glpiChooses') },
+      ...(current && !known.some((e) => String(e.id) === current) ? [{ value: current, label: t('mappings.missing', { name: `#${current}` }) }] : []),
+      ...known.map((e) => ({ value: String(e.id), label: `${e.name} (#${e.id})` })),
+    ];
+  };
 
   return (
     <section className="card" data-testid="sync-mappings" aria-labelledby="sync-mappings-title">
@@ -99,20 +109,14 @@ export function SyncMappings({ kind }: { kind: 'rt' | 'glpi' }) {
                   <label htmlFor={`map-team-${team}`}>{team}</label>
                 </th>
                 <td>
-                  <select
+                  <Select
                     id={`map-team-${team}`}
                     data-testid={`map-team-${team}`}
                     value={current}
                     disabled={busy}
                     onChange={(e) => setTeams({ ...teams, [team]: e.target.value })}
-                  >
-                    <option value="">{t(kind === 'rt' ? 'mappings.sameQueue' : 'mappings.sameGroup', { name: team })}</option>
-                    {options(current).map((name) => (
-                      <option key={name} value={name}>
-                        {missing(name) ? t('mappings.missing', { name }) : name}
-                      </option>
-                    ))}
-                  </select>
+                    options={teamOptions(team, current)}
+                  />
                 </td>
               </tr>
             );
@@ -130,22 +134,20 @@ export function SyncMappings({ kind }: { kind: 'rt' | 'glpi' }) {
           <tbody>
             {mappings.organisations.map((org) => {
               const current = entities[org] ?? '';
-              const known = choices?.entities ?? [];
               return (
                 <tr key={org}>
                   <th scope="row">
                     <label htmlFor={`map-org-${org}`}>{org}</label>
                   </th>
                   <td>
-                    <select id={`map-org-${org}`} data-testid={`map-org-${org}`} value={current} disabled={busy} onChange={(e) => setEntities({ ...entities, [org]: e.target.value })}>
-                      <option value="">{t('mappings.glpiChooses')}</option>
-                      {current && !known.some((e) => String(e.id) === current) && <option value={current}>{t('mappings.missing', { name: `#${current}` })}</option>}
-                      {known.map((e) => (
-                        <option key={e.id} value={String(e.id)}>
-                          {`${e.name} (#${e.id})`}
-                        </option>
-                      ))}
-                    </select>
+                    <Select
+                      id={`map-org-${org}`}
+                      data-testid={`map-org-${org}`}
+                      value={current}
+                      disabled={busy}
+                      onChange={(e) => setEntities({ ...entities, [org]: e.target.value })}
+                      options={entityOptions(current)}
+                    />
                   </td>
                 </tr>
               );
@@ -153,19 +155,19 @@ export function SyncMappings({ kind }: { kind: 'rt' | 'glpi' }) {
           </tbody>
         </table>
       )}
-      <div className="actions">
-        <button type="button" data-testid="sync-mappings-save" disabled={busy} onClick={() => void save()}>
-          {t('mappings.save')}
-        </button>
+      <SaveBar
+        label={t('mappings.save')}
+        testId="sync-mappings-save"
+        onSave={save}
+        state={state}
+        noticeTestId={{ ok: 'sync-mappings-saved', error: 'sync-mappings-error' }}
+        dirty={dirty}
+        onDiscard={() => fill(mappings)}
+      >
         <button type="button" data-testid="sync-mappings-refresh" disabled={busy} onClick={() => void loadChoices()}>
           {t('mappings.refresh')}
         </button>
-      </div>
-      {saved && (
-        <p role="status" className="ok" data-testid="sync-mappings-saved">
-          {t('mappings.saved')}
-        </p>
-      )}
+      </SaveBar>
       <Notice error={error} testId="sync-mappings-error" />
     </section>
   );
