@@ -19,6 +19,7 @@ import { useTemplates } from './templates';
 import { CallerPanel } from './CallerPanel';
 import type { CallerTicket } from '../../../src/domain/caller';
 import './call-log.css';
+import { Notice } from '../../components/Notice';
 
 type Outcome = 'keep' | 'solved_on_phone' | 'route';
 
@@ -248,11 +249,9 @@ function CallForm({ draftId }: { draftId: string }) {
           <TypeField value={form.type} onChange={(v) => set('type', v)} />
           <ChannelField value={form.channel} onChange={(v) => set('channel', v)} />
         </div>
-        {error && (
-          <p role="alert" className="error" data-testid="call-error">
-            {error.text}
-          </p>
-        )}
+        <Notice tone="error" testId="call-error">
+          {error?.text}
+        </Notice>
         <div className="call-actions">
           <button type="button" className="primary" disabled={saving} onClick={() => void save('keep')} data-testid="call-save">
             {saving ? t('call.saving') : t('call.save')} <kbd aria-hidden="true">{t('call.keySave')}</kbd>

@@ -4,6 +4,7 @@ import type { ImportKind, ImportPreview } from '../../../src/domain/directory';
 import { api } from '../../api/client';
 import { errorText } from '../ticket/ticket-meta';
 import '../call-log/call-log.css';
+import { Notice } from '../../components/Notice';
 
 const MAX_BYTES = 5_000_000;
 const COLUMNS: Record<ImportKind, string[]> = {
@@ -114,7 +115,7 @@ export function DirectoryImport() {
           )}
         </div>
       )}
-      {message && <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'ok' : 'error'} data-testid="import-message">{message.text}</p>}
+      <Notice tone={message?.ok ? 'success' : 'error'} testId="import-message">{message?.text}</Notice>
     </fieldset>
   );
 }

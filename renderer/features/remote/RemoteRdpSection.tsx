@@ -4,6 +4,7 @@ import type { CallOutput } from '../../../src/api/contract';
 import { api } from '../../api/client';
 import { routeHref } from '../../app/router';
 import { RdpSessionList } from './RdpSessionList';
+import { Notice } from '../../components/Notice';
 
 type AssetHit = CallOutput<'rdp.assets'>['assets'][number];
 type Clients = CallOutput<'rdp.clients'>;
@@ -32,10 +33,10 @@ export function RemoteRdpSection() {
   return (
     <>
       {clients?.missing && (
-        <p role="alert" className="card warn" data-testid="rdp-client-missing">
+        <Notice tone="warn" className="card" testId="rdp-client-missing">
           <strong>{t('page.clientsMissingLabel')}</strong>
           {en ? clients.missing.en : clients.missing.fr}
-        </p>
+        </Notice>
       )}
       <section className="card" aria-labelledby="rdp-find-title">
         <h2 id="rdp-find-title">{t('page.findAsset')}</h2>

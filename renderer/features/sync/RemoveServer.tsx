@@ -31,7 +31,7 @@ export function RemoveServer({ status }: { status: SyncStatusDto }) {
       setError(errorText(e, i18n.language));
     }
   };
-  if (!status.config.configured) return done === null ? null : <p role="status" className="ok" data-testid="sync-removed">{t('remove.done', { count: done })}</p>;
+  if (!status.config.configured) return done === null ? null : <Notice tone="success" testId="sync-removed">{t('remove.done', { count: done })}</Notice>;
   return (
     <div>
       {!status.config.locked && (

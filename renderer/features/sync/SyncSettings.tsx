@@ -185,10 +185,10 @@ export function SyncSettings() {
         </p>
       )}
       {verdict && (
-        <p role="status" data-testid="sync-verdict" className={verdict.ok ? 'ok' : 'error'}>
+        <Notice tone={verdict.ok ? 'success' : 'error'} testId="sync-verdict">
           {verdict.ok ? '✔ ' : '✖ '}
           {lang.startsWith('en') ? verdict.message.en : verdict.message.fr}
-        </p>
+        </Notice>
       )}
       {verdict?.readiness && <ReadinessReport readiness={verdict.readiness} busy={busy} onPrepare={() => void prepare()} />}
       {cfg?.configured && cfg.kind && <SyncMappings key={cfg.kind} kind={cfg.kind} />}
