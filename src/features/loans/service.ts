@@ -24,7 +24,6 @@ import {
   LOAN_ITEM_TYPES,
   loanErrors,
   stateAfterReturn,
-  TYPE_LABELS,
   CONDITION_LABELS,
   type Loan,
   type LoanAgent,
@@ -39,6 +38,7 @@ import {
   type LoanReservation,
 } from '../../domain/loans';
 import type { LoanFigures } from '../../domain/dashboard';
+import { loanEntry, type LoanEntryFacts, type LoanEntryKind } from '../../domain/loan-entries';
 import { explainEntry, proposeAllocation, rankWaitlist, type RankCriterion, type Refusal, type ServiceTier, type WaitlistOverride } from '../../domain/waitlist';
 import type { LoanRemote, LoanRemoteItem, LoanRemoteOp } from './remote-types';
 import { buildLoanReceipt } from './receipt';
@@ -381,9 +381,10 @@ export function createLoansService(deps: LoansDeps) {
     return { name: r.agent_name, login: r.agent_login, email: r.agent_email, personId: r.person_id };
   }
 
-  function timeline(ticketId: string | null, kind: string, body: string, data: unknown) {
+  /** A timeline entry: its facts, and their French sentence for the ITSM server (the console words the facts). */
+  function timeline<K extends LoanEntryKind>(ticketId: string | null, kind: K, facts: LoanEntryFacts<K> & Record<string, unknown>) {
     if (!ticketId) return;
-    deps.tickets.appendTimeline(ticketId, { kind, body, data });
+    deps.tickets.appendTimeline(ticketId, loanEntry(kind, facts));
   }
 
   let draining: Promise<DrainResult> | null = null;
@@ -523,8 +524,7 @@ export function createLoansService(deps: LoansDeps) {
         touch(id);
         const ins = stmt(db, 'INSERT INTO loan_request_lines (request_id, type, quantity) VALUES (?, ?, ?)');
         for (const [type, qty] of merged) ins.run(id, type, qty);
-        const what = [...merged].map(([t, n]) => `${n} × ${TYPE_LABELS.fr[t]}`).join(', ');
-        timeline(row.ticket_id, 'loan_request', `Demande de prêt : ${what}`, { requestId: id, lines: [...merged].map(([type, quantity]) => ({ type, quantity })) });
+        timeline(row.ticket_id, 'loan_request', { requestId: id, lines: [...merged].map(([type, quantity]) => ({ type, quantity })) });
       }).immediate();
       changed([row.ticket_id]);
       return toRequest(row);
@@ -567,7 +567,7 @@ export function createLoansService(deps: LoansDeps) {
           const override: WaitlistOverride = { reason, by: deps.actor(), at: deps.now().toISOString() };
           stmt(db, 'UPDATE loan_requests SET override = ? WHERE id = ?').run(JSON.stringify(override), requestId);
           touch(requestId);
-          timeline(row.ticket_id, 'loan_override', `Demande de prêt placée en tête de liste : ${reason}`, { requestId, reason });
+          timeline(row.ticket_id, 'loan_override', { requestId, reason });
           return { ...row, override: JSON.stringify(override) };
         })
         .immediate();
@@ -583,7 +583,7 @@ export function createLoansService(deps: LoansDeps) {
           stmt(db, "UPDATE loan_requests SET status = 'cancelled', closed_at = ? WHERE id = ?").run(deps.now().toISOString(), requestId);
           touch(requestId);
           for (const res of reservationsWhere("r.request_id = ? AND r.status = 'active'", requestId)) cancelReservationInTx(res.id, reason);
-          timeline(row.ticket_id, 'loan_request_cancelled', `Demande de prêt annulée : ${reason}`, { requestId, reason });
+          timeline(row.ticket_id, 'loan_request_cancelled', { requestId, reason });
           return { ...row, status: 'cancelled' as const };
         })
         .immediate();
@@ -714,9 +714,11 @@ export function createLoansService(deps: LoansDeps) {
             const open = stmt(db, 'SELECT count(*) FROM loan_request_lines WHERE request_id = ? AND served < quantity').pluck().get(req.id) as number;
             if (open === 0) stmt(db, "UPDATE loan_requests SET status = 'served', closed_at = ? WHERE id = ?").run(nowIso, req.id);
           }
-          const lent = items.map((i) => `${TYPE_LABELS.fr[i.type]} ${i.tag}${i.serial ? ` (n° de série ${i.serial})` : ''}`).join(', ');
-          timeline(ticketId, 'loan_checkout', `Prêt à ${agent.name} : ${lent}. Retour prévu le ${new Date(input.dueAt).toLocaleDateString('fr-FR', { timeZone: 'Europe/Paris' })}.${input.overrideReason ? ` Hors tour : ${input.overrideReason}` : ''}`, {
+          timeline(ticketId, 'loan_checkout', {
             loanIds: loans,
+            agentName: agent.name,
+            items: items.map((i) => ({ type: i.type, tag: i.tag, serial: i.serial ?? null })),
+            dueAt: new Date(input.dueAt).toISOString(),
             ...(input.overrideReason ? { overrideReason: input.overrideReason } : {}),
           });
           return { loans, ticketId };
@@ -741,7 +743,7 @@ export function createLoansService(deps: LoansDeps) {
           const why = [CONDITION_LABELS.fr[input.condition], ...(missing.length ? [`manque : ${missing.join(', ')}`] : []), ...(input.note ? [input.note] : [])].join(' ; ');
           move(item, to, 'checkin', why, { loanId: loan.id, requestId: loan.request_id, agentName: loan.agent_name });
           enqueue({ kind: 'checkin', item: remoteItem(item), condition: input.condition, missingKit: missing }, { loanId: loan.id, ticketId: loan.ticket_id });
-          timeline(loan.ticket_id, 'loan_checkin', `Retour de ${item.tag} (${loan.agent_name}) : ${why}.`, { loanId: loan.id, condition: input.condition, missingKit: missing });
+          timeline(loan.ticket_id, 'loan_checkin', { loanId: loan.id, tag: item.tag, agentName: loan.agent_name, condition: input.condition, missingKit: missing, ...(input.note ? { note: input.note } : {}) });
           return loan;
         })
         .immediate();
@@ -764,7 +766,7 @@ export function createLoansService(deps: LoansDeps) {
       const l = service.loan(loanId);
       db.transaction(() => {
         stmt(db, 'INSERT INTO loan_reminders (id, loan_id, at, actor, note) VALUES (?, ?, ?, ?, ?)').run(uuidv7(), loanId, deps.now().toISOString(), deps.actor(), note);
-        timeline(l.ticketId, 'loan_reminder', `Relance pour le retour de ${l.tag} (${l.agentName}) : ${note}`, { loanId });
+        timeline(l.ticketId, 'loan_reminder', { loanId, tag: l.tag, agentName: l.agentName, note });
       }).immediate();
       changed([l.ticketId]);
       return service.loan(loanId);
@@ -784,7 +786,7 @@ export function createLoansService(deps: LoansDeps) {
             stmt(db, 'UPDATE loan_request_lines SET served = served - 1 WHERE request_id = ? AND type = ? AND served > 0').run(row.request_id, item.type);
             stmt(db, "UPDATE loan_requests SET status = 'waiting', closed_at = NULL WHERE id = ? AND status = 'served'").run(row.request_id);
           }
-          timeline(row.ticket_id, 'loan_conflict_resolved', `Prêt de ${item.tag} annulé après conflit : ${reason}`, { loanId, reason });
+          timeline(row.ticket_id, 'loan_conflict_resolved', { loanId, tag: item.tag, reason });
           return row;
         })
         .immediate();
@@ -809,7 +811,7 @@ export function createLoansService(deps: LoansDeps) {
         stmt(db, 'INSERT INTO loan_receipts (id, ticket_id, loan_ids, locale, created_at, sha256, pdf) VALUES (?, ?, ?, ?, ?, ?, ?)').run(id, ticketId, JSON.stringify(loanIds), locale, deps.now().toISOString(), sha, pdf);
         const set = stmt(db, 'UPDATE loans SET receipt_id = ? WHERE id = ?');
         for (const l of loanIds) set.run(id, l);
-        timeline(ticketId, 'loan_receipt', `Bon de prêt joint : ${fileName} (SHA-256 ${sha.slice(0, 12)}…)`, { receiptId: id, fileName, sha256: sha, loanIds });
+        timeline(ticketId, 'loan_receipt', { receiptId: id, fileName, sha256: sha, loanIds });
       }).immediate();
       changed([ticketId]);
       return { receiptId: id, fileName, pdf, ticketNumber };
@@ -980,7 +982,7 @@ export function createLoansService(deps: LoansDeps) {
             const conflict = JSON.stringify({ heldBy: res.heldBy, message: res.message });
             if (row.loan_id && op.kind === 'checkout') {
               stmt(db, "UPDATE loans SET status = 'conflict', conflict = ? WHERE id = ? AND status = 'active'").run(conflict, row.loan_id);
-              timeline(row.ticket_id, 'loan_conflict', `Conflit sur ${item.tag} : ${res.message.fr}`, { loanId: row.loan_id, heldBy: res.heldBy });
+              timeline(row.ticket_id, 'loan_conflict', { loanId: row.loan_id, tag: item.tag, heldBy: res.heldBy, message: res.message });
             }
             if (row.reservation_id && op.kind === 'reserve') {
               stmt(db, "UPDATE loan_reservations SET status = 'cancelled' WHERE id = ? AND status = 'active'").run(row.reservation_id);
