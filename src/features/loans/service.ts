@@ -39,7 +39,7 @@ import {
 } from '../../domain/loans';
 import type { LoanFigures } from '../../domain/dashboard';
 import { loanEntry, type LoanEntryFacts, type LoanEntryKind } from '../../domain/loan-entries';
-import { explainEntry, proposeAllocation, rankWaitlist, type RankCriterion, type Refusal, type ServiceTier, type WaitlistOverride } from '../../domain/waitlist';
+import { proposeAllocation, rankWaitlist, type RankCriterion, type Refusal, type ServiceTier, type WaitlistOverride } from '../../domain/waitlist';
 import type { LoanRemote, LoanRemoteItem, LoanRemoteOp } from './remote-types';
 import { buildLoanReceipt } from './receipt';
 
@@ -127,8 +127,6 @@ export interface WaitlistView {
   request: LoanRequest;
   position: number;
   decidedBy: RankCriterion;
-  /** Why it stands there, fr and en ("Service vital (niveau 1), demande du 12/03 09:14"). */
-  why: { fr: string; en: string };
   /** Why it cannot be served now (no stock of the types it still needs), or null. */
   blocked: Refusal | null;
 }
@@ -536,17 +534,15 @@ export function createLoansService(deps: LoansDeps) {
       return toRequest(r);
     },
 
-    /** The ranked waiting list with the reason of each position, and what is proposed to the first servable request. */
+    /** The ranked waiting list with the criterion of each position (the console words it), and what is proposed to the first servable request. */
     waitlist(limit = 200): { entries: WaitlistView[]; total: number; proposal: Proposal | null } {
       const { ranked, proposed, canServe } = rankAndPropose();
-      // Every request is ranked; only the positions shown are worded (10,000 dates would cost more than the ranking).
       const entries = ranked.slice(0, limit).map((r) => {
         const v = canServe(r.entry);
         return {
           request: r.entry,
           position: r.position,
           decidedBy: r.decidedBy,
-          why: { fr: explainEntry(r.entry, 'fr', 'Europe/Paris'), en: explainEntry(r.entry, 'en', 'Europe/Paris') },
           blocked: v.ok ? null : { code: v.code, params: v.params },
         };
       });
