@@ -37,9 +37,19 @@ const isLoanKind = (kind: string): kind is LoanEntryKind => Object.hasOwn(loanEn
 /** The due date as a calendar day in the service's time zone (the desk is in Paris). */
 const dueDay = (iso: string, lang: Lang) => new Date(iso).toLocaleDateString(lang === 'fr' ? 'fr-FR' : 'en-GB', { timeZone: 'Europe/Paris' });
 
+/** A return's condition, missing parts and note: "À contrôler ; manque : chargeur ; écran rayé". */
+export function returnDetails(f: Pick<LoanEntryFacts<'loan_checkin'>, 'condition' | 'missingKit' | 'note'>, lang: Lang): string {
+  const parts = [
+    CONDITION_LABELS[lang][f.condition],
+    ...(f.missingKit.length ? [formatMessage(lang, 'LOAN_ENTRY_MISSING', { parts: f.missingKit.join(formatMessage(lang, 'LIST_SEPARATOR')) })] : []),
+    ...(f.note ? [f.note] : []),
+  ];
+  return parts.join(formatMessage(lang, 'LIST_SEPARATOR_STRONG'));
+}
+
 function word(kind: LoanEntryKind, d: Record<string, unknown>, lang: Lang): string {
   const m = (key: MessageKey, params: Record<string, Param> = {}) => formatMessage(lang, key, params);
-  const list = (parts: string[], strong = false) => parts.join(m(strong ? 'LIST_SEPARATOR_STRONG' : 'LIST_SEPARATOR'));
+  const list = (parts: string[]) => parts.join(m('LIST_SEPARATOR'));
   switch (kind) {
     case 'loan_request': {
       const f = d as LoanEntryFacts<'loan_request'>;
@@ -57,8 +67,7 @@ function word(kind: LoanEntryKind, d: Record<string, unknown>, lang: Lang): stri
     }
     case 'loan_checkin': {
       const f = d as LoanEntryFacts<'loan_checkin'>;
-      const details = [CONDITION_LABELS[lang][f.condition], ...(f.missingKit.length ? [m('LOAN_ENTRY_MISSING', { parts: list(f.missingKit) })] : []), ...(f.note ? [f.note] : [])];
-      return m('LOAN_ENTRY_CHECKIN', { tag: f.tag, agent: f.agentName, details: list(details, true) });
+      return m('LOAN_ENTRY_CHECKIN', { tag: f.tag, agent: f.agentName, details: returnDetails(f, lang) });
     }
     case 'loan_reminder': {
       const f = d as LoanEntryFacts<'loan_reminder'>;

@@ -97,6 +97,7 @@ describe('the timeline in the reader’s language', () => {
       await page.evaluate((id) => (location.hash = `#/ticket/${id}`), ticketId);
       await expect.poll(() => rules.textContent()).toBe('Service vital: urgency raised to High, tag "service-vital"');
       expect(await loan.textContent()).toMatch(new RegExp(`^Loan to François Lefèvre: Laptop ${tag}( \\(serial number [^)]+\\))?\\. Due back on 20/03/2031\\.$`));
+      await loan.scrollIntoViewIfNeeded();
       await screenshot(page, 'timeline-english-rules-loan');
       await page.close();
     } finally {

@@ -302,6 +302,7 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   LOAN_ENTRY_CONFLICT_RESOLVED: 'Loan of {{tag}} cancelled after a conflict: {{reason}}',
   LOAN_ENTRY_RECEIPT: 'Loan receipt attached: {{fileName}} (SHA-256 {{digest}}…)',
   LOAN_ENTRY_CONFLICT: 'Conflict on {{tag}}: {{message}}',
+  LOAN_HISTORY_OUT_OF_TURN: 'out of turn: {{reason}}',
   LIST_SEPARATOR: ', ',
   LIST_SEPARATOR_STRONG: '; ',
   RULE_LEVEL_1: 'Very low',

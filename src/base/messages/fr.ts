@@ -309,6 +309,7 @@ export const fr = {
   LOAN_ENTRY_CONFLICT_RESOLVED: 'Prêt de {{tag}} annulé après conflit : {{reason}}',
   LOAN_ENTRY_RECEIPT: 'Bon de prêt joint : {{fileName}} (SHA-256 {{digest}}…)',
   LOAN_ENTRY_CONFLICT: 'Conflit sur {{tag}} : {{message}}',
+  LOAN_HISTORY_OUT_OF_TURN: 'hors tour : {{reason}}',
   LIST_SEPARATOR: ', ',
   LIST_SEPARATOR_STRONG: ' ; ',
   // The outcome of the priority rules (call form, timeline, follow-up on the ITSM server).

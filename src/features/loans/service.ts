@@ -11,7 +11,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Db } from '../../platform/db';
 import { stmt } from '../../platform/statements';
 import { RelaisError } from '../../base/errors';
-import { localize } from '../../base/messages';
+import { formatMessage, localize } from '../../base/messages';
 import type { Ticket } from '../../domain/tickets';
 import type { TicketPort } from '../tickets/port';
 import {
@@ -24,7 +24,6 @@ import {
   LOAN_ITEM_TYPES,
   loanErrors,
   stateAfterReturn,
-  CONDITION_LABELS,
   type Loan,
   type LoanAgent,
   type LoanCondition,
@@ -38,7 +37,7 @@ import {
   type LoanReservation,
 } from '../../domain/loans';
 import type { LoanFigures } from '../../domain/dashboard';
-import { loanEntry, type LoanEntryFacts, type LoanEntryKind } from '../../domain/loan-entries';
+import { loanEntry, returnDetails, type LoanEntryFacts, type LoanEntryKind } from '../../domain/loan-entries';
 import { proposeAllocation, rankWaitlist, type RankCriterion, type Refusal, type ServiceTier, type WaitlistOverride } from '../../domain/waitlist';
 import type { LoanRemote, LoanRemoteItem, LoanRemoteOp } from './remote-types';
 import { buildLoanReceipt } from './receipt';
@@ -700,7 +699,7 @@ export function createLoansService(deps: LoansDeps) {
               condition_out: input.condition,
               checked_out_by: deps.actor(),
             });
-            move(item, 'prete', 'checkout', input.overrideReason ? `hors tour : ${input.overrideReason}` : input.condition, { loanId: id, requestId: req?.id ?? null, agentName: agent.name });
+            move(item, 'prete', 'checkout', input.overrideReason ? formatMessage('fr', 'LOAN_HISTORY_OUT_OF_TURN', { reason: input.overrideReason }) : input.condition, { loanId: id, requestId: req?.id ?? null, agentName: agent.name });
             enqueue({ kind: 'checkout', item: remoteItem(item), agent: { name: agent.name, login: agent.login, email: agent.email }, ticketRemoteId: null, startAt: nowIso, dueAt: new Date(input.dueAt).toISOString() }, { loanId: id, ticketId });
             loans.push(id);
           }
@@ -736,7 +735,8 @@ export function createLoansService(deps: LoansDeps) {
           const to = stateAfterReturn(input.condition, missing);
           const at = deps.now().toISOString();
           stmt(db, "UPDATE loans SET status = 'returned', returned_at = ?, condition_in = ?, missing_kit = ?, checked_in_by = ? WHERE id = ?").run(at, input.condition, JSON.stringify(missing), deps.actor(), loan.id);
-          const why = [CONDITION_LABELS.fr[input.condition], ...(missing.length ? [`manque : ${missing.join(', ')}`] : []), ...(input.note ? [input.note] : [])].join(' ; ');
+          // The item's history keeps French text, like the server's records of it.
+          const why = returnDetails({ condition: input.condition, missingKit: missing, note: input.note }, 'fr');
           move(item, to, 'checkin', why, { loanId: loan.id, requestId: loan.request_id, agentName: loan.agent_name });
           enqueue({ kind: 'checkin', item: remoteItem(item), condition: input.condition, missingKit: missing }, { loanId: loan.id, ticketId: loan.ticket_id });
           timeline(loan.ticket_id, 'loan_checkin', { loanId: loan.id, tag: item.tag, agentName: loan.agent_name, condition: input.condition, missingKit: missing, ...(input.note ? { note: input.note } : {}) });
