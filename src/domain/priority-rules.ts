@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { formatMessage } from '../base/messages';
 import { channelSchema, levelSchema, ticketTypeSchema, type Channel, type PriorityOverride, type TicketType } from './tickets';
 import { tierSchema, type OrgUnit, type Tier } from './organisation';
 
@@ -316,47 +317,45 @@ export interface CallClassification {
 export type CallClassifier = (input: ClassifyInput) => CallClassification;
 
 // ---------------------------------------------------------------------------------------
-// Wording, shared by the call form, the timeline and the comment sent to the ITSM server.
+// Wording, shared by the call form, the timeline (in the reader's language) and the follow-up
+// sent to the ITSM server (in French): the texts are the message catalogue's (src/base/messages).
 
 export type Lang = 'fr' | 'en';
-const LEVEL_NAMES: Record<Lang, string[]> = {
-  fr: ['', 'Très basse', 'Basse', 'Moyenne', 'Haute', 'Très haute', 'Majeure'],
-  en: ['', 'Very low', 'Low', 'Medium', 'High', 'Very high', 'Major'],
+const LEVEL_KEYS = ['RULE_LEVEL_1', 'RULE_LEVEL_2', 'RULE_LEVEL_3', 'RULE_LEVEL_4', 'RULE_LEVEL_5', 'RULE_LEVEL_6'] as const;
+export const levelName = (lang: Lang, n: number) => {
+  const key = LEVEL_KEYS[n - 1];
+  return key ? formatMessage(lang, key) : String(n);
 };
-export const levelName = (lang: Lang, n: number) => LEVEL_NAMES[lang][n] ?? String(n);
 
-const duration = (lang: Lang, m: number) => (m % 1440 === 0 ? `${m / 1440} ${lang === 'fr' ? 'j' : 'd'}` : m % 60 === 0 ? `${m / 60} h` : `${m} min`);
+const duration = (lang: Lang, m: number) =>
+  m % 1440 === 0 ? formatMessage(lang, 'RULE_DURATION_DAYS', { n: m / 1440 }) : m % 60 === 0 ? formatMessage(lang, 'RULE_DURATION_HOURS', { n: m / 60 }) : formatMessage(lang, 'RULE_DURATION_MINUTES', { n: m });
 
 export function describeEffect(e: RuleEffect, lang: Lang, teamName: (id: string) => string = (id) => id): string {
-  const fr = lang === 'fr';
   switch (e.kind) {
     case 'urgency':
-      return fr ? `urgence ${e.how === 'raise' ? 'relevée' : 'fixée'} à ${levelName(lang, e.to)}` : `urgency ${e.how === 'raise' ? 'raised' : 'set'} to ${levelName(lang, e.to)}`;
+      return formatMessage(lang, e.how === 'raise' ? 'RULE_EFFECT_URGENCY_raise' : 'RULE_EFFECT_URGENCY_set', { level: levelName(lang, e.to) });
     case 'impact':
-      return fr ? `impact ${e.how === 'raise' ? 'relevé' : 'fixé'} à ${levelName(lang, e.to)}` : `impact ${e.how === 'raise' ? 'raised' : 'set'} to ${levelName(lang, e.to)}`;
+      return formatMessage(lang, e.how === 'raise' ? 'RULE_EFFECT_IMPACT_raise' : 'RULE_EFFECT_IMPACT_set', { level: levelName(lang, e.to) });
     case 'team':
-      return fr ? `attribué à l'équipe ${teamName(e.teamId)}` : `assigned to team ${teamName(e.teamId)}`;
+      return formatMessage(lang, 'RULE_EFFECT_TEAM', { team: teamName(e.teamId) });
     case 'sla':
-      return fr
-        ? `délais : prise en charge ${duration(lang, e.ttoMinutes)}, résolution ${duration(lang, e.ttrMinutes)}`
-        : `targets: take charge ${duration(lang, e.ttoMinutes)}, resolve ${duration(lang, e.ttrMinutes)}`;
+      return formatMessage(lang, 'RULE_EFFECT_SLA', { tto: duration(lang, e.ttoMinutes), ttr: duration(lang, e.ttrMinutes) });
     case 'tag':
-      return fr ? `étiquette « ${e.tag} »` : `tag "${e.tag}"`;
+      return formatMessage(lang, 'RULE_EFFECT_TAG', { tag: e.tag });
   }
 }
 
 /** "Service vital : urgence relevée à Haute" (fr) / "Service vital: urgency raised to High" (en). */
 export function describeAppliedRule(r: AppliedRule, lang: Lang, teamName?: (id: string) => string): string {
-  const what = r.effects.length ? r.effects.map((e) => describeEffect(e, lang, teamName)).join(', ') : lang === 'fr' ? 'aucune modification' : 'no change';
-  return lang === 'fr' ? `${r.ruleName} : ${what}` : `${r.ruleName}: ${what}`;
+  const effects = r.effects.length ? r.effects.map((e) => describeEffect(e, lang, teamName)).join(formatMessage(lang, 'LIST_SEPARATOR')) : formatMessage(lang, 'RULE_NO_CHANGE');
+  return formatMessage(lang, 'RULE_APPLIED', { rule: r.ruleName, effects });
 }
 
 export function describeOverride(o: NonNullable<RuleOutcome['override']>, lang: Lang): string {
   const parts: string[] = [];
-  const fr = lang === 'fr';
-  if (o.urgency !== o.ruleUrgency) parts.push(fr ? `urgence ${levelName(lang, o.urgency)} au lieu de ${levelName(lang, o.ruleUrgency)}` : `urgency ${levelName(lang, o.urgency)} instead of ${levelName(lang, o.ruleUrgency)}`);
-  if (o.impact !== o.ruleImpact) parts.push(fr ? `impact ${levelName(lang, o.impact)} au lieu de ${levelName(lang, o.ruleImpact)}` : `impact ${levelName(lang, o.impact)} instead of ${levelName(lang, o.ruleImpact)}`);
-  return fr ? `Choix de l'opérateur : ${parts.join(', ')}` : `Operator's choice: ${parts.join(', ')}`;
+  if (o.urgency !== o.ruleUrgency) parts.push(formatMessage(lang, 'RULE_OVERRIDE_URGENCY', { level: levelName(lang, o.urgency), ruleLevel: levelName(lang, o.ruleUrgency) }));
+  if (o.impact !== o.ruleImpact) parts.push(formatMessage(lang, 'RULE_OVERRIDE_IMPACT', { level: levelName(lang, o.impact), ruleLevel: levelName(lang, o.ruleImpact) }));
+  return formatMessage(lang, 'RULE_OVERRIDE', { changes: parts.join(formatMessage(lang, 'LIST_SEPARATOR')) });
 }
 
 /** The whole outcome as lines of text (timeline entry, comment on the server). */

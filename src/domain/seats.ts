@@ -7,7 +7,7 @@
  * from another organisation's lendable unused share.
  */
 import { z } from 'zod';
-import { serviceTierSchema, type Lang } from './waitlist';
+import { serviceTierSchema } from './waitlist';
 
 export const poolKindSchema = z.enum(['vpn', 'rd-gateway', 'published-apps', 'other']);
 export type PoolKind = z.infer<typeof poolKindSchema>;
@@ -188,36 +188,8 @@ export function checkAssignment(pool: Pick<Pool, 'capacity' | 'shares'>, seats: 
   return { ok: false, code: 'QUOTA_FULL', params: { organisationId: organisationId ?? '', used: own?.used ?? 0, quota: own?.quota ?? 0, lendable } };
 }
 
-/** Names of organisations by id, for messages ("Ville", "Métropole"). */
+/** Names of organisations by id, for messages ("Ville", "Métropole"); the renderer words the verdicts (renderer/features/seats/wording.ts). */
 export type OrgNames = Record<string, string>;
-const orgName = (names: OrgNames, id: string) => names[id] ?? id;
-
-/** "quota Ville atteint : 20/20 ; 3 places Métropole prêtables" */
-export function describeRefusal(v: Exclude<AssignVerdict, { ok: true }>, names: OrgNames, lang: Lang = 'fr'): string {
-  if (v.code === 'POOL_FULL') {
-    return lang === 'fr' ? `capacité atteinte : ${v.params.used}/${v.params.capacity} places occupées` : `capacity reached: ${v.params.used}/${v.params.capacity} seats taken`;
-  }
-  const p = v.params;
-  const org = orgName(names, p.organisationId);
-  const head = lang === 'fr' ? `quota ${org} atteint : ${p.used}/${p.quota}` : `${org} quota reached: ${p.used}/${p.quota}`;
-  if (p.lendable.length === 0) return lang === 'fr' ? `${head} ; aucune place prêtable` : `${head}; no seat can be lent`;
-  const lends = p.lendable.map((l) =>
-    lang === 'fr' ? `${l.free} place${l.free > 1 ? 's' : ''} ${orgName(names, l.organisationId)} prêtable${l.free > 1 ? 's' : ''}` : `${l.free} ${orgName(names, l.organisationId)} seat${l.free > 1 ? 's' : ''} can be lent`,
-  );
-  return lang === 'fr' ? `${head} ; ${lends.join(', ')}` : `${head}; ${lends.join(', ')}`;
-}
-
-/** "sur-allocation : 3 places à reprendre" (null when the pool is within capacity). */
-export function describeOverAllocation(u: Pick<PoolUsage, 'overAllocated'>, lang: Lang = 'fr'): string | null {
-  if (u.overAllocated <= 0) return null;
-  const n = u.overAllocated;
-  return lang === 'fr' ? `sur-allocation : ${n} place${n > 1 ? 's' : ''} à reprendre` : `over-allocated: ${n} seat${n > 1 ? 's' : ''} to take back`;
-}
-
-/** "connectés maintenant : 37 / 50" */
-export function describeLive(connected: number, capacity: number, lang: Lang = 'fr'): string {
-  return lang === 'fr' ? `connectés maintenant : ${connected} / ${capacity}` : `connected now: ${connected} / ${capacity}`;
-}
 
 // --- Validity and reclaim -------------------------------------------------------------------
 

@@ -41,7 +41,8 @@ export interface RankedEntry<E extends WaitlistEntry = WaitlistEntry> {
   decidedBy: RankCriterion;
 }
 
-const DEFAULT_PRIORITY = 3;
+/** The priority a request gets unless its ticket says otherwise (not worth naming when explaining a rank). */
+export const DEFAULT_PRIORITY = 3;
 const tierKey = (t: ServiceTier | null) => t ?? 4;
 const time = (iso: string) => {
   const ms = Date.parse(iso);
@@ -112,22 +113,9 @@ export function proposeAllocation<E extends WaitlistEntry>(ranked: readonly Rank
   return { proposed: null, passedOver };
 }
 
-// --- Wording (fr default, en) --------------------------------------------------------------
+// --- Dates (the sentences are the renderer's: renderer/features/seats/wording.ts) ----------
 
 export type Lang = 'fr' | 'en';
-
-const TIER_TEXT: Record<Lang, Record<1 | 2 | 3 | 0, string>> = {
-  fr: { 1: 'Service vital (niveau 1)', 2: 'Service important (niveau 2)', 3: 'Service standard (niveau 3)', 0: 'Niveau de service inconnu' },
-  en: { 1: 'Vital service (tier 1)', 2: 'Important service (tier 2)', 3: 'Standard service (tier 3)', 0: 'Unknown service tier' },
-};
-const PRIORITY_TEXT: Record<Lang, string[]> = {
-  fr: ['', 'priorité très basse', 'priorité basse', 'priorité moyenne', 'priorité haute', 'priorité très haute', 'priorité majeure'],
-  en: ['', 'very low priority', 'low priority', 'medium priority', 'high priority', 'very high priority', 'major priority'],
-};
-const CRITERION_TEXT: Record<Lang, Record<RankCriterion, string>> = {
-  fr: { head: 'en tête de liste', override: 'ordre modifié à la main', tier: 'départagée par le niveau de service', priority: 'départagée par la priorité', age: 'départagée par l’ancienneté' },
-  en: { head: 'at the head of the list', override: 'order changed by hand', tier: 'placed by service tier', priority: 'placed by priority', age: 'placed by age' },
-};
 
 /** "12/03 09:14" (fr) or "12/03, 09:14" (en), in `timeZone` (default: the machine's). */
 export function formatRequestDate(iso: string, lang: Lang = 'fr', timeZone?: string): string {
@@ -142,25 +130,4 @@ function requestDateFormat(lang: Lang, timeZone: string | undefined): Intl.DateT
   let f = formats.get(key);
   if (!f) formats.set(key, (f = new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { day: '2-digit', month: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false, timeZone })));
   return f;
-}
-
-/**
- * Why an entry stands where it does: "Service vital (niveau 1), demande du 12/03 09:14".
- * The priority is named only when it differs from the default (moyenne), and an override
- * names its reason and author first.
- */
-export function explainEntry(entry: WaitlistEntry, lang: Lang = 'fr', timeZone?: string): string {
-  const parts: string[] = [];
-  if (entry.override) {
-    parts.push(lang === 'fr' ? `Placée en tête par ${entry.override.by} : ${entry.override.reason}` : `Moved to the head by ${entry.override.by}: ${entry.override.reason}`);
-  }
-  parts.push(TIER_TEXT[lang][entry.tier ?? 0]);
-  if (entry.priority !== DEFAULT_PRIORITY) parts.push(PRIORITY_TEXT[lang][entry.priority] ?? '');
-  parts.push(`${lang === 'fr' ? 'demande du' : 'requested'} ${formatRequestDate(entry.requestedAt, lang, timeZone)}`);
-  return parts.join(', ');
-}
-
-/** The criterion that placed a ranked entry, in words ("départagée par la priorité"). */
-export function explainCriterion(criterion: RankCriterion, lang: Lang = 'fr'): string {
-  return CRITERION_TEXT[lang][criterion];
 }

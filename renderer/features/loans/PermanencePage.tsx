@@ -2,13 +2,13 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CallOutput } from '../../../src/api/contract';
 import { CONDITION_LABELS, LOAN_ITEM_STATES, STATE_LABELS, TYPE_LABELS, type LoanCondition, type LoanItemType } from '../../../src/domain/loans';
-import { explainCriterion } from '../../../src/domain/waitlist';
 import { api } from '../../api/client';
 import { useShortcut } from '../../app/shortcuts';
 import { routeHref } from '../../app/router';
 import { errorText, fmt, LinesEditor, ReceiptActions, TagField, useLang, type Lang, type Line } from './parts';
 import './loans.css';
 import { Notice } from '../../components/Notice';
+import { criterionText, rankText } from '../seats/wording';
 
 type Overview = CallOutput<'loans.overview'>;
 type Waitlist = CallOutput<'loans.waitlist'>;
@@ -410,8 +410,8 @@ function WaitlistCard({ waitlist, selectedId, onSelect, lang, onError }: { waitl
                   </td>
                   <td>{r.lines.map((l) => `${l.served}/${l.quantity} ${TYPE_LABELS[lang][l.type]}`).join(', ')}</td>
                   <td>
-                    <span data-testid="waitlist-why">{e.why[lang]}</span>
-                    <div className="muted small">{explainCriterion(e.decidedBy, lang)}</div>
+                    <span data-testid="waitlist-why">{rankText(e.request, t, lang, 'Europe/Paris')}</span>
+                    <div className="muted small">{criterionText(e.decidedBy, t)}</div>
                     {proposed && <strong className="ok">{t('headProposed')}</strong>}
                     {e.blocked && (
                       <div className="warn small" data-testid="waitlist-blocked">

@@ -1,12 +1,13 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CallOutput } from '../../../src/api/contract';
-import { describeLive, describeOverAllocation, describeRefusal, type OrgNames } from '../../../src/domain/seats';
+import type { OrgNames } from '../../../src/domain/seats';
 import { api } from '../../api/client';
 import { useShortcut } from '../../app/shortcuts';
 import { PoolForm, RequestForm } from './SeatForms';
 import { SeatLists } from './SeatLists';
 import { Waitlist } from './Waitlist';
+import { liveText, overAllocationText, refusalText } from './wording';
 import './seats.css';
 import { errorText, Notice } from '../../components/Notice';
 
@@ -109,7 +110,7 @@ export function SeatsPage() {
 function PoolSummary({ overview, names, lang, busy, onRefresh }: { overview: Overview; names: OrgNames; lang: Lang; busy: boolean; onRefresh(): void }) {
   const { t } = useTranslation('seats');
   const { pool, usage, live } = overview;
-  const over = describeOverAllocation(usage, lang);
+  const over = overAllocationText(usage, t);
   const connectedBy = (org: string) => {
     const logins = new Set(overview.seats.filter((s) => s.organisationId === org).map((s) => s.holderLogin));
     return live.connected.filter((c) => logins.has(c.login)).length;
@@ -121,7 +122,7 @@ function PoolSummary({ overview, names, lang, busy, onRefresh }: { overview: Ove
           {pool.name} <span className="badge">{t(`kind.${pool.kind}`)}</span>
         </h2>
         <span data-testid="pool-capacity">{t('capacity', { used: usage.used, capacity: usage.capacity })}</span>
-        <strong data-testid="live-count">{live.readAt || live.connected.length ? describeLive(live.connected.length, pool.capacity, lang) : t('liveUnknown')}</strong>
+        <strong data-testid="live-count">{live.readAt || live.connected.length ? liveText(live.connected.length, pool.capacity, t) : t('liveUnknown')}</strong>
         {pool.live.kind !== 'none' && (
           <button type="button" onClick={onRefresh} disabled={busy} aria-keyshortcuts="Alt+L" data-testid="live-refresh">
             {t('refreshLive')}
@@ -150,7 +151,7 @@ function PoolSummary({ overview, names, lang, busy, onRefresh }: { overview: Ove
               </span>
               {verdict && !verdict.ok && (
                 <span className="warn" data-testid={`quota-message-${s.organisationId}`}>
-                  {describeRefusal(verdict, names, lang)}
+                  {refusalText(verdict, names, t)}
                 </span>
               )}
             </li>

@@ -1,11 +1,11 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ContractError } from '../../../src/api/client';
-import { describeRefusal, type OrgNames } from '../../../src/domain/seats';
-import { explainCriterion, explainEntry } from '../../../src/domain/waitlist';
+import type { OrgNames } from '../../../src/domain/seats';
 import { api } from '../../api/client';
 import { useShortcut } from '../../app/shortcuts';
 import { errorText, type Lang, type Overview } from './SeatsPage';
+import { criterionText, rankText, refusalText as verdictText } from './wording';
 
 /** The waiting list, ranked by the shared code, each rank explained; the proposed request first. */
 export function Waitlist({ overview, names, lang, onError, onDone }: { overview: Overview; names: OrgNames; lang: Lang; onError(msg: string): void; onDone(): void }) {
@@ -60,7 +60,7 @@ export function Waitlist({ overview, names, lang, onError, onDone }: { overview:
     if (!p) return null;
     const org = p.refusal.params?.organisationId;
     const verdict = overview.verdicts.find((v) => v.organisationId === org)?.verdict;
-    return verdict && !verdict.ok ? describeRefusal(verdict, names, lang) : p.refusal.code;
+    return verdict && !verdict.ok ? verdictText(verdict, names, t) : p.refusal.code;
   };
 
   return (
@@ -95,8 +95,8 @@ export function Waitlist({ overview, names, lang, onError, onDone }: { overview:
                   </td>
                   <td>{r.organisationId ? (names[r.organisationId] ?? r.organisationId) : '—'}</td>
                   <td>
-                    <span data-testid="request-why">{explainEntry(r, lang)}</span>
-                    <div className="muted small">{explainCriterion(decidedBy, lang)}</div>
+                    <span data-testid="request-why">{rankText(r, t, lang)}</span>
+                    <div className="muted small">{criterionText(decidedBy, t)}</div>
                     {proposed && <strong className="ok">{t('proposed')}</strong>}
                     {passed && <div className="warn small">{t('passedOver', { reason: passed })}</div>}
                   </td>

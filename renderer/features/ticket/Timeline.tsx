@@ -2,7 +2,8 @@ import { useTranslation } from 'react-i18next';
 import type { Followup } from '../../../src/domain/tickets';
 import type { EditChange } from '../../../src/domain/ticket-edit';
 import { formatDateTime, formatDuration, useTicketMeta } from './ticket-meta';
-import { describeOutcome, type RuleOutcome } from '../../../src/domain/priority-rules';
+import { describeOutcome, type Lang, type RuleOutcome } from '../../../src/domain/priority-rules';
+import { loanEntryText } from '../../../src/domain/loan-entries';
 import { generatedEntryText } from './generated-entry';
 import { Revealed } from '../../components/Revealed';
 
@@ -53,10 +54,10 @@ function EntryDetails({ f }: { f: Followup }) {
 }
 
 /** Which priority rules applied (at the call, or when a correction re-ran them), in the reader's language. */
-function rulesText(f: Followup, language: string, teamName: (id: string) => string): string | null {
+function rulesText(f: Followup, lang: Lang, teamName: (id: string) => string): string | null {
   const data = (f.data ?? {}) as { applied?: RuleOutcome['applied']; override?: RuleOutcome['override'] };
   if (f.kind !== 'rules' || !Array.isArray(data.applied)) return null;
-  return describeOutcome({ applied: data.applied, override: data.override ?? null }, language.startsWith('en') ? 'en' : 'fr', teamName).join('\n');
+  return describeOutcome({ applied: data.applied, override: data.override ?? null }, lang, teamName).join('\n');
 }
 
 /** A parent/child link ("incident majeur"), worded from its facts. */
@@ -72,7 +73,9 @@ function linkText(f: Followup, t: (key: string, o?: Record<string, unknown>) => 
 function EntryBody({ f }: { f: Followup }) {
   const { t, i18n } = useTranslation('hotline');
   const meta = useTicketMeta();
-  const text = rulesText(f, i18n.language, (id) => meta?.teams.find((x) => x.id === id)?.name ?? id) ?? linkText(f, t) ?? generatedEntryText(f, t, i18n.language) ?? f.body;
+  const lang = i18n.language.startsWith('en') ? 'en' : 'fr';
+  const text =
+    rulesText(f, lang, (id) => meta?.teams.find((x) => x.id === id)?.name ?? id) ?? linkText(f, t) ?? generatedEntryText(f, t, i18n.language) ?? loanEntryText(f.kind, f.data, lang) ?? f.body;
   return text ? (
     <p className="tl-body">
       <Revealed text={text} />

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { call, eventsOf } from '../contract-kit';
-import { errorSchema, localizedText } from '../../base/errors';
+import { errorSchema } from '../../base/errors';
 import {
   loanAgentSchema,
   loanConditionSchema,
@@ -35,7 +35,6 @@ const waitlistSchema = z.object({
       request: loanRequestSchema,
       position: z.number().int(),
       decidedBy: z.enum(['head', 'override', 'tier', 'priority', 'age']),
-      why: localizedText,
       blocked: refusalSchema.nullable(),
     }),
   ),

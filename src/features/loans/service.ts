@@ -11,7 +11,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Db } from '../../platform/db';
 import { stmt } from '../../platform/statements';
 import { RelaisError } from '../../base/errors';
-import { localize } from '../../base/messages';
+import { formatMessage, localize } from '../../base/messages';
 import type { Ticket } from '../../domain/tickets';
 import type { TicketPort } from '../tickets/port';
 import {
@@ -24,8 +24,6 @@ import {
   LOAN_ITEM_TYPES,
   loanErrors,
   stateAfterReturn,
-  TYPE_LABELS,
-  CONDITION_LABELS,
   type Loan,
   type LoanAgent,
   type LoanCondition,
@@ -39,7 +37,8 @@ import {
   type LoanReservation,
 } from '../../domain/loans';
 import type { LoanFigures } from '../../domain/dashboard';
-import { explainEntry, proposeAllocation, rankWaitlist, type RankCriterion, type Refusal, type ServiceTier, type WaitlistOverride } from '../../domain/waitlist';
+import { loanEntry, returnDetails, type LoanEntryFacts, type LoanEntryKind } from '../../domain/loan-entries';
+import { proposeAllocation, rankWaitlist, type RankCriterion, type Refusal, type ServiceTier, type WaitlistOverride } from '../../domain/waitlist';
 import type { LoanRemote, LoanRemoteItem, LoanRemoteOp } from './remote-types';
 import { buildLoanReceipt } from './receipt';
 
@@ -127,8 +126,6 @@ export interface WaitlistView {
   request: LoanRequest;
   position: number;
   decidedBy: RankCriterion;
-  /** Why it stands there, fr and en ("Service vital (niveau 1), demande du 12/03 09:14"). */
-  why: { fr: string; en: string };
   /** Why it cannot be served now (no stock of the types it still needs), or null. */
   blocked: Refusal | null;
 }
@@ -381,9 +378,10 @@ export function createLoansService(deps: LoansDeps) {
     return { name: r.agent_name, login: r.agent_login, email: r.agent_email, personId: r.person_id };
   }
 
-  function timeline(ticketId: string | null, kind: string, body: string, data: unknown) {
+  /** A timeline entry: its facts, and their French sentence for the ITSM server (the console words the facts). */
+  function timeline<K extends LoanEntryKind>(ticketId: string | null, kind: K, facts: LoanEntryFacts<K> & Record<string, unknown>) {
     if (!ticketId) return;
-    deps.tickets.appendTimeline(ticketId, { kind, body, data });
+    deps.tickets.appendTimeline(ticketId, loanEntry(kind, facts));
   }
 
   let draining: Promise<DrainResult> | null = null;
@@ -523,8 +521,7 @@ export function createLoansService(deps: LoansDeps) {
         touch(id);
         const ins = stmt(db, 'INSERT INTO loan_request_lines (request_id, type, quantity) VALUES (?, ?, ?)');
         for (const [type, qty] of merged) ins.run(id, type, qty);
-        const what = [...merged].map(([t, n]) => `${n} × ${TYPE_LABELS.fr[t]}`).join(', ');
-        timeline(row.ticket_id, 'loan_request', `Demande de prêt : ${what}`, { requestId: id, lines: [...merged].map(([type, quantity]) => ({ type, quantity })) });
+        timeline(row.ticket_id, 'loan_request', { requestId: id, lines: [...merged].map(([type, quantity]) => ({ type, quantity })) });
       }).immediate();
       changed([row.ticket_id]);
       return toRequest(row);
@@ -536,17 +533,15 @@ export function createLoansService(deps: LoansDeps) {
       return toRequest(r);
     },
 
-    /** The ranked waiting list with the reason of each position, and what is proposed to the first servable request. */
+    /** The ranked waiting list with the criterion of each position (the console words it), and what is proposed to the first servable request. */
     waitlist(limit = 200): { entries: WaitlistView[]; total: number; proposal: Proposal | null } {
       const { ranked, proposed, canServe } = rankAndPropose();
-      // Every request is ranked; only the positions shown are worded (10,000 dates would cost more than the ranking).
       const entries = ranked.slice(0, limit).map((r) => {
         const v = canServe(r.entry);
         return {
           request: r.entry,
           position: r.position,
           decidedBy: r.decidedBy,
-          why: { fr: explainEntry(r.entry, 'fr', 'Europe/Paris'), en: explainEntry(r.entry, 'en', 'Europe/Paris') },
           blocked: v.ok ? null : { code: v.code, params: v.params },
         };
       });
@@ -567,7 +562,7 @@ export function createLoansService(deps: LoansDeps) {
           const override: WaitlistOverride = { reason, by: deps.actor(), at: deps.now().toISOString() };
           stmt(db, 'UPDATE loan_requests SET override = ? WHERE id = ?').run(JSON.stringify(override), requestId);
           touch(requestId);
-          timeline(row.ticket_id, 'loan_override', `Demande de prêt placée en tête de liste : ${reason}`, { requestId, reason });
+          timeline(row.ticket_id, 'loan_override', { requestId, reason });
           return { ...row, override: JSON.stringify(override) };
         })
         .immediate();
@@ -583,7 +578,7 @@ export function createLoansService(deps: LoansDeps) {
           stmt(db, "UPDATE loan_requests SET status = 'cancelled', closed_at = ? WHERE id = ?").run(deps.now().toISOString(), requestId);
           touch(requestId);
           for (const res of reservationsWhere("r.request_id = ? AND r.status = 'active'", requestId)) cancelReservationInTx(res.id, reason);
-          timeline(row.ticket_id, 'loan_request_cancelled', `Demande de prêt annulée : ${reason}`, { requestId, reason });
+          timeline(row.ticket_id, 'loan_request_cancelled', { requestId, reason });
           return { ...row, status: 'cancelled' as const };
         })
         .immediate();
@@ -704,7 +699,7 @@ export function createLoansService(deps: LoansDeps) {
               condition_out: input.condition,
               checked_out_by: deps.actor(),
             });
-            move(item, 'prete', 'checkout', input.overrideReason ? `hors tour : ${input.overrideReason}` : input.condition, { loanId: id, requestId: req?.id ?? null, agentName: agent.name });
+            move(item, 'prete', 'checkout', input.overrideReason ? formatMessage('fr', 'LOAN_HISTORY_OUT_OF_TURN', { reason: input.overrideReason }) : input.condition, { loanId: id, requestId: req?.id ?? null, agentName: agent.name });
             enqueue({ kind: 'checkout', item: remoteItem(item), agent: { name: agent.name, login: agent.login, email: agent.email }, ticketRemoteId: null, startAt: nowIso, dueAt: new Date(input.dueAt).toISOString() }, { loanId: id, ticketId });
             loans.push(id);
           }
@@ -714,9 +709,11 @@ export function createLoansService(deps: LoansDeps) {
             const open = stmt(db, 'SELECT count(*) FROM loan_request_lines WHERE request_id = ? AND served < quantity').pluck().get(req.id) as number;
             if (open === 0) stmt(db, "UPDATE loan_requests SET status = 'served', closed_at = ? WHERE id = ?").run(nowIso, req.id);
           }
-          const lent = items.map((i) => `${TYPE_LABELS.fr[i.type]} ${i.tag}${i.serial ? ` (n° de série ${i.serial})` : ''}`).join(', ');
-          timeline(ticketId, 'loan_checkout', `Prêt à ${agent.name} : ${lent}. Retour prévu le ${new Date(input.dueAt).toLocaleDateString('fr-FR', { timeZone: 'Europe/Paris' })}.${input.overrideReason ? ` Hors tour : ${input.overrideReason}` : ''}`, {
+          timeline(ticketId, 'loan_checkout', {
             loanIds: loans,
+            agentName: agent.name,
+            items: items.map((i) => ({ type: i.type, tag: i.tag, serial: i.serial ?? null })),
+            dueAt: new Date(input.dueAt).toISOString(),
             ...(input.overrideReason ? { overrideReason: input.overrideReason } : {}),
           });
           return { loans, ticketId };
@@ -738,10 +735,11 @@ export function createLoansService(deps: LoansDeps) {
           const to = stateAfterReturn(input.condition, missing);
           const at = deps.now().toISOString();
           stmt(db, "UPDATE loans SET status = 'returned', returned_at = ?, condition_in = ?, missing_kit = ?, checked_in_by = ? WHERE id = ?").run(at, input.condition, JSON.stringify(missing), deps.actor(), loan.id);
-          const why = [CONDITION_LABELS.fr[input.condition], ...(missing.length ? [`manque : ${missing.join(', ')}`] : []), ...(input.note ? [input.note] : [])].join(' ; ');
+          // The item's history keeps French text, like the server's records of it.
+          const why = returnDetails({ condition: input.condition, missingKit: missing, note: input.note }, 'fr');
           move(item, to, 'checkin', why, { loanId: loan.id, requestId: loan.request_id, agentName: loan.agent_name });
           enqueue({ kind: 'checkin', item: remoteItem(item), condition: input.condition, missingKit: missing }, { loanId: loan.id, ticketId: loan.ticket_id });
-          timeline(loan.ticket_id, 'loan_checkin', `Retour de ${item.tag} (${loan.agent_name}) : ${why}.`, { loanId: loan.id, condition: input.condition, missingKit: missing });
+          timeline(loan.ticket_id, 'loan_checkin', { loanId: loan.id, tag: item.tag, agentName: loan.agent_name, condition: input.condition, missingKit: missing, ...(input.note ? { note: input.note } : {}) });
           return loan;
         })
         .immediate();
@@ -764,7 +762,7 @@ export function createLoansService(deps: LoansDeps) {
       const l = service.loan(loanId);
       db.transaction(() => {
         stmt(db, 'INSERT INTO loan_reminders (id, loan_id, at, actor, note) VALUES (?, ?, ?, ?, ?)').run(uuidv7(), loanId, deps.now().toISOString(), deps.actor(), note);
-        timeline(l.ticketId, 'loan_reminder', `Relance pour le retour de ${l.tag} (${l.agentName}) : ${note}`, { loanId });
+        timeline(l.ticketId, 'loan_reminder', { loanId, tag: l.tag, agentName: l.agentName, note });
       }).immediate();
       changed([l.ticketId]);
       return service.loan(loanId);
@@ -784,7 +782,7 @@ export function createLoansService(deps: LoansDeps) {
             stmt(db, 'UPDATE loan_request_lines SET served = served - 1 WHERE request_id = ? AND type = ? AND served > 0').run(row.request_id, item.type);
             stmt(db, "UPDATE loan_requests SET status = 'waiting', closed_at = NULL WHERE id = ? AND status = 'served'").run(row.request_id);
           }
-          timeline(row.ticket_id, 'loan_conflict_resolved', `Prêt de ${item.tag} annulé après conflit : ${reason}`, { loanId, reason });
+          timeline(row.ticket_id, 'loan_conflict_resolved', { loanId, tag: item.tag, reason });
           return row;
         })
         .immediate();
@@ -809,7 +807,7 @@ export function createLoansService(deps: LoansDeps) {
         stmt(db, 'INSERT INTO loan_receipts (id, ticket_id, loan_ids, locale, created_at, sha256, pdf) VALUES (?, ?, ?, ?, ?, ?, ?)').run(id, ticketId, JSON.stringify(loanIds), locale, deps.now().toISOString(), sha, pdf);
         const set = stmt(db, 'UPDATE loans SET receipt_id = ? WHERE id = ?');
         for (const l of loanIds) set.run(id, l);
-        timeline(ticketId, 'loan_receipt', `Bon de prêt joint : ${fileName} (SHA-256 ${sha.slice(0, 12)}…)`, { receiptId: id, fileName, sha256: sha, loanIds });
+        timeline(ticketId, 'loan_receipt', { receiptId: id, fileName, sha256: sha, loanIds });
       }).immediate();
       changed([ticketId]);
       return { receiptId: id, fileName, pdf, ticketNumber };
@@ -980,7 +978,7 @@ export function createLoansService(deps: LoansDeps) {
             const conflict = JSON.stringify({ heldBy: res.heldBy, message: res.message });
             if (row.loan_id && op.kind === 'checkout') {
               stmt(db, "UPDATE loans SET status = 'conflict', conflict = ? WHERE id = ? AND status = 'active'").run(conflict, row.loan_id);
-              timeline(row.ticket_id, 'loan_conflict', `Conflit sur ${item.tag} : ${res.message.fr}`, { loanId: row.loan_id, heldBy: res.heldBy });
+              timeline(row.ticket_id, 'loan_conflict', { loanId: row.loan_id, tag: item.tag, heldBy: res.heldBy, message: res.message });
             }
             if (row.reservation_id && op.kind === 'reserve') {
               stmt(db, "UPDATE loan_reservations SET status = 'cancelled' WHERE id = ? AND status = 'active'").run(row.reservation_id);

@@ -147,6 +147,8 @@ interface RequestRow {
   override: string | null;
 }
 
+/** The pool's own columns, in the order both INSERT and UPDATE list them. */
+const poolColumns = (input: PoolInput) => [input.name, input.kind, input.capacity, input.validityDays, input.idleDays, JSON.stringify(input.live)] as const;
 const asTier = (n: number | null): ServiceTier | null => (n === 1 || n === 2 || n === 3 ? n : null);
 const toSeat = (r: SeatRow): Seat => ({
   id: r.id,
@@ -295,17 +297,7 @@ export function createSeatsService(deps: SeatsDeps) {
       const id = uuidv7();
       const now = deps.now().toISOString();
       db.transaction(() => {
-        db.prepare('INSERT INTO seat_pools (id, name, kind, capacity, validity_days, idle_days, live, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
-          id,
-          input.name,
-          input.kind,
-          input.capacity,
-          input.validityDays,
-          input.idleDays,
-          JSON.stringify(input.live),
-          now,
-          now,
-        );
+        db.prepare('INSERT INTO seat_pools (id, name, kind, capacity, validity_days, idle_days, live, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(id, ...poolColumns(input), now, now);
         writeShares(id, input.shares);
         audit('seat.pool.created', id, null, { name: input.name, kind: input.kind, capacity: input.capacity, shares: input.shares });
       }).immediate();
@@ -319,16 +311,7 @@ export function createSeatsService(deps: SeatsDeps) {
         const cur = getPoolRow(id);
         if (!cur) throw err.poolNotFound(id);
         if (expectedRevision !== undefined && cur.revision !== expectedRevision) throw err.stale();
-        db.prepare('UPDATE seat_pools SET name = ?, kind = ?, capacity = ?, validity_days = ?, idle_days = ?, live = ?, revision = revision + 1, updated_at = ? WHERE id = ?').run(
-          input.name,
-          input.kind,
-          input.capacity,
-          input.validityDays,
-          input.idleDays,
-          JSON.stringify(input.live),
-          deps.now().toISOString(),
-          id,
-        );
+        db.prepare('UPDATE seat_pools SET name = ?, kind = ?, capacity = ?, validity_days = ?, idle_days = ?, live = ?, revision = revision + 1, updated_at = ? WHERE id = ?').run(...poolColumns(input), deps.now().toISOString(), id);
         writeShares(id, input.shares);
         audit('seat.pool.updated', id, null, { name: input.name, capacity: input.capacity, previousCapacity: cur.capacity, shares: input.shares });
       }).immediate();

@@ -13,7 +13,7 @@ import {
   type Ticket,
   type TicketStatus,
 } from '../../domain/tickets';
-import { describeOutcome, type CallClassifier } from '../../domain/priority-rules';
+import { describeOutcome, type CallClassifier, type RuleOutcome } from '../../domain/priority-rules';
 import { writeOutbox } from './outbox';
 import { readSetting } from './repos/settings';
 import { createReferentials } from './referentials';
@@ -90,6 +90,17 @@ export function createTicketWorkflow(db: Db, ctx: WorkflowContext) {
 
   const append = (ticketId: string, entry: TimelineEntry, at: string): Followup =>
     insertFollowup(db, ticketId, entry, { author: ctx.currentUser(), createdAt: at });
+
+  /**
+   * Which priority rules applied (at the call, or when a correction re-ran them): stored as
+   * facts, which the console words in the reader's language; the body is the French sentence
+   * the ITSM server's timeline shows. Nothing is written when no rule applied.
+   */
+  const appendRules = (ticketId: string, o: Pick<RuleOutcome, 'applied' | 'override'>, at: string, on?: 'reclassify' | 'edit') => {
+    if (o.applied.length === 0 && !o.override) return;
+    const body = describeOutcome(o, 'fr', (id) => findTeam(db, id)?.name ?? id).join('\n');
+    append(ticketId, { kind: 'rules', body, data: { applied: o.applied, override: o.override, ...(on ? { on } : {}) } }, at);
+  };
 
   /**
    * Links `childId` under `parentId` (one level: a parent is no child, a child has one parent),
@@ -208,11 +219,7 @@ export function createTicketWorkflow(db: Db, ctx: WorkflowContext) {
           payload: { ...ticket, number, categoryName: category?.fullName ?? null, teamName: team?.name ?? null },
         }, at);
         append(ticket.id, { kind: 'call', body: input.description, data: { durationSec: input.durationSec, channel: input.channel } }, at);
-        if (rules && (rules.applied.length > 0 || rules.override)) {
-          // The body is what the ITSM server's timeline shows; the data lets the UI word it in its language.
-          const body = describeOutcome(rules, 'fr', (id) => findTeam(db, id)?.name ?? id).join('\n');
-          append(ticket.id, { kind: 'rules', body, data: { applied: rules.applied, override: rules.override } }, at);
-        }
+        if (rules) appendRules(ticket.id, rules, at);
         if (routed) append(ticket.id, { kind: 'assign', body: '', data: { team: team?.name ?? null, technician: null } }, at);
         if (solved) append(ticket.id, { kind: 'solution', body: solution ?? '', data: { onPhone: true } }, at);
         if (input.parentTicketId) link(mustGet(ticket.id), input.parentTicketId, at);
@@ -338,10 +345,7 @@ export function createTicketWorkflow(db: Db, ctx: WorkflowContext) {
           updateTicketOrg(db, t.id, cls, cls.outcome.tags);
         }
         applyChanges(t, changes, at);
-        if (cls && (cls.outcome.applied.length > 0 || cls.outcome.override)) {
-          const body = describeOutcome(cls.outcome, 'fr', (id) => findTeam(db, id)?.name ?? id).join('\n');
-          append(t.id, { kind: 'rules', body, data: { applied: cls.outcome.applied, override: cls.outcome.override, on: 'reclassify' } }, at);
-        }
+        if (cls) appendRules(t.id, cls.outcome, at, 'reclassify');
         return mustGet(ticketId);
       });
     },
@@ -439,10 +443,7 @@ export function createTicketWorkflow(db: Db, ctx: WorkflowContext) {
         const updated = applyChanges(t, changes, at);
         if (!updated && assetsChanged) touchTicket(db, t.id, at);
         if (log.length > 0) append(t.id, { kind: 'edit', body: '', data: { changes: log } }, at);
-        if (cls && (cls.outcome.applied.length > 0 || cls.outcome.override)) {
-          const body = describeOutcome(cls.outcome, 'fr', (id) => findTeam(db, id)?.name ?? id).join('\n');
-          append(t.id, { kind: 'rules', body, data: { applied: cls.outcome.applied, override: cls.outcome.override, on: 'edit' } }, at);
-        }
+        if (cls) appendRules(t.id, cls.outcome, at, 'edit');
         return mustGet(ticketId);
       });
     },

@@ -58,8 +58,8 @@ describe('la permanence: stock, waiting list, check-out and return', () => {
       ['François Lefèvre', 1, 'head'],
       ['Émile Zola', 2, 'tier'],
     ]);
-    expect(wl.entries[0]!.why.fr).toMatch(/^Service vital \(niveau 1\)/);
-    expect(wl.entries[1]!.why.en).toMatch(/^Standard service \(tier 3\)/);
+    // The facts the console words "Service vital (niveau 1)…" from (renderer/features/seats/wording.ts).
+    expect(wl.entries.map((e) => e.request.tier)).toEqual([1, 3]);
     expect(wl.proposal).toEqual({ requestId: req.id, items: [{ type: 'portable', tags: ['PC-001'] }, { type: 'casque', tags: ['CAS-01'] }] });
 
     // Serving the tier 3 request first needs a reason, recorded in the history.
@@ -189,7 +189,7 @@ describe('la permanence: stock, waiting list, check-out and return', () => {
       ['Agent B', 'head'],
       ['Agent A', 'override'],
     ]);
-    expect(wl.entries[0]!.why.fr).toContain('élu en déplacement');
+    expect(wl.entries[0]!.request.override).toMatchObject({ reason: 'élu en déplacement' });
     const out = await h.call('loans.checkout', { requestId: b.id, tags: ['PC-001'], dueAt: due(h, 2) });
     expect((await h.call('loans.overview', {})).overdue).toEqual([]);
     h.clock.now = new Date(h.clock.now.getTime() + 3 * 86_400_000);

@@ -2,15 +2,18 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
   checkAssignment,
-  describeLive,
-  describeOverAllocation,
-  describeRefusal,
   expiringSeats,
   expiryFor,
   poolInputSchema,
   poolUsage,
   reclaimCandidates,
 } from '../../../src/domain/seats';
+import i18n from '../../../renderer/i18n';
+import { liveText, overAllocationText, refusalText } from '../../../renderer/features/seats/wording';
+
+// The domain gives the verdict (code + numbers); the console words it (renderer/i18n/*/seats.json).
+const fr = i18n.getFixedT('fr');
+const en = i18n.getFixedT('en');
 
 const names = { ville: 'Ville', metropole: 'Métropole' };
 const vpn = { capacity: 50, shares: [{ organisationId: 'ville', quota: 20, lendable: true }, { organisationId: 'metropole', quota: 30, lendable: true }] };
@@ -22,8 +25,8 @@ describe('quotas and capacity', () => {
     const v = checkAssignment(vpn, seats, 'ville');
     expect(v.ok).toBe(false);
     if (v.ok) return;
-    expect(describeRefusal(v, names)).toBe('quota Ville atteint : 20/20 ; 3 places Métropole prêtables');
-    expect(describeRefusal(v, names, 'en')).toBe('Ville quota reached: 20/20; 3 Métropole seats can be lent');
+    expect(refusalText(v, names, fr)).toBe('quota Ville atteint : 20/20 ; 3 places Métropole prêtables');
+    expect(refusalText(v, names, en)).toBe('Ville quota reached: 20/20; 3 Métropole seats can be lent');
     // Borrowing is explicit, and recorded against the lender.
     expect(checkAssignment(vpn, seats, 'ville', { allowBorrow: true })).toEqual({ ok: true, borrowedFrom: 'metropole' });
   });
@@ -33,7 +36,7 @@ describe('quotas and capacity', () => {
     const u = poolUsage(vpn, seats);
     expect(u.shares.find((s) => s.organisationId === 'metropole')).toMatchObject({ used: 27, lent: 1, free: 2 });
     const v = checkAssignment(vpn, seats, 'ville');
-    expect(!v.ok && describeRefusal(v, names)).toBe('quota Ville atteint : 21/20 ; 2 places Métropole prêtables');
+    expect(!v.ok && refusalText(v, names, fr)).toBe('quota Ville atteint : 21/20 ; 2 places Métropole prêtables');
     // The Métropole itself can still take its 2 own seats.
     expect(checkAssignment(vpn, seats, 'metropole')).toEqual({ ok: true, borrowedFrom: null });
   });
@@ -41,7 +44,7 @@ describe('quotas and capacity', () => {
   it('a non-lendable share is never lent', () => {
     const pool = { capacity: 50, shares: [{ organisationId: 'ville', quota: 20, lendable: true }, { organisationId: 'metropole', quota: 30, lendable: false }] };
     const v = checkAssignment(pool, seatsOf('ville', 20), 'ville', { allowBorrow: true });
-    expect(!v.ok && describeRefusal(v, names)).toBe('quota Ville atteint : 20/20 ; aucune place prêtable');
+    expect(!v.ok && refusalText(v, names, fr)).toBe('quota Ville atteint : 20/20 ; aucune place prêtable');
   });
 
   it('capacity left outside the quotas is common to all', () => {
@@ -55,14 +58,16 @@ describe('quotas and capacity', () => {
     const pool = { capacity: 2, shares: [] };
     expect(checkAssignment(pool, seatsOf('ville', 1), 'ville').ok).toBe(true);
     const v = checkAssignment(pool, seatsOf('ville', 2), 'ville');
-    expect(!v.ok && describeRefusal(v, names)).toBe('capacité atteinte : 2/2 places occupées');
+    expect(!v.ok && refusalText(v, names, fr)).toBe('capacité atteinte : 2/2 places occupées');
   });
 
   it('a shrunk pool is flagged, not rejected', () => {
     const u = poolUsage({ capacity: 10, shares: [] }, seatsOf('ville', 13));
     expect(u.overAllocated).toBe(3);
-    expect(describeOverAllocation(u)).toBe('sur-allocation : 3 places à reprendre');
-    expect(describeOverAllocation(poolUsage({ capacity: 13, shares: [] }, seatsOf('ville', 13)))).toBeNull();
+    expect(overAllocationText(u, fr)).toBe('sur-allocation : 3 places à reprendre');
+    expect(overAllocationText({ overAllocated: 1 }, fr)).toBe('sur-allocation : 1 place à reprendre');
+    expect(overAllocationText(u, en)).toBe('over-allocated: 3 seats to take back');
+    expect(overAllocationText(poolUsage({ capacity: 13, shares: [] }, seatsOf('ville', 13)), fr)).toBeNull();
     expect(checkAssignment({ capacity: 10, shares: [] }, seatsOf('ville', 13), 'ville').ok).toBe(false);
   });
 
@@ -144,7 +149,7 @@ describe('validity, expiry and reclaim', () => {
   });
 
   it('words the live count', () => {
-    expect(describeLive(37, 50)).toBe('connectés maintenant : 37 / 50');
-    expect(describeLive(37, 50, 'en')).toBe('connected now: 37 / 50');
+    expect(liveText(37, 50, fr)).toBe('connectés maintenant : 37 / 50');
+    expect(liveText(37, 50, en)).toBe('connected now: 37 / 50');
   });
 });

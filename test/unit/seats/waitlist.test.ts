@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { explainCriterion, explainEntry, overrideEntry, proposeAllocation, rankWaitlist, type WaitlistEntry } from '../../../src/domain/waitlist';
+import { overrideEntry, proposeAllocation, rankWaitlist, type WaitlistEntry } from '../../../src/domain/waitlist';
+import i18n from '../../../renderer/i18n';
+import { criterionText, rankText } from '../../../renderer/features/seats/wording';
+
+// The domain ranks and names the criterion; the console words why (renderer/i18n/*/seats.json).
+const explainEntry = (e: WaitlistEntry, lang: 'fr' | 'en', timeZone: string) => rankText(e, i18n.getFixedT(lang), lang, timeZone);
 
 const entry = (id: string, tier: 1 | 2 | 3 | null, priority: number, requestedAt: string): WaitlistEntry => ({ id, tier, priority, requestedAt });
 
@@ -27,7 +32,8 @@ describe('waiting list ranking', () => {
     expect(ranked.map((r) => r.decidedBy)).toEqual(['head', 'priority', 'age', 'tier']);
     expect(explainEntry(ranked[0]!.entry, 'fr', 'UTC')).toBe('Service important (niveau 2), priorité très haute, demande du 05/03 08:00');
     expect(explainEntry(ranked[3]!.entry, 'fr', 'UTC')).toContain('Niveau de service inconnu');
-    expect(explainCriterion('age')).toBe('départagée par l’ancienneté');
+    expect(criterionText('age', i18n.getFixedT('fr'))).toBe('départagée par l’ancienneté');
+    expect(criterionText('age', i18n.getFixedT('en'))).toBe('placed by age');
   });
 
   it('an override goes to the head with its reason and author, and requires a reason', () => {
