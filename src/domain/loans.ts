@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { RelaisError } from '../base/errors';
-import { formatMessage, localize } from '../base/messages';
+import { formatMessage, localize, type MessageKey } from '../base/messages';
 import { serviceTierSchema, waitlistOverrideSchema } from './waitlist';
 
 export const LOAN_ITEM_TYPES = ['portable', 'casque', 'webcam', 'cle_4g', 'ecran', 'station_accueil', 'telephone', 'configurable'] as const;
@@ -197,18 +197,14 @@ export function dayBounds(now: Date, timeZone = 'Europe/Paris'): { start: Date; 
 // --- Wording ---------------------------------------------------------------------------
 
 type Lang = 'fr' | 'en';
-export const TYPE_LABELS: Record<Lang, Record<LoanItemType, string>> = {
-  fr: { portable: 'Portable', casque: 'Casque', webcam: 'Webcam', cle_4g: 'Clé 4G', ecran: 'Écran', station_accueil: "Station d'accueil", telephone: 'Téléphone', configurable: 'Configurable' },
-  en: { portable: 'Laptop', casque: 'Headset', webcam: 'Webcam', cle_4g: '4G dongle', ecran: 'Screen', station_accueil: 'Dock', telephone: 'Phone', configurable: 'Configurable' },
-};
-export const STATE_LABELS: Record<Lang, Record<LoanItemState, string>> = {
-  fr: { disponible: 'Disponible', reserve: 'Réservé', prete: 'Prêté', retour_a_controler: 'Retour à contrôler', en_reparation: 'En réparation', perdu_vole: 'Perdu / volé', reforme: 'Réformé' },
-  en: { disponible: 'Available', reserve: 'Reserved', prete: 'On loan', retour_a_controler: 'Returned, to check', en_reparation: 'In repair', perdu_vole: 'Lost / stolen', reforme: 'Written off' },
-};
-export const CONDITION_LABELS: Record<Lang, Record<LoanCondition, string>> = {
-  fr: { ok: 'OK', a_controler: 'À contrôler', endommage: 'Endommagé' },
-  en: { ok: 'OK', a_controler: 'To check', endommage: 'Damaged' },
-};
+/** A vocabulary in both languages, read from the message catalogue (`LOAN_TYPE_*`, `LOAN_STATE_*`…). */
+function vocabulary<V extends string>(values: readonly V[], prefix: 'LOAN_TYPE_' | 'LOAN_STATE_' | 'LOAN_CONDITION_'): Record<Lang, Record<V, string>> {
+  const words = (lang: Lang) => Object.fromEntries(values.map((v) => [v, formatMessage(lang, `${prefix}${v.toUpperCase()}` as MessageKey)])) as Record<V, string>;
+  return { fr: words('fr'), en: words('en') };
+}
+export const TYPE_LABELS = vocabulary(LOAN_ITEM_TYPES, 'LOAN_TYPE_');
+export const STATE_LABELS = vocabulary(LOAN_ITEM_STATES, 'LOAN_STATE_');
+export const CONDITION_LABELS = vocabulary(loanConditionSchema.options, 'LOAN_CONDITION_');
 
 /** Refusals: what was wrong and what to do, fr and en. Nothing is changed when one is thrown. */
 export const loanErrors = {

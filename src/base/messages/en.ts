@@ -156,6 +156,26 @@ export const en: { readonly [K in keyof typeof fr]: string } = {
   CHECKLIST_STEP_NO_PARAM: 'steps.{{step}}: the tool {{tool}} has no parameter "{{name}}"',
   CHECKLIST_STEP_INVALID: 'steps.{{step}}: {{message}}',
 
+  // ---- loans vocabulary: item types, states, conditions --------------------
+  LOAN_TYPE_PORTABLE: 'Laptop',
+  LOAN_TYPE_CASQUE: 'Headset',
+  LOAN_TYPE_WEBCAM: 'Webcam',
+  LOAN_TYPE_CLE_4G: '4G dongle',
+  LOAN_TYPE_ECRAN: 'Screen',
+  LOAN_TYPE_STATION_ACCUEIL: 'Dock',
+  LOAN_TYPE_TELEPHONE: 'Phone',
+  LOAN_TYPE_CONFIGURABLE: 'Configurable',
+  LOAN_STATE_DISPONIBLE: 'Available',
+  LOAN_STATE_RESERVE: 'Reserved',
+  LOAN_STATE_PRETE: 'On loan',
+  LOAN_STATE_RETOUR_A_CONTROLER: 'Returned, to check',
+  LOAN_STATE_EN_REPARATION: 'In repair',
+  LOAN_STATE_PERDU_VOLE: 'Lost / stolen',
+  LOAN_STATE_REFORME: 'Written off',
+  LOAN_CONDITION_OK: 'OK',
+  LOAN_CONDITION_A_CONTROLER: 'To check',
+  LOAN_CONDITION_ENDOMMAGE: 'Damaged',
+
   // ---- ssh --------------------
   SSH_HOSTKEY_CHANGED: "Host key changed: connection to {{host}}:{{port}} refused. Expected {{known}}, received {{keyType}} {{fingerprint}}. No credential was sent. This may be an interception: check the fingerprint with the server's administrator before replacing the key (Settings › Security).",
   SSH_HOSTKEY_UNKNOWN: 'Unknown host key for {{host}}:{{port}} ({{keyType}} {{fingerprint}}). Open a terminal to this host first to check and trust its fingerprint.',

@@ -162,6 +162,26 @@ export const fr = {
   CHECKLIST_STEP_NO_PARAM: "steps.{{step}} : l'outil {{tool}} n'a pas de paramètre « {{name}} »",
   CHECKLIST_STEP_INVALID: 'steps.{{step}} : {{message}}',
 
+  // ---- loans vocabulary: item types, states, conditions --------------------
+  LOAN_TYPE_PORTABLE: 'Portable',
+  LOAN_TYPE_CASQUE: 'Casque',
+  LOAN_TYPE_WEBCAM: 'Webcam',
+  LOAN_TYPE_CLE_4G: 'Clé 4G',
+  LOAN_TYPE_ECRAN: 'Écran',
+  LOAN_TYPE_STATION_ACCUEIL: "Station d'accueil",
+  LOAN_TYPE_TELEPHONE: 'Téléphone',
+  LOAN_TYPE_CONFIGURABLE: 'Configurable',
+  LOAN_STATE_DISPONIBLE: 'Disponible',
+  LOAN_STATE_RESERVE: 'Réservé',
+  LOAN_STATE_PRETE: 'Prêté',
+  LOAN_STATE_RETOUR_A_CONTROLER: 'Retour à contrôler',
+  LOAN_STATE_EN_REPARATION: 'En réparation',
+  LOAN_STATE_PERDU_VOLE: 'Perdu / volé',
+  LOAN_STATE_REFORME: 'Réformé',
+  LOAN_CONDITION_OK: 'OK',
+  LOAN_CONDITION_A_CONTROLER: 'À contrôler',
+  LOAN_CONDITION_ENDOMMAGE: 'Endommagé',
+
   // ---- ssh --------------------
   SSH_HOSTKEY_CHANGED: "Clé d'hôte modifiée : connexion refusée à {{host}}:{{port}}. Empreinte attendue {{known}}, reçue {{keyType}} {{fingerprint}}. Aucun identifiant n'a été envoyé. Il peut s'agir d'une interception : vérifiez l'empreinte auprès de l'administrateur du serveur avant de remplacer la clé (Paramètres › Sécurité).",
   SSH_HOSTKEY_UNKNOWN: "Clé d'hôte inconnue pour {{host}}:{{port}} ({{keyType}} {{fingerprint}}). Ouvrez d'abord un terminal vers cet hôte pour vérifier et approuver son empreinte.",
