@@ -4,6 +4,7 @@ import { launchBrowser, screenshot } from '../support/browser';
 import { focusedTestId, pickRequester, startNewCall } from '../support/hotline';
 import { startTestHost, spawnHostProcess } from '../support/web-host';
 import { makeTempDir } from '../support/temp-dir';
+import { RawClient } from '../support/ws-client';
 
 let browser: Browser;
 let host: Awaited<ReturnType<typeof startTestHost>>;
@@ -23,8 +24,10 @@ const seconds = (text: string | null) => {
 };
 const draftsInStore = () => (host.service.core.db.prepare('SELECT COUNT(*) AS n FROM call_drafts').get() as { n: number }).n;
 
-async function openConsole(url: string) {
+async function openConsole(url: string, { fakeClock = false } = {}) {
   const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+  // Playwright's clock: time flows as usual, and the test can jump it forward.
+  if (fakeClock) await page.clock.install();
   await page.goto(url);
   await page.locator('nav a').first().waitFor();
   return page;
@@ -33,12 +36,12 @@ async function openConsole(url: string) {
 
 describe('call drafts', () => {
   it('keeps a call in progress, with its timer, across F3/F2 and a reload; a second call can be taken meanwhile', async () => {
-    const page = await openConsole(host.url);
+    const page = await openConsole(host.url, { fakeClock: true });
     await page.keyboard.press('F2');
     await expect.poll(() => focused(page)).toBe('requester-input');
-    // Not started yet: the timer waits for the operator.
+    // Not started yet: the timer waits for the operator, however long the form stays idle.
     expect(await page.getByTestId('call-timer').textContent()).not.toMatch(/\d\d:\d\d/);
-    await page.waitForTimeout(1500);
+    await page.clock.fastForward('01:30');
     expect(await page.getByTestId('call-timer').textContent()).not.toMatch(/\d\d:\d\d/);
 
     await pickRequester(page, 'dupre', 'Hélène Dupré');
@@ -141,7 +144,12 @@ describe('call drafts survive a crash of the console', () => {
       await expect.poll(() => focused(page)).toBe('requester-input');
       await pickRequester(page, 'dupre', 'Hélène Dupré');
       await page.getByTestId('call-description').fill('Écran qui clignote depuis la mise à jour.');
-      await page.waitForTimeout(800);
+      // The console has stored the draft (asked through its own API) before it is killed.
+      const client = await RawClient.open(proc.port, proc.token);
+      await expect
+        .poll(async () => ((await client.call('drafts.list')).value?.drafts ?? []).map((d: { form: { description: string } }) => d.form.description), { timeout: 10_000 })
+        .toContain('Écran qui clignote depuis la mise à jour.');
+      client.close();
       await proc.stop('SIGKILL');
       await page.close();
       proc = await spawnHostProcess(temp.dir);

@@ -95,12 +95,12 @@ describe("a new operator's first hour", () => {
       await pick(page, 'dupre', 'Hélène Dupré');
       await page.keyboard.type(locale === 'fr' ? 'Imprimante en bourrage' : 'Printer jam (bourrage)');
       await page.getByTestId('caller-open').waitFor();
-      await page.waitForTimeout(800);
+      await page.getByTestId('caller-duplicates').waitFor();
       await screenshot(page, `screen-call-form-${locale}`);
       const anyTicket = (db().prepare('SELECT id FROM tickets WHERE status < 5 ORDER BY number DESC LIMIT 1').get() as { id: string }).id;
       await page.evaluate((id) => (location.hash = `#/ticket/${id}`), anyTicket);
       await page.getByTestId('ticket-page').waitFor();
-      await page.waitForTimeout(300);
+      await page.getByTestId('timeline').waitFor();
       await screenshot(page, `screen-ticket-${locale}`);
       await page.close();
     }
