@@ -136,6 +136,8 @@ export const sshEventPayloads = {
     state: z.enum(['open', 'dropped', 'closed']),
     reason: z.object({ fr: z.string(), en: z.string() }).optional(),
   }),
+  /** Flow control: the channel was paused (too much output unacknowledged) or resumed. */
+  'ssh.flow': z.object({ sessionId: z.string(), state: z.enum(['paused', 'resumed']), unacked: z.number().int() }),
   'ssh.transfer': transferSchema,
   'ssh.profilesChanged': z.object({}),
   'ssh.hostKeysChanged': z.object({}),

@@ -2,25 +2,14 @@
  * A call the operator did not start by hand (here the call form's templates loading) fails:
  * the console says so in the status bar, in the operator's language, instead of dropping it.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser } from '../support/browser';
-import { startTestHost } from '../support/web-host';
+import { describe, expect, it } from 'vitest';
+import { withConsole } from '../support/console';
 
-let browser: Browser;
-let host: Awaited<ReturnType<typeof startTestHost>>;
-
-beforeAll(async () => {
-  [browser, host] = await Promise.all([launchBrowser(), startTestHost({ demo: true })]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await host?.dispose();
-});
+const ui = withConsole({ demo: true });
 
 describe('background failures are shown, never swallowed', () => {
   it('a failed templates load on the call form is shown in the status bar and can be dismissed', async () => {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    const page = await ui.browser.newPage({ viewport: { width: 1366, height: 768 } });
     // Between the page and the host: `templates.list` is answered with a core error.
     await page.routeWebSocket(/\/api$/, (ws) => {
       const server = ws.connectToServer();
@@ -34,7 +23,7 @@ describe('background failures are shown, never swallowed', () => {
       });
       server.onMessage((m) => ws.send(m));
     });
-    await page.goto(host.url);
+    await page.goto(ui.host.url);
     await page.getByTestId('nav-call').click();
     const notice = page.getByTestId('background-failure');
     await expect.poll(() => notice.textContent(), { timeout: 30_000 }).toContain('Dossier en lecture seule.');

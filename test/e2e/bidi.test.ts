@@ -3,33 +3,22 @@
  * `Facture abc\u202etxt.exe` used to display as "Facture abcexe.txt" in the
  * ticket; Chromium must now show a visible [U+202E] tag and keep the characters' order.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, screenshot } from '../support/browser';
-import { startTestHost } from '../support/web-host';
+import { describe, expect, it } from 'vitest';
+import { withConsole } from '../support/console';
+import { screenshot } from '../support/browser';
 
-let browser: Browser;
-let host: Awaited<ReturnType<typeof startTestHost>>;
-beforeAll(async () => {
-  [browser, host] = await Promise.all([launchBrowser(), startTestHost()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await host?.dispose();
-});
+const ui = withConsole();
 
 describe('bidi controls in ticket text', () => {
   it('are shown as visible tags in the ticket view and its timeline', async () => {
-    const logged = await host.service.dispatch(
+    const logged = await ui.host.service.dispatch(
       'tickets.logCall',
       { subject: 'Facture abc\u202etxt.exe', requesterName: 'Jean Martin', description: 'Pièce jointe abc\u202egpj.exe reçue' },
       { clientId: 'e2e' },
     );
     expect(logged.ok).toBe(true);
     const ticket = (logged as { value: { id: string; number: number } }).value;
-    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-    await page.goto(host.url);
-    await page.locator('nav a').first().waitFor();
+    const page = await ui.openPage();
     await page.evaluate((id) => (location.hash = `#/ticket/${id}`), ticket.id);
     await page.getByText('Pièce jointe', { exact: false }).first().waitFor();
     const heading = await page.locator('h1, h2').filter({ hasText: 'Facture' }).first().innerText();

@@ -1,30 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, screenshot } from '../support/browser';
+import { describe, expect, it } from 'vitest';
+import { withConsole } from '../support/console';
+import { screenshot } from '../support/browser';
 import { focusedTestId, pickRequester, startNewCall } from '../support/hotline';
-import { startTestHost, spawnHostProcess } from '../support/web-host';
+import { spawnHostProcess } from '../support/web-host';
 import { makeTempDir } from '../support/temp-dir';
+import { RawClient } from '../support/ws-client';
 
-let browser: Browser;
-let host: Awaited<ReturnType<typeof startTestHost>>;
-
-beforeAll(async () => {
-  [browser, host] = await Promise.all([launchBrowser(), startTestHost({ demo: true })]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await host?.dispose();
-});
+const ui = withConsole({ demo: true });
 
 const focused = focusedTestId;
 const seconds = (text: string | null) => {
   const m = /(\d+):(\d\d)/.exec(text ?? '');
   return m ? Number(m[1]) * 60 + Number(m[2]) : -1;
 };
-const draftsInStore = () => (host.service.core.db.prepare('SELECT COUNT(*) AS n FROM call_drafts').get() as { n: number }).n;
+const draftsInStore = () => (ui.host.service.core.db.prepare('SELECT COUNT(*) AS n FROM call_drafts').get() as { n: number }).n;
 
-async function openConsole(url: string) {
-  const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+async function openConsole(url: string, { fakeClock = false } = {}) {
+  const page = await ui.browser.newPage({ viewport: { width: 1366, height: 768 } });
+  // Playwright's clock: time flows as usual, and the test can jump it forward.
+  if (fakeClock) await page.clock.install();
   await page.goto(url);
   await page.locator('nav a').first().waitFor();
   return page;
@@ -33,12 +27,12 @@ async function openConsole(url: string) {
 
 describe('call drafts', () => {
   it('keeps a call in progress, with its timer, across F3/F2 and a reload; a second call can be taken meanwhile', async () => {
-    const page = await openConsole(host.url);
+    const page = await openConsole(ui.host.url, { fakeClock: true });
     await page.keyboard.press('F2');
     await expect.poll(() => focused(page)).toBe('requester-input');
-    // Not started yet: the timer waits for the operator.
+    // Not started yet: the timer waits for the operator, however long the form stays idle.
     expect(await page.getByTestId('call-timer').textContent()).not.toMatch(/\d\d:\d\d/);
-    await page.waitForTimeout(1500);
+    await page.clock.fastForward('01:30');
     expect(await page.getByTestId('call-timer').textContent()).not.toMatch(/\d\d:\d\d/);
 
     await pickRequester(page, 'dupre', 'Hélène Dupré');
@@ -47,7 +41,7 @@ describe('call drafts', () => {
     await expect.poll(async () => seconds(await page.getByTestId('call-timer').textContent()), { timeout: 5000 }).toBeGreaterThanOrEqual(2);
     await expect.poll(draftsInStore).toBe(1);
     await expect.poll(() => {
-      const row = host.service.core.db.prepare('SELECT form FROM call_drafts').get() as { form: string };
+      const row = ui.host.service.core.db.prepare('SELECT form FROM call_drafts').get() as { form: string };
       return JSON.parse(row.form).description as string;
     }).toContain('bourrage papier bac 2');
 
@@ -84,8 +78,8 @@ describe('call drafts', () => {
   });
 
   it('timer starts at the first keystroke or "Décrocher", stops on save and the real duration is on the timeline; F8 asks for the solution', async () => {
-    host.service.core.db.exec('DELETE FROM call_drafts');
-    const page = await openConsole(host.url);
+    ui.host.service.core.db.exec('DELETE FROM call_drafts');
+    const page = await openConsole(ui.host.url);
     await page.keyboard.press('F2');
     await expect.poll(() => focused(page)).toBe('requester-input');
     await page.getByTestId('call-pickup').click();
@@ -119,7 +113,7 @@ describe('call drafts', () => {
   });
 
   it('Escape in the team chooser returns focus where it was', async () => {
-    const page = await openConsole(host.url);
+    const page = await openConsole(ui.host.url);
     await startNewCall(page);
     await page.getByTestId('call-description').focus();
     await page.keyboard.type('Écran noir');
@@ -141,7 +135,12 @@ describe('call drafts survive a crash of the console', () => {
       await expect.poll(() => focused(page)).toBe('requester-input');
       await pickRequester(page, 'dupre', 'Hélène Dupré');
       await page.getByTestId('call-description').fill('Écran qui clignote depuis la mise à jour.');
-      await page.waitForTimeout(800);
+      // The console has stored the draft (asked through its own API) before it is killed.
+      const client = await RawClient.open(proc.port, proc.token);
+      await expect
+        .poll(async () => ((await client.call('drafts.list')).value?.drafts ?? []).map((d: { form: { description: string } }) => d.form.description), { timeout: 10_000 })
+        .toContain('Écran qui clignote depuis la mise à jour.');
+      client.close();
       await proc.stop('SIGKILL');
       await page.close();
       proc = await spawnHostProcess(temp.dir);

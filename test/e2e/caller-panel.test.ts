@@ -1,21 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, screenshot } from '../support/browser';
+import { describe, expect, it } from 'vitest';
+import { withConsole } from '../support/console';
+import { screenshot } from '../support/browser';
 import { startNewCall } from '../support/hotline';
-import { startTestHost } from '../support/web-host';
 
-let browser: Browser;
-let host: Awaited<ReturnType<typeof startTestHost>>;
+const ui = withConsole({ demo: true });
 
-beforeAll(async () => {
-  [browser, host] = await Promise.all([launchBrowser(), startTestHost({ demo: true })]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await host?.dispose();
-});
-
-const db = () => host.service.core.db;
+const db = () => ui.host.service.core.db;
 
 const newCall = startNewCall;
 
@@ -28,9 +18,7 @@ describe('caller panel and duplicate warning', () => {
       .get() as { id: string; number: number; subject: string; name: string };
     const count = () => (db().prepare('SELECT COUNT(*) AS n FROM tickets').get() as { n: number }).n;
     const before = count();
-    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-    await page.goto(host.url);
-    await page.locator('nav a').first().waitFor();
+    const page = await ui.openPage();
     await newCall(page);
     await page.keyboard.type(open.name);
     await page.getByTestId('requester-suggestions').getByText(open.name, { exact: false }).first().waitFor();
@@ -52,12 +40,10 @@ describe('caller panel and duplicate warning', () => {
   it('many similar calls in the last hour: an outage warning', async () => {
     const people = db().prepare('SELECT id FROM people ORDER BY last_name LIMIT 4').all() as { id: string }[];
     for (const p of people.slice(0, 3)) {
-      const r = await host.service.dispatch('tickets.logCall', { requesterId: p.id, subject: 'Téléphonie IP coupée', description: 'Plus de tonalité sur le poste fixe.' }, { clientId: 't' });
+      const r = await ui.host.service.dispatch('tickets.logCall', { requesterId: p.id, subject: 'Téléphonie IP coupée', description: 'Plus de tonalité sur le poste fixe.' }, { clientId: 't' });
       expect(r.ok).toBe(true);
     }
-    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-    await page.goto(host.url);
-    await page.locator('nav a').first().waitFor();
+    const page = await ui.openPage();
     await newCall(page);
     await page.keyboard.type('Jean Appelant');
     await page.getByTestId('requester-suggestions').waitFor();
@@ -71,13 +57,11 @@ describe('caller panel and duplicate warning', () => {
   it('an outage: the call is linked under the "incident majeur" ticket with Alt+Shift+N, and both tickets show the link', async () => {
     const people = db().prepare('SELECT id FROM people ORDER BY last_name DESC LIMIT 3').all() as { id: string }[];
     for (const p of people) {
-      const r = await host.service.dispatch('tickets.logCall', { requesterId: p.id, subject: 'Messagerie Outlook indisponible', description: 'Impossible d’ouvrir Outlook.' }, { clientId: 't' });
+      const r = await ui.host.service.dispatch('tickets.logCall', { requesterId: p.id, subject: 'Messagerie Outlook indisponible', description: 'Impossible d’ouvrir Outlook.' }, { clientId: 't' });
       expect(r.ok).toBe(true);
     }
     const before = (db().prepare('SELECT COUNT(*) AS n FROM tickets').get() as { n: number }).n;
-    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-    await page.goto(host.url);
-    await page.locator('nav a').first().waitFor();
+    const page = await ui.openPage();
     await newCall(page);
     await page.keyboard.type('Jean Appelant');
     await page.getByTestId('requester-suggestions').waitFor();

@@ -8,13 +8,12 @@
  */
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, screenshot } from '../support/browser';
+import { withConsole } from '../support/console';
+import type { Page } from 'playwright-core';
+import { screenshot } from '../support/browser';
 import { focusedTestId, pickRequester, startNewCall } from '../support/hotline';
-import { startTestHost } from '../support/web-host';
 
-let browser: Browser;
-let host: Awaited<ReturnType<typeof startTestHost>>;
+const ui = withConsole({ demo: true });
 // A PC that accepts the RDP connection and never answers: the check waits, then times out.
 let silent: net.Server;
 const sockets: net.Socket[] = [];
@@ -22,30 +21,14 @@ const sockets: net.Socket[] = [];
 beforeAll(async () => {
   silent = net.createServer((s) => sockets.push(s));
   await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
-  [browser, host] = await Promise.all([launchBrowser(), startTestHost({ demo: true })]);
 });
 afterAll(async () => {
-  await browser?.close();
-  await host?.dispose();
   for (const s of sockets) s.destroy();
   await new Promise((r) => silent?.close(r));
 });
 
-const db = () => host.service.core.db;
-async function ok<T = any>(name: string, input: unknown): Promise<T> {
-  const r = await host.service.dispatch(name, input, { clientId: 'e2e-setup' });
-  if (!r.ok) throw new Error(`${name}: ${JSON.stringify(r.error)}`);
-  return r.value as T;
-}
-async function setLocale(locale: 'fr' | 'en') {
-  await ok('settings.set', { locale });
-}
-async function openPage(): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-  await page.goto(host.url);
-  await page.locator('nav a').first().waitFor();
-  return page;
-}
+const db = () => ui.host.service.core.db;
+const { ok, setLocale, openPage } = ui;
 async function openTicket(page: Page, id: string) {
   await page.evaluate((tid) => (location.hash = `#/ticket/${tid}`), id);
   await page.getByTestId('ticket-page').waitFor();

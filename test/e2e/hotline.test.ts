@@ -1,27 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, screenshot } from '../support/browser';
+import { describe, expect, it } from 'vitest';
+import { withConsole } from '../support/console';
+import { screenshot } from '../support/browser';
 import { focusedTestId } from '../support/hotline';
-import { startTestHost } from '../support/web-host';
 
-let browser: Browser;
-let host: Awaited<ReturnType<typeof startTestHost>>;
-
-beforeAll(async () => {
-  [browser, host] = await Promise.all([launchBrowser(), startTestHost({ demo: true })]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await host?.dispose();
-});
+const ui = withConsole({ demo: true });
 
 const focused = focusedTestId;
 
 describe('hotline, keyboard only', () => {
   it('logs a call for Hélène Dupré, routes it to Interventions, finds it, adds a follow-up and resolves it', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(host.url);
-    await page.locator('nav a').first().waitFor();
+    const page = await ui.openPage({ width: 1280, height: 800 });
 
     // F2 from anywhere opens the call form (a new draft) with the requester field focused;
     // the timer runs from the first keystroke.
@@ -61,6 +49,8 @@ describe('hotline, keyboard only', () => {
     // The queue finds it by full-text search on the description, with the match marked.
     await page.keyboard.press('F3');
     await expect.poll(() => page.evaluate(() => location.hash)).toBe('#/queue');
+    // The queue page is drawn (its shortcut is live) before the operator presses Ctrl+K.
+    await page.getByTestId('queue-search').waitFor();
     await page.keyboard.press('Control+k');
     await expect.poll(() => focused(page)).toBe('queue-search');
     await page.keyboard.type('telereleve');
@@ -93,9 +83,7 @@ describe('hotline, keyboard only', () => {
   });
 
   it('keeps the input and says why when the call cannot be logged', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(host.url);
-    await page.locator('nav a').first().waitFor();
+    const page = await ui.openPage({ width: 1280, height: 800 });
     await page.keyboard.press('F2');
     await expect.poll(() => focused(page)).toBe('requester-input');
     // Free-text requester (not in the directory), then save with Ctrl+Enter without a description.
@@ -119,9 +107,7 @@ describe('hotline, keyboard only', () => {
   });
 
   it('keeps the call in the form with a clear message when the disk is full, and saves it once space is back', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(host.url);
-    await page.locator('nav a').first().waitFor();
+    const page = await ui.openPage({ width: 1280, height: 800 });
     await page.keyboard.press('F2');
     await expect.poll(() => focused(page)).toBe('requester-input');
     await page.keyboard.type('francois lefevre');
@@ -129,7 +115,7 @@ describe('hotline, keyboard only', () => {
     await page.keyboard.press('Enter');
     const description = 'Le scanner du guichet ne numérise plus les actes. '.repeat(150);
     await page.getByTestId('call-description').fill(description);
-    const db = host.service.core.db;
+    const db = ui.host.service.core.db;
     // No free pages left and no growth allowed: the next write fails with SQLITE_FULL, as on a full disk.
     db.exec('VACUUM');
     db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true })}`);
@@ -148,13 +134,13 @@ describe('hotline, keyboard only', () => {
   });
 
   it('updates the queue live when a ticket is logged elsewhere', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(host.url);
+    const page = await ui.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(ui.host.url);
     await page.getByTestId('queue-row').first().waitFor();
     await page.getByTestId('view-all').click();
     await expect.poll(() => page.getByTestId('queue-total').textContent()).toMatch(/^\d+ tickets$/);
     const before = Number(/^(\d+)/.exec((await page.getByTestId('queue-total').textContent())!)![1]);
-    const res = await host.service.dispatch('tickets.logCall', { requesterName: 'Poste de police', description: 'Radio du poste muette' }, { clientId: 'other' });
+    const res = await ui.host.service.dispatch('tickets.logCall', { requesterName: 'Poste de police', description: 'Radio du poste muette' }, { clientId: 'other' });
     expect(res.ok).toBe(true);
     await expect.poll(() => page.getByTestId('queue-total').textContent()).toBe(`${before + 1} tickets`);
     await expect.poll(() => page.getByTestId('queue-row').first().textContent()).toContain('Radio du poste muette');

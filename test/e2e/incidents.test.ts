@@ -6,31 +6,19 @@
  * machine off the network; it runs for real in a namespace in the integration tests), its
  * output is attached as evidence with its SHA-256, and the incident is in the register.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, screenshot } from '../support/browser';
+import { describe, expect, it } from 'vitest';
+import { withConsole } from '../support/console';
+import { screenshot } from '../support/browser';
 import { focusedTestId } from '../support/hotline';
-import { startTestHost } from '../support/web-host';
 import { RawClient } from '../support/ws-client';
 
-let browser: Browser;
-let host: Awaited<ReturnType<typeof startTestHost>>;
-
-beforeAll(async () => {
-  [browser, host] = await Promise.all([launchBrowser(), startTestHost({ demo: true })]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await host?.dispose();
-});
+const ui = withConsole({ demo: true });
 
 const focused = focusedTestId;
 
 describe('security incident, keyboard only', () => {
   it('signalement sécurité for suspected ransomware: banner, first response walked, evidence attached, in the register', async () => {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-    await page.goto(host.url);
-    await page.locator('nav a').first().waitFor();
+    const page = await ui.openPage();
 
     await page.keyboard.press('F2');
     await expect.poll(() => focused(page)).toBe('requester-input');
@@ -117,7 +105,7 @@ describe('security incident, keyboard only', () => {
     const sha = /[0-9a-f]{64}/.exec((await evidence.first().textContent()) ?? '')?.[0];
     expect(sha).toBeDefined();
     // The digest is the one recorded for the run, and the phone answers are on the timeline with their time.
-    const c = await RawClient.open(host.port, host.token);
+    const c = await RawClient.open(ui.host.port, ui.host.token);
     try {
       const list = await c.call('incidents.list', {});
       if (!list.ok) throw new Error(JSON.stringify(list.error));
@@ -152,7 +140,7 @@ describe('security incident, keyboard only', () => {
   }, 120_000);
 
   it('phishing: a pasted message is shown defanged, never as a link, and the next caller is matched to the campaign in two keystrokes', async () => {
-    const c = await RawClient.open(host.port, host.token);
+    const c = await RawClient.open(ui.host.port, ui.host.token);
     try {
       for (const [i, subject] of ['Votre colis n°4411 est en attente', 'RE: Votre colis n° 92 est en attente'].entries()) {
         const r = await c.call('incidents.reportPhishing', { paste: { sender: `noreply${i}@colis-express.fr`, subject, text: 'Payez ici : https://suivi.colis-express.fr/p' }, call: { requesterName: `Agent ${i + 1}`, description: 'Mail suspect' } });
@@ -161,9 +149,7 @@ describe('security incident, keyboard only', () => {
     } finally {
       c.close();
     }
-    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-    await page.goto(host.url);
-    await page.locator('nav a').first().waitFor();
+    const page = await ui.openPage();
 
     // The next caller: F2, a name, Ctrl+Maj+S, then "A" — the ongoing campaign, with the answer to read.
     await page.keyboard.press('F2');

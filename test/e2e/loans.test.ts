@@ -8,28 +8,14 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { artifactsDir, launchBrowser, screenshot } from '../support/browser';
+import { describe, expect, it } from 'vitest';
+import { caller, withBrowser } from '../support/console';
+import { artifactsDir, screenshot } from '../support/browser';
 import { startTestHost } from '../support/web-host';
 import { focusedTestId } from '../support/hotline';
 import { PEOPLE, TREE } from '../integration/loans/harness';
-import type { Service } from '../../src/api/service';
 
-let browser: Browser;
-const caller =
-  (service: Service) =>
-  async (name: string, input: unknown): Promise<any> => {
-    const r = await service.dispatch(name, input, { clientId: 'setup' });
-    if (!r.ok) throw new Error(JSON.stringify(r.error));
-    return r.value;
-  };
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const ui = withBrowser();
 
 const STOCK = `étiquette;type;numéro de série;modèle;site;kit
 PC-001;portable;5CG3471XQZ;HP EliteBook 840 G10;Hôtel de Ville;chargeur|sacoche|souris
@@ -41,7 +27,7 @@ describe('la permanence, keyboard and scanner', () => {
     const clock = { now: new Date('2026-03-12T08:00:00Z') };
     const host = await startTestHost({ clock: () => clock.now });
     try {
-      const call = caller(host.service);
+      const call = caller(host.service, 'setup');
       await call('directory.importCommit', { kind: 'services', csv: TREE });
       await call('directory.importCommit', { kind: 'people', csv: PEOPLE });
       await call('loans.importItems', { csv: STOCK });
@@ -49,7 +35,7 @@ describe('la permanence, keyboard and scanner', () => {
       await call('loans.createRequest', { agent: { name: 'Émile Zola', personId: zola }, lines: [{ type: 'portable', quantity: 1 }], reason: 'télétravail' });
       clock.now = new Date('2026-03-12T09:30:00Z');
 
-      const page = await browser.newPage({ viewport: { width: 1366, height: 768 }, acceptDownloads: true });
+      const page = await ui.browser.newPage({ viewport: { width: 1366, height: 768 }, acceptDownloads: true });
       await page.goto(host.url);
       await page.locator('nav a').first().waitFor();
 
@@ -145,7 +131,7 @@ describe('la permanence, keyboard and scanner', () => {
       expect(await page.getByTestId('timeline').textContent()).toContain('Bon de prêt joint');
       await screenshot(page, 'loans-ticket');
     } catch (e) {
-      const pages = browser.contexts().flatMap((c) => c.pages());
+      const pages = ui.browser.contexts().flatMap((c) => c.pages());
       if (pages[0]) await screenshot(pages[0], 'loans-failure');
       throw e;
     } finally {
@@ -156,7 +142,7 @@ describe('la permanence, keyboard and scanner', () => {
   it('shows the demo permanence at 1366×768: stock by type and state, the ranked list, the overdue loan and its reminder', async () => {
     const host = await startTestHost({ demo: true });
     try {
-      const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+      const page = await ui.browser.newPage({ viewport: { width: 1366, height: 768 } });
       await page.goto(host.url);
       await page.getByTestId('nav-loans').click();
       await page.getByTestId('loans-stock').waitFor();

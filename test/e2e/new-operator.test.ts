@@ -1,38 +1,28 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, screenshot } from '../support/browser';
+import { describe, expect, it } from 'vitest';
+import { withConsole } from '../support/console';
+import { screenshot } from '../support/browser';
 import { focusedTestId, pickRequester, startNewCall } from '../support/hotline';
-import { startTestHost } from '../support/web-host';
 
-let browser: Browser;
-let host: Awaited<ReturnType<typeof startTestHost>>;
+const ui = withConsole({ demo: true });
 
-beforeAll(async () => {
-  [browser, host] = await Promise.all([launchBrowser(), startTestHost({ demo: true })]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await host?.dispose();
-});
-
-const db = () => host.service.core.db;
+const db = () => ui.host.service.core.db;
 const focused = focusedTestId;
 const pick = pickRequester;
 
 describe("a new operator's first hour", () => {
   it('name on first run, a call interrupted by a second one, duplicate → follow-up, a wrong requester corrected, a call solved with a template', async () => {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-    await page.goto(host.url);
+    const page = await ui.browser.newPage({ viewport: { width: 1366, height: 768 } });
+    await page.goto(ui.host.url);
     // 1. First run: the console asks who is at it.
     await page.getByTestId('first-run').waitFor();
     await page.getByTestId('first-run-name').fill('Claire Martin');
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByTestId('first-run').count()).toBe(0);
-    expect(host.service.core.currentUser()).toBe('Claire Martin');
+    expect(ui.host.service.core.currentUser()).toBe('Claire Martin');
 
     // 2. A call: an agent whose printer jams. It has an open ticket already (seeded below).
     const agent = db().prepare("SELECT id FROM people WHERE last_name = 'Dupré' AND first_name = 'Hélène'").get() as { id: string };
-    const existing = await host.service.dispatch('tickets.logCall', { requesterId: agent.id, subject: 'Imprimante du service en bourrage', description: 'Bourrage papier bac 2.' }, { clientId: 'other' });
+    const existing = await ui.host.service.dispatch('tickets.logCall', { requesterId: agent.id, subject: 'Imprimante du service en bourrage', description: 'Bourrage papier bac 2.' }, { clientId: 'other' });
     const existingTicket = (existing as { value: { id: string; number: number } }).value;
     await page.keyboard.press('F2');
     await expect.poll(() => focused(page)).toBe('requester-input');
@@ -85,25 +75,25 @@ describe("a new operator's first hour", () => {
 
   it('screenshots at 1366×768: queue, call form with caller panel, ticket — French and English', async () => {
     for (const locale of ['fr', 'en'] as const) {
-      const r = await host.service.dispatch('settings.set', { locale }, { clientId: 't' });
+      const r = await ui.host.service.dispatch('settings.set', { locale }, { clientId: 't' });
       expect(r.ok).toBe(true);
-      const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-      await page.goto(host.url);
+      const page = await ui.browser.newPage({ viewport: { width: 1366, height: 768 } });
+      await page.goto(ui.host.url);
       await page.getByTestId('queue-row').first().waitFor();
       await screenshot(page, `screen-queue-${locale}`);
       await startNewCall(page);
       await pick(page, 'dupre', 'Hélène Dupré');
       await page.keyboard.type(locale === 'fr' ? 'Imprimante en bourrage' : 'Printer jam (bourrage)');
       await page.getByTestId('caller-open').waitFor();
-      await page.waitForTimeout(800);
+      await page.getByTestId('caller-duplicates').waitFor();
       await screenshot(page, `screen-call-form-${locale}`);
       const anyTicket = (db().prepare('SELECT id FROM tickets WHERE status < 5 ORDER BY number DESC LIMIT 1').get() as { id: string }).id;
       await page.evaluate((id) => (location.hash = `#/ticket/${id}`), anyTicket);
       await page.getByTestId('ticket-page').waitFor();
-      await page.waitForTimeout(300);
+      await page.getByTestId('timeline').waitFor();
       await screenshot(page, `screen-ticket-${locale}`);
       await page.close();
     }
-    await host.service.dispatch('settings.set', { locale: 'fr' }, { clientId: 't' });
+    await ui.setLocale('fr');
   });
 });

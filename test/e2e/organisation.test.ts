@@ -1,19 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, screenshot } from '../support/browser';
+import { describe, expect, it } from 'vitest';
+import { withConsole } from '../support/console';
+import type { Page } from 'playwright-core';
+import { screenshot } from '../support/browser';
 import { focusedTestId } from '../support/hotline';
-import { startTestHost } from '../support/web-host';
 
-let browser: Browser;
-let host: Awaited<ReturnType<typeof startTestHost>>;
-
-beforeAll(async () => {
-  [browser, host] = await Promise.all([launchBrowser(), startTestHost({ demo: true })]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await host?.dispose();
-});
+const ui = withConsole({ demo: true });
 
 const focused = focusedTestId;
 async function tabTo(page: Page, testId: string) {
@@ -23,9 +14,7 @@ async function tabTo(page: Page, testId: string) {
 
 describe('critical services first, keyboard only', () => {
   it('raises the urgency of an état civil call, says why, and puts it first in "Services vitaux"', async () => {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-    await page.goto(host.url);
-    await page.locator('nav a').first().waitFor();
+    const page = await ui.openPage();
 
     await page.keyboard.press('F2');
     await expect.poll(() => focused(page)).toBe('requester-input');
@@ -99,9 +88,7 @@ describe('critical services first, keyboard only', () => {
   });
 
   it('previews rules on the last tickets in Settings and flags a rule an earlier "stop" rule hides', async () => {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-    await page.goto(host.url);
-    await page.locator('nav a').first().waitFor();
+    const page = await ui.openPage();
     await page.getByRole('link', { name: /Paramètres/ }).click();
     await page.getByTestId('settings-section-rules').click();
     const editor = page.getByTestId('rules-editor');

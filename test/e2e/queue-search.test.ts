@@ -1,28 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, screenshot } from '../support/browser';
-import { startTestHost } from '../support/web-host';
+import { describe, expect, it } from 'vitest';
+import { withConsole } from '../support/console';
+import type { Page } from 'playwright-core';
+import { screenshot } from '../support/browser';
 
-let browser: Browser;
-let host: Awaited<ReturnType<typeof startTestHost>>;
-
-beforeAll(async () => {
-  [browser, host] = await Promise.all([launchBrowser(), startTestHost({ demo: true })]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await host?.dispose();
-});
+const ui = withConsole({ demo: true });
 
 async function queue(): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-  await page.goto(host.url);
+  const page = await ui.browser.newPage({ viewport: { width: 1366, height: 768 } });
+  // Playwright's clock (time flows as usual): the search box's typing pause is jumped over.
+  await page.clock.install();
+  await page.goto(ui.host.url);
   await page.getByTestId('queue-row').first().waitFor();
   return page;
 }
 const search = async (page: Page, text: string) => {
   await page.getByTestId('queue-search').fill(text);
-  await page.waitForTimeout(400);
+  await page.clock.runFor(400);
 };
 
 describe('queue search and rows at 1366 px', () => {

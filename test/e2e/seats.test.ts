@@ -5,30 +5,15 @@
  * Métropole seats that could be lent; the tier 3 request can borrow one. With GLPI as the
  * server, the page sends seats to GLPI's licences and reports a quota another console filled.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, screenshot } from '../support/browser';
+import { describe, expect, it } from 'vitest';
+import { caller, withBrowser } from '../support/console';
+import { screenshot } from '../support/browser';
 import { startTestHost } from '../support/web-host';
 import { ensureOrgSchema } from '../integration/seats/harness';
 import { startOpenVpnLab } from '../services/openvpn';
 import { glpiDecode, startGlpiFake } from '../services/glpi-fake';
-import type { Service } from '../../src/api/service';
 
-let browser: Browser;
-/** Calls the host's contract directly, as the setup of each scenario. */
-const caller =
-  (service: Service) =>
-  async (name: string, input: unknown): Promise<any> => {
-    const r = await service.dispatch(name, input, { clientId: 'setup' });
-    if (!r.ok) throw new Error(JSON.stringify(r.error));
-    return r.value;
-  };
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const ui = withBrowser();
 
 describe('remote-access seats page', () => {
   it('a tier 1 request takes the next free VPN seat ahead of an older tier 3 one; the quota message shows', async () => {
@@ -36,7 +21,7 @@ describe('remote-access seats page', () => {
     const host = await startTestHost({ clock: () => clock.now });
     try {
       ensureOrgSchema(host.service.core.db);
-      const call = caller(host.service);
+      const call = caller(host.service, 'setup');
       const pool = await call('seats.createPool', {
         name: 'VPN agents',
         kind: 'vpn',
@@ -49,7 +34,7 @@ describe('remote-access seats page', () => {
       await call('seats.assign', { poolId: pool.id, holder: { name: 'Agent Urbanisme', login: 'urba-1', organisationId: 'ville', reason: 'télétravail' } });
       await call('seats.assign', { poolId: pool.id, holder: { name: 'Agent Voirie', login: 'voirie-1', organisationId: 'metropole', reason: 'astreinte' } });
 
-      const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+      const page = await ui.browser.newPage({ viewport: { width: 1366, height: 768 } });
       await page.goto(host.url);
       await page.getByTestId('nav-seats').click();
       await page.getByTestId('pool-summary').waitFor();
@@ -111,7 +96,7 @@ describe('remote-access seats page', () => {
     const host = await startTestHost();
     try {
       ensureOrgSchema(host.service.core.db);
-      const call = caller(host.service);
+      const call = caller(host.service, 'setup');
       const credential = await call('security.vaultPut', { label: 'OpenVPN management', kind: 'password', secret: lab.password });
       const pool = await call('seats.createPool', {
         name: 'VPN agents',
@@ -126,7 +111,7 @@ describe('remote-access seats page', () => {
       await call('seats.assign', { poolId: pool.id, holder: { name: 'Jeanne Dupré', login: 'agent-dupre', organisationId: 'ville', reason: 'télétravail' } });
       await call('seats.assign', { poolId: pool.id, holder: { name: 'Paul Martin', login: 'agent-martin', organisationId: 'metropole', reason: 'astreinte' } });
 
-      const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+      const page = await ui.browser.newPage({ viewport: { width: 1366, height: 768 } });
       await page.goto(host.url);
       await page.getByTestId('nav-seats').click();
       await page.getByTestId('pool-summary').waitFor();
@@ -160,11 +145,11 @@ describe('remote-access seats page', () => {
   it('the caller panel shows the seats the caller already holds', async () => {
     const host = await startTestHost({ demo: true });
     try {
-      const call = caller(host.service);
+      const call = caller(host.service, 'setup');
       const helene = host.service.core.db.prepare("SELECT id FROM people WHERE last_name = 'Dupré' AND first_name = 'Hélène'").pluck().get() as string;
       const pool = await call('seats.createPool', { name: 'VPN agents', kind: 'vpn', capacity: 10, validityDays: 30 });
       const seat = await call('seats.assign', { poolId: pool.id, holder: { name: 'Hélène Dupré', login: 'hdupre', personId: helene, organisationId: 'metropole', reason: 'astreinte eau' } });
-      const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+      const page = await ui.browser.newPage({ viewport: { width: 1366, height: 768 } });
       await page.goto(host.url);
       await page.locator('nav a').first().waitFor();
       await page.keyboard.press('F2');
@@ -186,7 +171,7 @@ describe('remote-access seats page', () => {
     const host = await startTestHost();
     try {
       ensureOrgSchema(host.service.core.db);
-      const call = caller(host.service);
+      const call = caller(host.service, 'setup');
       const other = glpi.addUser({ name: 'agent-autre' });
       for (const u of ['agent-dupre', 'agent-garcia']) glpi.addUser({ name: u });
       await call('sync.configure', { kind: 'glpi', url: glpi.url, token: glpi.userToken, appToken: glpi.appToken });
@@ -201,7 +186,7 @@ describe('remote-access seats page', () => {
       });
       await call('seats.assign', { poolId: pool.id, holder: { name: 'Jeanne Dupré', login: 'agent-dupre', organisationId: 'metropole', reason: 'astreinte' } });
 
-      const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+      const page = await ui.browser.newPage({ viewport: { width: 1366, height: 768 } });
       await page.goto(host.url);
       await page.getByTestId('nav-seats').click();
       await page.getByTestId('pool-summary').waitFor();

@@ -1,23 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, screenshot } from '../support/browser';
-import { startTestHost } from '../support/web-host';
+import { describe, expect, it } from 'vitest';
+import { withConsole } from '../support/console';
+import { screenshot } from '../support/browser';
 
-let browser: Browser;
-let host: Awaited<ReturnType<typeof startTestHost>>;
-
-beforeAll(async () => {
-  [browser, host] = await Promise.all([launchBrowser(), startTestHost()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await host?.dispose();
-});
+const ui = withConsole();
 
 describe('console shell', () => {
   it('opens in French, switches to English, and keeps English after a reload', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-    await page.goto(host.url);
+    const page = await ui.browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await page.goto(ui.host.url);
     await expect.poll(() => page.locator('nav').getByText("File d'attente").count()).toBe(1);
     expect(await page.getAttribute('html', 'lang')).toBe('fr');
     // No server configured: the status bar says so in one sentence (no browser "En ligne" beside it).
@@ -40,9 +30,7 @@ describe('console shell', () => {
   });
 
   it('is navigable with the keyboard alone and shows where focus is', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-    await page.goto(host.url);
-    await page.locator('nav a').first().waitFor();
+    const page = await ui.openPage({ width: 1280, height: 720 });
     // Tab past the skip link to the first navigation entry, then follow links by keyboard.
     await page.keyboard.press('Tab');
     await page.keyboard.press('Tab');
@@ -60,9 +48,9 @@ describe('console shell', () => {
   });
 
   it('stays usable at 200% zoom on a 1280x720 screen (no horizontal scroll, navigation reachable)', async () => {
-    const context = await browser.newContext({ viewport: { width: 640, height: 360 }, deviceScaleFactor: 2 });
+    const context = await ui.browser.newContext({ viewport: { width: 640, height: 360 }, deviceScaleFactor: 2 });
     const page = await context.newPage();
-    await page.goto(host.url);
+    await page.goto(ui.host.url);
     await page.locator('nav a').first().waitFor();
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
@@ -74,8 +62,8 @@ describe('console shell', () => {
   });
 
   it('shows a clear message when opened without the session token', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${host.origin}/`);
+    const page = await ui.browser.newPage();
+    await page.goto(`${ui.host.origin}/`);
     await expect.poll(() => page.getByTestId('host-state').textContent()).toContain('Lien de session invalide');
     await page.close();
   });

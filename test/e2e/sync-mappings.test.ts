@@ -4,33 +4,29 @@
  * list; a call routed to SIG then lands in that queue. A refused map says why, in French.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, screenshot } from '../support/browser';
-import { startTestHost } from '../support/web-host';
+import { withConsole } from '../support/console';
+import { screenshot } from '../support/browser';
 import { startRt, type RtInstance } from '../services/rt';
 import { rtFetch } from '../integration/sync/rt-helpers';
 
-let browser: Browser;
-let host: Awaited<ReturnType<typeof startTestHost>>;
+const ui = withConsole();
 let rt: RtInstance;
 const caller = { clientId: 'e2e' };
 
 beforeAll(async () => {
-  [browser, host, rt] = await Promise.all([launchBrowser(), startTestHost(), startRt()]);
+  rt = await startRt();
 });
 afterAll(async () => {
-  await browser?.close();
-  await host?.dispose();
   await rt?.dispose();
 });
 
 describe('sync mappings UI', () => {
   it('maps a team to a queue from RT’s list with the keyboard; the next routed call lands there', async () => {
-    const { service } = host;
+    const { service } = ui.host;
     const configured = await service.dispatch('sync.configure', { kind: 'rt', url: rt.url, token: rt.token }, caller);
     expect(configured.ok).toBe(true);
-    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-    await page.goto(host.url);
+    const page = await ui.browser.newPage({ viewport: { width: 1366, height: 768 } });
+    await page.goto(ui.host.url);
     await page.getByTestId('nav-settings').click();
     await page.getByTestId('settings-section-server').click();
     const picker = page.getByTestId('map-team-SIG');
@@ -60,14 +56,14 @@ describe('sync mappings UI', () => {
     expect(await page.getByTestId('map-team-SIG').inputValue()).toBe('General');
     expect(await page.getByTestId('sync-mappings-save-dirty').count()).toBe(0);
 
-    const teamId = (host.service.core.db.prepare("SELECT id FROM teams WHERE name = 'SIG'").get() as { id: string }).id;
+    const teamId = (ui.host.service.core.db.prepare("SELECT id FROM teams WHERE name = 'SIG'").get() as { id: string }).id;
     const logged = await service.dispatch('tickets.logCall', { requesterName: 'Mme Agent', subject: 'Couche cadastre absente', description: 'x', outcome: 'route', teamId }, caller);
     expect(logged.ok).toBe(true);
     const ticketId = (logged as { value: { id: string } }).value.id;
     await expect
-      .poll(() => (host.service.core.db.prepare('SELECT server_id FROM tickets WHERE id = ?').get(ticketId) as { server_id: string | null }).server_id, { timeout: 60_000 })
+      .poll(() => (ui.host.service.core.db.prepare('SELECT server_id FROM tickets WHERE id = ?').get(ticketId) as { server_id: string | null }).server_id, { timeout: 60_000 })
       .not.toBeNull();
-    const sid = (host.service.core.db.prepare('SELECT server_id FROM tickets WHERE id = ?').get(ticketId) as { server_id: string }).server_id;
+    const sid = (ui.host.service.core.db.prepare('SELECT server_id FROM tickets WHERE id = ?').get(ticketId) as { server_id: string }).server_id;
     const r = await rtFetch(rt, `/ticket/${sid}`);
     expect((await rtFetch(rt, `/queue/${r.body.Queue.id}`)).body.Name).toBe('General');
     await page.close();

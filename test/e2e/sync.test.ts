@@ -7,32 +7,28 @@
  * and the ticket banner (a change parked with RT's message, discarded after confirmation).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, screenshot } from '../support/browser';
-import { startTestHost } from '../support/web-host';
+import { withConsole } from '../support/console';
+import { screenshot } from '../support/browser';
 import { startRt, type RtInstance } from '../services/rt';
 import { localUpdate, logCall } from '../support/sync-harness';
 
-let browser: Browser;
-let host: Awaited<ReturnType<typeof startTestHost>>;
+const ui = withConsole();
 let rt: RtInstance;
 
 beforeAll(async () => {
-  [browser, host, rt] = await Promise.all([launchBrowser(), startTestHost(), startRt()]);
+  rt = await startRt();
 });
 afterAll(async () => {
-  await browser?.close();
-  await host?.dispose();
   await rt?.dispose();
 });
 
 describe('sync UI', () => {
   it('says one truthful sentence in each state, with the action that helps; settings confirm a failed test; parked change discarded', async () => {
-    const db = host.service.core.db;
+    const db = ui.host.service.core.db;
     const call = logCall(db, { subject: 'Appel e2e hors ligne', followups: ['noté pendant la coupure'] });
-    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    const page = await ui.browser.newPage({ viewport: { width: 1366, height: 768 } });
     const sentence = () => page.getByTestId('sync-sentence').textContent();
-    await page.goto(host.url);
+    await page.goto(ui.host.url);
     // Local only: no server, and then no pending count.
     await expect.poll(sentence).toContain('Local uniquement');
     expect(await sentence()).not.toContain('attente');
@@ -98,7 +94,7 @@ describe('sync UI', () => {
     const bar = async () => `${await sentence()} | ${await page.getByTestId('sync-action').textContent()}`;
     await expect.poll(bar, { timeout: 60_000 }).toMatch(/1 modification rejetée par le serveur.* \| .*Tout réessayer \(1\)/);
     await screenshot(page, 'sync-state-rejected-fr');
-    await page.goto(`${host.origin}/#/ticket/${call.ticketId}`);
+    await page.goto(`${ui.host.origin}/#/ticket/${call.ticketId}`);
     await expect.poll(() => page.getByTestId('server-message').textContent(), { timeout: 20_000 }).toContain('That user does not exist');
     await page.getByTestId('discard-op').click();
     await expect.poll(() => page.getByText('Abandonner cette modification').count()).toBe(1);
@@ -118,9 +114,9 @@ describe('sync UI', () => {
 
   it('on a fresh RT, the test lists what is missing in French and "Préparer le serveur" creates it', async () => {
     const fresh = await startRt({ variant: 'fresh' });
-    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    const page = await ui.browser.newPage({ viewport: { width: 1366, height: 768 } });
     try {
-      await page.goto(host.url);
+      await page.goto(ui.host.url);
       await page.getByTestId('nav-settings').click();
       await page.getByTestId('settings-section-server').click();
       await page.getByTestId('sync-url').fill(fresh.url);

@@ -1,25 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser } from '../support/browser';
+import { describe, expect, it } from 'vitest';
+import { withConsole } from '../support/console';
 import { startNewCall } from '../support/hotline';
-import { startTestHost } from '../support/web-host';
 
-let browser: Browser;
-let host: Awaited<ReturnType<typeof startTestHost>>;
-
-beforeAll(async () => {
-  [browser, host] = await Promise.all([launchBrowser(), startTestHost({ demo: true })]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await host?.dispose();
-});
+const ui = withConsole({ demo: true });
 
 describe('solution templates edited in Settings', () => {
   it('says what is missing in plain words, saves, and F8 offers the new template for its category', async () => {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-    await page.goto(host.url);
-    await page.locator('nav a').first().waitFor();
+    const page = await ui.openPage();
     await page.getByTestId('nav-settings').click();
     await page.getByTestId('settings-section-templates').click();
     await page.getByTestId('template-settings').waitFor();

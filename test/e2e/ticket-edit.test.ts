@@ -1,29 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, screenshot } from '../support/browser';
+import { describe, expect, it } from 'vitest';
+import { withConsole } from '../support/console';
+import { screenshot } from '../support/browser';
 import { focusedTestId } from '../support/hotline';
-import { startTestHost } from '../support/web-host';
 import { readOutbox } from '../../src/features/tickets/outbox';
 
-let browser: Browser;
-let host: Awaited<ReturnType<typeof startTestHost>>;
-
-beforeAll(async () => {
-  [browser, host] = await Promise.all([launchBrowser(), startTestHost({ demo: true })]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await host?.dispose();
-});
+const ui = withConsole({ demo: true });
 
 const focused = focusedTestId;
-const db = () => host.service.core.db;
+const db = () => ui.host.service.core.db;
 
 /** Logs a call for the first "Lefèvre" of the directory, as a hurried operator would. */
 async function ticketForWrongLefevre(): Promise<{ id: string; personId: string }> {
   const people = db().prepare("SELECT id, first_name, last_name FROM people WHERE last_name = 'Lefèvre' ORDER BY first_name").all() as { id: string }[];
   expect(people.length).toBeGreaterThanOrEqual(2);
-  const res = await host.service.dispatch('tickets.logCall', { requesterId: people[0]!.id, subject: 'Scanner du guichet en panne', description: 'Le scanner ne numérise plus.' }, { clientId: 't' });
+  const res = await ui.host.service.dispatch('tickets.logCall', { requesterId: people[0]!.id, subject: 'Scanner du guichet en panne', description: 'Le scanner ne numérise plus.' }, { clientId: 't' });
   if (!res.ok) throw new Error(JSON.stringify(res.error));
   return { id: (res.value as { id: string }).id, personId: people[0]!.id };
 }
@@ -32,9 +22,7 @@ describe('ticket page: corrections and keyboard', () => {
   it('fixes a wrong homonym in two keystrokes (D, Enter): timeline entry and outbox row', async () => {
     const { id, personId } = await ticketForWrongLefevre();
     const outboxBefore = readOutbox(db()).length;
-    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-    await page.goto(host.url);
-    await page.locator('nav a').first().waitFor();
+    const page = await ui.openPage();
     await page.evaluate((tid) => (location.hash = `#/ticket/${tid}`), id);
     await page.getByTestId('ticket-page').waitFor();
     // Focus lands on the first action.
@@ -59,9 +47,7 @@ describe('ticket page: corrections and keyboard', () => {
   it('corrects urgency and impact: priority and SLA due date are recomputed and the change is on the timeline', async () => {
     const { id } = await ticketForWrongLefevre();
     const before = db().prepare('SELECT priority, ttr_due FROM tickets WHERE id = ?').get(id) as { priority: number; ttr_due: string };
-    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-    await page.goto(host.url);
-    await page.locator('nav a').first().waitFor();
+    const page = await ui.openPage();
     await page.evaluate((tid) => (location.hash = `#/ticket/${tid}`), id);
     await page.getByTestId('ticket-page').waitFor();
     await expect.poll(() => focused(page)).toBe('ticket-edit');
@@ -90,8 +76,8 @@ describe('ticket page: corrections and keyboard', () => {
   });
 
   it('shortcuts: ? lists them, S focuses the follow-up, Escape goes back to the queue with the selection kept', async () => {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-    await page.goto(host.url);
+    const page = await ui.browser.newPage({ viewport: { width: 1366, height: 768 } });
+    await page.goto(ui.host.url);
     await page.getByTestId('queue-row').first().waitFor();
     await page.getByTestId('queue-list').focus();
     await page.keyboard.press('ArrowDown');
@@ -119,11 +105,9 @@ describe('ticket page: corrections and keyboard', () => {
 
   it("the PC page opened from a ticket leads back to that ticket", async () => {
     const agent = db().prepare("SELECT id FROM people WHERE last_name = 'Dupré' AND first_name = 'Hélène'").get() as { id: string };
-    const res = await host.service.dispatch('tickets.logCall', { requesterId: agent.id, description: 'Écran figé.' }, { clientId: 't' });
+    const res = await ui.host.service.dispatch('tickets.logCall', { requesterId: agent.id, description: 'Écran figé.' }, { clientId: 't' });
     const ticket = (res as { value: { id: string } }).value;
-    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-    await page.goto(host.url);
-    await page.locator('nav a').first().waitFor();
+    const page = await ui.openPage();
     await page.evaluate((id) => (location.hash = `#/ticket/${id}`), ticket.id);
     await page.getByTestId('rdp-asset-link').click();
     await page.getByTestId('asset-panel').waitFor();

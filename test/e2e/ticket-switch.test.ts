@@ -1,21 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, WebSocketRoute } from 'playwright-core';
-import { launchBrowser } from '../support/browser';
-import { startTestHost } from '../support/web-host';
+import { describe, expect, it } from 'vitest';
+import { withConsole } from '../support/console';
+import type { WebSocketRoute } from 'playwright-core';
 
-let browser: Browser;
-let host: Awaited<ReturnType<typeof startTestHost>>;
-
-beforeAll(async () => {
-  [browser, host] = await Promise.all([launchBrowser(), startTestHost({ demo: true })]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await host?.dispose();
-});
+const ui = withConsole({ demo: true });
 
 async function logCall(subject: string): Promise<string> {
-  const res = await host.service.dispatch('tickets.logCall', { requesterName: 'Agent Test', subject, description: `${subject} — description` }, { clientId: 't' });
+  const res = await ui.host.service.dispatch('tickets.logCall', { requesterName: 'Agent Test', subject, description: `${subject} — description` }, { clientId: 't' });
   if (!res.ok) throw new Error(JSON.stringify(res.error));
   return (res.value as { id: string }).id;
 }
@@ -24,7 +14,7 @@ describe('ticket page: the answer shown is the one for the ticket on screen', ()
   it('switching tickets fast: a late answer for the previous ticket is never shown, and a change event refreshes the ticket shown', async () => {
     const a = await logCall('Ticket A — imprimante du 2e étage');
     const b = await logCall('Ticket B — accès messagerie');
-    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    const page = await ui.browser.newPage({ viewport: { width: 1366, height: 768 } });
     // The ids of the answers the page's socket has received, in order (to know the late one was handled).
     await page.addInitScript(() => {
       const seen: number[] = [];
@@ -69,7 +59,7 @@ describe('ticket page: the answer shown is the one for the ticket on screen', ()
       });
     });
 
-    await page.goto(host.url);
+    await page.goto(ui.host.url);
     await page.locator('nav a').first().waitFor();
     await page.evaluate((tid) => (location.hash = `#/ticket/${tid}`), a);
     // A's answer is held: the page is still loading when the operator moves on to B.
@@ -87,7 +77,7 @@ describe('ticket page: the answer shown is the one for the ticket on screen', ()
     // Then a change to B on the core: its event makes the page fetch B again. The socket keeps
     // order, so once the new follow-up is on screen the late answer for A has been handled.
     const before = answersForB;
-    const res = await host.service.dispatch('tickets.addFollowup', { id: b, body: 'Mot de passe réinitialisé, accès rétabli' }, { clientId: 't' });
+    const res = await ui.host.service.dispatch('tickets.addFollowup', { id: b, body: 'Mot de passe réinitialisé, accès rétabli' }, { clientId: 't' });
     expect(res.ok).toBe(true);
     await expect.poll(() => answersForB > before, { timeout: 30_000 }).toBe(true);
     await expect.poll(() => page.getByTestId('timeline').textContent(), { timeout: 30_000 }).toContain('Mot de passe réinitialisé, accès rétabli');

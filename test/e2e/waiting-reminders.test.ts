@@ -1,26 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser } from '../support/browser';
-import { startTestHost } from '../support/web-host';
+import { describe, expect, it } from 'vitest';
+import { withConsole } from '../support/console';
 
-let browser: Browser;
-let host: Awaited<ReturnType<typeof startTestHost>>;
-
-beforeAll(async () => {
-  [browser, host] = await Promise.all([launchBrowser(), startTestHost({ demo: true })]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await host?.dispose();
-});
+const ui = withConsole({ demo: true });
 
 describe('"En attente" with a reason and a reminder', () => {
   it('asks for a reason in plain words, records it with the reminder, and the reminders view lists it once due', async () => {
-    const res = await host.service.dispatch('tickets.logCall', { requesterName: 'Jean Rappel', subject: 'Attente du technicien opérateur', description: 'Ligne coupée.' }, { clientId: 't' });
+    const res = await ui.host.service.dispatch('tickets.logCall', { requesterName: 'Jean Rappel', subject: 'Attente du technicien opérateur', description: 'Ligne coupée.' }, { clientId: 't' });
     const ticket = (res as { value: { id: string; number: number } }).value;
-    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-    await page.goto(host.url);
-    await page.locator('nav a').first().waitFor();
+    const page = await ui.openPage();
     await page.evaluate((id) => (location.hash = `#/ticket/${id}`), ticket.id);
     await page.getByTestId('ticket-page').waitFor();
     await page.getByTestId('status-select').selectOption('4');
@@ -34,7 +21,7 @@ describe('"En attente" with a reason and a reminder', () => {
     await page.getByTestId('status-apply').click();
     await expect.poll(() => page.getByTestId('ticket-status').textContent()).toBe('En attente');
     expect(await page.getByTestId('timeline').textContent()).toContain("Passage de l'opérateur télécom");
-    const row = host.service.core.db.prepare('SELECT waiting_reason, remind_at FROM tickets WHERE id = ?').get(ticket.id) as { waiting_reason: string; remind_at: string };
+    const row = ui.host.service.core.db.prepare('SELECT waiting_reason, remind_at FROM tickets WHERE id = ?').get(ticket.id) as { waiting_reason: string; remind_at: string };
     expect(row.waiting_reason).toBe("Passage de l'opérateur télécom");
 
     await page.keyboard.press('F3');
@@ -43,7 +30,7 @@ describe('"En attente" with a reason and a reminder', () => {
     const numbers = await page.locator('[data-testid="queue-row"] .c-number').allTextContents();
     expect(numbers).toContain(String(ticket.number));
     // Taken back in hand: the reminder no longer applies.
-    await host.service.dispatch('tickets.setStatus', { id: ticket.id, status: 2 }, { clientId: 't' });
+    await ui.host.service.dispatch('tickets.setStatus', { id: ticket.id, status: 2 }, { clientId: 't' });
     await expect.poll(async () => (await page.locator('[data-testid="queue-row"] .c-number').allTextContents()).includes(String(ticket.number))).toBe(false);
     await page.close();
   });

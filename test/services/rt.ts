@@ -8,6 +8,7 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { freePort } from '../support/ports';
+import { poll } from '../support/poll';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -168,13 +169,13 @@ export async function startRt(options: { variant?: RtVariant } = {}): Promise<Rt
     proc.once('exit', () => process.off('exit', onExit));
     proc.stdout!.on('data', (d) => (logText = (logText + d).slice(-20_000)));
     proc.stderr!.on('data', (d) => (logText = (logText + d).slice(-20_000)));
-    const deadline = Date.now() + 30_000;
-    for (;;) {
+    const answering = async () => {
       if (proc.exitCode !== null) throw new Error(`rt-server exited (${proc.exitCode}):\n${logText}`);
-      if (await answers(url)) return;
-      if (Date.now() > deadline) throw new Error(`rt-server did not answer on ${url}:\n${logText}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+      return answers(url);
+    };
+    await poll(answering, Boolean, { timeoutMs: 30_000, everyMs: 100, what: `rt-server on ${url}` }).catch((err: Error) => {
+      throw err.message.startsWith('rt-server exited') ? err : new Error(`${err.message}:\n${logText}`);
+    });
   };
 
   const stop = async () => {

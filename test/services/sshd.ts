@@ -10,6 +10,7 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { freePort } from '../support/ports';
+import { poll } from '../support/poll';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -106,14 +107,15 @@ function descendants(root: number): number[] {
 }
 
 async function waitListening(child: ChildProcess, logFile: string, timeoutMs = 10_000): Promise<void> {
-  const start = Date.now();
-  while (Date.now() - start < timeoutMs) {
+  const listening = () => {
     const log = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '';
-    if (/Server listening on/.test(log.split('--- start ---').pop() ?? '')) return;
+    if (/Server listening on/.test(log.split('--- start ---').pop() ?? '')) return true;
     if (child.exitCode !== null || child.signalCode) throw new Error(`sshd exited (${child.exitCode ?? child.signalCode}):\n${log}`);
-    await new Promise((r) => setTimeout(r, 15));
-  }
-  throw new Error(`sshd did not start in ${timeoutMs} ms:\n${fs.readFileSync(logFile, 'utf8')}`);
+    return false;
+  };
+  await poll(listening, Boolean, { timeoutMs, everyMs: 15, what: 'sshd listening' }).catch((err: Error) => {
+    throw new Error(`${err.message}\n${fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : ''}`);
+  });
 }
 
 function stopChild(child: ChildProcess | null): Promise<void> {

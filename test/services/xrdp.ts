@@ -15,6 +15,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { makeTempDir } from '../support/temp-dir';
+import { poll } from '../support/poll';
 
 export const XRDP_BINARIES = ['/usr/sbin/xrdp', '/usr/sbin/xrdp-sesman', '/usr/bin/xfreerdp', '/usr/bin/Xvfb'];
 
@@ -127,6 +128,7 @@ async function stopTree(child: ChildProcess | null): Promise<void> {
       process.kill(pid, 'SIGTERM');
     } catch {}
   }
+  // Descendants are not our children (their exit gives us no event): a short grace before SIGKILL.
   await sleep(100);
   for (const pid of descendants(child.pid)) {
     try {
@@ -280,8 +282,9 @@ export async function startXrdp(options: XrdpOptions = {}): Promise<XrdpService>
     if (canNamespace) {
       // A holder process owning a private mount namespace with our sesman.ini bound in.
       procs.ns = spawn('unshare', ['--mount', '--propagation', 'private', 'sleep', 'infinity'], { stdio: 'ignore' });
-      await sleep(50);
       const nsPid = String(procs.ns.pid);
+      const holder = procs.ns;
+      await poll(() => holder.exitCode === null && fs.readlinkSync(`/proc/${nsPid}/ns/mnt`) !== fs.readlinkSync('/proc/self/ns/mnt'), Boolean, { timeoutMs: 10_000, what: 'the holder in its own mount namespace' });
       const bind = spawnSync('nsenter', ['-t', nsPid, '-m', 'mount', '--bind', path.join(dir, 'sesman.ini'), '/etc/xrdp/sesman.ini'], { encoding: 'utf8' });
       if (bind.status !== 0) throw new Error(`bind mount failed: ${bind.stderr}`);
       procs.xrdp = spawn('nsenter', ['-t', nsPid, '-m', '--', '/usr/sbin/xrdp', '-n', '-c', path.join(dir, 'xrdp.ini')], { stdio: ['ignore', 'ignore', 'ignore'] });
@@ -304,14 +307,13 @@ export async function startXrdp(options: XrdpOptions = {}): Promise<XrdpService>
       log,
       logSize: () => Buffer.byteLength(log()),
       async waitForLog(pattern, timeoutMs = 15_000, fromOffset = 0) {
-        const start = Date.now();
-        while (Date.now() - start < timeoutMs) {
-          const text = Buffer.from(log()).subarray(fromOffset).toString('utf8');
-          const line = text.split('\n').find((l) => pattern.test(l));
-          if (line) return line;
-          await sleep(20);
-        }
-        throw new Error(`xrdp log has no ${pattern} after ${timeoutMs} ms:\n${log().slice(-2000)}`);
+        const line = () => Buffer.from(log()).subarray(fromOffset).toString('utf8').split('\n').find((l) => pattern.test(l));
+        return poll(line, Boolean, { timeoutMs, what: `${pattern} in the xrdp log` }).then(
+          (l) => l!,
+          () => {
+            throw new Error(`xrdp log has no ${pattern} after ${timeoutMs} ms:\n${log().slice(-2000)}`);
+          },
+        );
       },
       markers: () => (fs.existsSync(markerFile) ? fs.readFileSync(markerFile, 'utf8').split('\n').filter(Boolean) : []),
       stop,

@@ -13,6 +13,7 @@ import { createRdpService, type OutcomeProbe, type RdpEnvironment } from '../../
 import { rdpHandlers } from '../../src/api/handlers/rdp';
 import { makeTempDir } from './temp-dir';
 import type { XrdpService } from '../services/xrdp';
+import { poll } from './poll';
 
 export function insertAsset(core: Core, a: { name: string; ip?: string; os?: string }): string {
   const id = uuidv7();
@@ -26,14 +27,14 @@ export function insertAsset(core: Core, a: { name: string; ip?: string; os?: str
 export function xrdpLogProbe(xrdp: XrdpService): OutcomeProbe {
   return async ({ user }) => {
     const from = xrdp.logSize();
-    const start = Date.now();
-    while (Date.now() - start < 20_000) {
+    const outcome = () => {
       const text = xrdp.log().slice(from);
-      if (text.includes(`login successful for user ${user}`)) return 'logged_in';
-      if (text.includes(`login failed for user ${user}`)) return 'auth_failed';
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    return null;
+      if (text.includes(`login successful for user ${user}`)) return 'logged_in' as const;
+      if (text.includes(`login failed for user ${user}`)) return 'auth_failed' as const;
+      return null;
+    };
+    // No outcome in 20 s is itself an answer (null), not a failure of the probe.
+    return poll(outcome, Boolean, { timeoutMs: 20_000, everyMs: 25, what: 'a login line in the xrdp log' }).catch(() => null);
   };
 }
 

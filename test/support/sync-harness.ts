@@ -174,6 +174,7 @@ export async function drainAll(h: Harness, timeoutMs: number): Promise<void> {
     if (runnable === 0) return;
     if (Date.now() > deadline) throw new Error(`outbox not drained: ${s.pending} pending, last error ${s.lastError}`);
     const next = h.core.db.prepare("SELECT MIN(next_attempt_at) AS t FROM outbox WHERE state = 'pending'").get() as { t: string | null };
+    // The engine runs on the real clock here: wait until the next attempt is due (at most 1 s).
     const wait = next.t ? Math.max(20, Math.min(1_000, Date.parse(next.t) - Date.now())) : 20;
     await new Promise((r) => setTimeout(r, wait));
   }

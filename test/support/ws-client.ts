@@ -1,4 +1,5 @@
 import WebSocket from 'ws';
+import { poll } from './poll';
 
 /** A raw contract client over the web host's WebSocket, as a browser tab would speak it. */
 export class RawClient {
@@ -54,13 +55,8 @@ export class RawClient {
 
   /** Waits for the next event of that name (already received ones count). */
   async waitEvent(name: string, timeoutMs = 10_000, predicate: (p: any) => boolean = () => true): Promise<any> {
-    const start = Date.now();
-    while (Date.now() - start < timeoutMs) {
-      const i = this.events.findIndex((e) => e.name === name && predicate(e.payload));
-      if (i >= 0) return this.events.splice(i, 1)[0]!.payload;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    throw new Error(`no ${name} event in ${timeoutMs} ms`);
+    const i = await poll(() => this.events.findIndex((e) => e.name === name && predicate(e.payload)), (i) => i >= 0, { timeoutMs, what: `a ${name} event` });
+    return this.events.splice(i, 1)[0]!.payload;
   }
 
   close(): void {

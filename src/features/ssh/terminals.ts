@@ -143,6 +143,7 @@ export class Terminals {
       if (s.unacked > HIGH_WATER && !s.paused) {
         s.paused = true;
         stream.pause();
+        this.deps.emit('ssh.flow', { sessionId: s.info.sessionId, state: 'paused', unacked: s.unacked });
       }
     };
     stream.on('data', onData);
@@ -222,6 +223,7 @@ export class Terminals {
     if (s.paused && s.unacked <= LOW_WATER) {
       s.paused = false;
       s.stream?.resume();
+      this.deps.emit('ssh.flow', { sessionId: s.info.sessionId, state: 'resumed', unacked: s.unacked });
     }
     return true;
   }

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { makeTempDir } from '../../support/temp-dir';
 import { repoRoot } from '../../support/paths';
+import { poll } from '../../support/poll';
 
 /** `npm start` and `npm run web` as a person types them. */
 const running: ChildProcess[] = [];
@@ -28,11 +29,7 @@ function run(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; out
 }
 
 async function waitFor(pred: () => boolean, ms = 60_000): Promise<void> {
-  const start = Date.now();
-  while (!pred()) {
-    if (Date.now() - start > ms) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await poll(pred, Boolean, { timeoutMs: ms, everyMs: 100 });
 }
 
 function dataDir(): string {

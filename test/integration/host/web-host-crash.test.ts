@@ -38,15 +38,19 @@ describe('web host in this process: malformed request-targets get 400', () => {
   });
 
   it('an upgrade whose client resets at once does not end the host', async () => {
+    const { connect } = await import('node:net');
+    const resets: Promise<void>[] = [];
     for (let i = 0; i < 20; i++) {
-      const { connect } = await import('node:net');
       const s = connect(host.port, '127.0.0.1', () => {
         s.write(upgradeRequest(host.port, '/elsewhere'));
         s.resetAndDestroy();
       });
       s.on('error', () => {});
+      resets.push(new Promise((r) => s.once('close', () => r())));
     }
-    await new Promise((r) => setTimeout(r, 200));
+    // Every reset has gone out; the host then answers a fresh connection (a crash while
+    // handling one would also surface as an uncaught error of this in-process host).
+    await Promise.all(resets);
     await stillServes(host.port, host.token);
   });
 });

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { spawnHostProcess, type HostProcess } from '../../support/web-host';
 import { RawClient } from '../../support/ws-client';
 import { makeTempDir } from '../../support/temp-dir';
+import { poll } from '../../support/poll';
 
 const temp = makeTempDir();
 const env = { RELAIS_RENDERER_DIR: process.env.RELAIS_RENDERER_DIR ?? '/tmp/relais-renderer-hotline' };
@@ -34,7 +35,7 @@ describe('a killed host loses no acknowledged call', () => {
       }
     };
     const workers = [worker(), worker(), worker(), worker()];
-    while (acked.length < 40) await new Promise((r) => setTimeout(r, 5));
+    await poll(() => acked.length, (n) => n >= 40, { timeoutMs: 60_000, everyMs: 5, what: '40 acknowledged calls' });
     await host.stop('SIGKILL');
     stop = true;
     await Promise.all(workers);

@@ -3,39 +3,18 @@
  * linked afterwards, shows on both tickets, writes a timeline entry on each with its outbox row,
  * and refuses links that would make more than one level or a ticket its own parent.
  */
-import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createService, type Service } from '../../../src/api/service';
-import type { CallInput, CallName, CallOutput } from '../../../src/api/contract';
+import { describe, expect, it } from 'vitest';
 import { readOutbox } from '../../../src/features/tickets/outbox';
-import { makeTempDir } from '../../support/temp-dir';
+import { makeCore } from '../../support/core';
 
-let temp: ReturnType<typeof makeTempDir>;
-let service: Service;
-beforeEach(() => {
-  temp = makeTempDir();
-  service = createService({ dataDir: path.join(temp.dir, 'data'), host: 'web', policyFile: null });
-});
-afterEach(async () => {
-  await service.close();
-  temp.cleanup();
-});
+const app = makeCore();
 
-async function call<N extends CallName>(name: N, input: CallInput<N>): Promise<CallOutput<N>> {
-  const r = await service.dispatch(name, input, { clientId: 't' });
-  if (!r.ok) throw Object.assign(new Error(r.error.message.en), { relais: r.error });
-  return r.value as CallOutput<N>;
-}
-async function refused(name: CallName, input: unknown) {
-  const r = await service.dispatch(name, input, { clientId: 't' });
-  if (r.ok) throw new Error(`${name} should have been refused`);
-  return r.error;
-}
+const { call, refused } = app;
 
 describe('incident majeur: parent and child tickets', () => {
   it('a call logged under a parent: both tickets show the link, each timeline says so, each entry has its outbox row', async () => {
     const parent = await call('tickets.logCall', { requesterName: 'Service informatique', subject: 'Messagerie indisponible' });
-    const before = readOutbox(service.core.db).length;
+    const before = readOutbox(app.service.core.db).length;
     const child = await call('tickets.logCall', { requesterName: 'Hélène Dupré', subject: 'Plus de mails', parentTicketId: parent.id });
 
     const c = await call('tickets.get', { id: child.id });
@@ -50,7 +29,7 @@ describe('incident majeur: parent and child tickets', () => {
     const parentLink = p.timeline.find((f) => f.kind === 'link')!;
     expect(parentLink).toMatchObject({ private: true, body: `Appel rattaché : ticket n° ${child.number} (Hélène Dupré)`, data: { role: 'parent', childTicketId: child.id } });
 
-    const ops = readOutbox(service.core.db).slice(before);
+    const ops = readOutbox(app.service.core.db).slice(before);
     const linkOps = ops.filter((o) => o.kind === 'followup.create' && o.payload.kind === 'link');
     expect(linkOps.map((o) => o.ticketId).sort()).toEqual([child.id, parent.id].sort());
   });

@@ -16,6 +16,7 @@ import { startSshd, TEST_USER, type SshdHandle } from '../../services/sshd';
 import { freePort } from '../../support/ports';
 import { makeTempDir } from '../../support/temp-dir';
 import { startIncidentHarness, type IncidentHarness } from './harness';
+import { poll } from '../../support/poll';
 
 let holder: ChildProcess;
 let sshd: SshdHandle;
@@ -67,7 +68,7 @@ beforeAll(async () => {
   process.env.RELAIS_KNOWN_HOSTS = '';
   holder = spawn('unshare', ['--net', '--', 'sleep', '900'], { stdio: 'ignore' });
   nsArg = `--net=/proc/${holder.pid}/ns/net`;
-  for (let i = 0; i < 100 && fs.readlinkSync(`/proc/${holder.pid}/ns/net`) === fs.readlinkSync('/proc/self/ns/net'); i++) await new Promise((r) => setTimeout(r, 20));
+  await poll(() => fs.readlinkSync(`/proc/${holder.pid}/ns/net`) !== fs.readlinkSync('/proc/self/ns/net'), Boolean, { timeoutMs: 10_000, what: 'the holder process in its own network namespace' });
   execFileSync('ip', ['link', 'add', hostIf, 'type', 'veth', 'peer', 'name', pcIf, 'netns', String(holder.pid)]);
   execFileSync('ip', ['addr', 'add', `${MGMT}/24`, 'dev', hostIf]);
   execFileSync('ip', ['addr', 'add', `${OTHER}/24`, 'dev', hostIf]);

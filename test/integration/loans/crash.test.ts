@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { spawnHostProcess, type HostProcess } from '../../support/web-host';
 import { RawClient } from '../../support/ws-client';
 import { makeTempDir } from '../../support/temp-dir';
+import { poll } from '../../support/poll';
 
 const temp = makeTempDir();
 const env = { RELAIS_RENDERER_DIR: process.env.RELAIS_RENDERER_DIR ?? '/tmp/relais-renderer-loans' };
@@ -49,7 +50,7 @@ describe('a killed host lends nothing twice and loses no acknowledged loan', () 
       }
     };
     const workers = [0, 1, 2, 3].map(worker);
-    while (acked.length < 30) await new Promise((r) => setTimeout(r, 5));
+    await poll(() => acked.length, (n) => n >= 30, { timeoutMs: 60_000, everyMs: 5, what: '30 acknowledged checkouts' });
     await host.stop('SIGKILL');
     stop = true;
     await Promise.all(workers);

@@ -1,38 +1,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createService, type Service } from '../../../src/api/service';
-import type { CallInput, CallName, CallOutput } from '../../../src/api/contract';
-import { makeTempDir } from '../../support/temp-dir';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { makeCore } from '../../support/core';
 
-let temp: ReturnType<typeof makeTempDir>;
-let service: Service;
+const app = makeCore({}, { lazy: true });
 const open = (options: { demo?: boolean; policy?: unknown; clock?: () => Date } = {}) => {
   let policyFile: string | null = null;
   if (options.policy) {
-    policyFile = path.join(temp.dir, 'policy.json');
+    policyFile = path.join(app.dir, 'policy.json');
     fs.writeFileSync(policyFile, JSON.stringify(options.policy));
   }
-  service = createService({ dataDir: path.join(temp.dir, 'data'), host: 'web', demo: options.demo, policyFile, clock: options.clock });
+  app.open({ demo: options.demo, policyFile, clock: options.clock });
 };
-beforeEach(() => {
-  temp = makeTempDir();
-});
-afterEach(async () => {
-  await service.close();
-  temp.cleanup();
-});
 
-async function call<N extends CallName>(name: N, input: CallInput<N>): Promise<CallOutput<N>> {
-  const r = await service.dispatch(name, input, { clientId: 't' });
-  if (!r.ok) throw Object.assign(new Error(r.error.message.en), { relais: r.error });
-  return r.value as CallOutput<N>;
-}
-async function callError(name: CallName, input: unknown) {
-  const r = await service.dispatch(name, input, { clientId: 't' });
-  if (r.ok) throw new Error(`${name} should have failed`);
-  return r.error;
-}
+const { call } = app;
+const callError = app.refused;
 const person = async (q: string) => (await call('directory.search', { q })).hits.find((h) => h.person)!.person!;
 
 const TREE = `organisation;direction;service;criticité
@@ -54,7 +36,7 @@ describe('organisations: model, import, snapshot', () => {
       ['metropole', 'Métropole', 'Clermont Auvergne Métropole'],
       ['ville', 'Ville', 'Ville de Clermont-Ferrand'],
     ]);
-    const cols = (t: string) => (service.core.db.prepare(`PRAGMA table_info(${t})`).all() as { name: string }[]).map((c) => c.name);
+    const cols = (t: string) => (app.service.core.db.prepare(`PRAGMA table_info(${t})`).all() as { name: string }[]).map((c) => c.name);
     expect(cols('org_units')).toEqual(['id', 'organisation_id', 'parent_id', 'kind', 'name', 'tier', 'archived']);
     expect(cols('sites')).toEqual(['id', 'name', 'organisation_id']);
     expect(cols('people')).toContain('service_id');
@@ -114,7 +96,7 @@ describe('organisations: model, import, snapshot', () => {
 
   it('holds both organisations in the demo, with tier 1 tickets and archived services on old tickets', async () => {
     open({ demo: true });
-    const db = service.core.db;
+    const db = app.service.core.db;
     const perOrg = db.prepare('SELECT organisation_id AS org, COUNT(*) AS n FROM tickets GROUP BY organisation_id ORDER BY org').all() as { org: string; n: number }[];
     expect(perOrg.map((r) => r.org)).toEqual(['metropole', 'ville']);
     expect(perOrg.every((r) => r.n >= 10)).toBe(true);
@@ -161,7 +143,7 @@ describe('priority rules in the workflow', () => {
     const lefevre = await person('lefevre');
     const t = await call('tickets.logCall', { requesterId: zola.id, subject: 'Logiciel bloqué' });
     expect([t.urgency, t.priority, t.org.tier]).toEqual([3, 3, 3]);
-    const outboxBefore = (service.core.db.prepare("SELECT COUNT(*) AS n FROM outbox WHERE ticket_id = ? AND kind = 'ticket.update'").get(t.id) as { n: number }).n;
+    const outboxBefore = (app.service.core.db.prepare("SELECT COUNT(*) AS n FROM outbox WHERE ticket_id = ? AND kind = 'ticket.update'").get(t.id) as { n: number }).n;
 
     // Wrong homonym fixed: the real caller works at État civil (tier 1), so the rules raise urgency.
     const fixed = await call('tickets.edit', { id: t.id, changes: { requester: { personId: lefevre.id } } });
@@ -170,7 +152,7 @@ describe('priority rules in the workflow', () => {
     const rules = timeline.filter((f) => f.kind === 'rules').at(-1)!;
     expect(rules.body).toMatch(/urgence relevée/i);
     expect(rules.data).toMatchObject({ on: 'edit' });
-    const outbox = service.core.db.prepare("SELECT payload FROM outbox WHERE ticket_id = ? AND kind = 'ticket.update' ORDER BY rowid").all(t.id) as { payload: string }[];
+    const outbox = app.service.core.db.prepare("SELECT payload FROM outbox WHERE ticket_id = ? AND kind = 'ticket.update' ORDER BY rowid").all(t.id) as { payload: string }[];
     expect(outbox.length).toBeGreaterThan(outboxBefore);
     expect(outbox.map((o) => JSON.parse(o.payload).changes).find((c) => c.urgency !== undefined)).toMatchObject({ urgency: 4, priority: 4, requesterName: 'François Lefèvre' });
 
@@ -222,7 +204,6 @@ describe('priority rules in the workflow', () => {
 
 describe('priority rules under the policy', () => {
   it('uses the administrator’s rules and refuses changes when locked', async () => {
-    temp = makeTempDir();
     open({ policy: { priorityRules: { locked: true, rules: [{ id: 'p', name: 'Politique', criteria: { organisationIds: ['metropole'] }, actions: [{ kind: 'setImpact', level: 5 }] }] } } });
     const state = await call('organisation.rules', {});
     expect(state.locked).toBe(true);

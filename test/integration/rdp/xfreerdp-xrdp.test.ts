@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startXrdp, type XrdpService } from '../../services/xrdp';
 import { insertAsset, makeRdpHarness, xrdpLogProbe } from '../../support/rdp-harness';
 import { makeTempDir } from '../../support/temp-dir';
+import { poll } from '../../support/poll';
 
 let xrdp: XrdpService;
 let h: Awaited<ReturnType<typeof makeRdpHarness>>;
@@ -82,15 +83,16 @@ describe('Linux launcher (xfreerdp) against a real xrdp', () => {
     let sawClient = '';
     let exited = false;
     void client.exited.then(() => (exited = true));
-    while (!exited) {
+    const scan = () => {
       for (const p of allCmdlines()) {
         expect(p.argv.includes(xrdp.password), `password in argv of pid ${p.pid}: ${p.argv.replace(xrdp.password, '***')}`).toBe(false);
         // (A zombie's cmdline is empty: keep what was seen while it ran.)
         if (p.pid === String(client.pid) && p.argv) sawClient = p.argv;
       }
       scans++;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+      return exited;
+    };
+    await poll(scan, Boolean, { timeoutMs: 120_000, everyMs: 50, what: 'the RDP client to end' });
     expect(scans).toBeGreaterThan(10);
     expect(sawClient).toContain('/from-stdin:force');
     expect(sawClient).toContain(`/cert:deny,fingerprint:sha256:${first.fingerprint}`);

@@ -5,34 +5,20 @@
  */
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createService, type Service } from '../../../src/api/service';
-import type { CallInput, CallName, CallOutput, SerializedError } from '../../../src/api/contract';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { CallName, SerializedError } from '../../../src/api/contract';
 import { DEFAULT_PRIORITY_MATRIX } from '../../../src/domain/tickets';
-import { makeTempDir } from '../../support/temp-dir';
+import { makeCore } from '../../support/core';
 
-let temp: ReturnType<typeof makeTempDir>;
-let service: Service;
 // Friday 12 June 2026, 17:30 in Paris.
 let now = new Date('2026-06-12T15:30:00Z');
-
 beforeEach(() => {
-  temp = makeTempDir();
   now = new Date('2026-06-12T15:30:00Z');
-  service = createService({ dataDir: path.join(temp.dir, 'data'), host: 'web', policyFile: null, clock: () => now });
 });
-afterEach(async () => {
-  await service.close();
-  temp.cleanup();
-});
-
-async function call<N extends CallName>(name: N, input: CallInput<N>): Promise<CallOutput<N>> {
-  const r = await service.dispatch(name, input, { clientId: 't' });
-  if (!r.ok) throw Object.assign(new Error(r.error.message.en), { relais: r.error });
-  return r.value as CallOutput<N>;
-}
+const app = makeCore({ clock: () => now });
+const { call } = app;
 async function refused(name: CallName, input: unknown): Promise<SerializedError> {
-  const r = await service.dispatch(name, input, { clientId: 't' });
+  const r = await app.service.dispatch(name, input, { clientId: 't' });
   expect(r.ok).toBe(false);
   return (r as { error: SerializedError }).error;
 }
@@ -102,7 +88,7 @@ describe('categories', () => {
     expect(after.find((c) => c.id === root.id)?.active).toBe(true);
     expect(after.find((c) => c.id === leaf.id)?.active).toBe(true);
     // The rows are all there: archiving never deletes.
-    const db = new Database(path.join(temp.dir, 'data', 'relais.db'), { readonly: true });
+    const db = new Database(path.join(app.dir, 'data', 'relais.db'), { readonly: true });
     expect((db.prepare('SELECT COUNT(*) AS n FROM categories WHERE id IN (?, ?)').get(root.id, leaf.id) as { n: number }).n).toBe(2);
     db.close();
   });

@@ -32,13 +32,8 @@ export function startHarness(env: { knownHosts?: string } = {}): Harness {
       return r.value;
     },
     async waitEvent(name, predicate = () => true, timeoutMs = 10_000) {
-      const start = Date.now();
-      while (Date.now() - start < timeoutMs) {
-        const e = events.find((x) => x.name === name && predicate(x.payload));
-        if (e) return e.payload;
-        await new Promise((r) => setTimeout(r, 10));
-      }
-      throw new Error(`no ${name} event within ${timeoutMs} ms`);
+      const e = await poll(() => events.find((x) => x.name === name && predicate(x.payload)), Boolean, { timeoutMs, everyMs: 10, what: `a ${name} event` });
+      return e!.payload;
     },
     output(sessionId) {
       return events

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startSshd, TEST_PASSWORD, type SshdHandle } from '../../services/sshd';
 import { startHarness, until, type Harness } from './harness';
+import { HIGH_WATER } from '../../../src/features/ssh/terminals';
 
 let sshd: SshdHandle;
 let h: Harness;
@@ -138,26 +139,45 @@ describe('SSH sessions against a real OpenSSH server', () => {
     expect(r.error.code).toBe('SSH_PASSWORD_NEEDED');
   });
 
-  it('applies flow control: output the UI has not acknowledged pauses the channel', async () => {
+  it('applies flow control: output the UI has not acknowledged pauses the channel; acknowledging resumes it without losing a byte', async () => {
     const p = await keyProfile();
     const s = await openTrusted(p.id);
-    const ssh = (h.service as any);
-    void ssh;
-    await h.call('ssh.write', { sessionId: s.sessionId, data: 'head -c 3000000 /dev/zero | tr "\\0" x; echo; echo END-OF-$((1+1))-FLOOD\n' });
-    // Nothing is acknowledged: the core stops reading once past the high-water mark.
-    await new Promise((r) => setTimeout(r, 1500));
-    const received = h.events.filter((e) => e.name === 'ssh.data' && e.payload.sessionId === s.sessionId).reduce((n, e) => n + e.payload.bytes, 0);
-    expect(received).toBeLessThan(1_000_000);
+    const received = () => h.events.filter((e) => e.name === 'ssh.data' && e.payload.sessionId === s.sessionId).reduce((n, e) => n + e.payload.bytes, 0);
+    const flood = 3_000_000;
+    await h.call('ssh.write', { sessionId: s.sessionId, data: `head -c ${flood} /dev/zero | tr "\\0" x; echo; echo END-OF-$((1+1))-FLOOD\n` });
+    // Nothing is acknowledged: the core pauses the channel once past the high-water mark.
+    const paused = await h.waitEvent('ssh.flow', (e) => e.sessionId === s.sessionId && e.state === 'paused', 20_000);
+    expect(paused.unacked).toBeGreaterThan(HIGH_WATER);
+    expect(paused.unacked).toBeLessThan(1_000_000);
+    // While paused the backlog stays bounded: a second terminal on the same connection does a
+    // full round trip (the connection keeps carrying traffic), and the first one got nothing more.
+    const s2 = await openTrusted(p.id);
+    expect(s2.connectionId).toBe(s.connectionId);
+    await run(s2.sessionId, 'echo still-$((2*4))', 'still-8');
+    expect(received()).toBe(paused.unacked);
     expect(h.output(s.sessionId)).not.toContain('END-OF-2-FLOOD');
-    // Acknowledge as the renderer would: the rest flows.
+    // Acknowledge as the renderer would: the channel resumes and the rest flows.
+    let acked = 0;
     const ackLoop = setInterval(() => {
-      const total = h.events.filter((e) => e.name === 'ssh.data' && e.payload.sessionId === s.sessionId).reduce((n, e) => n + e.payload.bytes, 0);
+      const total = received();
       void h.call('ssh.ack', { sessionId: s.sessionId, bytes: total - acked });
       acked = total;
     }, 20);
-    let acked = 0;
-    await until(() => h.output(s.sessionId).includes('END-OF-2-FLOOD'), 20_000, 'flood end');
-    clearInterval(ackLoop);
+    try {
+      await h.waitEvent('ssh.flow', (e) => e.sessionId === s.sessionId && e.state === 'resumed', 20_000);
+      await until(() => h.output(s.sessionId).includes('END-OF-2-FLOOD'), 20_000, 'flood end');
+    } finally {
+      clearInterval(ackLoop);
+    }
+    // Byte for byte: the marker's line is preceded by one unbroken run of exactly the flood's
+    // bytes, right after the echoed command.
+    const out = h.output(s.sessionId);
+    const end = out.indexOf('\r\nEND-OF-2-FLOOD');
+    let start = end;
+    while (start > 0 && out[start - 1] === 'x') start--;
+    expect(end - start).toBe(flood);
+    expect(out.slice(0, start)).toContain('END-OF-$((1+1))-FLOOD');
+    await h.call('ssh.close', { sessionId: s2.sessionId });
     await h.call('ssh.close', { sessionId: s.sessionId });
   });
 

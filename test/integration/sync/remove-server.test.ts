@@ -2,27 +2,11 @@
  * "Retirer le serveur": the settings and the vault's secrets go, the tickets and the changes
  * not sent yet stay (counted in the answer) for the next server configured.
  */
-import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createService, type Service } from '../../../src/api/service';
-import type { CallInput, CallName, CallOutput } from '../../../src/api/contract';
-import { makeTempDir } from '../../support/temp-dir';
+import { describe, expect, it } from 'vitest';
+import { makeCore } from '../../support/core';
 
-let temp: ReturnType<typeof makeTempDir>;
-let service: Service;
-beforeEach(() => {
-  temp = makeTempDir();
-  service = createService({ dataDir: path.join(temp.dir, 'data'), host: 'web', policyFile: null });
-});
-afterEach(async () => {
-  await service.close();
-  temp.cleanup();
-});
-async function call<N extends CallName>(name: N, input: CallInput<N>): Promise<CallOutput<N>> {
-  const r = await service.dispatch(name, input, { clientId: 't' });
-  if (!r.ok) throw Object.assign(new Error(r.error.message.en), { relais: r.error });
-  return r.value as CallOutput<N>;
-}
+const app = makeCore();
+const { call } = app;
 
 describe('removing the ITSM server', () => {
   it('forgets the server and its token, keeps the tickets and the unsent changes', async () => {
@@ -42,7 +26,7 @@ describe('removing the ITSM server', () => {
   });
 
   it('asks for the confirmation in the call itself', async () => {
-    const r = await service.dispatch('sync.remove', {}, { clientId: 't' });
+    const r = await app.service.dispatch('sync.remove', {}, { clientId: 't' });
     expect(r.ok).toBe(false);
   });
 });

@@ -142,7 +142,7 @@ describe('sync fidelity with a stock RT 5 (default scrips)', () => {
         // A local change while the server is down: nothing sent, nothing "synchronised".
         workflow(h).logCall({ requesterName: 'Agent Test', description: 'Pendant la panne' });
         await h.sync.engine.sync({ pull: false });
-        await new Promise((r) => setTimeout(r, 50));
+        // A second run while the operation waits for its next attempt (1 s base backoff).
         await h.sync.engine.sync({ pull: false });
         s = await call.status();
         expect(s.lastSuccessAt).toBe(lastSuccess);

@@ -7,6 +7,7 @@ import { createRtConnector } from '../../../src/features/sync/connectors/rt';
 import { BadDataError } from '../../../src/features/sync/types';
 import { createServerTicket, rtFetch } from './rt-helpers';
 import { addFollowup, callOf, drainAll, localUpdate, logCall, makeHarness, outboxCounts } from '../../support/sync-harness';
+import { poll } from '../../support/poll';
 
 let rt: RtInstance;
 beforeAll(async () => {
@@ -49,8 +50,11 @@ describe('RT 5: connection, pull, conflicts, bad data, reconciliation', () => {
       expect(local(ids[3]!)).toMatchObject({ subject: 'Depuis RT 3', team: 'SIG', priority: 4, urgency: 4, type: 'request', status: 1 });
       expect(h.events.some((e) => e.name === 'sync.progress' && (e.payload as { phase: string }).phase === 'pull')).toBe(true);
       expect((await callOf(h).status()).initialDone).toBe(true);
-      // Changes on the server: status, owner, a comment.
-      await new Promise((r) => setTimeout(r, 1_100));
+      // Changes on the server: status, owner, a comment. RT dates have one-second resolution:
+      // they must fall in a later second than the newest date this pull saw, so the incremental
+      // pull finds them by LastUpdated alone (the same-second case is rt-same-second.test.ts).
+      const watermark = Date.parse(h.sync.engine.getState('watermark')!);
+      await poll(() => Math.floor(Date.now() / 1000) > Math.floor(watermark / 1000), Boolean, { timeoutMs: 5_000, what: 'a second later than the newest RT date seen' });
       await rtFetch(rt, `/ticket/${ids[3]}`, { method: 'PUT', body: JSON.stringify({ Status: 'open', Owner: 'relais' }) });
       await rtFetch(rt, `/ticket/${ids[3]}/comment`, { method: 'POST', body: JSON.stringify({ Content: 'vu sur place', ContentType: 'text/plain' }) });
       await h.sync.engine.sync();

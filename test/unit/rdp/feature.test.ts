@@ -40,7 +40,6 @@ function recordingRunner(spawned: Spawned[]): RdpEnvironment['runPlan'] {
       options.temp?.cleanup();
       resolveExit({ code, signal: null });
       await exited;
-      await new Promise((r) => setTimeout(r, 10));
     };
     spawned.push(entry);
     return { child: new EventEmitter() as unknown as ChildProcess, pid: 4242, spawnedAt: performance.now(), exited, signal: null, signals: [], kill: () => void entry.exit(1) } satisfies RunningClient;
@@ -51,6 +50,8 @@ let h: Awaited<ReturnType<typeof makeRdpHarness>>;
 let spawned: Spawned[];
 afterEach(async () => {
   for (const s of spawned) await s.exit(0);
+  // Every session's end is recorded before the store closes.
+  await h?.rdp.idle();
   await h?.dispose();
 });
 

@@ -22,6 +22,7 @@ function fakeConnector(server: FakeServer, delayMs = 5): Connector & { reauth():
     server.inFlight++;
     server.maxInFlight = Math.max(server.maxInFlight, server.inFlight);
     try {
+      // Server latency, so that requests overlap and the parallelism limit can be measured.
       await new Promise((r) => setTimeout(r, delayMs));
       const f = server.failNext.shift();
       if (f) throw f;
@@ -122,8 +123,10 @@ describe('sync engine', () => {
   });
 
   it('a run that reached no server does not move "last success" nor clear the last error', async () => {
+    // The engine's clock is ours: the run in backoff and the retry after it are both exercised.
+    let t = Date.parse('2026-03-16T09:00:00.000Z');
     const server = newServer();
-    await setup(server);
+    await setup(server, { clock: () => new Date(t) });
     await h.sync.engine.sync();
     const before = h.sync.engine.status();
     expect(before.state).toBe('synced');
@@ -133,8 +136,14 @@ describe('sync engine', () => {
     const down = h.sync.engine.status();
     expect(down.state).toBe('unreachable');
     expect(down.unreachableSince).toBeTruthy();
-    await new Promise((r) => setTimeout(r, 5));
-    await h.sync.engine.sync({ pull: false }); // in backoff (nothing sent) or refused again
+    const refusals = server.failNext.length;
+    t += 1;
+    await h.sync.engine.sync({ pull: false }); // in backoff: nothing sent
+    expect(server.failNext).toHaveLength(refusals);
+    expect(h.sync.engine.status()).toMatchObject({ lastSuccessAt: before.lastSuccessAt, lastError: 'ECONNREFUSED', state: 'unreachable' });
+    t += 60_000; // past the longest backoff (200 ms): tried again and refused again
+    await h.sync.engine.sync({ pull: false });
+    expect(server.failNext.length).toBeLessThan(refusals);
     expect(h.sync.engine.status()).toMatchObject({ lastSuccessAt: before.lastSuccessAt, lastError: 'ECONNREFUSED', state: 'unreachable' });
   });
 
