@@ -5,10 +5,11 @@
  * the matching queries stale (the one map: api/stale-on-event.ts), and the screens showing
  * them fetch again. No screen keeps its own loading flag or request counter.
  */
+import { useEffect, useState } from 'react';
 import { QueryCache, QueryClient, useQuery, type UseQueryOptions, type UseQueryResult } from '@tanstack/react-query';
 import type { CallInput, CallName, CallOutput, EventName, EventPayload } from '../../src/api/contract';
 import { reportBackgroundFailure } from '../components/background-failure';
-import { api } from './client';
+import { api, connection } from './client';
 import { answeredByEvent, callKey, invalidatingEvents, staleCalls, type StaleCall } from './stale-on-event';
 
 export const queryClient = new QueryClient({
@@ -18,9 +19,9 @@ export const queryClient = new QueryClient({
     queries: {
       // The core answers locally: an error is shown at once rather than retried in silence.
       retry: false,
-      // Freshness comes from the core's events, not from focus or a timer.
+      // Freshness comes from the core's events (and a screen asks again when it opens, for
+      // changes no event announces), not from focus or a timer.
       refetchOnWindowFocus: false,
-      staleTime: Infinity,
     },
   },
 });
@@ -47,6 +48,16 @@ export function invalidateCall(name: CallName, input?: Record<string, unknown>):
   return queryClient.invalidateQueries({ queryKey: input ? callKey(name, input) : [name] });
 }
 
+/** `value` once it has not changed for `ms`: a search asks for what was typed, not each keystroke. */
+export function useSettled<T>(value: T, ms: number): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const id = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(id);
+  }, [value, ms]);
+  return settled;
+}
+
 export const ticketQuery = (id: string) => callQuery('tickets.get', { id });
 
 /** A ticket with its timeline, kept fresh by `tickets.changed`. */
@@ -55,8 +66,9 @@ export function useTicketDetail(id: string) {
 }
 
 /**
- * Events come in bursts (a sync applies hundreds of tickets): what they make stale is
- * gathered and invalidated once they settle, so a dashboard is computed once per burst.
+ * Events come in bursts (a sync applies hundreds of tickets). What one ticket or run shows
+ * is fetched again at once; reads over everything (the dashboard, the incident register)
+ * are invalidated once the burst settles, so they are computed once per burst.
  */
 const SETTLE_MS = 120;
 const MAX_WAIT_MS = 1000;
@@ -72,9 +84,15 @@ function flush(): void {
 }
 
 function markStale(calls: StaleCall[]): void {
-  if (calls.length === 0) return;
-  if (pending.size === 0) firstPendingAt = Date.now();
-  for (const c of calls) pending.set(JSON.stringify([c.name, c.input ?? null]), c);
+  for (const c of calls) {
+    if (c.input) {
+      void invalidateCall(c.name, c.input);
+      continue;
+    }
+    if (pending.size === 0) firstPendingAt = Date.now();
+    pending.set(c.name, c);
+  }
+  if (pending.size === 0) return;
   clearTimeout(timer);
   timer = setTimeout(flush, Date.now() - firstPendingAt >= MAX_WAIT_MS ? 0 : SETTLE_MS);
 }
@@ -90,4 +108,14 @@ export function connectQueriesToEvents(): void {
   for (const [event, name] of Object.entries(answeredByEvent) as [EventName, CallName][]) {
     api.on(event, (answer) => queryClient.setQueriesData({ queryKey: [name] }, answer));
   }
+  // Events sent while the link to the core was down are lost: after a reconnection every
+  // cached answer may be stale.
+  let wasDown = false;
+  connection.subscribe((state) => {
+    if (state === 'disconnected') wasDown = true;
+    if (state === 'connected' && wasDown) {
+      wasDown = false;
+      void queryClient.invalidateQueries();
+    }
+  });
 }

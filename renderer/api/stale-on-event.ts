@@ -28,7 +28,7 @@ const rules: { [E in EventName]?: Rule<E> } = {
   // Loans and seats move the dashboard's resources cards without touching a ticket.
   'loans.changed': () => all('dashboard.get'),
   'seats.changed': () => all('dashboard.get'),
-  'directory.changed': () => all('organisation.tree', 'caller.context', 'dashboard.meta', 'rdp.assets'),
+  'directory.changed': () => all('directory.search', 'organisation.tree', 'caller.context', 'dashboard.meta', 'rdp.assets'),
   'organisation.changed': () => all('organisation.tree', 'organisation.rules', 'organisation.explain', 'dashboard.meta', 'dashboard.get'),
   'referentials.changed': () => all('tickets.meta', 'dashboard.meta', 'incidents.config'),
   // The operator's name is among the technicians `tickets.meta` lists.
@@ -36,6 +36,7 @@ const rules: { [E in EventName]?: Rule<E> } = {
   'drafts.changed': () => all('drafts.list'),
   'ssh.profilesChanged': () => all('ssh.profiles', 'rdp.assetMethods', 'rdp.assets', 'rdp.ticketTargets'),
   'ssh.hostKeysChanged': () => all('ssh.hostKeys'),
+  'security.vaultChanged': () => all('security.vaultList', 'security.vaultInfo'),
   'rdp.session': (p) => [...all('rdp.sessions'), { name: 'rdp.session', input: { sessionId: p.id } }],
   'tools.started': () => all('tools.runs'),
   'tools.finished': (p) => [...all('tools.runs'), { name: 'tools.get', input: { runId: p.run.id } }],

@@ -1,22 +1,12 @@
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CallerTicket, Duplicates } from '../../../src/domain/caller';
-import { useCall } from '../../api/queries';
+import { useCall, useSettled } from '../../api/queries';
 import { routeHref } from '../../app/router';
 import { formatCompactDate } from '../queue/compact-time';
 import type { Requester } from './RequesterPicker';
 import { useOrgTree } from '../organisation/useOrgTree';
 import { ServiceLabel } from '../organisation/TierBadge';
-
-/** `value` once it has not changed for `ms` (what the operator settled on, not each keystroke). */
-function useSettled<T>(value: T, ms: number): T {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    const id = setTimeout(() => setSettled(value), ms);
-    return () => clearTimeout(id);
-  }, [value, ms]);
-  return settled;
-}
 
 const sameCaller = (input: unknown, personId: string | null, assetIds: string[]) => {
   const prev = input as { personId: string | null; assetIds: string[] } | undefined;

@@ -9,7 +9,7 @@ export type TicketMeta = CallOutput<'tickets.meta'>;
  * cached answer per tab, fetched again on `referentials.changed` / `settings.changed`.
  */
 export function useTicketMeta(): TicketMeta | null {
-  return useCall('tickets.meta', undefined).data ?? null;
+  return useCall('tickets.meta', undefined, { staleTime: Infinity }).data ?? null;
 }
 
 /** After a change of the operator's name, teams or categories: the screens showing them reload them. */
