@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser } from '../support/browser';
+import { launchBrowser, screenshot } from '../support/browser';
 import { startNewCall } from '../support/hotline';
 import { startTestHost } from '../support/web-host';
 
@@ -68,6 +68,9 @@ describe('screens kept current by core events', () => {
     // A suspected breach set elsewhere starts the 72 h clock on the open ticket.
     await dispatch('incidents.setBreach', { ticketId: ticket.id, suspected: true });
     await ticketPage.getByTestId('breach-clock').waitFor({ timeout: 30_000 });
+    await ticketPage.getByTestId('incident-panel').scrollIntoViewIfNeeded();
+    await screenshot(ticketPage, 'live-incident-marked-elsewhere-fr');
+    await screenshot(register, 'live-incident-register-fr');
     expect(await notReloaded(register)).toBe(true);
     expect(await notReloaded(ticketPage)).toBe(true);
     await register.close();
@@ -91,6 +94,21 @@ describe('screens kept current by core events', () => {
     await expect.poll(() => page.getByTestId('caller-open').textContent(), { timeout: 30_000 }).toContain(`n° ${other.number}`);
     expect(await page.getByTestId('caller-open').textContent()).toContain(subject);
     expect(await notReloaded(page)).toBe(true);
+    await page.close();
+  });
+
+  it('the remote sessions page finds a PC by the name typed, showing only the answer for the last text', async () => {
+    const pc = host.service.core.db.prepare("SELECT id, name FROM assets WHERE name <> '' ORDER BY name LIMIT 1").get() as { id: string; name: string };
+    const page = await open('#/remote');
+    const find = page.getByRole('searchbox');
+    await find.waitFor({ timeout: 30_000 });
+    await find.fill('zzz-aucun-poste');
+    await page.getByText('Aucun poste trouvé.').waitFor({ timeout: 30_000 });
+    await find.fill(pc.name);
+    const results = page.getByTestId('rdp-asset-results');
+    await expect.poll(() => results.locator('a').allTextContents(), { timeout: 30_000 }).toContain(pc.name);
+    expect(await results.locator('a', { hasText: pc.name }).first().getAttribute('href')).toBe(`#/remote/${encodeURIComponent(pc.id)}`);
+    expect(await page.getByText('Aucun poste trouvé.').count()).toBe(0);
     await page.close();
   });
 });
