@@ -1,13 +1,17 @@
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CallerTicket, Duplicates } from '../../../src/domain/caller';
-import { api } from '../../api/client';
+import { useCall, useSettled } from '../../api/queries';
 import { routeHref } from '../../app/router';
 import { formatCompactDate } from '../queue/compact-time';
 import type { Requester } from './RequesterPicker';
 import { useOrgTree } from '../organisation/useOrgTree';
 import { ServiceLabel } from '../organisation/TierBadge';
-import { reportBackgroundFailure } from '../../components/background-failure';
+
+const sameCaller = (input: unknown, personId: string | null, assetIds: string[]) => {
+  const prev = input as { personId: string | null; assetIds: string[] } | undefined;
+  return !!prev && prev.personId === personId && JSON.stringify(prev.assetIds) === JSON.stringify(assetIds);
+};
 
 /**
  * The right-hand side of the call form: who is calling (service, site, PCs), their open and
@@ -19,37 +23,21 @@ export function CallerPanel({ requester, text, onAddTo, onLinkTo }: { requester:
   const { t, i18n } = useTranslation('hotline');
   const person = requester?.kind === 'directory' ? requester.hit.person : null;
   const assetIds = requester?.kind === 'directory' ? (requester.hit.asset ? [requester.hit.asset.id] : requester.hit.personAssets.map((a) => a.id)) : [];
-  const key = JSON.stringify([person?.id ?? null, assetIds]);
-  const [context, setContext] = useState<{ open: CallerTicket[]; recent: CallerTicket[] } | null>(null);
-  const [dups, setDups] = useState<Duplicates | null>(null);
+  const personId = person?.id ?? null;
+  const known = personId !== null || assetIds.length > 0;
+  // Keyed by the caller: after a change of requester only the new one's tickets are shown.
+  const context = useCall('caller.context', { personId, assetIds }, { enabled: known }).data ?? null;
+  // Checked after a pause in typing: the warning follows what the operator writes, and the
+  // last one stays while the next is asked (for the same caller only).
+  const typed = useSettled(text, 400);
+  const longEnough = typed.trim().length >= 4 && text.trim().length >= 4;
+  const duplicates = useCall('caller.duplicates', { personId, assetIds, text: typed }, { enabled: longEnough, placeholderData: (prev, prevQuery) => (sameCaller(prevQuery?.queryKey[1], personId, assetIds) ? prev : undefined) });
+  const dups: Duplicates | null = longEnough ? (duplicates.data ?? null) : null;
   // The caller's service with its criticality tier (V1 = vital), and its organisation.
   const tree = useOrgTree();
   const service = person?.serviceId ? tree?.units.find((u) => u.id === person.serviceId) : undefined;
   const organisation = service ? tree?.organisations.find((o) => o.id === service.organisationId) : undefined;
 
-  useEffect(() => {
-    const [personId, ids] = JSON.parse(key) as [string | null, string[]];
-    if (!personId && ids.length === 0) return setContext(null);
-    let live = true;
-    api.call('caller.context', { personId, assetIds: ids }).then((c) => live && setContext(c), reportBackgroundFailure);
-    return () => {
-      live = false;
-    };
-  }, [key]);
-
-  useEffect(() => {
-    const [personId, ids] = JSON.parse(key) as [string | null, string[]];
-    if (text.trim().length < 4) return setDups(null);
-    let live = true;
-    // Checked after a pause in typing: the warning follows what the operator writes.
-    const timer = setTimeout(() => {
-      api.call('caller.duplicates', { personId, assetIds: ids, text }).then((d) => live && setDups(d), reportBackgroundFailure);
-    }, 400);
-    return () => {
-      live = false;
-      clearTimeout(timer);
-    };
-  }, [key, text]);
 
   // Numbered for Alt+1…9: likely duplicates first, then the caller's other open tickets.
   const similar = dups?.similar.filter((x) => x.status < 5) ?? [];

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { draftCallerName, draftElapsedSec, type CallDraft } from '../../../src/domain/call-drafts';
-import { api } from '../../api/client';
+import { useCall } from '../../api/queries';
 import { replaceRoute, navigate } from '../../app/router';
 import { formatDuration } from '../ticket/ticket-meta';
 
@@ -13,25 +13,19 @@ export const newDraftId = () => crypto.randomUUID();
  */
 export function DraftChooser() {
   const { t } = useTranslation('hotline');
-  const [drafts, setDrafts] = useState<CallDraft[] | null>(null);
+  // Never an answer cached from an earlier visit (a call may have been saved since): asked
+  // on arrival, kept live by `drafts.changed` while shown. A failure is reported and the
+  // operator gets a new form rather than nothing.
+  const query = useCall('drafts.list', undefined, { gcTime: 0 });
+  const drafts = query.data && query.data.drafts.length > 0 ? query.data.drafts : null;
   const [active, setActive] = useState(0);
   const listRef = useRef<HTMLUListElement>(null);
 
+  // An effect: once the operator has left (F3), an answer arriving late cannot pull them back.
+  const nothingToResume = query.isError || query.data?.drafts.length === 0;
   useEffect(() => {
-    // The operator may have left already (F3): an answer arriving late must not pull them back.
-    let here = true;
-    api.call('drafts.list').then(
-      ({ drafts }) => {
-        if (!here) return;
-        if (drafts.length === 0) replaceRoute({ page: 'call', id: newDraftId() });
-        else setDrafts(drafts);
-      },
-      () => here && replaceRoute({ page: 'call', id: newDraftId() }),
-    );
-    return () => {
-      here = false;
-    };
-  }, []);
+    if (nothingToResume) replaceRoute({ page: 'call', id: newDraftId() });
+  }, [nothingToResume]);
   useEffect(() => listRef.current?.focus(), [drafts]);
 
   if (!drafts) return <section className="page" aria-busy="true" />;

@@ -1,6 +1,8 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
+import { callQuery, invalidateCall, useCall } from '../../api/queries';
 import { errorText } from '../../components/Notice';
 import type { CallOutput } from '../../../src/api/contract';
 import { STATE_LABELS } from '../../../src/domain/loans';
@@ -17,52 +19,32 @@ import { Notice } from '../../components/Notice';
 const PRESETS: PeriodPreset[] = ['today', '7d', '30d', 'custom'];
 type DashboardMeta = CallOutput<'dashboard.meta'>;
 
-/** Ticket events arrive in bursts during a sync: refetch once they settle. */
-const LIVE_DEBOUNCE_MS = 700;
-
 export default function DashboardPage({ query }: { query: string }) {
   const { t, i18n } = useTranslation('dashboard');
   const locale = i18n.language.startsWith('en') ? 'en' : 'fr';
   const fmt = useMemo(() => dashboardFormatters(locale), [locale]);
   const selection = useMemo(() => selectionFromQuery(query), [query]);
-  const [data, setData] = useState<Dashboard | null>(null);
-  const [meta, setMeta] = useState<DashboardMeta | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [updatedAt, setUpdatedAt] = useState<Date | null>(null);
+  // Keyed by the selection: changing the period shows the last figures until the new ones
+  // arrive, never a late answer for the old period. Live: ticket, loan and seat events make
+  // the figures stale once a burst settles (api/stale-on-event.ts) and they are fetched again.
+  const dashboard = useQuery({
+    ...callQuery('dashboard.get', selection),
+    queryFn: () =>
+      api.call('dashboard.get', selection).then((d) => {
+        // For the benchmark: when the figures reached the page (the rest is drawing).
+        performance.mark('relais:dashboard-data');
+        return d;
+      }),
+    placeholderData: keepPreviousData,
+    meta: { showsError: true },
+  });
+  const metaQuery = useCall('dashboard.meta', {}, { showsError: true });
+  const data: Dashboard | null = dashboard.data ?? null;
+  const meta: DashboardMeta | null = metaQuery.data ?? null;
+  const updatedAt = dashboard.dataUpdatedAt && !dashboard.isPlaceholderData ? new Date(dashboard.dataUpdatedAt) : null;
+  const [actionError, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const request = useRef(0);
-
-  const load = useCallback(async () => {
-    const mine = ++request.current;
-    try {
-      const d = await api.call('dashboard.get', selection);
-      if (mine !== request.current) return;
-      // For the benchmark: when the figures reached the page (the rest is drawing).
-      performance.mark('relais:dashboard-data');
-      setData(d);
-      setError(null);
-      setUpdatedAt(new Date());
-    } catch (e) {
-      if (mine === request.current) setError(errorText(e, locale));
-    }
-  }, [selection, locale]);
-
-  const loadMeta = useCallback(() => api.call('dashboard.meta', {}).then(setMeta, (e) => setError(errorText(e, locale))), [locale]);
-  useEffect(() => void loadMeta(), [loadMeta]);
-  useEffect(() => void load(), [load]);
-  useEffect(() => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const refetch = () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => void load(), LIVE_DEBOUNCE_MS);
-    };
-    // Loans and seats move the resources cards without touching a ticket.
-    const offs = [api.on('tickets.changed', refetch), api.on('loans.changed', refetch), api.on('seats.changed', refetch)];
-    return () => {
-      offs.forEach((off) => off());
-      clearTimeout(timer);
-    };
-  }, [load]);
+  const loadMeta = () => void invalidateCall('dashboard.meta');
 
   const select = (next: Partial<DashboardSelection>) => navigate({ page: 'dashboard', query: selectionToQuery({ ...selection, ...next }) });
 
@@ -96,7 +78,7 @@ export default function DashboardPage({ query }: { query: string }) {
       </div>
       <p className="muted dash-intro">{t('intro')}</p>
       <Toolbar selection={selection} meta={meta} onSelect={select} onSaved={loadMeta} onReport={report} busy={busy} />
-      <Notice error={error} testId="dashboard-error" />
+      <Notice error={actionError ?? dashboard.error ?? metaQuery.error} testId="dashboard-error" />
       {data && <Cards data={data} fmt={fmt} csv={csv} />}
     </div>
   );

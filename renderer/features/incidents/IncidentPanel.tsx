@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CallOutput } from '../../../src/api/contract';
 import { RANSOMWARE_CHECKLISTS, formatRemaining } from '../../../src/domain/incidents';
 import { api } from '../../api/client';
+import { useCall } from '../../api/queries';
 import { errorText, Notice } from '../../components/Notice';
 import { downloadBase64 } from '../tools/download';
 import { TargetPicker, useCatalog, type ToolTarget } from '../tools/shared';
@@ -10,7 +10,6 @@ import { useDurationText } from './shared';
 import { useIncident } from './useIncident';
 import './incidents.css';
 
-type Config = CallOutput<'incidents.config'>;
 
 /** The ticket's incident: state, containment, ransomware first response, breach clock, evidence, export. */
 export function IncidentPanel({ ticketId, assetIds }: { ticketId: string; assetIds: string[] }) {
@@ -19,13 +18,13 @@ export function IncidentPanel({ ticketId, assetIds }: { ticketId: string; assetI
   const { detail, reload } = useIncident(ticketId);
   const duration = useDurationText();
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
-  const [config, setConfig] = useState<Config | null>(null);
+  const config = useCall('incidents.config', undefined).data ?? null;
+  // The breach clock's remaining time is redrawn every 30 s.
   const [, tick] = useState(0);
   useEffect(() => {
-    api.call('incidents.config').then(setConfig, (e) => setMessage({ ok: false, text: errorText(e, lang) }));
     const id = setInterval(() => tick((n) => n + 1), 30_000);
     return () => clearInterval(id);
-  }, [lang]);
+  }, []);
   if (!detail) return null;
   const act = (p: Promise<unknown>, ok?: string) =>
     p.then(

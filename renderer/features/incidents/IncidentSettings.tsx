@@ -1,7 +1,9 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CallOutput } from '../../../src/api/contract';
 import { api } from '../../api/client';
+import { callQuery, queryClient, useCall } from '../../api/queries';
+import { Notice } from '../../components/Notice';
 import { errorText, useTicketMeta } from '../ticket/ticket-meta';
 
 type Config = CallOutput<'incidents.config'>;
@@ -11,11 +13,12 @@ export function IncidentSettings() {
   const { t, i18n } = useTranslation('incidents');
   const lang = i18n.language === 'en' ? 'en' : 'fr';
   const meta = useTicketMeta();
-  const [cfg, setCfg] = useState<Config | null>(null);
+  const saved = useCall('incidents.config', undefined, { showsError: true });
+  // What the form shows: the operator's edits over the saved configuration.
+  const [edited, setCfg] = useState<Config | null>(null);
+  const cfg = edited ?? saved.data;
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
-  useEffect(() => {
-    api.call('incidents.config').then(setCfg, (e) => setMessage({ ok: false, text: errorText(e, lang) }));
-  }, [lang]);
+  if (saved.error && !cfg) return <Notice error={saved.error} testId="incident-settings-error" />;
   if (!cfg) return null;
   return (
     <form
@@ -24,7 +27,8 @@ export function IncidentSettings() {
         e.preventDefault();
         api.call('incidents.setConfig', cfg).then(
           (c) => {
-            setCfg(c);
+            queryClient.setQueryData(callQuery('incidents.config', undefined).queryKey, c);
+            setCfg(null);
             setMessage({ ok: true, text: t('settings.saved') });
           },
           (err) => setMessage({ ok: false, text: errorText(err, lang) }),

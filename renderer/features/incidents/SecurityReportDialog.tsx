@@ -2,14 +2,15 @@ import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CallOutput } from '../../../src/api/contract';
 import { api } from '../../api/client';
+import { useCall } from '../../api/queries';
 import { routeHref } from '../../app/router';
 import { errorText } from '../ticket/ticket-meta';
 import { timeOf, type CallFields } from './shared';
 import './incidents.css';
 import { Notice } from '../../components/Notice';
 
-type Config = CallOutput<'incidents.config'>;
 type Campaign = CallOutput<'incidents.campaigns'>['campaigns'][number];
+const noCampaigns: Campaign[] = [];
 type Done = { ticketId: string; number: number; answer?: string; campaign?: Campaign | null };
 
 /** The shortcut shown on the call form's button. */
@@ -25,9 +26,11 @@ const CAMPAIGN_KEYS = 'abcdefgh';
 export function SecurityReportDialog({ call, onDone, onCancel }: { call: CallFields; onDone(d: Done): void; onCancel(): void }) {
   const { t, i18n } = useTranslation('incidents');
   const lang = i18n.language === 'en' ? 'en' : 'fr';
-  const [config, setConfig] = useState<Config | null>(null);
-  const [campaigns, setCampaigns] = useState<Campaign[]>([]);
-  const [answer, setAnswer] = useState<{ fr: string; en: string } | null>(null);
+  const configQuery = useCall('incidents.config', undefined, { showsError: true });
+  const campaignsQuery = useCall('incidents.campaigns', { ongoingOnly: true }, { showsError: true });
+  const config = configQuery.data ?? null;
+  const campaigns = campaignsQuery.data?.campaigns ?? noCampaigns;
+  const answer = campaignsQuery.data?.answer ?? null;
   const [phishing, setPhishing] = useState(false);
   const [paste, setPaste] = useState({ sender: '', subject: '', text: '' });
   const [busy, setBusy] = useState(false);
@@ -36,14 +39,7 @@ export function SecurityReportDialog({ call, onDone, onCancel }: { call: CallFie
   const boxRef = useRef<HTMLDivElement>(null);
   const senderRef = useRef<HTMLInputElement>(null);
 
-  useEffect(() => {
-    api.call('incidents.config').then(setConfig, (e) => setError(errorText(e, lang)));
-    api.call('incidents.campaigns', { ongoingOnly: true }).then((r) => {
-      setCampaigns(r.campaigns);
-      setAnswer(r.answer);
-    }, (e) => setError(errorText(e, lang)));
-    boxRef.current?.focus();
-  }, [lang]);
+  useEffect(() => boxRef.current?.focus(), []);
   useEffect(() => {
     if (phishing) senderRef.current?.focus();
   }, [phishing]);
@@ -174,7 +170,7 @@ export function SecurityReportDialog({ call, onDone, onCancel }: { call: CallFie
           {config && <p className="muted">{t('dialog.routing', { team: config.team })}</p>}
         </>
       )}
-      <Notice error={error} testId="security-error" />
+      <Notice error={error ?? configQuery.error ?? campaignsQuery.error} testId="security-error" />
     </div>
   );
 }

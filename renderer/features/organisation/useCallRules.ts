@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'react';
-import type { CallOutput } from '../../../src/api/contract';
+import { keepPreviousData } from '@tanstack/react-query';
+import type { CallInput, CallOutput } from '../../../src/api/contract';
 import type { PriorityOverride } from '../../../src/domain/tickets';
 import type { ClassifyInput } from '../../../src/domain/priority-rules';
-import { api } from '../../api/client';
+import { useCall, useSettled } from '../../api/queries';
 
 export type Explanation = CallOutput<'organisation.explain'>;
 /** The call being typed, as the rules see it (urgency/impact: what the operator picked). */
@@ -15,24 +16,14 @@ type CallDraft = Omit<ClassifyInput, 'at' | 'override'>;
  * recorded on the ticket; changing another level only changes the rules' input.
  */
 export function useCallRules(draft: CallDraft, setBase: (field: 'urgency' | 'impact', v: number) => void) {
-  const [explanation, setExplanation] = useState<Explanation | null>(null);
   const [override, setOverride] = useState<PriorityOverride | null>(null);
   const { requesterId, categoryId, type, channel, urgency, impact } = draft;
 
   useEffect(() => setOverride(null), [requesterId]);
-  useEffect(() => {
-    let live = true;
-    const id = setTimeout(() => {
-      api.call('organisation.explain', { requesterId, categoryId, type, channel, urgency, impact }).then(
-        (e) => live && setExplanation(e),
-        () => live && setExplanation(null),
-      );
-    }, 60);
-    return () => {
-      live = false;
-      clearTimeout(id);
-    };
-  }, [requesterId, categoryId, type, channel, urgency, impact]);
+  // Asked once the form settles; the last explanation stays while the next one comes, and an
+  // answer for an earlier state of the form is never shown for the current one.
+  const input = useSettled(JSON.stringify({ requesterId, categoryId, type, channel, urgency, impact }), 60);
+  const explanation: Explanation | null = useCall('organisation.explain', JSON.parse(input) as CallInput<'organisation.explain'>, { placeholderData: keepPreviousData }).data ?? null;
 
   const ruled = (field: 'urgency' | 'impact') => explanation?.outcome.applied.some((a) => a.effects.some((e) => e.kind === field)) ?? false;
   const shown = (field: 'urgency' | 'impact') => override?.[field] ?? (ruled(field) ? explanation!.outcome[field] : draft[field]);

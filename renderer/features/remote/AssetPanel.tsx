@@ -1,8 +1,9 @@
 import { routeHref } from '../../app/router';
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CallInput, CallOutput } from '../../../src/api/contract';
 import { api } from '../../api/client';
+import { callQuery, queryClient, useCall } from '../../api/queries';
 import { ConnectMenu, errorMessage, ticketOfPcPage, type AssetRemote } from './ConnectMenu';
 import { RdpSessionList } from './RdpSessionList';
 import { Notice } from '../../components/Notice';
@@ -15,33 +16,31 @@ type GatewayMode = NonNullable<Settings['gateway']>['credentialMode'];
 const ALL_METHODS: Method[] = ['rdp', 'msra', 'shadow', 'ssh'];
 const GATEWAY_MODES: GatewayMode[] = ['ask', 'smartcard', 'current_user', 'basic', 'select_later'];
 
+type MethodsForm = { methods: Method[]; defaultMethod: Method | null; settings: Settings };
+const formOf = (r: AssetRemote): MethodsForm => ({ methods: ALL_METHODS.filter((m) => r.methods.includes(m)), defaultMethod: r.defaultMethod, settings: r.settings });
+
 /** A PC's page: what it is, its remote methods (enabled, default), its RDP settings, its sessions. */
 export function AssetPanel({ assetId }: { assetId: string }) {
   const { t, i18n } = useTranslation('rdp');
-  const [remote, setRemote] = useState<AssetRemote | null>(null);
-  const [methods, setMethods] = useState<Method[]>([]);
-  const [defaultMethod, setDefaultMethod] = useState<Method | null>(null);
-  const [settings, setSettings] = useState<Settings | null>(null);
-  const [vault, setVault] = useState<VaultEntry[]>([]);
-  const [error, setError] = useState<string | null>(null);
+  const query = useCall('rdp.assetMethods', { assetId }, { showsError: true });
+  const remote = query.data ?? null;
+  // What the form shows: the operator's edits of this PC over what the core has.
+  const [edits, setEdits] = useState<{ assetId: string; form: MethodsForm } | null>(null);
+  const form: MethodsForm | null = edits?.assetId === assetId ? edits.form : remote && formOf(remote);
+  const { methods = [], defaultMethod = null, settings = null } = form ?? {};
+  const edit = (change: Partial<MethodsForm>) => setEdits((cur) => ({ assetId, form: { ...(cur?.assetId === assetId ? cur.form : form!), ...change } }));
+  const setMethods = (m: Method[]) => edit({ methods: m });
+  const setDefaultMethod = (m: Method | null) => edit({ defaultMethod: m });
+  const setSettings = (next: Settings) => edit({ settings: next });
+  const vault: VaultEntry[] = useCall('security.vaultList', {}).data?.entries ?? [];
+  const [actionError, setError] = useState<string | null>(null);
+  const error = actionError ?? query.error;
   const [saved, setSaved] = useState(false);
 
   const apply = (r: AssetRemote) => {
-    setRemote(r);
-    setMethods(ALL_METHODS.filter((m) => r.methods.includes(m)));
-    setDefaultMethod(r.defaultMethod);
-    setSettings(r.settings);
+    queryClient.setQueryData(callQuery('rdp.assetMethods', { assetId }).queryKey, r);
+    setEdits(null);
   };
-  const load = useCallback(() => {
-    api.call('rdp.assetMethods', { assetId }).then(apply, (err) => setError(errorMessage(err, i18n.language)));
-  }, [assetId, i18n.language]);
-  useEffect(load, [load]);
-  useEffect(() => {
-    api.call('security.vaultList', {}).then(
-      (r) => setVault(r.entries),
-      () => setVault([]),
-    );
-  }, []);
 
   if (!remote || !settings) {
     return (

@@ -1,21 +1,13 @@
-import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../api/client';
+import { useCall } from '../../api/queries';
 import { routeHref } from '../../app/router';
 import { SessionStatus, type SessionRecord } from './ConnectMenu';
 
 /** Sessions launched from this console (for one PC, or all), newest first, updated live. */
 export function RdpSessionList({ assetId }: { assetId?: string }) {
   const { t, i18n } = useTranslation('rdp');
-  const [sessions, setSessions] = useState<SessionRecord[]>([]);
-  const load = useCallback(() => {
-    api.call('rdp.sessions', assetId ? { assetId, limit: 20 } : { limit: 20 }).then(
-      (r) => setSessions(r.sessions),
-      () => setSessions([]),
-    );
-  }, [assetId]);
-  useEffect(load, [load]);
-  useEffect(() => api.on('rdp.session', (p) => (!assetId || p.assetId === assetId) && load()), [assetId, load]);
+  // Fetched again on every `rdp.session` event (api/stale-on-event.ts).
+  const sessions: SessionRecord[] = useCall('rdp.sessions', assetId ? { assetId, limit: 20 } : { limit: 20 }).data?.sessions ?? [];
 
   if (sessions.length === 0) return <p className="muted">{t('asset.noSessions')}</p>;
   const fmt = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'short', timeStyle: 'short' });

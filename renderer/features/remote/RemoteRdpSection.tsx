@@ -1,7 +1,8 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
+import { keepPreviousData } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { CallOutput } from '../../../src/api/contract';
-import { api } from '../../api/client';
+import { useCall, useSettled } from '../../api/queries';
 import { routeHref } from '../../app/router';
 import { RdpSessionList } from './RdpSessionList';
 import { Notice } from '../../components/Notice';
@@ -13,21 +14,10 @@ type Clients = CallOutput<'rdp.clients'>;
 export function RemoteRdpSection() {
   const { t, i18n } = useTranslation('rdp');
   const [query, setQuery] = useState('');
-  const [hits, setHits] = useState<AssetHit[] | null>(null);
-  const [clients, setClients] = useState<Clients | null>(null);
-
-  useEffect(() => {
-    const timer = setTimeout(() => {
-      api.call('rdp.assets', { query: query.trim(), limit: 20 }).then(
-        (r) => setHits(r.assets),
-        () => setHits([]),
-      );
-    }, 150);
-    return () => clearTimeout(timer);
-  }, [query]);
-  useEffect(() => {
-    api.call('rdp.clients', {}).then(setClients, () => setClients(null));
-  }, []);
+  // Asked once typing pauses; the last hits stay while the next ones come.
+  const asked = useSettled(query.trim(), 150);
+  const hits: AssetHit[] | null = useCall('rdp.assets', { query: asked, limit: 20 }, { placeholderData: keepPreviousData }).data?.assets ?? null;
+  const clients: Clients | null = useCall('rdp.clients', {}).data ?? null;
   const en = i18n.language.startsWith('en');
 
   return (

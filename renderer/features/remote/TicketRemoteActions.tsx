@@ -1,27 +1,15 @@
-import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../api/client';
-import { ConnectMenu, errorMessage, type AssetRemote } from './ConnectMenu';
+import { useCall } from '../../api/queries';
+import { ConnectMenu, type AssetRemote } from './ConnectMenu';
 import { Notice } from '../../components/Notice';
 
 /** Remote-session actions on a ticket ("Se connecter": RDP, assistance, shadowing, SSH) for each linked PC. */
 export function TicketRemoteActions({ ticketId }: { ticketId: string }) {
-  const { t, i18n } = useTranslation('rdp');
-  const [targets, setTargets] = useState<AssetRemote[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  const load = useCallback(() => {
-    api.call('rdp.ticketTargets', { ticketId }).then(
-      (r) => {
-        setTargets(r.assets);
-        setError(null);
-      },
-      (err) => setError(errorMessage(err, i18n.language)),
-    );
-  }, [ticketId, i18n.language]);
-  useEffect(load, [load]);
-  // A PC linked later, or its methods changed on its page.
-  useEffect(() => api.on('tickets.changed', (p) => p.ids.includes(ticketId) && load()), [ticketId, load]);
+  const { t } = useTranslation('rdp');
+  // Fetched again when a PC is linked later (`tickets.changed`) or a profile changes.
+  const query = useCall('rdp.ticketTargets', { ticketId }, { showsError: true });
+  const targets: AssetRemote[] | null = query.data?.assets ?? null;
+  const error = query.error;
 
   return (
     <section className="card rdp-ticket" aria-labelledby="rdp-ticket-title" data-testid="ticket-remote-actions">

@@ -7,7 +7,8 @@ import { ChannelField, LevelField, TypeField } from './TicketFields';
 import { api } from '../../api/client';
 import { hitLabel } from '../call-log/RequesterPicker';
 import { errorText, type TicketMeta } from './ticket-meta';
-import { reportBackgroundFailure } from '../../components/background-failure';
+import { useCall, useSettled } from '../../api/queries';
+import { keepPreviousData } from '@tanstack/react-query';
 import { Notice } from '../../components/Notice';
 
 /**
@@ -17,18 +18,13 @@ import { Notice } from '../../components/Notice';
 export function TicketEditor({ ticket, assets, meta, onClose }: { ticket: Ticket; assets: Asset[]; meta: TicketMeta | null; onClose(saved: boolean): void }) {
   const { t, i18n } = useTranslation('hotline');
   const [f, setF] = useState({ subject: ticket.subject, type: ticket.type, channel: ticket.channel, categoryId: ticket.categoryId ?? '', urgency: ticket.urgency, impact: ticket.impact, assetId: ticket.assetIds[0] ?? '' });
-  const [pcs, setPcs] = useState<Asset[]>(assets);
+  // The requester's own PCs are the likely right ones: offered beside the ticket's.
+  const directory = useCall('directory.search', { q: ticket.requesterName.trim() || '-', limit: 10 }, { enabled: !!ticket.requesterId && !!ticket.requesterName.trim() });
+  const mine = directory.data?.hits.find((h) => h.person?.id === ticket.requesterId)?.personAssets ?? [];
+  const pcs: Asset[] = [...assets, ...mine.filter((a) => !assets.some((c) => c.id === a.id))];
   const [error, setError] = useState<string | null>(null);
   const first = useRef<HTMLInputElement>(null);
   useEffect(() => first.current?.focus(), []);
-  useEffect(() => {
-    if (!ticket.requesterId) return;
-    // The requester's own PCs are the likely right ones.
-    void api.call('directory.search', { q: ticket.requesterName, limit: 10 }).then((r) => {
-      const mine = r.hits.find((h) => h.person?.id === ticket.requesterId);
-      if (mine) setPcs((cur) => [...cur, ...mine.personAssets.filter((a) => !cur.some((c) => c.id === a.id))]);
-    }, reportBackgroundFailure);
-  }, [ticket.requesterId, ticket.requesterName]);
 
   const save = async () => {
     const changes: TicketEdit = {};
@@ -98,23 +94,16 @@ export function TicketEditor({ ticket, assets, meta, onClose }: { ticket: Ticket
 export function RequesterFix({ ticket, requester, onClose }: { ticket: Ticket; requester: Person | null; onClose(saved: boolean): void }) {
   const { t, i18n } = useTranslation('hotline');
   const [q, setQ] = useState(requester?.lastName ?? ticket.requesterName);
-  const [hits, setHits] = useState<DirectoryHit[]>([]);
   const [active, setActive] = useState(0);
   const [error, setError] = useState<string | null>(null);
   const input = useRef<HTMLInputElement>(null);
   useEffect(() => input.current?.focus(), []);
-  useEffect(() => {
-    const text = q.trim();
-    if (!text) return setHits([]);
-    const timer = setTimeout(() => {
-      void api.call('directory.search', { q: text, limit: 12 }).then((r) => {
-        const people = r.hits.filter((h, i, all) => h.person && h.person.id !== ticket.requesterId && all.findIndex((x) => x.person?.id === h.person?.id) === i);
-        setHits(people);
-        setActive(0);
-      }, reportBackgroundFailure);
-    }, 60);
-    return () => clearTimeout(timer);
-  }, [q, ticket.requesterId]);
+  // Asked once typing pauses; the last hits stay while the next ones come.
+  const text = useSettled(q.trim(), 60);
+  const search = useCall('directory.search', { q: text || '-', limit: 12 }, { enabled: !!text && !!q.trim(), placeholderData: keepPreviousData });
+  const hits: DirectoryHit[] = !q.trim() ? [] : (search.data?.hits ?? []).filter((h, i, all) => h.person && h.person.id !== ticket.requesterId && all.findIndex((x) => x.person?.id === h.person?.id) === i);
+  // New hits: the first one is the one Enter takes.
+  useEffect(() => setActive(0), [search.data]);
 
   const choose = async (hit: DirectoryHit | undefined) => {
     if (!hit?.person) return;

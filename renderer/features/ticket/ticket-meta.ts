@@ -1,33 +1,20 @@
-import { useEffect, useState } from 'react';
 import type { CallOutput } from '../../../src/api/contract';
 import { ContractError } from '../../../src/api/client';
-import { api } from '../../api/client';
-import { reportBackgroundFailure } from '../../components/background-failure';
+import { invalidateCall, useCall } from '../../api/queries';
 
 export type TicketMeta = CallOutput<'tickets.meta'>;
 
-let cached: Promise<TicketMeta> | null = null;
-
-/** Teams, categories, technicians and the priority matrix: small, rarely changing, loaded once per tab. */
+/**
+ * Teams, categories, technicians and the priority matrix: small, rarely changing, one
+ * cached answer per tab, fetched again on `referentials.changed` / `settings.changed`.
+ */
 export function useTicketMeta(): TicketMeta | null {
-  const [meta, setMeta] = useState<TicketMeta | null>(null);
-  useEffect(() => {
-    let live = true;
-    cached ??= api.call('tickets.meta').catch((e) => {
-      cached = null;
-      throw e;
-    });
-    cached.then((m) => live && setMeta(m), reportBackgroundFailure);
-    return () => {
-      live = false;
-    };
-  }, []);
-  return meta;
+  return useCall('tickets.meta', undefined, { staleTime: Infinity }).data ?? null;
 }
 
-/** After a change of the operator's name, teams or categories: the next screen reloads them. */
+/** After a change of the operator's name, teams or categories: the screens showing them reload them. */
 export function forgetTicketMeta(): void {
-  cached = null;
+  void invalidateCall('tickets.meta');
 }
 
 /** The error's message in the user's language (one implementation: components/Notice). */

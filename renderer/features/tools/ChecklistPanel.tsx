@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
+import { callQuery, queryClient, useCall } from '../../api/queries';
 import { ElevationConfirm, ParamForm, RunPanel, TargetPicker, defaults, useErrorText, useLang, useSshProfiles, type Catalog, type ChecklistRun, type ParamValues, type TicketPc, type ToolTarget } from './shared';
 import { Notice } from '../../components/Notice';
 
@@ -84,17 +85,16 @@ export function ChecklistPanel({ runId, catalog }: { runId: string; catalog: Cat
   const { t } = useTranslation('tools');
   const lang = useLang();
   const errText = useErrorText();
-  const [run, setRun] = useState<ChecklistRun | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  // Fetched again on `tools.checklistChanged` for this run (another window ticked a step).
+  const query = useCall('tools.checklistGet', { runId }, { showsError: true });
+  const run: ChecklistRun | null = query.data?.run ?? null;
+  const setRun = (next: ChecklistRun) => queryClient.setQueryData(callQuery('tools.checklistGet', { runId }).queryKey, { run: next });
+  const [actionError, setError] = useState<string | null>(null);
+  const error = actionError ?? (query.error ? errText(query.error) : null);
   const [note, setNote] = useState('');
   const [values, setValues] = useState<ParamValues>({});
   const [confirming, setConfirming] = useState(false);
   const profiles = useSshProfiles();
-
-  useEffect(() => {
-    api.call('tools.checklistGet', { runId }).then((r) => setRun(r.run), (e) => setError(errText(e)));
-    return api.on('tools.checklistChanged', (p) => p.run.id === runId && setRun(p.run));
-  }, [runId, errText]);
 
   const current = run?.steps[run.currentStep] ?? null;
   const tool = current?.toolId ? (catalog.tools.find((x) => x.id === current.toolId) ?? null) : null;

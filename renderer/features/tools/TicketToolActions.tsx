@@ -1,14 +1,17 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
+import { ticketQuery, useCall } from '../../api/queries';
 import { Notice } from '../../components/Notice';
 import { ChecklistPanel, ChecklistStarter } from './ChecklistPanel';
 import { ToolLauncher } from './ToolLauncher';
 import { downloadBase64 } from './download';
-import { RunPanel, useCatalog, useErrorText, useLang, type ChecklistRun, type TicketPc } from './shared';
+import { RunPanel, useActiveChecklists, useCatalog, useErrorText, useLang, type TicketPc } from './shared';
 import type { CallOutput } from '../../../src/api/contract';
 
 type ToolRunSummary = CallOutput<'tools.runs'>['runs'][number];
+const noPcs: TicketPc[] = [];
 import './tools.css';
 
 /** Run a configuration tool or a checklist from a ticket, and export its intervention report. */
@@ -17,29 +20,17 @@ export function TicketToolActions({ ticketId }: { ticketId: string }) {
   const lang = useLang();
   const errText = useErrorText();
   const { catalog, error: catalogError } = useCatalog();
-  const [active, setActive] = useState<ChecklistRun[]>([]);
+  const { runs: active, started, error: activeError } = useActiveChecklists(ticketId);
   const [audience, setAudience] = useState<'agent' | 'manager'>('agent');
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
-  const failed = useCallback((err: unknown) => setMessage({ ok: false, text: errText(err) }), [errText]);
 
-  const [assets, setAssets] = useState<TicketPc[]>([]);
-  useEffect(() => {
-    api.call('tickets.get', { id: ticketId }).then((d) => setAssets(d.assets), failed);
-  }, [ticketId, failed]);
-
-  const loadActive = useCallback(() => {
-    api.call('tools.checklistList', { ticketId, activeOnly: true }).then((r) => setActive(r.runs), failed);
-  }, [ticketId, failed]);
-  useEffect(loadActive, [loadActive]);
-  // A checklist started for this ticket elsewhere (another window) shows up here too.
-  useEffect(() => api.on('tools.checklistChanged', (p) => p.run.ticketId === ticketId && !active.some((r) => r.id === p.run.id) && p.run.status === 'active' && loadActive()), [ticketId, active, loadActive]);
-
-  const [recent, setRecent] = useState<ToolRunSummary[]>([]);
-  const loadRecent = useCallback(() => {
-    api.call('tools.runs', { ticketId, limit: 10 }).then((r) => setRecent(r.runs), failed);
-  }, [ticketId, failed]);
-  useEffect(loadRecent, [loadRecent]);
-  useEffect(() => api.on('tools.finished', (p) => p.run.ticketId === ticketId && loadRecent()), [ticketId, loadRecent]);
+  // The ticket's PCs from the ticket page's own cached answer (one request for both).
+  const ticket = useQuery({ ...ticketQuery(ticketId), meta: { showsError: true } });
+  const assets: TicketPc[] = ticket.data?.assets ?? noPcs;
+  // Runs of this ticket, fetched again when one finishes (`tools.finished`).
+  const runs = useCall('tools.runs', { ticketId, limit: 10 }, { showsError: true });
+  const recent: ToolRunSummary[] = runs.data?.runs ?? [];
+  const readError = ticket.error ?? activeError ?? runs.error;
 
   const exportReport = async () => {
     setMessage(null);
@@ -56,6 +47,7 @@ export function TicketToolActions({ ticketId }: { ticketId: string }) {
     <section className="card ticket-tools" aria-labelledby="ticket-tools-title" data-testid="ticket-tools">
       <h2 id="ticket-tools-title">{t('ticketTitle')}</h2>
       {catalogError && <p className="error">{catalogError}</p>}
+      <Notice error={readError} />
       {catalog && (
         <>
           {active.map((r) => (
@@ -67,7 +59,7 @@ export function TicketToolActions({ ticketId }: { ticketId: string }) {
           </details>
           <details data-testid="ticket-launch-checklist">
             <summary>{t('launchChecklist')}</summary>
-            <ChecklistStarter catalog={catalog} ticketId={ticketId} ticketPcs={assets} onStarted={(r) => setActive((a) => [r, ...a.filter((x) => x.id !== r.id)])} />
+            <ChecklistStarter catalog={catalog} ticketId={ticketId} ticketPcs={assets} onStarted={started} />
           </details>
         </>
       )}

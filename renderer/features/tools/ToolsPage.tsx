@@ -1,9 +1,8 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../api/client';
 import { ChecklistPanel, ChecklistStarter } from './ChecklistPanel';
 import { ToolLauncher } from './ToolLauncher';
-import { useCatalog, useErrorText, useLang, type ChecklistRun } from './shared';
+import { useActiveChecklists, useCatalog, useErrorText, useLang } from './shared';
 import './tools.css';
 
 /** The catalog: every tool with its help, the administrator folder's problems, checklists. */
@@ -12,12 +11,11 @@ export function ToolsPage() {
   const lang = useLang();
   const { catalog, error: catalogError } = useCatalog();
   const errText = useErrorText();
-  const [listError, setListError] = useState<string | null>(null);
-  const error = catalogError ?? listError;
+  const { runs: active, started, error: listError } = useActiveChecklists();
+  const error = catalogError ?? (listError ? errText(listError) : null);
   const [q, setQ] = useState('');
   const [os, setOs] = useState<'all' | 'windows' | 'linux'>('all');
   const [selected, setSelected] = useState<string | null>(null);
-  const [active, setActive] = useState<ChecklistRun[]>([]);
   const launcherRef = useRef<HTMLDivElement>(null);
   // The launcher opens beside the list, in a column that stays in view (sticky): bring it to
   // the operator and move focus to its first field, whichever tool of the list was picked.
@@ -27,9 +25,6 @@ export function ToolsPage() {
     card.scrollIntoView({ block: 'nearest' });
     card.querySelector<HTMLElement>('.tool-params input, .tool-params select, .tool-params textarea, [data-testid="tool-target"], [data-testid="tool-run"]')?.focus();
   }, [selected]);
-  useEffect(() => {
-    api.call('tools.checklistList', { activeOnly: true }).then((r) => setActive(r.runs), (e) => setListError(errText(e)));
-  }, [errText]);
 
   const tools = useMemo(() => {
     const needle = q.trim().toLocaleLowerCase(lang);
@@ -102,7 +97,7 @@ export function ToolsPage() {
             )}
             <div className="card">
               <h2>{t('checklists')}</h2>
-              <ChecklistStarter catalog={catalog} onStarted={(r) => setActive((a) => [r, ...a])} />
+              <ChecklistStarter catalog={catalog} onStarted={started} />
             </div>
             <h2>{t('activeChecklists')}</h2>
             {active.length === 0 && <p className="muted">{t('noActive')}</p>}

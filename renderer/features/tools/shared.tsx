@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CallInput, CallOutput } from '../../../src/api/contract';
 import { api } from '../../api/client';
+import { useCall } from '../../api/queries';
 import { downloadBase64 } from './download';
 import { useRunState } from './run-store';
 import { navigate } from '../../app/router';
@@ -33,14 +34,26 @@ export function useLang(): Lang {
 
 export { useErrorText };
 
+/** The tool catalog (one cached answer per tab), with the reason it could not be read. */
 export function useCatalog(): { catalog: Catalog | null; error: string | null } {
-  const [catalog, setCatalog] = useState<Catalog | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const errText = useErrorText();
+  const query = useCall('tools.catalog', {}, { showsError: true });
+  return { catalog: query.data ?? null, error: query.error ? errText(query.error) : null };
+}
+
+/**
+ * Active checklists (of a ticket, or all), kept current by `tools.checklistChanged`. A run
+ * shown since the screen opened stays in place once it ends, with its result, rather than
+ * vanishing from under the operator; runs started elsewhere join at the top.
+ */
+export function useActiveChecklists(ticketId?: string): { runs: ChecklistRun[]; started(run: ChecklistRun): void; error: unknown } {
+  const query = useCall('tools.checklistList', ticketId ? { ticketId, activeOnly: true } : { activeOnly: true }, { showsError: true });
+  const [shown, setShown] = useState<ChecklistRun[]>([]);
+  const fetched = query.data?.runs;
   useEffect(() => {
-    api.call('tools.catalog', {}).then(setCatalog, (e) => setError(errText(e)));
-  }, [errText]);
-  return { catalog, error };
+    if (fetched) setShown((prev) => [...fetched.filter((r) => !prev.some((p) => p.id === r.id)), ...prev]);
+  }, [fetched]);
+  return { runs: shown, started: (run) => setShown((prev) => [run, ...prev.filter((x) => x.id !== run.id)]), error: query.error };
 }
 
 export interface SshProfileLite {
@@ -50,15 +63,12 @@ export interface SshProfileLite {
   assetId: string | null;
 }
 
+const noProfiles: SshProfileLite[] = [];
+const liteProfiles = (r: CallOutput<'ssh.profiles'>): SshProfileLite[] => r.profiles.map((p) => ({ id: p.id, name: p.name, host: p.host, assetId: p.assetId }));
+
+/** SSH profiles to run tools on, kept current by `ssh.profilesChanged`. */
 export function useSshProfiles(): SshProfileLite[] {
-  const [profiles, setProfiles] = useState<SshProfileLite[]>([]);
-  useEffect(() => {
-    api.call('ssh.profiles', {}).then(
-      (r) => setProfiles(r.profiles.map((p) => ({ id: p.id, name: p.name, host: p.host, assetId: p.assetId }))),
-      () => setProfiles([]),
-    );
-  }, []);
-  return profiles;
+  return useCall('ssh.profiles', {}, { select: liteProfiles }).data ?? noProfiles;
 }
 
 /** Default values of a parameter list (what the form starts with). */
