@@ -4,34 +4,19 @@
  * another console would) shows on the incident register and on an open ticket's incident
  * panel without reloading, and a switch of caller never shows the previous caller's tickets.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, screenshot } from '../support/browser';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { screenshot } from '../support/browser';
+import { caller, withConsole } from '../support/console';
 import { startNewCall } from '../support/hotline';
-import { startTestHost } from '../support/web-host';
 
-let browser: Browser;
-let host: Awaited<ReturnType<typeof startTestHost>>;
-
-beforeAll(async () => {
-  [browser, host] = await Promise.all([launchBrowser(), startTestHost({ demo: true })]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await host?.dispose();
-});
-
-async function dispatch<T>(name: string, input: unknown): Promise<T> {
-  const res = await host.service.dispatch(name as never, input as never, { clientId: 'other-console' });
-  if (!res.ok) throw new Error(JSON.stringify(res.error));
-  return res.value as T;
-}
+const fx = withConsole({ demo: true });
+/** Calls as another console would make them. */
+const dispatch = <T,>(name: string, input: unknown): Promise<T> => caller(fx.host.service, 'other-console')<T>(name, input);
 
 /** Opens the console at `hash` and leaves a mark a reload would wipe out. */
 async function open(hash: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-  await page.goto(host.url);
-  await page.locator('nav a').first().waitFor();
+  const page = await fx.openPage();
   await page.evaluate((h) => {
     (window as unknown as { __sameDocument: boolean }).__sameDocument = true;
     location.hash = h;
@@ -78,9 +63,8 @@ describe('screens kept current by core events', () => {
   });
 
   it("a call another console logs for the caller on the line shows in the caller panel while the form is open", async () => {
-    const person = host.service.core.db.prepare("SELECT id, first_name || ' ' || last_name AS name FROM people ORDER BY last_name, first_name LIMIT 1 OFFSET 7").get() as { id: string; name: string };
-    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-    await page.goto(host.url);
+    const person = fx.host.service.core.db.prepare("SELECT id, first_name || ' ' || last_name AS name FROM people ORDER BY last_name, first_name LIMIT 1 OFFSET 7").get() as { id: string; name: string };
+    const page = await fx.openPage();
     await page.locator('nav a').first().waitFor();
     await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
     await startNewCall(page);
@@ -98,7 +82,7 @@ describe('screens kept current by core events', () => {
   });
 
   it('the remote sessions page finds a PC by the name typed, showing only the answer for the last text', async () => {
-    const pc = host.service.core.db.prepare("SELECT id, name FROM assets WHERE name <> '' ORDER BY name LIMIT 1").get() as { id: string; name: string };
+    const pc = fx.host.service.core.db.prepare("SELECT id, name FROM assets WHERE name <> '' ORDER BY name LIMIT 1").get() as { id: string; name: string };
     const page = await open('#/remote');
     const find = page.getByRole('searchbox');
     await find.waitFor({ timeout: 30_000 });
