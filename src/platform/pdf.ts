@@ -29,6 +29,9 @@ export function fmtDate(iso: string | Date, locale: PdfLocale, withDate = true):
   });
 }
 
+/** Fills a wording's `{name}` slots: the words of both languages stay plain data. */
+export const fillIn = (wording: string, values: Record<string, string | number>): string => wording.replace(/\{(\w+)\}/g, (slot, name: string) => String(values[name] ?? slot));
+
 /** French puts a space before the colon, English does not. */
 export const colon = (label: string, locale: PdfLocale): string => (locale === 'fr' ? `${label} :` : `${label}:`);
 

@@ -6,7 +6,7 @@
  * renderer receives the bytes (base64) and offers them as a download, so no file path
  * ever comes from the UI.
  */
-import { drawFields, drawFooter, drawRow, drawSection, drawSignatures, drawTitle, fmtDate, PDF_MUTED, PDF_TEXT, startPdf } from '../../platform/pdf';
+import { drawFields, drawFooter, drawRow, drawSection, drawSignatures, drawTitle, fillIn, fmtDate, PDF_MUTED, PDF_TEXT, startPdf, type PdfLocale } from '../../platform/pdf';
 import type { ChecklistRun, ToolRun } from '../../domain/tools';
 import { statusText, targetText } from './runs';
 import type { TicketHeader } from './ticket-bridge';
@@ -45,15 +45,13 @@ const L = {
     result: 'Résultat',
     duration: 'Durée',
     none: 'Aucune opération enregistrée sur ce ticket.',
-    more: (n: number) => `… et ${n} autre(s) opération(s), détaillée(s) dans l'historique du ticket.`,
+    more: "… et {n} autre(s) opération(s), détaillée(s) dans l'historique du ticket.",
     checklists: 'Listes de contrôle',
-    steps: (d: number, n: number) => `${d}/${n} étapes`,
-    status: { active: 'en cours', completed: 'terminée', abandoned: 'abandonnée' } as Record<string, string>,
+    steps: '{done}/{total} étapes',
     digest: 'Empreintes SHA-256 des sorties (8 premiers caractères) pour contrôle.',
     signAgent: "Signature de l'agent",
     signTech: 'Signature du technicien',
     signManager: 'Visa du responsable de service',
-    audience: { agent: "Exemplaire de l'agent", manager: 'Exemplaire du responsable de service' },
     generated: 'Document produit par Relais le',
     local: 'ce poste',
   },
@@ -73,18 +71,27 @@ const L = {
     result: 'Result',
     duration: 'Duration',
     none: 'No operation recorded on this ticket.',
-    more: (n: number) => `… and ${n} more operation(s), detailed in the ticket's history.`,
+    more: "… and {n} more operation(s), detailed in the ticket's history.",
     checklists: 'Checklists',
-    steps: (d: number, n: number) => `${d}/${n} steps`,
-    status: { active: 'in progress', completed: 'completed', abandoned: 'abandoned' } as Record<string, string>,
+    steps: '{done}/{total} steps',
     digest: 'SHA-256 digests of the outputs (first 8 characters) for checking.',
     signAgent: "Agent's signature",
     signTech: "Technician's signature",
     signManager: "Department manager's approval",
-    audience: { agent: "Agent's copy", manager: "Department manager's copy" },
     generated: 'Produced by Relais on',
     local: 'this PC',
   },
+} satisfies Record<PdfLocale, Record<string, string>>;
+
+/** Which copy this is, printed under the title. */
+const COPY: Record<PdfLocale, Record<ReportInput['audience'], string>> = {
+  fr: { agent: "Exemplaire de l'agent", manager: 'Exemplaire du responsable de service' },
+  en: { agent: "Agent's copy", manager: "Department manager's copy" },
+};
+
+const CHECKLIST_STATUS: Record<PdfLocale, Record<ChecklistRun['status'], string>> = {
+  fr: { active: 'en cours', completed: 'terminée', abandoned: 'abandonnée' },
+  en: { active: 'in progress', completed: 'completed', abandoned: 'abandoned' },
 };
 
 function fmtDuration(ms: number | null, locale: 'fr' | 'en'): string {
@@ -99,7 +106,7 @@ export async function buildInterventionReport(input: ReportInput): Promise<{ pdf
   const p = startPdf({ title: `${t.title} — ${t.ticket} ${input.ticket.number ?? input.ticket.id}`, author: input.technician });
   const { doc, left, width, bottom, text } = p;
 
-  drawTitle(p, { title: t.title, subtitle: t.audience[input.audience], top: 40, subtitleY: 44, subtitleAlign: 'right', ruleY: 66 });
+  drawTitle(p, { title: t.title, subtitle: COPY[input.locale][input.audience], top: 40, subtitleY: 44, subtitleAlign: 'right', ruleY: 66 });
   const totalMs = input.runs.reduce((a, r) => a + (r.durationMs ?? 0), 0);
   const fields: [string, string][] = [
     [t.ticket, input.ticket.number !== null ? `n° ${input.ticket.number}` : input.ticket.id],
@@ -128,7 +135,7 @@ export async function buildInterventionReport(input: ReportInput): Promise<{ pdf
   const shown = runs.length > maxRows ? runs.slice(runs.length - Math.max(0, maxRows - 1)) : runs;
   if (runs.length > maxRows) {
     doc.font('Helvetica-Oblique').fontSize(8.5).fillColor(PDF_MUTED);
-    text(t.more(runs.length - shown.length), left + 3, y, { width: width - 6, ellipsis: true, height: 11 });
+    text(fillIn(t.more, { n: runs.length - shown.length }), left + 3, y, { width: width - 6, ellipsis: true, height: 11 });
     y += 14;
   }
   shown.forEach((r, i) => {
@@ -145,7 +152,7 @@ export async function buildInterventionReport(input: ReportInput): Promise<{ pdf
     for (const c of input.checklists.slice(0, 4)) {
       const done = c.steps.filter((s) => s.status === 'done' || s.status === 'skipped').length;
       const manualNotes = c.steps.filter((s) => s.kind === 'manual' && s.status === 'done').map((s) => s.label[input.locale]);
-      text(`• ${c.label[input.locale]} — ${t.steps(done, c.steps.length)}, ${t.status[c.status] ?? c.status}${manualNotes.length ? ` — ${manualNotes.join(' ; ')}` : ''}`, left, y, { width, ellipsis: true, height: 11 });
+      text(`• ${c.label[input.locale]} — ${fillIn(t.steps, { done, total: c.steps.length })}, ${CHECKLIST_STATUS[input.locale][c.status]}${manualNotes.length ? ` — ${manualNotes.join(' ; ')}` : ''}`, left, y, { width, ellipsis: true, height: 11 });
       y += 13;
     }
   }
