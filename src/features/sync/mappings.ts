@@ -6,10 +6,15 @@ import type { SyncEngine } from './engine';
 import { SyncError } from './types';
 import { readGlpiMappings } from './connectors/glpi/mapping';
 import { readSetting, writeSetting } from '../tickets/repos/settings';
+import type { ReferentialsPort } from '../tickets/referentials-port';
 
 /** Data setting holding the RT team → queue map (read by the RT connector at each use). */
 export const RT_QUEUE_MAP_KEY = 'sync.rtQueueMap';
 export const readRtQueueMap = (db: Db): RtQueueMap => readSetting(db, RT_QUEUE_MAP_KEY, rtQueueMapSchema, {});
+
+/** The teams tickets are routed to, in their order: each needs a queue (RT) or a group (GLPI) on the server. */
+export const routedTeamNames = (referentials: Pick<ReferentialsPort, 'teams'>): string[] =>
+  referentials.teams().filter((t) => t.active).map((t) => t.name);
 
 export const mappingErrors = {
   unknownTeam: (team: string) => RelaisError.of('INVALID_INPUT_team', { team }, { team }),
@@ -22,7 +27,8 @@ export interface SyncMappingsDeps {
   db: Db;
   engine: SyncEngine;
   kind: () => ServerKind | null;
-  activeTeamNames: () => string[];
+  /** The tickets feature's referentials: the teams to map. */
+  referentials: Pick<ReferentialsPort, 'teams'>;
   organisationCodes: () => string[];
   /** The sync state changed (a refused change may go again). */
   onChanged: () => void;
@@ -36,7 +42,7 @@ export function createSyncMappings(deps: SyncMappingsDeps) {
   const { engine } = deps;
   const current = (): SyncMappings => ({
     kind: deps.kind(),
-    teams: deps.activeTeamNames(),
+    teams: routedTeamNames(deps.referentials),
     organisations: deps.organisationCodes(),
     queueMap: readRtQueueMap(deps.db),
     glpi: readGlpiMappings(engine.getState('glpi.mappings')),
@@ -55,7 +61,7 @@ export function createSyncMappings(deps: SyncMappingsDeps) {
       }
     },
     setQueues(queueMap: RtQueueMap): SyncMappings {
-      const known = deps.activeTeamNames();
+      const known = routedTeamNames(deps.referentials);
       // A team sent to the queue of its own name needs no entry.
       const map = Object.fromEntries(Object.entries(queueMap).filter(([team, queue]) => team !== queue));
       for (const p of queueMapProblems(map, known)) throw p.kind === 'unknownTeam' ? mappingErrors.unknownTeam(p.team) : mappingErrors.sharedQueue(p.queue, p.teams);

@@ -7,13 +7,14 @@
 import type { FeatureHost } from '../../platform/feature-host';
 import type { AuditPort } from '../security/port';
 import type { TicketReplicaPort } from '../tickets/port';
+import type { ReferentialsPort } from '../tickets/referentials-port';
 import { readSetting } from '../tickets/repos/settings';
 import type { ServerKind, SyncStatusDto } from '../../domain/sync';
 import { SyncEngine, safeParse, type EngineOptions } from './engine';
 import { createRtConnector, DEFAULT_RT_ORGANISATION, rtOrganisationSchema } from './connectors/rt';
 import { createGlpiConnector } from './connectors/glpi';
 import { readGlpiMappings } from './connectors/glpi/mapping';
-import { readRtQueueMap } from './mappings';
+import { readRtQueueMap, routedTeamNames } from './mappings';
 import type { GlpiEntityMapping } from './connectors/glpi-entities';
 import type { Connector, ServerReadiness, SyncField } from './types';
 import { createServerConfig, isSameServer, parsePolicy, trimUrl, type StoredConfig, type SyncVault } from './config';
@@ -42,6 +43,8 @@ export interface SyncServiceOptions {
 
 export interface SyncDeps {
   tickets: TicketReplicaPort;
+  /** The tickets feature's referentials: the teams each connector maps to queues or groups. */
+  referentials: Pick<ReferentialsPort, 'teams'>;
   vault: SyncVault;
   audit: AuditPort;
   /** The administrator's `policy.sync` section, validated here. */
@@ -90,13 +93,13 @@ export function createSyncService(host: FeatureHost<SyncEvents>, deps: SyncDeps,
   /** What the GLPI connector reads from Relais: team/technician mappings (sync_state 'glpi.mappings'), teams, operators. */
   const glpiContext = () => ({
     mappings: () => readGlpiMappings(engine.getState('glpi.mappings')),
-    teams: () => tickets.activeTeamNames(),
+    teams: () => routedTeamNames(deps.referentials),
     operators: () => [host.currentUser()],
   });
 
   function connectorFor(cfg: StoredConfig, secrets: { token: () => Promise<string> | string; appToken: () => Promise<string> | string }, timeoutMs: number): Connector {
     return cfg.kind === 'rt'
-      ? createRtConnector({ url: cfg.url, token: secrets.token, timeoutMs, teams: () => tickets.activeTeamNames(), organisation: rtOrganisation(), queueMap: () => readRtQueueMap(db) })
+      ? createRtConnector({ url: cfg.url, token: secrets.token, timeoutMs, teams: () => routedTeamNames(deps.referentials), organisation: rtOrganisation(), queueMap: () => readRtQueueMap(db) })
       : createGlpiConnector({ url: cfg.url, userToken: secrets.token, appToken: secrets.appToken, timeoutMs, ...glpiContext() });
   }
 
