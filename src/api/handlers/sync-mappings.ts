@@ -4,6 +4,7 @@ import type { SyncStatusDto } from '../contracts/sync';
 import type { SyncEngine } from '../../features/sync/engine';
 import { createSyncMappings } from '../../features/sync/mappings';
 import type { ReferentialsPort } from '../../features/tickets/referentials-port';
+import { createDataSettings } from '../../features/tickets/settings-port';
 
 /** Settings › Serveur ITSM › Correspondances: the `mappings.*` calls mapped onto the sync feature. */
 export function createSyncMappingsFeature(
@@ -11,7 +12,7 @@ export function createSyncMappingsFeature(
   deps: { sync: { engine: SyncEngine; status(): SyncStatusDto }; referentials: Pick<ReferentialsPort, 'teams'>; organisationCodes: () => string[] },
 ) {
   const mappings = createSyncMappings({
-    db: core.db,
+    settings: createDataSettings(core.db),
     engine: deps.sync.engine,
     kind: () => deps.sync.status().config.kind,
     referentials: deps.referentials,

@@ -3,6 +3,7 @@ import type { HandlersFor } from '../handler-kit';
 import type { AuditPort } from '../../features/security/port';
 import type { TicketReplicaPort } from '../../features/tickets/port';
 import type { ReferentialsPort } from '../../features/tickets/referentials-port';
+import { createDataSettings } from '../../features/tickets/settings-port';
 import { createSyncService, type SyncServiceOptions, type SyncVault } from '../../features/sync/service';
 
 export type SyncFeatureOptions = SyncServiceOptions;
@@ -23,6 +24,7 @@ export function createSyncFeature(core: Core, deps: { security: SyncSecurityDeps
     {
       tickets: deps.tickets,
       referentials: deps.referentials,
+      settings: createDataSettings(core.db),
       vault: deps.security.vault,
       audit: deps.security.audit,
       policy: core.policy.policy.sync,

@@ -8,7 +8,7 @@ import type { FeatureHost } from '../../platform/feature-host';
 import type { AuditPort } from '../security/port';
 import type { TicketReplicaPort } from '../tickets/port';
 import type { ReferentialsPort } from '../tickets/referentials-port';
-import { readSetting } from '../tickets/repos/settings';
+import type { DataSettingsPort } from '../tickets/settings-port';
 import type { ServerKind, SyncStatusDto } from '../../domain/sync';
 import { SyncEngine, safeParse, type EngineOptions } from './engine';
 import { createRtConnector, DEFAULT_RT_ORGANISATION, rtOrganisationSchema } from './connectors/rt';
@@ -45,6 +45,8 @@ export interface SyncDeps {
   tickets: TicketReplicaPort;
   /** The tickets feature's referentials: the teams each connector maps to queues or groups. */
   referentials: Pick<ReferentialsPort, 'teams'>;
+  /** The tickets feature's data settings: the RT organisation mapping and queue map. */
+  settings: DataSettingsPort;
   vault: SyncVault;
   audit: AuditPort;
   /** The administrator's `policy.sync` section, validated here. */
@@ -89,7 +91,7 @@ export function createSyncService(host: FeatureHost<SyncEvents>, deps: SyncDeps,
   const config = createServerConfig(engine, parsePolicy(deps.policy), deps.vault);
   const policy = config.policy;
   /** Where RT gets the organisation (issue 12): data setting `sync.rtOrganisation`, a custom field by default. */
-  const rtOrganisation = () => readSetting(db, 'sync.rtOrganisation', rtOrganisationSchema, DEFAULT_RT_ORGANISATION);
+  const rtOrganisation = () => deps.settings.read('sync.rtOrganisation', rtOrganisationSchema, DEFAULT_RT_ORGANISATION);
   /** What the GLPI connector reads from Relais: team/technician mappings (sync_state 'glpi.mappings'), teams, operators. */
   const glpiContext = () => ({
     mappings: () => readGlpiMappings(engine.getState('glpi.mappings')),
@@ -99,7 +101,7 @@ export function createSyncService(host: FeatureHost<SyncEvents>, deps: SyncDeps,
 
   function connectorFor(cfg: StoredConfig, secrets: { token: () => Promise<string> | string; appToken: () => Promise<string> | string }, timeoutMs: number): Connector {
     return cfg.kind === 'rt'
-      ? createRtConnector({ url: cfg.url, token: secrets.token, timeoutMs, teams: () => routedTeamNames(deps.referentials), organisation: rtOrganisation(), queueMap: () => readRtQueueMap(db) })
+      ? createRtConnector({ url: cfg.url, token: secrets.token, timeoutMs, teams: () => routedTeamNames(deps.referentials), organisation: rtOrganisation(), queueMap: () => readRtQueueMap(deps.settings) })
       : createGlpiConnector({ url: cfg.url, userToken: secrets.token, appToken: secrets.appToken, timeoutMs, ...glpiContext() });
   }
 
