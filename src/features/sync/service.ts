@@ -121,15 +121,10 @@ export function createSyncService(host: FeatureHost<SyncEvents>, deps: SyncDeps,
     });
   }
 
+  /** The last connection test; absent or damaged: none. */
   function readLastTest() {
-    const raw = engine.getState('lastTest');
-    if (!raw) return null;
-    try {
-      const p = lastTestSchema.safeParse(JSON.parse(raw));
-      return p.success ? p.data : null;
-    } catch {
-      return null;
-    }
+    const p = lastTestSchema.safeParse(parseJson(engine.getState('lastTest')));
+    return p.success ? p.data : null;
   }
 
   function applyConfig() {
