@@ -66,11 +66,11 @@ export function createService(options: ServiceOptions): Service {
   const ssh = createSshFeature(core, { tickets: tickets.port, security });
   const rdp = createRdpService(core, { tickets: tickets.port, vault: security.vault, audit: security.audit });
   const tools = createToolFeature(core, { tickets: tickets.port, audit: security.audit, ssh: ssh.port });
-  const sync = createSyncFeature(core, { security, tickets: tickets.replica });
+  const sync = createSyncFeature(core, { security, tickets: tickets.replica, referentials: referentials.port });
   const glpi = createGlpiFeature(core, { sync });
   const syncMappings = createSyncMappingsFeature(core, {
     sync,
-    activeTeamNames: () => tickets.replica.activeTeamNames(),
+    referentials: referentials.port,
     organisationCodes: () => listOrganisations(core.db).map((o) => o.code),
   });
   const incidents = createIncidentFeature(core, { tickets, security, tools, referentials: referentials.port });

@@ -12,6 +12,7 @@ import { ticketReplicaPort } from '../../src/api/handlers/tickets';
 import type { Db } from '../../src/features/schema/database';
 import { writeOutbox } from '../../src/features/tickets/outbox';
 import { makeTempDir } from './temp-dir';
+import { createReferentials } from '../../src/features/tickets/referentials';
 
 process.env.RELAIS_SYNC_QUIET = '1';
 
@@ -28,7 +29,7 @@ export async function makeHarness(options: SyncFeatureOptions = {}, clock?: () =
   const tmp = makeTempDir('relais-sync-');
   const core = createCore({ dataDir: tmp.dir, host: 'web', policyFile: null, ...(clock ? { clock } : {}) });
   const security = createSecurityFeature(core);
-  const sync = createSyncFeature(core, { security, tickets: ticketReplicaPort(core) }, { background: false, ...options, engine: { backoffBaseMs: 100, backoffMaxMs: 1_500, ...options.engine } });
+  const sync = createSyncFeature(core, { security, tickets: ticketReplicaPort(core), referentials: createReferentials(core.db, () => core.now()).port }, { background: false, ...options, engine: { backoffBaseMs: 100, backoffMaxMs: 1_500, ...options.engine } });
   const events: { name: string; payload: unknown }[] = [];
   core.events.subscribe((name, payload) => events.push({ name, payload }));
   return {

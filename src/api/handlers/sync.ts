@@ -2,6 +2,8 @@ import type { Core } from '../core';
 import type { HandlersFor } from '../handler-kit';
 import type { AuditPort } from '../../features/security/port';
 import type { TicketReplicaPort } from '../../features/tickets/port';
+import type { ReferentialsPort } from '../../features/tickets/referentials-port';
+import { createDataSettings } from '../../features/tickets/settings-port';
 import { createSyncService, type SyncServiceOptions, type SyncVault } from '../../features/sync/service';
 
 export type SyncFeatureOptions = SyncServiceOptions;
@@ -16,11 +18,13 @@ export interface SyncSecurityDeps {
  * The sync feature (`src/features/sync/service.ts`) wired to the core, and the contract's
  * `sync.*` calls mapped onto it.
  */
-export function createSyncFeature(core: Core, deps: { security: SyncSecurityDeps; tickets: TicketReplicaPort }, options: SyncFeatureOptions = {}) {
+export function createSyncFeature(core: Core, deps: { security: SyncSecurityDeps; tickets: TicketReplicaPort; referentials: Pick<ReferentialsPort, 'teams'> }, options: SyncFeatureOptions = {}) {
   const sync = createSyncService(
     core,
     {
       tickets: deps.tickets,
+      referentials: deps.referentials,
+      settings: createDataSettings(core.db),
       vault: deps.security.vault,
       audit: deps.security.audit,
       policy: core.policy.policy.sync,

@@ -2,13 +2,12 @@
  * The "rapport d'activité": one A4 page the chef de service sends to the Métropole and the
  * Ville for a period — key numbers, the opened/resolved/backlog chart, the calls heatmap,
  * top categories, SLA breaches by team, the organisation split and the operators. Built
- * with pdfkit in memory (like the intervention report). Charts are drawn in shades of one
+ * with pdfkit in memory on the shared page kit (src/platform/pdf.ts). Charts are drawn in shades of one
  * ink plus hatching and direct labels, so the page reads the same printed in black and white.
  */
-import PDFDocument from 'pdfkit';
 import { dashboardFormatters, relativeChange, type Dashboard } from '../../domain/dashboard';
 import { STATE_LABELS } from '../../domain/loans';
-import { safe } from '../tools/report';
+import { drawFooter, drawTitle, PDF_INK, PDF_MUTED, safe, startPdf } from '../../platform/pdf';
 
 type Locale = 'fr' | 'en';
 
@@ -125,34 +124,23 @@ export function resourceLines(r: Dashboard['resources'], locale: Locale): [strin
   return [loans, seats];
 }
 
-const INK = '#13243a';
-const MUTED = '#5b6470';
+const INK = PDF_INK;
+const MUTED = PDF_MUTED;
 
 export async function buildActivityReport(input: ActivityReportInput): Promise<{ pdf: Buffer; pages: number }> {
   const t = L[input.locale];
   // Helvetica lacks the narrow no-break spaces Intl puts in French numbers: plain spaces read the same.
   const f = dashboardFormatters(input.locale, { plainSpaces: true });
   const d = input.data;
-  const doc = new PDFDocument({ size: 'A4', margin: 36, bufferPages: true, info: { Title: t.title, Author: safe(input.author), Creator: 'Relais' } });
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const ended = new Promise<void>((resolve) => doc.on('end', () => resolve()));
-
-  const left = 36;
-  const width = doc.page.width - 72;
-  const bottom = doc.page.height - 36;
-  const text = (s: string, x: number, y: number, opts: PDFKit.Mixins.TextOptions = {}) => doc.text(safe(s, 300), x, y, { lineBreak: false, ...opts });
+  const p = startPdf({ title: t.title, author: input.author, margin: 36, maxText: 300 });
+  const { doc, left, width, bottom, text } = p;
   const heading = (s: string, x: number, y: number, w: number) => {
     doc.font('Helvetica-Bold').fontSize(10).fillColor(INK);
     text(s, x, y, { width: w, ellipsis: true, height: 12 });
   };
 
   // Header and scope
-  doc.font('Helvetica-Bold').fontSize(18).fillColor(INK);
-  text(t.title, left, 36);
-  doc.font('Helvetica').fontSize(9).fillColor(MUTED);
-  text(t.subtitle, left, 40, { width, align: 'right' });
-  doc.moveTo(left, 60).lineTo(left + width, 60).strokeColor(INK).lineWidth(1.2).stroke();
+  drawTitle(p, { title: t.title, subtitle: t.subtitle, top: 36, subtitleY: 40, subtitleAlign: 'right', ruleY: 60, ruleColor: INK, ruleWidth: 1.2 });
   const first = d.period.days[0]!;
   const last = d.period.days.at(-1)!;
   const scope = [input.scope.organisation ?? t.all, input.scope.service, input.scope.team].filter(Boolean).join(' · ');
@@ -348,11 +336,6 @@ export async function buildActivityReport(input: ActivityReportInput): Promise<{
   const [loansLine, seatsLine] = resourceLines(d.resources, input.locale);
   text(loansLine, left, bottom - 38, { width, ellipsis: true, height: 10 });
   text(seatsLine, left, bottom - 26, { width, ellipsis: true, height: 10 });
-  doc.font('Helvetica').fontSize(7.5).fillColor(MUTED);
-  text(`${t.generated} ${f.dateTime(input.generatedAt)} — ${input.author}`, left, bottom - 12, { width });
-
-  const pages = doc.bufferedPageRange().count;
-  doc.end();
-  await ended;
-  return { pdf: Buffer.concat(chunks), pages };
+  drawFooter(p, `${t.generated} ${f.dateTime(input.generatedAt)} — ${input.author}`);
+  return p.finish();
 }

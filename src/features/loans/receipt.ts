@@ -2,11 +2,10 @@
  * The handover receipt ("bon de prêt"): one A4 page the agent signs when taking the
  * equipment — agent, service, each item with its serial number and kit, the condition at
  * handover, the expected return date, and two signature boxes. Built with pdfkit in memory,
- * in the same way and with the same text helpers as the intervention report.
+ * with the page kit shared by every printed document (src/platform/pdf.ts).
  */
-import PDFDocument from 'pdfkit';
 import { TYPE_LABELS, type Loan } from '../../domain/loans';
-import { fmtDate, safe } from '../tools/report';
+import { colon, drawFields, drawFooter, drawRow, drawSection, drawSignatures, drawTitle, fmtDate, PDF_TEXT, safe, startPdf } from '../../platform/pdf';
 
 export interface ReceiptInput {
   loans: Loan[];
@@ -60,81 +59,43 @@ const L = {
 export async function buildLoanReceipt(input: ReceiptInput): Promise<{ pdf: Buffer; pages: number }> {
   const t = L[input.locale];
   const first = input.loans[0]!;
-  const doc = new PDFDocument({ size: 'A4', margin: 40, bufferPages: true, info: { Title: `${t.title} — ${first.agentName}`, Author: safe(input.operator), Creator: 'Relais' } });
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const ended = new Promise<void>((resolve) => doc.on('end', () => resolve()));
-  const left = 40;
-  const width = doc.page.width - 80;
-  const bottom = doc.page.height - 40;
-  const text = (s: string, x: number, y: number, opts: PDFKit.Mixins.TextOptions = {}) => doc.text(safe(s, 400), x, y, { lineBreak: false, ...opts });
-  const colon = (k: string) => (input.locale === 'fr' ? `${k} :` : `${k}:`);
+  const p = startPdf({ title: `${t.title} — ${first.agentName}`, author: input.operator });
+  const { doc, left, width, bottom, text } = p;
 
-  doc.font('Helvetica-Bold').fontSize(18).fillColor('#13243a');
-  text(t.title, left, 40);
-  doc.font('Helvetica').fontSize(9).fillColor('#5b6470');
-  text(t.sub, left, 62);
-  doc.moveTo(left, 78).lineTo(left + width, 78).strokeColor('#0a58ca').lineWidth(1.5).stroke();
+  drawTitle(p, { title: t.title, subtitle: t.sub, top: 40, subtitleY: 62, subtitleAlign: 'left', ruleY: 78 });
+  let y = drawFields(
+    p,
+    [
+      [t.agent, first.agentName + (first.agentLogin ? ` (${first.agentLogin})` : '')],
+      [t.service, first.serviceName ?? '—'],
+      [t.ticket, input.ticketNumber !== null ? `n° ${input.ticketNumber}` : '—'],
+      [t.start, fmtDate(first.startAt, input.locale)],
+      [t.due, fmtDate(first.dueAt, input.locale)],
+      [t.operator, input.operator],
+    ],
+    90,
+    { labelWidth: 120, locale: input.locale },
+  );
 
-  const fields: [string, string][] = [
-    [t.agent, first.agentName + (first.agentLogin ? ` (${first.agentLogin})` : '')],
-    [t.service, first.serviceName ?? '—'],
-    [t.ticket, input.ticketNumber !== null ? `n° ${input.ticketNumber}` : '—'],
-    [t.start, fmtDate(first.startAt, input.locale)],
-    [t.due, fmtDate(first.dueAt, input.locale)],
-    [t.operator, input.operator],
-  ];
-  let y = 90;
-  doc.fontSize(10).fillColor('#1b1f24');
-  for (const [k, v] of fields) {
-    doc.font('Helvetica-Bold');
-    text(colon(k), left, y, { width: 120 });
-    doc.font('Helvetica');
-    text(v, left + 125, y, { width: width - 125, ellipsis: true, height: 12 });
-    y += 15;
-  }
-
-  y += 12;
-  doc.font('Helvetica-Bold').fontSize(12).fillColor('#13243a');
-  text(t.items, left, y);
-  y += 18;
+  y = drawSection(p, t.items, y + 12);
   const widths = [80, 80, 105, 110, width - 375];
-  const row = (cells: string[], bold: boolean, shade: boolean, h = 14) => {
-    if (shade) doc.rect(left, y - 2, width, h).fill('#eef2f7');
-    doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(8.5).fillColor('#1b1f24');
-    let x = left + 3;
-    cells.forEach((c, i) => {
-      text(c, x, y, { width: widths[i]! - 6, ellipsis: true, height: h - 3, lineBreak: i === 4 });
-      x += widths[i]!;
-    });
-    y += h;
-  };
-  row(t.cols, true, true);
+  // The kit column wraps on a taller row when the kit is long.
+  y = drawRow(p, y, widths, t.cols, { bold: true, shade: true, wrap: 4 });
   input.loans.forEach((l, i) => {
-    row([TYPE_LABELS[input.locale][l.type], l.tag, l.serial ?? '—', l.model ?? '—', l.kit.length ? l.kit.join(', ') : t.none], false, i % 2 === 1, l.kit.length > 3 ? 24 : 14);
+    const cells = [TYPE_LABELS[input.locale][l.type], l.tag, l.serial ?? '—', l.model ?? '—', l.kit.length ? l.kit.join(', ') : t.none];
+    y = drawRow(p, y, widths, cells, { shade: i % 2 === 1, height: l.kit.length > 3 ? 24 : 14, wrap: 4 });
   });
 
   y += 10;
-  doc.font('Helvetica-Bold').fontSize(10).fillColor('#1b1f24');
-  text(colon(t.condition), left, y);
+  doc.font('Helvetica-Bold').fontSize(10).fillColor(PDF_TEXT);
+  text(colon(t.condition, input.locale), left, y);
   doc.font('Helvetica');
   text(first.conditionOut, left + 140, y, { width: width - 140, ellipsis: true, height: 12 });
   y += 24;
-  doc.font('Helvetica').fontSize(9).fillColor('#1b1f24');
+  doc.font('Helvetica').fontSize(9).fillColor(PDF_TEXT);
   doc.text(safe(t.commit, 600), left, y, { width });
 
-  const sy = bottom - 110;
-  const half = (width - 20) / 2;
-  doc.font('Helvetica').fontSize(9).fillColor('#1b1f24');
-  text(t.signAgent, left, sy, { width: half });
-  text(t.signDesk, left + half + 20, sy, { width: half });
-  doc.rect(left, sy + 14, half, 65).strokeColor('#9aa3ad').lineWidth(1).stroke();
-  doc.rect(left + half + 20, sy + 14, half, 65).stroke();
-  doc.font('Helvetica').fontSize(7.5).fillColor('#5b6470');
-  text(`${t.generated} ${fmtDate(input.generatedAt, input.locale)} — ${input.operator}`, left, bottom - 12, { width });
-
-  const pages = doc.bufferedPageRange().count;
-  doc.end();
-  await ended;
-  return { pdf: Buffer.concat(chunks), pages };
+  drawSignatures(p, { top: bottom - 110, labels: [t.signAgent, t.signDesk], height: 65, stroke: '#9aa3ad' });
+  drawFooter(p, `${t.generated} ${fmtDate(input.generatedAt, input.locale)} — ${input.operator}`);
+  return p.finish();
 }

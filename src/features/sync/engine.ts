@@ -7,11 +7,9 @@
  * - `pull.ts`: pull with watermark, history on demand, deletions and merges;
  * - `merge.ts`: the pure three-way merge and timeline union;
  * - `health.ts`: what is known of the server (answered, unreachable since, token refused).
- * Tickets and timelines are written by the tickets feature (`TicketReplicaPort`); the engine
- * writes its own tables and the outbox's sync columns.
+ * Tickets and timelines are written by the tickets feature (`TicketReplicaPort`, which each part
+ * reaches through `part.ts`); the engine writes its own tables and the outbox's sync columns.
  */
-import type { Db } from '../../platform/db';
-import type { TicketReplicaPort } from '../tickets/port';
 import { BatchCommitter } from './committer';
 import { SyncHealth } from './health';
 import { Puller } from './pull';
@@ -24,28 +22,21 @@ export { creationEntryId, safeParse, type EngineOptions, type EngineStatus, type
 
 export class SyncEngine {
   private connector: Connector | null = null;
-  private readonly db: Db;
-  private readonly tickets: TicketReplicaPort;
   private readonly health: SyncHealth;
   private readonly scheduler: SyncScheduler;
   private readonly pusher: Pusher;
   private readonly puller: Puller;
 
   constructor(private readonly o: EngineOptions) {
-    this.db = o.db;
-    this.tickets = o.tickets;
     const parallelism = Math.max(1, o.parallelism ?? 4);
     const log = (level: 'info' | 'warn' | 'error', m: string) => o.log?.(level, m);
     const emitStatus = () => this.emitStatus();
     this.health = new SyncHealth(this, o.now);
-    this.puller = new Puller({ db: this.db, tickets: this.tickets, options: o, health: this.health, state: this, parallelism, emitStatus, log });
+    const part = { options: o, health: this.health, parallelism, emitStatus, log };
+    this.puller = new Puller({ ...part, state: this });
     this.pusher = new Pusher({
-      db: this.db,
-      tickets: this.tickets,
-      options: o,
-      health: this.health,
-      committer: new BatchCommitter(this.db, { log, onTicketsChanged: o.onTicketsChanged }),
-      parallelism,
+      ...part,
+      committer: new BatchCommitter(o.db, { log, onTicketsChanged: o.onTicketsChanged }),
       pendingCount: () => this.status().pending,
       emitStatus,
       log,
@@ -58,7 +49,7 @@ export class SyncEngine {
         pull: () => this.pull(),
         reconcile: () => this.reconcile(),
         nextAttemptAt: () =>
-          (this.db.prepare("SELECT MIN(next_attempt_at) AS t FROM outbox WHERE state = 'pending' AND next_attempt_at IS NOT NULL").get() as { t: string | null }).t,
+          (this.o.db.prepare("SELECT MIN(next_attempt_at) AS t FROM outbox WHERE state = 'pending' AND next_attempt_at IS NOT NULL").get() as { t: string | null }).t,
       },
       { state: this, health: this.health, now: o.now, reconcileEveryMs: o.reconcileEveryMs, emitStatus, log },
     );
@@ -76,15 +67,15 @@ export class SyncEngine {
   // ---- state ----------------------------------------------------------------------------
 
   getState(key: string): string | null {
-    return (this.db.prepare('SELECT value FROM sync_state WHERE key = ?').get(key) as { value: string } | undefined)?.value ?? null;
+    return (this.o.db.prepare('SELECT value FROM sync_state WHERE key = ?').get(key) as { value: string } | undefined)?.value ?? null;
   }
   setState(key: string, value: string | null): void {
-    if (value === null) this.db.prepare('DELETE FROM sync_state WHERE key = ?').run(key);
-    else this.db.prepare('INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+    if (value === null) this.o.db.prepare('DELETE FROM sync_state WHERE key = ?').run(key);
+    else this.o.db.prepare('INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
   }
 
   status(): EngineStatus {
-    const count = (sql: string) => (this.db.prepare(sql).get() as { n: number }).n;
+    const count = (sql: string) => (this.o.db.prepare(sql).get() as { n: number }).n;
     const parked = count("SELECT COUNT(*) AS n FROM outbox WHERE state = 'parked'");
     const lastSuccessAt = this.getState('lastSuccessAt');
     const h = this.health;
@@ -156,7 +147,7 @@ export class SyncEngine {
   // ---- parked ops -----------------------------------------------------------------------
 
   retryParked(filter: { opId?: string; kind?: string } = {}): number {
-    const rows = this.db.prepare("SELECT seq, op_id, last_error FROM outbox WHERE state = 'parked'").all() as { seq: number; op_id: string; last_error: string | null }[];
+    const rows = this.o.db.prepare("SELECT seq, op_id, last_error FROM outbox WHERE state = 'parked'").all() as { seq: number; op_id: string; last_error: string | null }[];
     let n = 0;
     for (const r of rows) {
       if (filter.opId && r.op_id !== filter.opId) continue;
@@ -164,7 +155,7 @@ export class SyncEngine {
         const k = safeParse(r.last_error)?.kind;
         if (k !== filter.kind) continue;
       }
-      this.db.prepare("UPDATE outbox SET state = 'pending', next_attempt_at = NULL WHERE seq = ?").run(r.seq);
+      this.o.db.prepare("UPDATE outbox SET state = 'pending', next_attempt_at = NULL WHERE seq = ?").run(r.seq);
       n++;
     }
     this.emitStatus();
@@ -178,10 +169,10 @@ export class SyncEngine {
    * `credentials` only: a new token retries what the old one was refused.
    */
   requalifyParked(change: 'server' | 'credentials'): number {
-    const rows = this.db.prepare("SELECT seq, last_error FROM outbox WHERE state = 'parked'").all() as { seq: number; last_error: string | null }[];
-    const retry = this.db.prepare("UPDATE outbox SET state = 'pending', next_attempt_at = NULL WHERE seq = ?");
+    const rows = this.o.db.prepare("SELECT seq, last_error FROM outbox WHERE state = 'parked'").all() as { seq: number; last_error: string | null }[];
+    const retry = this.o.db.prepare("UPDATE outbox SET state = 'pending', next_attempt_at = NULL WHERE seq = ?");
     let n = 0;
-    this.db.transaction(() => {
+    this.o.db.transaction(() => {
       for (const r of rows) {
         const e = safeParse(r.last_error);
         const byCredentials = e?.kind === 'auth' || e?.status === 401 || e?.status === 403;
@@ -198,6 +189,6 @@ export class SyncEngine {
 
   /** Local values of a ticket in sync vocabulary (for conflict resolution). */
   localFields(ticketId: string) {
-    return this.tickets.fields(ticketId);
+    return this.o.tickets.fields(ticketId);
   }
 }

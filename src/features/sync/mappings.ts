@@ -1,15 +1,19 @@
-import type { Db } from '../../platform/db';
 import { RelaisError } from '../../base/errors';
 import { queueMapProblems, rtQueueMapSchema, type RtQueueMap, type SyncMappings } from '../../domain/sync-mappings';
 import type { ServerKind } from '../../domain/sync';
 import type { SyncEngine } from './engine';
 import { SyncError } from './types';
 import { readGlpiMappings } from './connectors/glpi/mapping';
-import { readSetting, writeSetting } from '../tickets/repos/settings';
+import type { DataSettingsPort } from '../tickets/settings-port';
+import type { ReferentialsPort } from '../tickets/referentials-port';
 
 /** Data setting holding the RT team → queue map (read by the RT connector at each use). */
 export const RT_QUEUE_MAP_KEY = 'sync.rtQueueMap';
-export const readRtQueueMap = (db: Db): RtQueueMap => readSetting(db, RT_QUEUE_MAP_KEY, rtQueueMapSchema, {});
+export const readRtQueueMap = (settings: DataSettingsPort): RtQueueMap => settings.read(RT_QUEUE_MAP_KEY, rtQueueMapSchema, {});
+
+/** The teams tickets are routed to, in their order: each needs a queue (RT) or a group (GLPI) on the server. */
+export const routedTeamNames = (referentials: Pick<ReferentialsPort, 'teams'>): string[] =>
+  referentials.teams().filter((t) => t.active).map((t) => t.name);
 
 export const mappingErrors = {
   unknownTeam: (team: string) => RelaisError.of('INVALID_INPUT_team', { team }, { team }),
@@ -19,10 +23,12 @@ export const mappingErrors = {
 };
 
 export interface SyncMappingsDeps {
-  db: Db;
+  /** The tickets feature's data settings, where the RT queue map is kept. */
+  settings: DataSettingsPort;
   engine: SyncEngine;
   kind: () => ServerKind | null;
-  activeTeamNames: () => string[];
+  /** The tickets feature's referentials: the teams to map. */
+  referentials: Pick<ReferentialsPort, 'teams'>;
   organisationCodes: () => string[];
   /** The sync state changed (a refused change may go again). */
   onChanged: () => void;
@@ -36,9 +42,9 @@ export function createSyncMappings(deps: SyncMappingsDeps) {
   const { engine } = deps;
   const current = (): SyncMappings => ({
     kind: deps.kind(),
-    teams: deps.activeTeamNames(),
+    teams: routedTeamNames(deps.referentials),
     organisations: deps.organisationCodes(),
-    queueMap: readRtQueueMap(deps.db),
+    queueMap: readRtQueueMap(deps.settings),
     glpi: readGlpiMappings(engine.getState('glpi.mappings')),
   });
   return {
@@ -55,11 +61,11 @@ export function createSyncMappings(deps: SyncMappingsDeps) {
       }
     },
     setQueues(queueMap: RtQueueMap): SyncMappings {
-      const known = deps.activeTeamNames();
+      const known = routedTeamNames(deps.referentials);
       // A team sent to the queue of its own name needs no entry.
       const map = Object.fromEntries(Object.entries(queueMap).filter(([team, queue]) => team !== queue));
       for (const p of queueMapProblems(map, known)) throw p.kind === 'unknownTeam' ? mappingErrors.unknownTeam(p.team) : mappingErrors.sharedQueue(p.queue, p.teams);
-      writeSetting(deps.db, RT_QUEUE_MAP_KEY, map);
+      deps.settings.write(RT_QUEUE_MAP_KEY, rtQueueMapSchema, map);
       // A queue that did not exist may be mapped now: changes it refused get another try.
       if (engine.getConnector()?.kind === 'rt') {
         engine.retryParked({ kind: 'rejected' });

@@ -5,41 +5,17 @@
  * when it is opened. Reconcile: deletions and merges, which "changed since" does not show,
  * found by comparing the server's id list with the local one.
  */
-import type { Db } from '../../platform/db';
-import type { TicketReplicaPort } from '../tickets/port';
 import type { StateStore } from './config';
-import type { SyncHealth } from './health';
+import { SyncPart, type SyncPartContext } from './part';
 import { setServerId, upsertRemoteFollowups, upsertRemoteTicket } from './local';
 import { BadDataError, type Connector, type SyncField, type TicketPage } from './types';
-import type { EngineOptions, ParkedError } from './engine-types';
+import type { ParkedError } from './engine-types';
 
-export interface PullContext {
-  db: Db;
-  tickets: TicketReplicaPort;
-  options: EngineOptions;
-  health: SyncHealth;
+export interface PullContext extends SyncPartContext {
   state: StateStore;
-  parallelism: number;
-  emitStatus(): void;
-  log(level: 'info' | 'warn' | 'error', message: string): void;
 }
 
-export class Puller {
-  private readonly db: Db;
-  private readonly tickets: TicketReplicaPort;
-  private readonly o: EngineOptions;
-  private readonly health: SyncHealth;
-  private readonly parallelism: number;
-
-  constructor(private readonly ctx: PullContext) {
-    this.db = ctx.db;
-    this.tickets = ctx.tickets;
-    this.o = ctx.options;
-    this.health = ctx.health;
-    this.parallelism = ctx.parallelism;
-  }
-
-
+export class Puller extends SyncPart<PullContext> {
   async pull(connector: Connector): Promise<boolean> {
     const watermark = this.ctx.state.getState('watermark');
     const initial = watermark === null;

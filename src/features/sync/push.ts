@@ -9,40 +9,26 @@
  * Updates: the three-way merge (`merge.ts`) against the op's base; a field changed on both
  * sides becomes a conflict for the technician (never overwritten); the rest goes with If-Match.
  */
-import type { Db } from '../../platform/db';
 import type { OutboxRow } from '../tickets/outbox';
-import type { TicketReplicaPort } from '../tickets/port';
 import type { BatchCommitter } from './committer';
-import type { SyncHealth } from './health';
+import { SyncPart, type SyncPartContext } from './part';
 import { changesToSync, createPayloadToSync, readTicketOps, setServerId, noteServerNotices } from './local';
 import { threeWayMerge, type FieldConflict } from './merge';
 import { BadDataError, SyncError, type Connector, type SyncField, type SyncFields, type SyncNotice } from './types';
-import { creationEntryId, safeJson, type EngineOptions, type ParkedError } from './engine-types';
+import { creationEntryId, safeJson, type ParkedError } from './engine-types';
 
 /** Follow-up kinds that only mirror a ticket.update already in the outbox (timeline history). */
 const MIRROR_KINDS = new Set(['status', 'assign', 'created', 'edit', 'rules']);
 
-export interface PushContext {
-  db: Db;
-  tickets: TicketReplicaPort;
-  options: EngineOptions;
-  health: SyncHealth;
+export interface PushContext extends SyncPartContext {
   committer: BatchCommitter;
-  parallelism: number;
   pendingCount(): number;
-  emitStatus(): void;
-  log(level: 'info' | 'warn' | 'error', message: string): void;
   /** The server merged the ticket into another: the pull side moves it locally. */
   reconcileMerged(ticketId: string, intoServerId: string): void;
 }
 
-export class Pusher {
-  private readonly db: Db;
-  private readonly tickets: TicketReplicaPort;
-  private readonly o: EngineOptions;
-  private readonly health: SyncHealth;
+export class Pusher extends SyncPart<PushContext> {
   private readonly committer: BatchCommitter;
-  private readonly parallelism: number;
   /**
    * Ops whose `attempts` this process incremented but which were never sent: their first
    * send needs no search on the server. After a crash this set is empty, so every op with
@@ -50,13 +36,9 @@ export class Pusher {
    */
   private readonly fresh = new Set<number>();
 
-  constructor(private readonly ctx: PushContext) {
-    this.db = ctx.db;
-    this.tickets = ctx.tickets;
-    this.o = ctx.options;
-    this.health = ctx.health;
+  constructor(ctx: PushContext) {
+    super(ctx);
     this.committer = ctx.committer;
-    this.parallelism = ctx.parallelism;
   }
 
   private serverIdOf(ticketId: string): string | null {

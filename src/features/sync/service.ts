@@ -7,13 +7,14 @@
 import type { FeatureHost } from '../../platform/feature-host';
 import type { AuditPort } from '../security/port';
 import type { TicketReplicaPort } from '../tickets/port';
-import { readSetting } from '../tickets/repos/settings';
+import type { ReferentialsPort } from '../tickets/referentials-port';
+import type { DataSettingsPort } from '../tickets/settings-port';
 import type { ServerKind, SyncStatusDto } from '../../domain/sync';
 import { SyncEngine, safeParse, type EngineOptions } from './engine';
 import { createRtConnector, DEFAULT_RT_ORGANISATION, rtOrganisationSchema } from './connectors/rt';
 import { createGlpiConnector } from './connectors/glpi';
 import { readGlpiMappings } from './connectors/glpi/mapping';
-import { readRtQueueMap } from './mappings';
+import { readRtQueueMap, routedTeamNames } from './mappings';
 import type { GlpiEntityMapping } from './connectors/glpi-entities';
 import type { Connector, ServerReadiness, SyncField } from './types';
 import { createServerConfig, isSameServer, parsePolicy, trimUrl, type StoredConfig, type SyncVault } from './config';
@@ -42,6 +43,10 @@ export interface SyncServiceOptions {
 
 export interface SyncDeps {
   tickets: TicketReplicaPort;
+  /** The tickets feature's referentials: the teams each connector maps to queues or groups. */
+  referentials: Pick<ReferentialsPort, 'teams'>;
+  /** The tickets feature's data settings: the RT organisation mapping and queue map. */
+  settings: DataSettingsPort;
   vault: SyncVault;
   audit: AuditPort;
   /** The administrator's `policy.sync` section, validated here. */
@@ -86,17 +91,17 @@ export function createSyncService(host: FeatureHost<SyncEvents>, deps: SyncDeps,
   const config = createServerConfig(engine, parsePolicy(deps.policy), deps.vault);
   const policy = config.policy;
   /** Where RT gets the organisation (issue 12): data setting `sync.rtOrganisation`, a custom field by default. */
-  const rtOrganisation = () => readSetting(db, 'sync.rtOrganisation', rtOrganisationSchema, DEFAULT_RT_ORGANISATION);
+  const rtOrganisation = () => deps.settings.read('sync.rtOrganisation', rtOrganisationSchema, DEFAULT_RT_ORGANISATION);
   /** What the GLPI connector reads from Relais: team/technician mappings (sync_state 'glpi.mappings'), teams, operators. */
   const glpiContext = () => ({
     mappings: () => readGlpiMappings(engine.getState('glpi.mappings')),
-    teams: () => tickets.activeTeamNames(),
+    teams: () => routedTeamNames(deps.referentials),
     operators: () => [host.currentUser()],
   });
 
   function connectorFor(cfg: StoredConfig, secrets: { token: () => Promise<string> | string; appToken: () => Promise<string> | string }, timeoutMs: number): Connector {
     return cfg.kind === 'rt'
-      ? createRtConnector({ url: cfg.url, token: secrets.token, timeoutMs, teams: () => tickets.activeTeamNames(), organisation: rtOrganisation(), queueMap: () => readRtQueueMap(db) })
+      ? createRtConnector({ url: cfg.url, token: secrets.token, timeoutMs, teams: () => routedTeamNames(deps.referentials), organisation: rtOrganisation(), queueMap: () => readRtQueueMap(deps.settings) })
       : createGlpiConnector({ url: cfg.url, userToken: secrets.token, appToken: secrets.appToken, timeoutMs, ...glpiContext() });
   }
 
@@ -116,15 +121,10 @@ export function createSyncService(host: FeatureHost<SyncEvents>, deps: SyncDeps,
     });
   }
 
+  /** The last connection test; absent or damaged: none. */
   function readLastTest() {
-    const raw = engine.getState('lastTest');
-    if (!raw) return null;
-    try {
-      const p = lastTestSchema.safeParse(JSON.parse(raw));
-      return p.success ? p.data : null;
-    } catch {
-      return null;
-    }
+    const p = lastTestSchema.safeParse(parseJson(engine.getState('lastTest')));
+    return p.success ? p.data : null;
   }
 
   function applyConfig() {

@@ -34,8 +34,6 @@ export interface TicketReplicaPort {
   categoryName(categoryId: string): string | null;
   assetNames(assetIds: readonly string[]): string[];
   organisationCode(organisationId: string): string | null;
-  /** The teams tickets are routed to, in their order (each needs a queue or group on the server). */
-  activeTeamNames(): string[];
   /** The server id of a timeline entry (null: not on the server yet; undefined: no such entry). */
   followupServerId(followupId: string): string | null | undefined;
   hasServerFollowup(ticketId: string, serverId: string): boolean;

@@ -1,7 +1,7 @@
 import type { Db } from '../../platform/db';
 import { stmt } from '../../platform/statements';
 import { MARK_END, MARK_START, queueQuerySchema, type QueueFilter, type QueuePage, type QueueQuery, type QueueRow, type SortColumn } from '../../domain/queue';
-import { slaBreached, type Channel, type TicketStatus, type TicketType } from '../../domain/tickets';
+import { summaryFields, serviceFields, type TicketSummaryRow } from './repos/tickets';
 import { closeTerms, matchRanges, parseSearch, toFts, typoBudget } from '../../domain/search-text';
 
 /**
@@ -92,30 +92,8 @@ function build(filter: QueueFilter, ctx: { now: Date; user: string }, purpose: '
   return { from, where: where.length ? `WHERE ${where.join(' AND ')}` : '', params, fts: fts !== null };
 }
 
-type Row = {
-  id: string;
-  number: number;
-  type: string;
-  status: number;
-  subject: string;
-  requester: string;
-  priority: number;
-  team_name: string | null;
-  technician: string | null;
-  category_name: string | null;
-  channel: string;
-  created_at: string;
-  updated_at: string;
-  tto_due: string | null;
-  ttr_due: string | null;
-  taken_at: string | null;
-  resolved_at: string | null;
-  snippet: string | null;
-  organisation_code: string | null;
-  service_name: string | null;
-  service_archived: number | null;
-  service_tier: number | null;
-};
+/** A queue row: the summary columns every ticket read shares, the requester's name and the search snippet. */
+type Row = TicketSummaryRow & { requester: string; snippet: string | null };
 
 /**
  * Two steps, so the cost does not grow with the size of the queue: (1) the page's ticket
@@ -263,26 +241,5 @@ export function countQueue(db: Db, filter: QueueFilter, ctx: { now: Date; user: 
 }
 
 function toRow(r: Row, now: Date): QueueRow {
-  return {
-    id: r.id,
-    number: r.number,
-    type: r.type as TicketType,
-    status: r.status as TicketStatus,
-    subject: r.subject,
-    requester: r.requester,
-    priority: r.priority,
-    teamName: r.team_name,
-    technician: r.technician,
-    categoryName: r.category_name,
-    channel: r.channel as Channel,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-    ttrDue: r.ttr_due,
-    slaBreached: slaBreached({ ttoDue: r.tto_due, ttrDue: r.ttr_due, takenAt: r.taken_at, resolvedAt: r.resolved_at }, now),
-    snippet: r.snippet,
-    organisationCode: r.organisation_code,
-    serviceName: r.service_name,
-    tier: (r.service_tier as 1 | 2 | 3 | null) ?? null,
-    serviceArchived: r.service_archived === 1,
-  };
+  return { ...summaryFields(r, now), requester: r.requester, snippet: r.snippet, ...serviceFields(r) };
 }

@@ -134,7 +134,6 @@ export function createTicketReplica(db: Db, ctx: { now(): Date; currentUser(): s
     categoryName,
     assetNames,
     organisationCode: (id) => (db.prepare('SELECT code FROM organisations WHERE id = ?').get(id) as { code: string } | undefined)?.code ?? null,
-    activeTeamNames: () => (db.prepare('SELECT name FROM teams WHERE active = 1 ORDER BY position').all() as { name: string }[]).map((t) => t.name),
     followupServerId(followupId) {
       const row = db.prepare('SELECT server_id FROM followups WHERE id = ?').get(followupId) as { server_id: string | null } | undefined;
       return row ? row.server_id : undefined;

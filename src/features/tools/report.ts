@@ -1,14 +1,18 @@
 /**
  * The intervention report ("fiche d'intervention"): one A4 page summarising what was done
  * on a ticket — tool runs and checklist steps, their results and durations, the
- * technician — for the agent or the service manager. Built with pdfkit in memory; the
+ * technician — for the agent or the service manager. Built with the shared page kit
+ * (src/platform/pdf.ts); the
  * renderer receives the bytes (base64) and offers them as a download, so no file path
  * ever comes from the UI.
  */
-import PDFDocument from 'pdfkit';
+import { drawFields, drawFooter, drawRow, drawSection, drawSignatures, drawTitle, fillIn, fmtDate, PDF_MUTED, PDF_TEXT, startPdf, type PdfLocale } from '../../platform/pdf';
 import type { ChecklistRun, ToolRun } from '../../domain/tools';
 import { statusText, targetText } from './runs';
 import type { TicketHeader } from './ticket-bridge';
+
+/** Kept for the incident export, which prints with the same text helpers. */
+export { fmtDate, safe } from '../../platform/pdf';
 
 export interface ReportInput {
   ticket: TicketHeader;
@@ -41,15 +45,13 @@ const L = {
     result: 'Résultat',
     duration: 'Durée',
     none: 'Aucune opération enregistrée sur ce ticket.',
-    more: (n: number) => `… et ${n} autre(s) opération(s), détaillée(s) dans l'historique du ticket.`,
+    more: "… et {n} autre(s) opération(s), détaillée(s) dans l'historique du ticket.",
     checklists: 'Listes de contrôle',
-    steps: (d: number, n: number) => `${d}/${n} étapes`,
-    status: { active: 'en cours', completed: 'terminée', abandoned: 'abandonnée' } as Record<string, string>,
+    steps: '{done}/{total} étapes',
     digest: 'Empreintes SHA-256 des sorties (8 premiers caractères) pour contrôle.',
     signAgent: "Signature de l'agent",
     signTech: 'Signature du technicien',
     signManager: 'Visa du responsable de service',
-    audience: { agent: "Exemplaire de l'agent", manager: 'Exemplaire du responsable de service' },
     generated: 'Document produit par Relais le',
     local: 'ce poste',
   },
@@ -69,26 +71,28 @@ const L = {
     result: 'Result',
     duration: 'Duration',
     none: 'No operation recorded on this ticket.',
-    more: (n: number) => `… and ${n} more operation(s), detailed in the ticket's history.`,
+    more: "… and {n} more operation(s), detailed in the ticket's history.",
     checklists: 'Checklists',
-    steps: (d: number, n: number) => `${d}/${n} steps`,
-    status: { active: 'in progress', completed: 'completed', abandoned: 'abandoned' } as Record<string, string>,
+    steps: '{done}/{total} steps',
     digest: 'SHA-256 digests of the outputs (first 8 characters) for checking.',
     signAgent: "Agent's signature",
     signTech: "Technician's signature",
     signManager: "Department manager's approval",
-    audience: { agent: "Agent's copy", manager: "Department manager's copy" },
     generated: 'Produced by Relais on',
     local: 'this PC',
   },
+} satisfies Record<PdfLocale, Record<string, string>>;
+
+/** Which copy this is, printed under the title. */
+const COPY: Record<PdfLocale, Record<ReportInput['audience'], string>> = {
+  fr: { agent: "Exemplaire de l'agent", manager: 'Exemplaire du responsable de service' },
+  en: { agent: "Agent's copy", manager: "Department manager's copy" },
 };
 
-/** Helvetica (the PDF standard font) covers Latin-1 and the WinAnsi extras; anything else becomes "?". */
-export function safe(s: string, max = 200): string {
-  // eslint-disable-next-line no-control-regex
-  const t = s.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/[^\u0020-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u2013\u2014\u2018\u2019\u201c\u201d\u2022\u2026\u20ac]/g, '?');
-  return t.length > max ? t.slice(0, max - 1) + '…' : t;
-}
+const CHECKLIST_STATUS: Record<PdfLocale, Record<ChecklistRun['status'], string>> = {
+  fr: { active: 'en cours', completed: 'terminée', abandoned: 'abandonnée' },
+  en: { active: 'in progress', completed: 'completed', abandoned: 'abandoned' },
+};
 
 function fmtDuration(ms: number | null, locale: 'fr' | 'en'): string {
   if (ms === null) return '—';
@@ -97,34 +101,12 @@ function fmtDuration(ms: number | null, locale: 'fr' | 'en'): string {
   return locale === 'fr' ? txt.replace('.', ',') : txt;
 }
 
-export function fmtDate(iso: string | Date, locale: 'fr' | 'en', withDate = true): string {
-  const d = typeof iso === 'string' ? new Date(iso) : iso;
-  return d.toLocaleString(locale === 'fr' ? 'fr-FR' : 'en-GB', {
-    timeZone: 'Europe/Paris',
-    ...(withDate ? { dateStyle: 'short' as const } : {}),
-    timeStyle: 'short',
-  });
-}
-
 export async function buildInterventionReport(input: ReportInput): Promise<{ pdf: Buffer; pages: number }> {
   const t = L[input.locale];
-  const doc = new PDFDocument({ size: 'A4', margin: 40, bufferPages: true, info: { Title: `${t.title} — ${t.ticket} ${input.ticket.number ?? input.ticket.id}`, Author: safe(input.technician), Creator: 'Relais' } });
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const ended = new Promise<void>((resolve) => doc.on('end', () => resolve()));
+  const p = startPdf({ title: `${t.title} — ${t.ticket} ${input.ticket.number ?? input.ticket.id}`, author: input.technician });
+  const { doc, left, width, bottom, text } = p;
 
-  const left = 40;
-  const width = doc.page.width - 80;
-  const bottom = doc.page.height - 40;
-  const text = (s: string, x: number, y: number, opts: PDFKit.Mixins.TextOptions = {}) => doc.text(safe(s, 400), x, y, { lineBreak: false, ...opts });
-
-  // Header
-  doc.font('Helvetica-Bold').fontSize(18).fillColor('#13243a');
-  text(t.title, left, 40);
-  doc.font('Helvetica').fontSize(9).fillColor('#5b6470');
-  text(t.audience[input.audience], left, 44, { width, align: 'right' });
-  doc.moveTo(left, 66).lineTo(left + width, 66).strokeColor('#0a58ca').lineWidth(1.5).stroke();
-
+  drawTitle(p, { title: t.title, subtitle: COPY[input.locale][input.audience], top: 40, subtitleY: 44, subtitleAlign: 'right', ruleY: 66 });
   const totalMs = input.runs.reduce((a, r) => a + (r.durationMs ?? 0), 0);
   const fields: [string, string][] = [
     [t.ticket, input.ticket.number !== null ? `n° ${input.ticket.number}` : input.ticket.id],
@@ -135,100 +117,54 @@ export async function buildInterventionReport(input: ReportInput): Promise<{ pdf
     [t.total, fmtDuration(totalMs, input.locale)],
     ...(input.callSeconds ? ([[t.calls, fmtDuration(input.callSeconds * 1000, input.locale)]] as [string, string][]) : []),
   ];
-  let y = 76;
-  doc.fontSize(10).fillColor('#1b1f24');
-  for (const [k, v] of fields) {
-    doc.font('Helvetica-Bold');
-    // French puts a space before the colon, English does not.
-    text(input.locale === 'fr' ? `${k} :` : `${k}:`, left, y, { width: 150 });
-    doc.font('Helvetica');
-    text(v, left + 155, y, { width: width - 155, ellipsis: true, height: 12 });
-    y += 15;
-  }
+  let y = drawFields(p, fields, 76, { labelWidth: 150, locale: input.locale });
 
   // Operations table
-  y += 10;
-  doc.font('Helvetica-Bold').fontSize(12).fillColor('#13243a');
-  text(t.actions, left, y);
-  y += 18;
-  const cols = [
-    { key: t.when, w: 70 },
-    { key: t.what, w: 205 },
-    { key: t.where, w: 90 },
-    { key: t.result, w: 85 },
-    { key: t.duration, w: width - 450 },
-  ];
-  const row = (cells: string[], bold: boolean, shade: boolean) => {
-    if (shade) doc.rect(left, y - 2, width, 14).fill('#eef2f7');
-    doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(8.5).fillColor('#1b1f24');
-    let x = left + 3;
-    cells.forEach((c, i) => {
-      text(c, x, y, { width: cols[i]!.w - 6, ellipsis: true, height: 11 });
-      x += cols[i]!.w;
-    });
-    y += 14;
-  };
-  row(
-    cols.map((c) => c.key),
-    true,
-    true,
-  );
+  y = drawSection(p, t.actions, y + 10);
+  const widths = [70, 205, 90, 85, width - 450];
+  y = drawRow(p, y, widths, [t.when, t.what, t.where, t.result, t.duration], { bold: true, shade: true });
   const checklistBlock = input.checklists.length ? 24 + input.checklists.length * 13 : 0;
   const reserved = 150 + checklistBlock; // digests note, signatures, footer
   const maxRows = Math.max(0, Math.floor((bottom - reserved - y) / 14));
   const runs = [...input.runs].sort((a, b) => a.startedAt.localeCompare(b.startedAt));
   if (runs.length === 0) {
-    doc.font('Helvetica-Oblique').fontSize(9).fillColor('#5b6470');
+    doc.font('Helvetica-Oblique').fontSize(9).fillColor(PDF_MUTED);
     text(t.none, left + 3, y);
     y += 14;
   }
   const shown = runs.length > maxRows ? runs.slice(runs.length - Math.max(0, maxRows - 1)) : runs;
   if (runs.length > maxRows) {
-    doc.font('Helvetica-Oblique').fontSize(8.5).fillColor('#5b6470');
-    text(t.more(runs.length - shown.length), left + 3, y, { width: width - 6, ellipsis: true, height: 11 });
+    doc.font('Helvetica-Oblique').fontSize(8.5).fillColor(PDF_MUTED);
+    text(fillIn(t.more, { n: runs.length - shown.length }), left + 3, y, { width: width - 6, ellipsis: true, height: 11 });
     y += 14;
   }
   shown.forEach((r, i) => {
     const result = statusText(r.status)[input.locale] + (r.exitCode !== null ? ` (${r.exitCode})` : '');
     const where = r.target.kind === 'local' ? t.local : (input.describeTarget ?? targetText)(r.target);
     const label = r.toolLabel[input.locale] + (input.audience === 'manager' && r.outputDigest ? ` [${r.outputDigest.slice(0, 8)}]` : '');
-    row([fmtDate(r.startedAt, input.locale, false), label, where, result, fmtDuration(r.durationMs, input.locale)], false, i % 2 === 1);
+    y = drawRow(p, y, widths, [fmtDate(r.startedAt, input.locale, false), label, where, result, fmtDuration(r.durationMs, input.locale)], { shade: i % 2 === 1 });
   });
 
   // Checklists
   if (input.checklists.length) {
-    y += 8;
-    doc.font('Helvetica-Bold').fontSize(12).fillColor('#13243a');
-    text(t.checklists, left, y);
-    y += 16;
-    doc.font('Helvetica').fontSize(9).fillColor('#1b1f24');
+    y = drawSection(p, t.checklists, y + 8, 16);
+    doc.font('Helvetica').fontSize(9).fillColor(PDF_TEXT);
     for (const c of input.checklists.slice(0, 4)) {
       const done = c.steps.filter((s) => s.status === 'done' || s.status === 'skipped').length;
       const manualNotes = c.steps.filter((s) => s.kind === 'manual' && s.status === 'done').map((s) => s.label[input.locale]);
-      text(`• ${c.label[input.locale]} — ${t.steps(done, c.steps.length)}, ${t.status[c.status] ?? c.status}${manualNotes.length ? ` — ${manualNotes.join(' ; ')}` : ''}`, left, y, { width, ellipsis: true, height: 11 });
+      text(`• ${c.label[input.locale]} — ${fillIn(t.steps, { done, total: c.steps.length })}, ${CHECKLIST_STATUS[input.locale][c.status]}${manualNotes.length ? ` — ${manualNotes.join(' ; ')}` : ''}`, left, y, { width, ellipsis: true, height: 11 });
       y += 13;
     }
   }
 
   if (input.audience === 'manager') {
     y += 6;
-    doc.font('Helvetica-Oblique').fontSize(8).fillColor('#5b6470');
+    doc.font('Helvetica-Oblique').fontSize(8).fillColor(PDF_MUTED);
     text(t.digest, left, y, { width });
   }
 
-  // Signatures
-  const sy = bottom - 100;
-  doc.font('Helvetica').fontSize(9).fillColor('#1b1f24');
-  const half = (width - 20) / 2;
-  text(input.audience === 'manager' ? t.signManager : t.signAgent, left, sy);
-  text(t.signTech, left + half + 20, sy);
-  doc.rect(left, sy + 14, half, 55).strokeColor('#d5d9df').lineWidth(1).stroke();
-  doc.rect(left + half + 20, sy + 14, half, 55).stroke();
-  doc.font('Helvetica').fontSize(7.5).fillColor('#5b6470');
-  text(`${t.generated} ${fmtDate(input.generatedAt, input.locale)} — ${input.technician}`, left, bottom - 12, { width });
-
-  const pages = doc.bufferedPageRange().count;
-  doc.end();
-  await ended;
-  return { pdf: Buffer.concat(chunks), pages };
+  const signer = input.audience === 'manager' ? t.signManager : t.signAgent;
+  drawSignatures(p, { top: bottom - 100, labels: [signer, t.signTech], height: 55, stroke: '#d5d9df' });
+  drawFooter(p, `${t.generated} ${fmtDate(input.generatedAt, input.locale)} — ${input.technician}`);
+  return p.finish();
 }

@@ -10,6 +10,7 @@ import { ticketReplicaPort } from '../../../src/api/handlers/tickets';
 import { startRt, type RtInstance } from '../../services/rt';
 import { makeTempDir } from '../../support/temp-dir';
 import { startIncidentHarness, type IncidentHarness } from './harness';
+import { createReferentials } from '../../../src/features/tickets/referentials';
 
 process.env.RELAIS_SYNC_QUIET = '1';
 
@@ -30,7 +31,7 @@ afterAll(async () => {
 async function console_(name: string) {
   const h = startIncidentHarness(path.join(temp.dir, name));
   consoles.push(h);
-  const sync = createSyncFeature(h.core, { security: h.security, tickets: ticketReplicaPort(h.core) }, { background: false });
+  const sync = createSyncFeature(h.core, { security: h.security, tickets: ticketReplicaPort(h.core), referentials: createReferentials(h.core.db, () => h.core.now()).port }, { background: false });
   await sync.handlers['sync.configure']({ kind: 'rt', url: rt.url, token: rt.token } as never, { clientId: 'test' });
   await sync.engine.idle();
   return { h, sync };

@@ -14,6 +14,7 @@ import { createGlpiFeature } from '../../../src/api/handlers/glpi';
 import { createTicketFeature } from '../../../src/api/handlers/tickets';
 import { createOrganisationPort } from '../../../src/api/handlers/organisation';
 import { makeTempDir } from '../../support/temp-dir';
+import { createReferentials } from '../../../src/features/tickets/referentials';
 
 const caller = { clientId: 't' };
 const TREE = 'organisation;direction;service;criticité\nVille;Population;État civil;1\nMétropole;Lecture publique;Médiathèques;3\n';
@@ -35,7 +36,7 @@ async function world() {
   const organisation = createOrganisationPort(core);
   const tickets = createTicketFeature(core, { organisation });
   const security = createSecurityFeature(core);
-  const sync = createSyncFeature(core, { security, tickets: tickets.replica }, { background: false, engine: { backoffBaseMs: 100, backoffMaxMs: 1_000 } });
+  const sync = createSyncFeature(core, { security, tickets: tickets.replica, referentials: createReferentials(core.db, () => core.now()).port }, { background: false, engine: { backoffBaseMs: 100, backoffMaxMs: 1_000 } });
   const glpiFeature = createGlpiFeature(core, { sync });
   const h = { core, sync, security, dataDir: tmp.dir, events: [], dispose: async () => (await core.close(), tmp.cleanup()) } as Harness;
   dispose = h.dispose;

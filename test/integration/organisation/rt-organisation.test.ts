@@ -14,6 +14,7 @@ import { createTicketFeature } from '../../../src/api/handlers/tickets';
 import { createOrganisationPort } from '../../../src/api/handlers/organisation';
 import { writeSetting } from '../../../src/features/tickets/repos/settings';
 import { makeTempDir } from '../../support/temp-dir';
+import { createReferentials } from '../../../src/features/tickets/referentials';
 
 let rt: RtInstance;
 beforeAll(async () => {
@@ -34,7 +35,7 @@ async function harness(mapping?: unknown) {
   const tickets = createTicketFeature(core, { organisation });
   const security = createSecurityFeature(core);
   if (mapping) writeSetting(core.db, 'sync.rtOrganisation', mapping);
-  const sync = createSyncFeature(core, { security, tickets: tickets.replica }, { background: false, engine: { backoffBaseMs: 100, backoffMaxMs: 1_000 } });
+  const sync = createSyncFeature(core, { security, tickets: tickets.replica, referentials: createReferentials(core.db, () => core.now()).port }, { background: false, engine: { backoffBaseMs: 100, backoffMaxMs: 1_000 } });
   await tickets.handlers['directory.importCommit']({ kind: 'services', csv: TREE }, caller);
   await tickets.handlers['directory.importCommit']({ kind: 'people', csv: PEOPLE }, caller);
   await sync.handlers['sync.configure']({ kind: 'rt', url: rt.url, token: rt.token }, caller);

@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RT_TEAMS, startRt, type RtInstance } from '../../services/rt';
 import { createTicketWorkflow } from '../../../src/features/tickets/ticket-workflow';
 import { createSyncMappingsFeature } from '../../../src/api/handlers/sync-mappings';
-import { ticketReplicaPort } from '../../../src/api/handlers/tickets';
 import { rtFetch } from './rt-helpers';
 import { callOf, drainAll, makeHarness } from '../../support/sync-harness';
+import { createReferentials } from '../../../src/features/tickets/referentials';
 
 const caller = { clientId: 'test' };
 
@@ -26,7 +26,7 @@ describe('team → RT queue mapping', () => {
   it('offers RT’s queues, routes a mapped team to its queue, brings that queue’s tickets back to the team', async () => {
     const h = await makeHarness();
     try {
-      const mappings = createSyncMappingsFeature(h.core, { sync: h.sync, activeTeamNames: () => ticketReplicaPort(h.core).activeTeamNames(), organisationCodes: () => [] }).handlers;
+      const mappings = createSyncMappingsFeature(h.core, { sync: h.sync, referentials: createReferentials(h.core.db, () => h.core.now()).port, organisationCodes: () => [] }).handlers;
       await callOf(h).configure({ kind: 'rt', url: rt.url, token: rt.token });
       const choices = await mappings['mappings.choices'](undefined, caller);
       for (const q of [...RT_TEAMS, 'General']) expect(choices.queues).toContain(q);
@@ -70,7 +70,7 @@ describe('team → RT queue mapping', () => {
   it('refuses an unknown team, two teams in one queue and a control character, saying what to do', async () => {
     const h = await makeHarness();
     try {
-      const mappings = createSyncMappingsFeature(h.core, { sync: h.sync, activeTeamNames: () => ticketReplicaPort(h.core).activeTeamNames(), organisationCodes: () => [] }).handlers;
+      const mappings = createSyncMappingsFeature(h.core, { sync: h.sync, referentials: createReferentials(h.core.db, () => h.core.now()).port, organisationCodes: () => [] }).handlers;
       const refused = async (queueMap: Record<string, string>) => {
         const err = await Promise.resolve()
           .then(() => mappings['mappings.setQueues']({ queueMap }, caller))

@@ -12,6 +12,7 @@ import { createSecurityFeature } from '../../../src/api/handlers/security';
 import { createSyncFeature } from '../../../src/api/handlers/sync';
 import { createTicketFeature } from '../../../src/api/handlers/tickets';
 import { makeTempDir } from '../../support/temp-dir';
+import { createReferentials } from '../../../src/features/tickets/referentials';
 
 let rt: RtInstance;
 beforeAll(async () => {
@@ -28,7 +29,7 @@ async function harness() {
   const core = createCore({ dataDir: tmp.dir, host: 'web', policyFile: null });
   const tickets = createTicketFeature(core, {});
   const security = createSecurityFeature(core);
-  const sync = createSyncFeature(core, { security, tickets: tickets.replica }, { background: false, engine: { backoffBaseMs: 50, backoffMaxMs: 500 } });
+  const sync = createSyncFeature(core, { security, tickets: tickets.replica, referentials: createReferentials(core.db, () => core.now()).port }, { background: false, engine: { backoffBaseMs: 50, backoffMaxMs: 500 } });
   await sync.handlers['sync.configure']({ kind: 'rt', url: rt.url, token: rt.token }, caller);
   const h = { core, sync, security, dataDir: tmp.dir, events: [], dispose: async () => (await core.close(), tmp.cleanup()) } as Harness;
   const sid = (id: string) => (core.db.prepare('SELECT server_id FROM tickets WHERE id = ?').get(id) as { server_id: string | null }).server_id;

@@ -2,6 +2,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Db } from '../../../platform/db';
 import { foldText, type Asset, type Person } from '../../../domain/tickets';
 import { stmt } from '../../../platform/statements';
+import { allRows, oneRow } from '../../../platform/rows';
 
 /**
  * The requester directory (people) and their PCs (assets). Look-ups match on a folded
@@ -42,19 +43,16 @@ export function insertAsset(db: Db, a: AssetInput): Asset {
 }
 
 export function getPerson(db: Db, id: string): Person | undefined {
-  const r = stmt(db, 'SELECT * FROM people WHERE id = ?').get(id) as PersonRow | undefined;
-  return r && toPerson(r);
+  return oneRow(db, 'SELECT * FROM people WHERE id = ?', toPerson, id);
 }
 export function getAsset(db: Db, id: string): Asset | undefined {
-  const r = stmt(db, 'SELECT * FROM assets WHERE id = ?').get(id) as AssetRow | undefined;
-  return r && toAsset(r);
+  return oneRow(db, 'SELECT * FROM assets WHERE id = ?', toAsset, id);
 }
 export function findAssetByName(db: Db, name: string): Asset | undefined {
-  const r = stmt(db, 'SELECT * FROM assets WHERE name = ? COLLATE NOCASE').get(name) as AssetRow | undefined;
-  return r && toAsset(r);
+  return oneRow(db, 'SELECT * FROM assets WHERE name = ? COLLATE NOCASE', toAsset, name);
 }
 export function assetsOfPerson(db: Db, personId: string): Asset[] {
-  return (stmt(db, 'SELECT * FROM assets WHERE person_id = ? ORDER BY name').all(personId) as AssetRow[]).map(toAsset);
+  return allRows(db, 'SELECT * FROM assets WHERE person_id = ? ORDER BY name', toAsset, personId);
 }
 export function countPeople(db: Db): number {
   return (stmt(db, 'SELECT COUNT(*) AS n FROM people').get() as { n: number }).n;
@@ -63,8 +61,8 @@ export function countPeople(db: Db): number {
 export function findPersonByNameOrEmail(db: Db, value: string): Person | undefined {
   const v = value.trim();
   if (!v) return undefined;
-  const byMail = stmt(db, 'SELECT * FROM people WHERE email = ? COLLATE NOCASE LIMIT 1').get(v) as PersonRow | undefined;
-  if (byMail) return toPerson(byMail);
+  const byMail = oneRow(db, 'SELECT * FROM people WHERE email = ? COLLATE NOCASE LIMIT 1', toPerson, v);
+  if (byMail) return byMail;
   const folded = foldText(v).replace(/\s+/g, ' ');
   const rows = stmt(db, "SELECT * FROM people WHERE search_key LIKE ? ESCAPE '\\' LIMIT 50").all(`%${escapeLike(folded.split(' ')[0] ?? '')}%`) as PersonRow[];
   const hit = rows.find((r) => {

@@ -2,6 +2,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Db } from '../../../platform/db';
 import type { Category, Team } from '../../../domain/tickets';
 import { stmt } from '../../../platform/statements';
+import { allRows, oneRow } from '../../../platform/rows';
 
 /** Teams and the category tree, owned by the tickets feature; other features read them through `ReferentialsPort`. */
 export function listTeams(db: Db): Team[] {
@@ -34,19 +35,18 @@ export function setTeamActive(db: Db, id: string, active: boolean): void {
 
 type CategoryRow = { id: string; parent_id: string | null; name: string; full_name: string; active: number };
 const toCategory = (r: CategoryRow): Category => ({ id: r.id, parentId: r.parent_id, name: r.name, fullName: r.full_name, active: r.active === 1 });
+const SELECT_CATEGORY = 'SELECT id, parent_id, name, full_name, active FROM categories';
 
 export function listCategories(db: Db): Category[] {
-  return (stmt(db, 'SELECT id, parent_id, name, full_name, active FROM categories ORDER BY full_name').all() as CategoryRow[]).map(toCategory);
+  return allRows(db, `${SELECT_CATEGORY} ORDER BY full_name`, toCategory);
 }
 
 export function findCategoryByFullName(db: Db, fullName: string): Category | undefined {
-  const r = stmt(db, 'SELECT id, parent_id, name, full_name, active FROM categories WHERE full_name = ?').get(fullName) as CategoryRow | undefined;
-  return r && toCategory(r);
+  return oneRow(db, `${SELECT_CATEGORY} WHERE full_name = ?`, toCategory, fullName);
 }
 
 export function findCategory(db: Db, id: string): Category | undefined {
-  const r = stmt(db, 'SELECT id, parent_id, name, full_name, active FROM categories WHERE id = ?').get(id) as CategoryRow | undefined;
-  return r && toCategory(r);
+  return oneRow(db, `${SELECT_CATEGORY} WHERE id = ?`, toCategory, id);
 }
 
 export function insertCategory(db: Db, parent: Category | null, name: string): Category {

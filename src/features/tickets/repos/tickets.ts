@@ -84,48 +84,63 @@ const SELECT_TICKET = `
   LEFT JOIN org_units su ON su.id = t.service_id
   LEFT JOIN org_units du ON du.id = su.parent_id`;
 
-export function toTicket(r: TicketRow, assetIds: string[], now: Date): Ticket {
+/** The columns a queue row and a full ticket both read, named as the SELECTs name them. */
+export type TicketSummaryRow = Pick<
+  TicketRow,
+  'id' | 'number' | 'type' | 'status' | 'subject' | 'priority' | 'team_name' | 'technician' | 'category_name' | 'channel' | 'created_at' | 'updated_at' | 'tto_due' | 'ttr_due' | 'taken_at' | 'resolved_at' | 'organisation_code' | 'service_name' | 'service_tier' | 'service_archived'
+>;
+
+/** The one mapping of those columns, shared by the queue (`queue-query.ts`) and `toTicket`. */
+export function summaryFields(r: TicketSummaryRow, now: Date) {
   return {
     id: r.id,
     number: r.number,
-    serverId: r.server_id,
     type: r.type as TicketType,
     status: r.status as TicketStatus,
     subject: r.subject,
+    priority: r.priority,
+    teamName: r.team_name,
+    technician: r.technician,
+    categoryName: r.category_name,
+    channel: r.channel as Channel,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    ttrDue: r.ttr_due,
+    slaBreached: slaBreached({ ttoDue: r.tto_due, ttrDue: r.ttr_due, takenAt: r.taken_at, resolvedAt: r.resolved_at }, now),
+  };
+}
+
+/** The ticket's service as the queue and the ticket both show it. */
+export function serviceFields(r: TicketSummaryRow) {
+  return {
+    organisationCode: r.organisation_code,
+    serviceName: r.service_name,
+    tier: (r.service_tier as Tier | null) ?? null,
+    serviceArchived: r.service_archived === 1,
+  };
+}
+
+export function toTicket(r: TicketRow, assetIds: string[], now: Date): Ticket {
+  return {
+    ...summaryFields(r, now),
+    serverId: r.server_id,
     description: r.description,
     urgency: r.urgency,
     impact: r.impact,
-    priority: r.priority,
     categoryId: r.category_id,
-    categoryName: r.category_name,
-    channel: r.channel as Channel,
     requesterId: r.requester_id,
     requesterName: r.requester_name,
     requesterPhone: r.requester_phone,
     teamId: r.team_id,
-    teamName: r.team_name,
-    technician: r.technician,
     createdBy: r.created_by,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
+    closedAt: r.closed_at,
     takenAt: r.taken_at,
     resolvedAt: r.resolved_at,
-    closedAt: r.closed_at,
     solution: r.solution,
     ttoDue: r.tto_due,
-    ttrDue: r.ttr_due,
-    slaBreached: slaBreached({ ttoDue: r.tto_due, ttrDue: r.ttr_due, takenAt: r.taken_at, resolvedAt: r.resolved_at }, now),
     version: r.version,
     assetIds,
-    org: {
-      organisationId: r.organisation_id,
-      organisationCode: r.organisation_code,
-      serviceId: r.service_id,
-      serviceName: r.service_name,
-      directionName: r.direction_name,
-      tier: (r.service_tier as Tier | null) ?? null,
-      serviceArchived: r.service_archived === 1,
-    },
+    org: { ...serviceFields(r), organisationId: r.organisation_id, serviceId: r.service_id, directionName: r.direction_name },
     tags: r.tags ? r.tags.split(' ').sort() : [],
     waitingReason: r.waiting_reason ?? null,
     remindAt: r.remind_at ?? null,
