@@ -14,7 +14,7 @@
  */
 import crypto from 'node:crypto';
 import PDFDocument from 'pdfkit';
-import { safe, fmtDate } from '../tools/report';
+import { safe, fmtDate } from '../../platform/pdf';
 import { localize } from '../../base/messages';
 
 export const EXPORT_FORMAT = 'relais-incident-export/1';

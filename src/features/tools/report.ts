@@ -11,8 +11,6 @@ import type { ChecklistRun, ToolRun } from '../../domain/tools';
 import { statusText, targetText } from './runs';
 import type { TicketHeader } from './ticket-bridge';
 
-/** Kept for the incident export, which prints with the same text helpers. */
-export { fmtDate, safe } from '../../platform/pdf';
 
 export interface ReportInput {
   ticket: TicketHeader;
