@@ -169,9 +169,11 @@ describe('security incident, keyboard only', () => {
     expect(await dialog.getByTestId('prepared-answer').textContent()).toMatch(/Ne cliquez sur aucun lien/);
     expect(await dialog.getByTestId('security-campaign').textContent()).toMatch(/Campagne en cours : 3 signalements/);
     await page.keyboard.press('Enter');
+    await dialog.waitFor({ state: 'hidden' });
 
     // A pasted message with hostile HTML: category 1 (hameçonnage), paste, Ctrl+Entrée.
     await page.getByTestId('requester-input').focus();
+    await expect.poll(() => focused(page)).toBe('requester-input');
     await page.keyboard.type('Marie Test');
     await page.getByTestId('requester-suggestions').waitFor();
     await page.keyboard.press('ArrowUp');

@@ -93,7 +93,7 @@ describe('editing the desk by keyboard only', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByTestId('team-notice').textContent()).toBe('Équipe « Téléphonie fixe » archivée : elle n\'est plus proposée.');
     const teamRow = page.getByTestId('team-row').filter({ has: page.locator('input[value="Téléphonie fixe"]') });
-    expect(await teamRow.getAttribute('data-active')).toBe('false');
+    await expect.poll(() => teamRow.getAttribute('data-active')).toBe('false');
     await screenshot(page, 'settings-teams-fr');
 
     // Category: reached from the section list, added under "Téléphonie", then archived.
@@ -110,7 +110,7 @@ describe('editing the desk by keyboard only', () => {
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByTestId('category-notice').textContent()).toBe('Catégorie « Téléphonie > Casque » archivée avec ses sous-catégories.');
-    expect(await page.locator('[data-testid="category-row"][data-full-name="Téléphonie > Casque"]').getAttribute('data-active')).toBe('false');
+    await expect.poll(() => page.locator('[data-testid="category-row"][data-full-name="Téléphonie > Casque"]').getAttribute('data-active')).toBe('false');
     await screenshot(page, 'settings-categories-fr');
 
     // Matrix: urgency medium × impact medium goes from Moyenne to Haute.
