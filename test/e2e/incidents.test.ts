@@ -158,6 +158,8 @@ describe('security incident, keyboard only', () => {
     await page.getByTestId('requester-suggestions').waitFor();
     await page.keyboard.press('ArrowUp');
     await page.keyboard.press('Enter');
+    // The caller is taken once the search has answered: the free-text fields then take the focus.
+    await expect.poll(() => focused(page)).toBe('requester-name');
     await page.keyboard.press('Control+Shift+S');
     const dialog = page.getByTestId('security-dialog');
     const choice = dialog.getByTestId('campaign-choice');
@@ -178,6 +180,8 @@ describe('security incident, keyboard only', () => {
     await page.getByTestId('requester-suggestions').waitFor();
     await page.keyboard.press('ArrowUp');
     await page.keyboard.press('Enter');
+    // The caller is taken once the search has answered: the free-text fields then take the focus.
+    await expect.poll(() => focused(page)).toBe('requester-name');
     await page.keyboard.press('Control+Shift+S');
     await dialog.waitFor();
     await page.keyboard.press('1');

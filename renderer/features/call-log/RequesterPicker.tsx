@@ -9,6 +9,15 @@ export type Requester =
   | { kind: 'free'; name: string; phone: string }
   | null;
 
+/**
+ * The free-text name takes the focus when it appears, unless a dialog opened meanwhile (the
+ * caller is taken when the search answers, which may come after Ctrl+Maj+S opened one).
+ * A stable function, so React calls it on mount only.
+ */
+function focusUnlessInDialog(el: HTMLInputElement | null): void {
+  if (el && !document.activeElement?.closest('[role="dialog"]')) el.focus();
+}
+
 /** "Hélène Dupré — Eau · 03 88 …" or "PC-EAU-0042 — Hélène Dupré". */
 export function hitLabel(hit: DirectoryHit): string {
   const p = hit.person;
@@ -130,7 +139,7 @@ export function RequesterPicker({ value, onChange, inputRef, invalid }: {
             maxLength={200}
             aria-invalid={invalid || undefined}
             value={value.name}
-            autoFocus
+            ref={focusUnlessInDialog}
             onChange={(e) => onChange({ ...value, name: e.target.value })}
           />
         </label>
