@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { keepPreviousData } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { CallOutput } from '../../../src/api/contract';
@@ -33,6 +33,10 @@ export function SeatsPage() {
   const orgs = useMemo(() => orgsQuery.data?.organisations ?? [], [orgsQuery.data]);
   const [chosenPool, setPoolId] = useState<string | null>(null);
   const poolId = chosenPool ?? pools?.[0]?.id ?? null;
+  // The pool first shown stays shown when another one, listed before it, is created elsewhere.
+  useEffect(() => {
+    if (!chosenPool && poolId) setPoolId(poolId);
+  }, [chosenPool, poolId]);
   // Switching pools keeps the last one on screen until the next one's answer arrives.
   const overviewQuery = useCall('seats.overview', { poolId: poolId ?? '' }, { enabled: poolId !== null, placeholderData: keepPreviousData, showsError: true });
   const overview: Overview | null = overviewQuery.data ?? null;
