@@ -38,11 +38,16 @@ describe('loans and seats kept current by core events', () => {
     const lent = () => page.getByTestId('stock-portable').locator('[data-state="prete"]').textContent();
     expect(await lent()).toBe('0');
     expect(await page.getByTestId('waitlist-row').count()).toBe(0);
-    // The operator has scanned a laptop: it is available.
+    // A mistyped tag is said on the page; then the operator scans a laptop: it is available.
     await page.getByTestId('scan-tag').focus();
+    await page.keyboard.type('PC-191');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('loans-error').textContent()).toContain('Étiquette inconnue : « PC-191 »');
+    expect(await page.getByTestId('scanned-item').count()).toBe(0);
     await page.keyboard.type('PC-101');
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByTestId('scanned-state').textContent()).toBe('Disponible');
+    expect(await page.getByTestId('loans-error').count()).toBe(0);
 
     // Another console takes a request at its desk: it joins the list shown here.
     const request = await other<{ id: string }>('loans.createRequest', { agent: { name: 'Agent Médiathèque' }, lines: [{ type: 'portable', quantity: 1 }], reason: 'télétravail' });
@@ -55,6 +60,8 @@ describe('loans and seats kept current by core events', () => {
     await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(0);
     await expect.poll(() => page.getByTestId('scanned-state').textContent(), { timeout: 15_000 }).toBe('Prêté');
     expect(await page.getByTestId('scanned-item').textContent()).toContain('Agent Médiathèque');
+    // The mistyped tag is not asked again when loans change: its error does not come back.
+    expect(await page.getByTestId('loans-error').count()).toBe(0);
     // The scan field still takes the next tag.
     await page.getByTestId('scan-tag').focus();
     await page.keyboard.type('PC-102');

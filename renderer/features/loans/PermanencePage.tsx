@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { CallOutput } from '../../../src/api/contract';
 import { CONDITION_LABELS, LOAN_ITEM_STATES, STATE_LABELS, TYPE_LABELS, type LoanCondition, type LoanItemType } from '../../../src/domain/loans';
 import { api } from '../../api/client';
-import { invalidateCall, useCall, useSettled } from '../../api/queries';
+import { callQuery, queryClient, useCall, useSettled } from '../../api/queries';
 import { useShortcut } from '../../app/shortcuts';
 import { routeHref } from '../../app/router';
 import { errorText, fmt, LinesEditor, ReceiptActions, TagField, useLang, type Lang, type Line } from './parts';
@@ -75,23 +75,27 @@ export function PermanencePage() {
 function ScanCard({ lang, onError, onDone }: { lang: Lang; onError(e: unknown): void; onDone(): void }) {
   const { t } = useTranslation('loans');
   const [tag, setTag] = useState<string | null>(null);
-  // The scanned item, its holder and history; a return or a loan anywhere asks it again.
-  const item = useCall('loans.item', { tag: tag ?? '' }, { enabled: tag !== null, showsError: true });
-  useReadError(item.error, onError);
-  const info: ItemInfo | null = tag !== null ? (item.data ?? null) : null;
+  // The scanned item, its holder and history, kept fresh by `loans.changed` (a return or a loan
+  // made anywhere); a failed refresh goes to the status bar's notice.
+  const info: ItemInfo | null = useCall('loans.item', { tag: tag ?? '' }, { enabled: tag !== null }).data ?? null;
   const [condition, setCondition] = useState<LoanCondition>('ok');
   const [missing, setMissing] = useState<string[]>([]);
   const [note, setNote] = useState('');
   const [message, setMessage] = useState<string | null>(null);
-  const look = (scanned: string) => {
-    setCondition('ok');
-    setMissing([]);
-    setNote('');
-    setMessage(null);
-    onDone();
-    // Scanning the same tag again reads it afresh, as a new scan of another tag does.
-    if (scanned === tag) void invalidateCall('loans.item', { tag });
-    else setTag(scanned);
+  /** A scan reads the tag afresh (the same tag again too); an unknown tag is said on the page. */
+  const look = async (scanned: string) => {
+    try {
+      await queryClient.fetchQuery({ ...callQuery('loans.item', { tag: scanned }), staleTime: 0, meta: { showsError: true } });
+      setTag(scanned);
+      setCondition('ok');
+      setMissing([]);
+      setNote('');
+      setMessage(null);
+      onDone();
+    } catch (err) {
+      setTag(null);
+      onError(err);
+    }
   };
   const checkin = async () => {
     if (!info) return;
@@ -107,7 +111,7 @@ function ScanCard({ lang, onError, onDone }: { lang: Lang; onError(e: unknown): 
   return (
     <div className="card" data-testid="scan-card">
       <h2>{t('scanTitle')}</h2>
-      <TagField label={t('scanLabel')} onTag={look} testId="scan-tag" autoFocus />
+      <TagField label={t('scanLabel')} onTag={(scanned) => void look(scanned)} testId="scan-tag" autoFocus />
       {message && (
         <p className="ok" role="status" data-testid="checkin-done">
           {message}

@@ -30,6 +30,7 @@ export function SeatsPage() {
   const poolsQuery = useCall('seats.pools', undefined, { showsError: true });
   const orgsQuery = useCall('seats.organisations', undefined, { showsError: true });
   const pools = poolsQuery.data?.pools ?? null;
+  // The request form starts on the first organisation: the pool's cards wait for the list.
   const orgs = useMemo(() => orgsQuery.data?.organisations ?? [], [orgsQuery.data]);
   const [chosenPool, setPoolId] = useState<string | null>(null);
   const poolId = chosenPool ?? pools?.[0]?.id ?? null;
@@ -78,7 +79,7 @@ export function SeatsPage() {
           ))}
         </div>
       )}
-      {overview && (
+      {overview && orgsQuery.data && (
         <>
           <PoolSummary overview={overview} names={names} lang={lang} busy={busy} onRefresh={refreshLive} />
           <Waitlist overview={overview} names={names} lang={lang} onError={setError} onDone={() => setError(null)} />
