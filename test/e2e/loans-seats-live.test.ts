@@ -14,16 +14,14 @@ const fx = withConsole();
 /** Calls as another console would make them. */
 const other = <T = any,>(name: string, input?: unknown): Promise<T> => caller(fx.host.service, 'other-console')<T>(name, input);
 
-/** Opens the console at `hash` and leaves a mark a reload would wipe out. */
+/** Opens the console on the page at `hash`. */
 async function open(hash: string): Promise<Page> {
   const page = await fx.openPage();
-  await page.evaluate((h) => {
-    (window as unknown as { __sameDocument: boolean }).__sameDocument = true;
-    location.hash = h;
-  }, hash);
+  await page.evaluate((h) => (location.hash = h), hash);
   return page;
 }
-const notReloaded = (page: Page) => page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument === true);
+/** When the page's document began: a reload would start a new one. */
+const documentStart = (page: Page) => page.evaluate(() => performance.timeOrigin);
 
 const STOCK = `étiquette;type;numéro de série;modèle;site;kit
 PC-101;portable;5CG3471AAA;HP EliteBook 840 G10;Hôtel de Ville;chargeur
@@ -34,6 +32,7 @@ describe('loans and seats kept current by core events', () => {
   it('a request and a loan made at another console show on the open permanence: waiting list, stock and the scanned item', async () => {
     await fx.ok('loans.importItems', { csv: STOCK });
     const page = await open('#/loans');
+    const started = await documentStart(page);
     await page.getByTestId('loans-stock').waitFor();
     const lent = () => page.getByTestId('stock-portable').locator('[data-state="prete"]').textContent();
     expect(await lent()).toBe('0');
@@ -67,7 +66,7 @@ describe('loans and seats kept current by core events', () => {
     await page.keyboard.type('PC-102');
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByTestId('scanned-state').textContent()).toBe('Disponible');
-    expect(await notReloaded(page)).toBe(true);
+    expect(await documentStart(page)).toBe(started);
     await screenshot(page, 'loans-live-other-console');
     await page.close();
   }, 90_000);
@@ -76,6 +75,7 @@ describe('loans and seats kept current by core events', () => {
     const ticket = await other<{ id: string }>('tickets.logCall', { requesterName: 'Agent Piscine', subject: 'Prêt d’un portable', description: 'Pour la formation' });
     const elsewhere = await other<{ id: string }>('tickets.logCall', { requesterName: 'Agent Voirie', subject: 'Imprimante', description: 'Bourrage' });
     const page = await open(`#/ticket/${ticket.id}`);
+    const started = await documentStart(page);
     const second = await open(`#/ticket/${elsewhere.id}`);
     await page.getByTestId('timeline').waitFor();
     await second.getByTestId('timeline').waitFor();
@@ -85,7 +85,7 @@ describe('loans and seats kept current by core events', () => {
     await other('loans.createRequest', { ticketId: ticket.id, lines: [{ type: 'portable', quantity: 1 }], reason: 'formation' });
     await expect.poll(() => page.getByTestId('ticket-loan-request').textContent(), { timeout: 15_000 }).toBe("Demande de Agent Piscine : 0/1 Portable — en liste d'attente");
     expect(await second.getByTestId('ticket-loans').count()).toBe(0);
-    expect(await notReloaded(page)).toBe(true);
+    expect(await documentStart(page)).toBe(started);
     await page.close();
     await second.close();
   }, 90_000);
@@ -94,6 +94,7 @@ describe('loans and seats kept current by core events', () => {
     ensureOrgSchema(fx.host.service.core.db);
     const pool = await fx.ok<{ id: string }>('seats.createPool', { name: 'VPN agents', kind: 'vpn', capacity: 4, shares: [{ organisationId: 'ville', quota: 4, lendable: false }] });
     const page = await open('#/seats');
+    const started = await documentStart(page);
     await page.getByTestId('pool-summary').waitFor();
     expect(await page.getByTestId('pool-capacity').textContent()).toBe('Capacité : 0 / 4 places attribuées');
 
@@ -112,7 +113,7 @@ describe('loans and seats kept current by core events', () => {
     await expect.poll(() => tabs.allTextContents(), { timeout: 15_000 }).toEqual(['Passerelle RDS', 'VPN agents']);
     expect(await page.getByRole('tab', { selected: true }).textContent()).toBe('VPN agents');
     expect(await page.getByTestId('pool-capacity').textContent()).toBe('Capacité : 1 / 4 places attribuées');
-    expect(await notReloaded(page)).toBe(true);
+    expect(await documentStart(page)).toBe(started);
     await screenshot(page, 'seats-live-other-console');
     await page.close();
   }, 90_000);

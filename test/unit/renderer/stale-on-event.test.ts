@@ -52,26 +52,17 @@ describe('the event → stale answers map', () => {
   });
 
   it('a loan change makes the permanence and the named tickets’ loans stale, not another ticket’s', async () => {
-    const qc = cacheWith([
+    const madeStale: [CallName, unknown][] = [
       ['loans.overview', undefined],
       ['loans.waitlist', undefined],
       ['loans.item', { tag: 'PC-001' }],
       ['loans.propose', { requestId: 'r1' }],
       ['loans.ofTicket', { ticketId: 'A' }],
-      ['loans.ofTicket', { ticketId: 'B' }],
       ['dashboard.get', { period: '7d' }],
-      ['seats.overview', { poolId: 'p1' }],
-    ]);
+    ];
+    const qc = cacheWith([...madeStale, ['loans.ofTicket', { ticketId: 'B' }], ['seats.overview', { poolId: 'p1' }]]);
     await apply(qc, staleCalls('loans.changed', { ticketIds: ['A'] }));
-    for (const [name, input] of [
-      ['loans.overview', undefined],
-      ['loans.waitlist', undefined],
-      ['loans.item', { tag: 'PC-001' }],
-      ['loans.propose', { requestId: 'r1' }],
-      ['loans.ofTicket', { ticketId: 'A' }],
-      ['dashboard.get', { period: '7d' }],
-    ] as [CallName, unknown][])
-      expect(stale(qc, name, input), name).toBe(true);
+    for (const [name, input] of madeStale) expect(stale(qc, name, input), name).toBe(true);
     expect(stale(qc, 'loans.ofTicket', { ticketId: 'B' })).toBe(false);
     expect(stale(qc, 'seats.overview', { poolId: 'p1' })).toBe(false);
     // A change that names no ticket (stock imported, an item's state) may concern any ticket's loans.
