@@ -25,9 +25,15 @@ const overTickets = all('incidents.list', 'incidents.campaigns', 'dashboard.get'
 const rules: { [E in EventName]?: Rule<E> } = {
   'tickets.changed': (p) => [...each(p.ids, 'tickets.get', 'id'), ...each(p.ids, 'incidents.get', 'ticketId'), ...each(p.ids, 'rdp.ticketTargets', 'ticketId'), ...overTickets],
   'sync.ticketState': (p) => each(p.ticketIds, 'sync.ticket', 'ticketId'),
-  // Loans and seats move the dashboard's resources cards without touching a ticket.
-  'loans.changed': () => all('dashboard.get'),
-  'seats.changed': () => all('dashboard.get'),
+  // Loans and seats move the dashboard's resources cards without touching a ticket. A loan
+  // change names the tickets whose loans moved, and only those tickets' loans are asked again;
+  // an empty list (stock, an item's state, requeued ops) does not say which, so all are.
+  'loans.changed': (p) => [
+    ...all('dashboard.get', 'loans.overview', 'loans.waitlist', 'loans.item', 'loans.propose'),
+    ...(p.ticketIds.length ? each(p.ticketIds, 'loans.ofTicket', 'ticketId') : all('loans.ofTicket')),
+  ],
+  // The pool's overview; pools (a new one) and the seats a caller holds may move with it.
+  'seats.changed': (p) => [...all('dashboard.get', 'seats.pools', 'seats.ofHolder'), { name: 'seats.overview', input: { poolId: p.poolId } }],
   'directory.changed': () => all('directory.search', 'organisation.tree', 'caller.context', 'dashboard.meta', 'rdp.assets'),
   'organisation.changed': () => all('organisation.tree', 'organisation.rules', 'organisation.explain', 'dashboard.meta', 'dashboard.get'),
   'referentials.changed': () => all('tickets.meta', 'dashboard.meta', 'incidents.config'),

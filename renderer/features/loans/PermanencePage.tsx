@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { CallOutput } from '../../../src/api/contract';
 import { CONDITION_LABELS, LOAN_ITEM_STATES, STATE_LABELS, TYPE_LABELS, type LoanCondition, type LoanItemType } from '../../../src/domain/loans';
 import { api } from '../../api/client';
+import { callQuery, queryClient, useCall, useSettled } from '../../api/queries';
 import { useShortcut } from '../../app/shortcuts';
 import { routeHref } from '../../app/router';
 import { errorText, fmt, LinesEditor, ReceiptActions, TagField, useLang, type Lang, type Line } from './parts';
@@ -20,24 +21,17 @@ type Receipt = CallOutput<'loans.checkout'>['receipt'];
 export function PermanencePage() {
   const { t } = useTranslation('loans');
   const lang = useLang();
-  const [overview, setOverview] = useState<Overview | null>(null);
-  const [waitlist, setWaitlist] = useState<Waitlist | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  // Kept fresh by `loans.changed` (api/stale-on-event.ts): a loan made at another console shows here.
+  const overviewQuery = useCall('loans.overview', undefined, { showsError: true });
+  const waitlistQuery = useCall('loans.waitlist', undefined, { showsError: true });
+  const overview = overviewQuery.data ?? null;
+  const waitlist = waitlistQuery.data ?? null;
+  const readError = overviewQuery.error ?? waitlistQuery.error;
+  const [actionError, setError] = useState<string | null>(null);
+  const error = actionError ?? (readError ? errorText(readError, lang) : null);
   const [selected, setSelected] = useState<string | null>(null);
   const [lent, setLent] = useState<{ receipt: Receipt; tags: string[]; agent: string } | null>(null);
   const fail = useCallback((err: unknown) => setError(errorText(err, lang)), [lang]);
-
-  const reload = useCallback(async () => {
-    try {
-      const [o, w] = await Promise.all([api.call('loans.overview'), api.call('loans.waitlist')]);
-      setOverview(o);
-      setWaitlist(w);
-    } catch (err) {
-      fail(err);
-    }
-  }, [fail]);
-  useEffect(() => void reload(), [reload]);
-  useEffect(() => api.on('loans.changed', () => void reload()), [reload]);
 
   const entry = useMemo(() => {
     const id = selected ?? waitlist?.proposal?.requestId ?? null;
@@ -80,21 +74,26 @@ export function PermanencePage() {
 /** Scan any tag: the item, who holds it, its history; a lent item's return is recorded here. */
 function ScanCard({ lang, onError, onDone }: { lang: Lang; onError(e: unknown): void; onDone(): void }) {
   const { t } = useTranslation('loans');
-  const [info, setInfo] = useState<ItemInfo | null>(null);
+  const [tag, setTag] = useState<string | null>(null);
+  // The scanned item, its holder and history, kept fresh by `loans.changed` (a return or a loan
+  // made anywhere); a failed refresh goes to the status bar's notice.
+  const info: ItemInfo | null = useCall('loans.item', { tag: tag ?? '' }, { enabled: tag !== null }).data ?? null;
   const [condition, setCondition] = useState<LoanCondition>('ok');
   const [missing, setMissing] = useState<string[]>([]);
   const [note, setNote] = useState('');
   const [message, setMessage] = useState<string | null>(null);
-  const look = async (tag: string) => {
+  /** A scan reads the tag afresh (the same tag again too); an unknown tag is said on the page. */
+  const look = async (scanned: string) => {
     try {
-      setInfo(await api.call('loans.item', { tag }));
+      await queryClient.fetchQuery({ ...callQuery('loans.item', { tag: scanned }), staleTime: 0, meta: { showsError: true } });
+      setTag(scanned);
       setCondition('ok');
       setMissing([]);
       setNote('');
       setMessage(null);
       onDone();
     } catch (err) {
-      setInfo(null);
+      setTag(null);
       onError(err);
     }
   };
@@ -103,7 +102,6 @@ function ScanCard({ lang, onError, onDone }: { lang: Lang; onError(e: unknown): 
     try {
       const l = await api.call('loans.checkin', { tag: info.item.tag, condition, missingKit: missing, ...(note.trim() ? { note } : {}) });
       setMessage(t('returned', { tag: l.tag, agent: l.agentName }));
-      setInfo(await api.call('loans.item', { tag: info.item.tag }));
       onDone();
     } catch (err) {
       onError(err);
@@ -113,7 +111,7 @@ function ScanCard({ lang, onError, onDone }: { lang: Lang; onError(e: unknown): 
   return (
     <div className="card" data-testid="scan-card">
       <h2>{t('scanTitle')}</h2>
-      <TagField label={t('scanLabel')} onTag={(tag) => void look(tag)} testId="scan-tag" autoFocus />
+      <TagField label={t('scanLabel')} onTag={(scanned) => void look(scanned)} testId="scan-tag" autoFocus />
       {message && (
         <p className="ok" role="status" data-testid="checkin-done">
           {message}
@@ -230,11 +228,10 @@ function CheckoutCard({
   const [due, setDue] = useState(defaultDue);
   const [condition, setCondition] = useState(t('conditionDefault'));
   const [override, setOverride] = useState('');
-  const [suggested, setSuggested] = useState<{ type: LoanItemType; tags: string[] }[]>(head && proposal ? proposal.items : []);
-  useEffect(() => {
-    if (head) return;
-    api.call('loans.propose', { requestId: r.id }).then((p) => setSuggested(p.items), onError);
-  }, [head, r.id, onError]);
+  // The head's items come with the list; another request's are asked for (it is served out of turn).
+  const proposed = useCall('loans.propose', { requestId: r.id }, { enabled: !head, showsError: true });
+  useReadError(proposed.error, onError);
+  const suggested = (head ? proposal?.items : proposed.data?.items) ?? [];
 
   const add = async (tag: string) => {
     try {
@@ -606,15 +603,15 @@ function SyncCard({ overview, lang, onError }: { overview: Overview; lang: Lang;
 function RequestCard({ lang, onError, onDone }: { lang: Lang; onError(e: unknown): void; onDone(): void }) {
   const { t } = useTranslation('loans');
   const [q, setQ] = useState('');
-  const [hits, setHits] = useState<CallOutput<'directory.search'>['hits']>([]);
   const [person, setPerson] = useState<{ id: string; name: string } | null>(null);
   const [lines, setLines] = useState<Line[]>([{ type: 'portable', quantity: 1 }]);
   const [reason, setReason] = useState('');
-  useEffect(() => {
-    if (q.trim().length < 2 || person) return setHits([]);
-    const h = setTimeout(() => api.call('directory.search', { q, limit: 5 }).then((r) => setHits(r.hits.filter((x) => x.person)), onError), 150);
-    return () => clearTimeout(h);
-  }, [q, person, onError]);
+  const settled = useSettled(q, 150);
+  // What is in the field now decides whether suggestions show (a cleared field hides them at once).
+  const searching = q.trim().length >= 2 && settled.trim().length >= 2 && !person;
+  const search = useCall('directory.search', { q: settled, limit: 5 }, { enabled: searching, showsError: true });
+  useReadError(search.error, onError);
+  const hits = searching ? (search.data?.hits.filter((x) => x.person) ?? []) : [];
   const submit = async () => {
     try {
       await api.call('loans.createRequest', { agent: person ? { name: person.name, personId: person.id } : { name: q.trim() }, lines, reason });
@@ -699,4 +696,11 @@ function ImportCard({ onError, onDone }: { onError(e: unknown): void; onDone(): 
       {msg && <p className="ok">{msg}</p>}
     </details>
   );
+}
+
+/** A read this page words itself goes to the page's notice, as the actions' errors do. */
+function useReadError(error: Error | null, onError: (e: unknown) => void): void {
+  useEffect(() => {
+    if (error) onError(error);
+  }, [error, onError]);
 }

@@ -1,14 +1,13 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CallOutput } from '../../../src/api/contract';
 import { CONDITION_LABELS, LOAN_CATEGORY_NAME, TYPE_LABELS } from '../../../src/domain/loans';
 import { api } from '../../api/client';
+import { useCall } from '../../api/queries';
 import { routeHref } from '../../app/router';
 import { errorText, fmt, LinesEditor, ReceiptActions, useLang, type Line } from './parts';
 import './loans.css';
 import { Notice } from '../../components/Notice';
-
-type OfTicket = CallOutput<'loans.ofTicket'>;
 
 /**
  * The loans of a request ticket: the request(s) made from the call with their lines, each
@@ -18,15 +17,12 @@ type OfTicket = CallOutput<'loans.ofTicket'>;
 export function TicketLoans({ ticketId, categoryName, requesterName }: { ticketId: string; categoryName: string | null; requesterName: string }) {
   const { t } = useTranslation('loans');
   const lang = useLang();
-  const [data, setData] = useState<OfTicket | null>(null);
+  // Asked again when `loans.changed` names this ticket (api/stale-on-event.ts). The card shows
+  // nothing until it has an answer, so a failed read goes to the status bar's notice.
+  const data = useCall('loans.ofTicket', { ticketId }).data ?? null;
   const [error, setError] = useState<string | null>(null);
   const [lines, setLines] = useState<Line[]>([{ type: 'portable', quantity: 1 }]);
   const [reason, setReason] = useState('');
-  const load = useCallback(() => {
-    api.call('loans.ofTicket', { ticketId }).then(setData, (e) => setError(errorText(e, lang)));
-  }, [ticketId, lang]);
-  useEffect(load, [load]);
-  useEffect(() => api.on('loans.changed', (p) => (p.ticketIds.length === 0 || p.ticketIds.includes(ticketId)) && load()), [ticketId, load]);
   const printAgain = async (receiptId: string) => {
     try {
       const r = await api.call('loans.receipt', { receiptId });
@@ -40,7 +36,6 @@ export function TicketLoans({ ticketId, categoryName, requesterName }: { ticketI
     try {
       await api.call('loans.createRequest', { ticketId, lines, reason: reason.trim() || t('fromCall') });
       setError(null);
-      load();
     } catch (e) {
       setError(errorText(e, lang));
     }

@@ -1,24 +1,14 @@
-import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CallOutput } from '../../../src/api/contract';
-import { api } from '../../api/client';
+import { useCall } from '../../api/queries';
 import { useLang } from './SeatsPage';
 
 /** In the caller panel: the remote-access seats the caller already holds ("VPN agents jusqu'au 12/06"). */
 export function CallerSeats({ personId }: { personId: string }) {
   const { t } = useTranslation('seats');
   const lang = useLang();
-  const [seats, setSeats] = useState<CallOutput<'seats.ofHolder'>['seats'] | null>(null);
-  useEffect(() => {
-    let live = true;
-    api.call('seats.ofHolder', { personId }).then(
-      (r) => live && setSeats(r.seats),
-      () => live && setSeats(null),
-    );
-    return () => {
-      live = false;
-    };
-  }, [personId]);
+  // Keyed by the caller: a late answer for the previous caller never shows. A failure shows
+  // nothing here and goes to the status bar's notice.
+  const seats = useCall('seats.ofHolder', { personId }).data?.seats;
   if (!seats) return null;
   return (
     <span className="muted" data-testid="caller-seats">

@@ -1,8 +1,10 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
+import { keepPreviousData } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { CallOutput } from '../../../src/api/contract';
 import type { OrgNames } from '../../../src/domain/seats';
 import { api } from '../../api/client';
+import { invalidateCall, useCall } from '../../api/queries';
 import { useShortcut } from '../../app/shortcuts';
 import { PoolForm, RequestForm } from './SeatForms';
 import { SeatLists } from './SeatLists';
@@ -24,48 +26,39 @@ export { errorText };
 export function SeatsPage() {
   const { t } = useTranslation('seats');
   const lang = useLang();
-  const [pools, setPools] = useState<CallOutput<'seats.pools'>['pools'] | null>(null);
-  const [orgs, setOrgs] = useState<{ id: string; name: string }[]>([]);
-  const [poolId, setPoolId] = useState<string | null>(null);
-  const [overview, setOverview] = useState<Overview | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  // Kept fresh by `seats.changed` (api/stale-on-event.ts): a seat given at another console shows here.
+  const poolsQuery = useCall('seats.pools', undefined, { showsError: true });
+  const orgsQuery = useCall('seats.organisations', undefined, { showsError: true });
+  const pools = poolsQuery.data?.pools ?? null;
+  // The request form starts on the first organisation: the pool's cards wait for the list.
+  const orgs = useMemo(() => orgsQuery.data?.organisations ?? [], [orgsQuery.data]);
+  const [chosenPool, setPoolId] = useState<string | null>(null);
+  const poolId = chosenPool ?? pools?.[0]?.id ?? null;
+  // The pool first shown stays shown when another one, listed before it, is created elsewhere.
+  useEffect(() => {
+    if (!chosenPool && poolId) setPoolId(poolId);
+  }, [chosenPool, poolId]);
+  // Switching pools keeps the last one on screen until the next one's answer arrives.
+  const overviewQuery = useCall('seats.overview', { poolId: poolId ?? '' }, { enabled: poolId !== null, placeholderData: keepPreviousData, showsError: true });
+  const overview: Overview | null = overviewQuery.data ?? null;
+  const readError = poolsQuery.error ?? orgsQuery.error ?? overviewQuery.error;
+  const [actionError, setError] = useState<string | null>(null);
+  const error = actionError ?? (readError ? errorText(readError, lang) : null);
   const [busy, setBusy] = useState(false);
-
-  const loadPools = useCallback(async () => {
-    const [p, o] = await Promise.all([api.call('seats.pools'), api.call('seats.organisations')]);
-    setPools(p.pools);
-    setOrgs(o.organisations);
-    setPoolId((cur) => cur ?? p.pools[0]?.id ?? null);
-  }, []);
-  const reload = useCallback(async () => {
-    if (!poolId) return;
-    try {
-      setOverview(await api.call('seats.overview', { poolId }));
-    } catch (err) {
-      setError(errorText(err, lang));
-    }
-  }, [poolId, lang]);
-
-  useEffect(() => {
-    loadPools().catch((err) => setError(errorText(err, lang)));
-  }, [loadPools, lang]);
-  useEffect(() => {
-    void reload();
-  }, [reload]);
-  useEffect(() => api.on('seats.changed', (e) => (e.poolId === poolId ? void reload() : undefined)), [poolId, reload]);
 
   const refreshLive = useCallback(async () => {
     if (!poolId) return;
     setBusy(true);
     try {
       await api.call('seats.refreshLive', { poolId });
-      await reload();
+      // A pool without a live source answers with its error and announces nothing.
+      await invalidateCall('seats.overview', { poolId });
     } catch (err) {
       setError(errorText(err, lang));
     } finally {
       setBusy(false);
     }
-  }, [poolId, reload, lang]);
+  }, [poolId, lang]);
   useShortcut({ key: 'l', alt: true }, () => void refreshLive());
 
   const names: OrgNames = useMemo(() => Object.fromEntries(orgs.map((o) => [o.id, o.name])), [orgs]);
@@ -86,7 +79,7 @@ export function SeatsPage() {
           ))}
         </div>
       )}
-      {overview && (
+      {overview && orgsQuery.data && (
         <>
           <PoolSummary overview={overview} names={names} lang={lang} busy={busy} onRefresh={refreshLive} />
           <Waitlist overview={overview} names={names} lang={lang} onError={setError} onDone={() => setError(null)} />
@@ -95,14 +88,7 @@ export function SeatsPage() {
         </>
       )}
       <SyncRtBar lang={lang} />
-      <PoolForm
-        orgs={orgs}
-        onCreated={(id) => {
-          setPoolId(id);
-          void loadPools();
-        }}
-        onError={setError}
-      />
+      <PoolForm orgs={orgs} onCreated={setPoolId} onError={setError} />
     </section>
   );
 }

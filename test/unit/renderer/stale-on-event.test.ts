@@ -51,6 +51,44 @@ describe('the event → stale answers map', () => {
     expect(stale(qc, 'sync.ticket', { ticketId: 'B' })).toBe(false);
   });
 
+  it('a loan change makes the permanence and the named tickets’ loans stale, not another ticket’s', async () => {
+    const madeStale: [CallName, unknown][] = [
+      ['loans.overview', undefined],
+      ['loans.waitlist', undefined],
+      ['loans.item', { tag: 'PC-001' }],
+      ['loans.propose', { requestId: 'r1' }],
+      ['loans.ofTicket', { ticketId: 'A' }],
+      ['dashboard.get', { period: '7d' }],
+    ];
+    const qc = cacheWith([...madeStale, ['loans.ofTicket', { ticketId: 'B' }], ['seats.overview', { poolId: 'p1' }]]);
+    await apply(qc, staleCalls('loans.changed', { ticketIds: ['A'] }));
+    for (const [name, input] of madeStale) expect(stale(qc, name, input), name).toBe(true);
+    expect(stale(qc, 'loans.ofTicket', { ticketId: 'B' })).toBe(false);
+    expect(stale(qc, 'seats.overview', { poolId: 'p1' })).toBe(false);
+    // A change that names no ticket (stock imported, an item's state) may concern any ticket's loans.
+    await apply(qc, staleCalls('loans.changed', { ticketIds: [] }));
+    expect(stale(qc, 'loans.ofTicket', { ticketId: 'B' })).toBe(true);
+  });
+
+  it('a seat change makes that pool’s overview stale, not another pool’s; the pool list and callers’ seats too', async () => {
+    const qc = cacheWith([
+      ['seats.overview', { poolId: 'p1' }],
+      ['seats.overview', { poolId: 'p2' }],
+      ['seats.pools', undefined],
+      ['seats.ofHolder', { personId: 'person-1' }],
+      ['seats.organisations', undefined],
+      ['loans.overview', undefined],
+    ]);
+    await apply(qc, staleCalls('seats.changed', { poolId: 'p1' }));
+    expect(stale(qc, 'seats.overview', { poolId: 'p1' })).toBe(true);
+    expect(stale(qc, 'seats.overview', { poolId: 'p2' })).toBe(false);
+    expect(stale(qc, 'seats.pools', undefined)).toBe(true);
+    expect(stale(qc, 'seats.ofHolder', { personId: 'person-1' })).toBe(true);
+    // Organisations come from the directory, not from seats; loans do not move with seats.
+    expect(stale(qc, 'seats.organisations', undefined)).toBe(false);
+    expect(stale(qc, 'loans.overview', undefined)).toBe(false);
+  });
+
   it('an event that changes no read makes nothing stale', () => {
     expect(staleCalls('ssh.data', { sessionId: 's', data: 'x', bytes: 1 })).toEqual([]);
     expect(staleCalls('tools.output', { runId: 'r', stream: 'stdout', text: 'x' })).toEqual([]);
@@ -67,6 +105,8 @@ describe('the event → stale answers map', () => {
       'tools.finished': { run: { id: 'r1' } },
       'tools.started': { run: { id: 'r1' } },
       'tools.checklistChanged': { run: { id: 'c1' } },
+      'loans.changed': { ticketIds: ['t1'] },
+      'seats.changed': { poolId: 'p1' },
     };
     for (const event of invalidatingEvents) {
       for (const c of staleCalls(event, (samples[event] ?? {}) as never)) {
