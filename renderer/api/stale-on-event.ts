@@ -53,7 +53,7 @@ export function staleCalls<E extends EventName>(event: E, payload: EventPayload<
 }
 
 /** Events that carry a call's new answer themselves: it is stored, not asked again. */
-export const answeredByEvent = { 'sync.changed': 'sync.status' } as const satisfies { [E in EventName]?: CallName };
+export const answeredByEvent = { 'sync.changed': 'sync.status', 'settings.changed': 'settings.get' } as const satisfies { [E in EventName]?: CallName };
 
 /** The events that make some answer stale, to subscribe to each once. */
 export const invalidatingEvents = Object.keys(rules) as EventName[];
