@@ -36,13 +36,16 @@ const rules: { [E in EventName]?: Rule<E> } = {
   'seats.changed': (p) => [...all('dashboard.get', 'seats.pools', 'seats.ofHolder'), { name: 'seats.overview', input: { poolId: p.poolId } }],
   'directory.changed': () => all('directory.search', 'organisation.tree', 'caller.context', 'dashboard.meta', 'rdp.assets'),
   'organisation.changed': () => all('organisation.tree', 'organisation.rules', 'organisation.explain', 'dashboard.meta', 'dashboard.get'),
-  'referentials.changed': () => all('tickets.meta', 'dashboard.meta', 'incidents.config'),
+  'referentials.changed': () => all('tickets.meta', 'dashboard.meta', 'incidents.config', 'referentials.list', 'referentials.desk', 'mappings.get'),
   // The operator's name is among the technicians `tickets.meta` lists.
   'settings.changed': () => all('tickets.meta'),
   'drafts.changed': () => all('drafts.list'),
   'ssh.profilesChanged': () => all('ssh.profiles', 'rdp.assetMethods', 'rdp.assets', 'rdp.ticketTargets'),
   'ssh.hostKeysChanged': () => all('ssh.hostKeys'),
+  // A session opening, dropping or closing changes which sessions a reloaded page may reattach.
+  'ssh.status': () => all('ssh.sessions'),
   'security.vaultChanged': () => all('security.vaultList', 'security.vaultInfo'),
+  'security.auditAppended': () => all('security.auditVerify'),
   'rdp.session': (p) => [...all('rdp.sessions'), { name: 'rdp.session', input: { sessionId: p.id } }],
   'tools.started': () => all('tools.runs'),
   'tools.finished': (p) => [...all('tools.runs'), { name: 'tools.get', input: { runId: p.run.id } }],
@@ -56,7 +59,7 @@ export function staleCalls<E extends EventName>(event: E, payload: EventPayload<
 }
 
 /** Events that carry a call's new answer themselves: it is stored, not asked again. */
-export const answeredByEvent = { 'sync.changed': 'sync.status' } as const satisfies { [E in EventName]?: CallName };
+export const answeredByEvent = { 'sync.changed': 'sync.status', 'settings.changed': 'settings.get' } as const satisfies { [E in EventName]?: CallName };
 
 /** The events that make some answer stale, to subscribe to each once. */
 export const invalidatingEvents = Object.keys(rules) as EventName[];

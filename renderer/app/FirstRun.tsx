@@ -1,7 +1,8 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
-import { forgetTicketMeta } from '../features/ticket/ticket-meta';
+import { callQuery, queryClient, useCall } from '../api/queries';
+import { useSettings } from './preferences';
 import { errorText, Notice } from '../components/Notice';
 
 /** An ITSM server's administration account: never a technician's identity. */
@@ -15,36 +16,27 @@ const ADMIN_LOGIN = /^(root|admin|administrator|administrateur|glpi)$/i;
  */
 export function FirstRun() {
   const { t, i18n } = useTranslation('common');
-  const [need, setNeed] = useState<{ name: boolean; login: boolean; server: 'rt' | 'glpi' | null } | null>(null);
-  const [name, setName] = useState('');
-  const [login, setLogin] = useState('');
-  const [error, setError] = useState<{ field: 'name' | 'login' | null; text: string } | null>(null);
-  useEffect(() => {
-    let live = true;
-    Promise.all([api.call('settings.get'), api.call('sync.status').catch(() => null)]).then(
-      ([s, sync]) => {
-        if (!live) return;
-        const server = sync?.config.configured ? sync.config.kind : null;
-        const needName = !s.values.userName && !s.locked.includes('userName');
-        const needLogin = !!server && !s.values.userLogin && !s.locked.includes('userLogin');
-        setName(s.values.userName ?? '');
-        // The account the server authenticated is a good guess, unless it is its administrator.
-        const guess = sync?.config.user ?? sync?.config.lastTest?.account ?? '';
-        setLogin(ADMIN_LOGIN.test(guess) ? '' : guess);
-        setNeed(needName || needLogin ? { name: needName, login: needLogin, server } : null);
-      },
-      (err) => {
-        if (!live) return;
-        // Without the settings, ask for the name rather than hide the question, and say why.
-        setNeed({ name: true, login: false, server: null });
-        setError({ field: null, text: errorText(err, i18n.language) });
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [i18n.language]);
-  if (!need) return null;
+  // What is asked follows the cached settings (`settings.changed` carries the new ones) and
+  // server configuration: once the name (and login) are known, from here or elsewhere, the bar goes.
+  const settings = useSettings();
+  const sync = useCall('sync.status', undefined);
+  const [draftName, setName] = useState<string | null>(null);
+  const [draftLogin, setLogin] = useState<string | null>(null);
+  const [localError, setError] = useState<{ field: 'name' | 'login' | null; text: string } | null>(null);
+  // A failed server status only means no login is asked; wait for its answer either way.
+  if ((!settings.data && !settings.error) || sync.isPending) return null;
+  const s = settings.data;
+  const server = sync.data?.config.configured ? sync.data.config.kind : null;
+  // Without the settings, ask for the name rather than hide the question, and say why.
+  const need = s
+    ? { name: !s.values.userName && !s.locked.includes('userName'), login: !!server && !s.values.userLogin && !s.locked.includes('userLogin'), server }
+    : { name: true, login: false, server: null };
+  if (!need.name && !need.login) return null;
+  const error = localError ?? (settings.error ? { field: null, text: errorText(settings.error, i18n.language) } : null);
+  const name = draftName ?? s?.values.userName ?? '';
+  // The account the server authenticated is a good guess, unless it is its administrator.
+  const guess = sync.data?.config.user ?? sync.data?.config.lastTest?.account ?? '';
+  const login = draftLogin ?? (ADMIN_LOGIN.test(guess) ? '' : guess);
   const save = async () => {
     const v = name.trim();
     const l = login.trim();
@@ -52,9 +44,10 @@ export function FirstRun() {
     if (need.login && !l) return setError({ field: 'login', text: t('firstRun.loginRequired', { server: t(`firstRun.server.${need.server}`) }) });
     if (need.login && ADMIN_LOGIN.test(l)) return setError({ field: 'login', text: t('firstRun.loginAdmin', { login: l }) });
     try {
-      await api.call('settings.set', { ...(need.name ? { userName: v } : {}), ...(need.login ? { userLogin: l } : {}) });
-      forgetTicketMeta();
-      setNeed(null);
+      // The answer is the new settings: the bar goes at once (`settings.changed` makes the
+      // technicians list stale, api/stale-on-event.ts).
+      queryClient.setQueryData(callQuery('settings.get', undefined).queryKey, await api.call('settings.set', { ...(need.name ? { userName: v } : {}), ...(need.login ? { userLogin: l } : {}) }));
+      setError(null);
     } catch (err) {
       setError({ field: null, text: errorText(err, i18n.language) });
     }

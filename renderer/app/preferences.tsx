@@ -4,6 +4,7 @@ import type { CallOutput } from '../../src/api/contract';
 import type { PreferencesPatch } from '../../src/base/preferences-schema';
 import { errorText } from '../components/Notice';
 import { api } from '../api/client';
+import { callQuery, queryClient, useCall } from '../api/queries';
 
 type Settings = CallOutput<'settings.get'>;
 interface PrefsContext {
@@ -13,36 +14,34 @@ interface PrefsContext {
 }
 const Ctx = createContext<PrefsContext>({ settings: null, error: null, update: async () => {} });
 
-/** Loads the preferences from the core and keeps the UI language in step with them. */
+/** The cached preferences; `settings.changed` carries the new ones (api/stale-on-event.ts). */
+export const useSettings = () => useCall('settings.get', undefined, { showsError: true });
+
+/** Reads the preferences from the core and keeps the UI language in step with them. */
 export function PreferencesProvider({ children }: { children: ReactNode }) {
   const { i18n } = useTranslation();
-  const [settings, setSettings] = useState<Settings | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const stored = useSettings();
+  const settings = stored.data ?? null;
+  const [updateError, setError] = useState<string | null>(null);
+  const error = updateError ?? (stored.error ? errorText(stored.error, i18n.language) : null);
 
-  const apply = useCallback(
-    (s: Settings) => {
-      setSettings(s);
-      if (i18n.language !== s.values.locale) void i18n.changeLanguage(s.values.locale);
-      document.documentElement.lang = s.values.locale;
-    },
-    [i18n],
-  );
-
+  const locale = settings?.values.locale;
   useEffect(() => {
-    api.call('settings.get').then(apply, (err) => setError(errorText(err, i18n.language)));
-    return api.on('settings.changed', apply);
-  }, [apply, i18n.language]);
+    if (!locale) return;
+    if (i18n.language !== locale) void i18n.changeLanguage(locale);
+    document.documentElement.lang = locale;
+  }, [i18n, locale]);
 
   const update = useCallback(
     async (patch: PreferencesPatch) => {
       try {
         setError(null);
-        apply(await api.call('settings.set', patch));
+        queryClient.setQueryData(callQuery('settings.get', undefined).queryKey, await api.call('settings.set', patch));
       } catch (err) {
         setError(errorText(err, i18n.language));
       }
     },
-    [apply, i18n],
+    [i18n],
   );
 
   return <Ctx.Provider value={{ settings, error, update }}>{children}</Ctx.Provider>;

@@ -1,14 +1,14 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
+import { keepPreviousData } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { CallOutput } from '../../../src/api/contract';
 import { priorityRulesSchema, type PriorityRule } from '../../../src/domain/priority-rules';
 import { api } from '../../api/client';
+import { callQuery, queryClient, useCall, useSettled } from '../../api/queries';
 import { errorText } from '../ticket/ticket-meta';
 import './organisation.css';
-import { reportBackgroundFailure } from '../../components/background-failure';
 
-type Preview = CallOutput<'organisation.previewRules'>;
-type Issue = Preview['issues'][number] & Record<string, unknown>;
+type Issue = CallOutput<'organisation.previewRules'>['issues'][number] & Record<string, unknown>;
 
 /**
  * Settings › Priority rules: the ordered list (enable, stop, reorder) and its JSON, checked
@@ -18,20 +18,14 @@ type Issue = Preview['issues'][number] & Record<string, unknown>;
  */
 export function PriorityRulesSettings() {
   const { t, i18n } = useTranslation('organisation');
-  const [locked, setLocked] = useState(false);
-  const [text, setText] = useState('');
-  const [preview, setPreview] = useState<Preview | null>(null);
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
-
-  useEffect(() => {
-    api.call('organisation.rules').then(
-      (s) => {
-        setLocked(s.locked);
-        setText(JSON.stringify(s.rules, null, 2));
-      },
-      (err) => setMessage({ ok: false, text: errorText(err, i18n.language) }),
-    );
-  }, [i18n.language]);
+  // The stored rules come from the query (fetched again on `organisation.changed`); the
+  // JSON being edited is a local draft (null: not edited, the stored rules are shown).
+  const stored = useCall('organisation.rules', undefined, { showsError: true });
+  const locked = stored.data?.locked ?? false;
+  const [draft, setText] = useState<string | null>(null);
+  const text = draft ?? (stored.data ? JSON.stringify(stored.data.rules, null, 2) : '');
+  const [saveMessage, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const message = saveMessage ?? (stored.error ? { ok: false, text: errorText(stored.error, i18n.language) } : null);
 
   const parsed = useMemo((): { rules: PriorityRule[] } | { error: string } => {
     if (!text) return { error: '' };
@@ -44,15 +38,10 @@ export function PriorityRulesSettings() {
   }, [text]);
   const rules = 'rules' in parsed ? parsed.rules : null;
 
-  useEffect(() => {
-    if (!rules) return;
-    let live = true;
-    const id = setTimeout(() => api.call('organisation.previewRules', { rules }).then((p) => live && setPreview(p), reportBackgroundFailure), 300);
-    return () => {
-      live = false;
-      clearTimeout(id);
-    };
-  }, [rules]);
+  // Every valid draft, once typing pauses, is replayed on the last tickets; the previous
+  // replay stays shown while the next one is computed.
+  const settled = useSettled(rules, 300);
+  const preview = useCall('organisation.previewRules', { rules: settled ?? [] }, { enabled: !!settled, placeholderData: keepPreviousData }).data ?? null;
 
   const edit = (fn: (rules: PriorityRule[]) => PriorityRule[]) => rules && setText(JSON.stringify(fn([...rules]), null, 2));
   const move = (i: number, by: number) => edit((r) => {
@@ -64,7 +53,8 @@ export function PriorityRulesSettings() {
     if (!rules) return;
     try {
       const s = await api.call('organisation.saveRules', { rules });
-      setText(JSON.stringify(s.rules, null, 2));
+      queryClient.setQueryData(callQuery('organisation.rules', undefined).queryKey, s);
+      setText(null);
       setMessage({ ok: true, text: t('rules.saved') });
     } catch (err) {
       setMessage({ ok: false, text: errorText(err, i18n.language) });

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CallInput, CallOutput, EventPayload } from '../../../src/api/contract';
 import { api } from '../../api/client';
+import { useCall } from '../../api/queries';
 import { routeHref } from '../../app/router';
 import { ShadowSessionPicker } from './ShadowSessionPicker';
 import { SshEntry } from './SshEntry';
@@ -23,13 +24,14 @@ export function groupFingerprint(fp: string): string {
   return groups.join('  ');
 }
 
-/** Follows one session's record (state changes, end) through the `rdp.session` event. */
-function useSession(initial: SessionRecord | null): SessionRecord | null {
-  const [record, setRecord] = useState(initial);
-  useEffect(() => setRecord(initial), [initial]);
-  const id = initial?.id;
-  useEffect(() => (id ? api.on('rdp.session', (p) => p.id === id && setRecord(p)) : undefined), [id]);
-  return record;
+/**
+ * Follows one session's record (state changes, end): the launch's answer first, then the
+ * `rdp.session` call, asked again as soon as it is shown (an event may have come before the answer) and
+ * on each `rdp.session` event of it (api/stale-on-event.ts).
+ */
+function useSession(started: SessionRecord | null): SessionRecord | null {
+  const followed = useCall('rdp.session', { sessionId: started?.id ?? '' }, { enabled: !!started, initialData: started ?? undefined });
+  return started ? (followed.data ?? started) : null;
 }
 
 export function SessionStatus({ record }: { record: SessionRecord }) {

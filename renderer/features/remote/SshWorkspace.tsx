@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from '
 import { useTranslation } from 'react-i18next';
 import { ContractError } from '../../../src/api/client';
 import { api } from '../../api/client';
+import { useCall } from '../../api/queries';
 import { Notice } from '../../components/Notice';
 import { sshStore, type HostKeyPrompt, type OpenResult } from './ssh-store';
 import { TerminalPanel } from './TerminalPanel';
@@ -17,7 +18,9 @@ import './ssh.css';
 export function SshWorkspace() {
   const { t } = useTranslation('ssh');
   const { tabs, active, pending: pendingRequest, error: storeError } = useSyncExternalStore(sshStore.subscribe, sshStore.get);
-  const [profiles, setProfiles] = useState<Profile[]>([]);
+  // Fetched again on `ssh.profilesChanged` (api/stale-on-event.ts).
+  const stored = useCall('ssh.profiles', undefined, { showsError: true });
+  const profiles: Profile[] = stored.data?.profiles ?? [];
   const [prompt, setPrompt] = useState<HostKeyPrompt | null>(null);
   const [changed, setChanged] = useState<ChangedKey | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -25,12 +28,6 @@ export function SshWorkspace() {
   const [editing, setEditing] = useState<Partial<ProfileInput> | null>(null);
   const [password, setPassword] = useState<{ profile: Profile; ticketId: string | null } | null>(null);
   const titles = useRef(new Map<string, string>());
-
-  const load = useCallback(() => void api.call('ssh.profiles').then((r) => setProfiles(r.profiles), setError), []);
-  useEffect(() => {
-    load();
-    return api.on('ssh.profilesChanged', load);
-  }, [load]);
 
   const handle = useCallback(
     (r: OpenResult, title: string) => {
@@ -99,7 +96,7 @@ export function SshWorkspace() {
   return (
     <section className="card ssh-workspace" aria-labelledby="ssh-title" data-testid="ssh-workspace">
       <h2 id="ssh-title">{t('title')}</h2>
-      <Notice error={error} testId="ssh-error" />
+      <Notice error={error ?? stored.error} testId="ssh-error" />
       <Notice error={storeError} />
       {changed && <ChangedKeyNotice info={changed} onReplaced={() => setChanged(null)} />}
       {prompt && <HostKeyDialog prompt={prompt} busy={busy} onAnswer={(d) => void answer(d)} />}

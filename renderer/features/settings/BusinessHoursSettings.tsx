@@ -21,7 +21,7 @@ const showOpenings = (day: Opening[]) => day.map((o) => `${o.start}-${o.end}`).j
 /** Settings › Heures ouvrées et jours fériés: what SLA due dates count on. */
 export function BusinessHoursSettings({ year }: { year: number }) {
   const { i18n } = useTranslation('settings');
-  const [desk] = useDeskSettings();
+  const desk = useDeskSettings();
   // Outside the editor: a save reloads the calendar (and re-keys the editor), the sentence stays.
   const change = useChange(i18n.language);
   if (!desk) return <div aria-busy="true" />;

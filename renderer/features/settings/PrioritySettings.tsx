@@ -21,7 +21,7 @@ function split(minutes: number): { value: string; unit: Unit } {
 /** Settings › Priorités et délais: the urgency × impact matrix and the SLA targets per priority. */
 export function PrioritySettings() {
   const { i18n } = useTranslation('settings');
-  const [desk] = useDeskSettings();
+  const desk = useDeskSettings();
   // Outside the editors: a save reloads the values (and re-keys the editor), the sentence stays.
   const matrixChange = useChange(i18n.language);
   const slaChange = useChange(i18n.language);

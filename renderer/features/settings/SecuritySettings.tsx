@@ -1,9 +1,10 @@
 import '../remote/ssh.css';
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CallOutput } from '../../../src/api/contract';
 import { errorText as msg, Notice } from '../../components/Notice';
 import { api } from '../../api/client';
+import { useCall } from '../../api/queries';
 import { SelectField } from '../../components/SelectField';
 
 type Entry = CallOutput<'security.vaultList'>['entries'][number];
@@ -28,8 +29,11 @@ export function SecuritySettings() {
 
 function VaultSection() {
   const { t, i18n } = useTranslation('security');
-  const [entries, setEntries] = useState<Entry[]>([]);
-  const [backend, setBackend] = useState('');
+  // Fetched again on `security.vaultChanged` (api/stale-on-event.ts).
+  const list = useCall('security.vaultList', undefined, { showsError: true });
+  const info = useCall('security.vaultInfo', undefined, { showsError: true });
+  const entries: Entry[] = list.data?.entries ?? [];
+  const backend = info.data?.backend ?? '';
   const [label, setLabel] = useState('');
   const [kind, setKind] = useState<Entry['kind']>('password');
   const [secret, setSecret] = useState('');
@@ -37,16 +41,6 @@ function VaultSection() {
   const [replacement, setReplacement] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const [loadError, setLoadError] = useState<unknown>(null);
-
-  const load = useCallback(() => {
-    void api.call('security.vaultList').then((r) => setEntries(r.entries), setLoadError);
-    void api.call('security.vaultInfo').then((r) => setBackend(r.backend), setLoadError);
-  }, []);
-  useEffect(() => {
-    load();
-    return api.on('security.vaultChanged', load);
-  }, [load]);
 
   const run = async (fn: () => Promise<unknown>, done: string) => {
     setError(null);
@@ -150,20 +144,16 @@ function VaultSection() {
       </form>
       <Notice tone="success">{notice}</Notice>
       <Notice error={error} />
-      <Notice error={loadError} />
+      <Notice error={list.error ?? info.error} />
     </section>
   );
 }
 
 function AuditSection() {
   const { t } = useTranslation('security');
-  const [status, setStatus] = useState<AuditStatus | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const check = useCallback(() => void api.call('security.auditVerify').then((s) => (setError(null), setStatus(s)), setError), []);
-  useEffect(() => {
-    check();
-    return api.on('security.auditAppended', check);
-  }, [check]);
+  // Verified again on `security.auditAppended` and on demand.
+  const audit = useCall('security.auditVerify', undefined, { showsError: true });
+  const status: AuditStatus | undefined = audit.data;
   return (
     <section aria-labelledby="audit-title">
       <h3 id="audit-title">{t('audit.title')}</h3>
@@ -172,8 +162,8 @@ function AuditSection() {
           {status.ok ? t('audit.intact', { rows: status.rows }) : t('audit.broken', { row: status.brokenAt, rows: status.rows })}
         </Notice>
       )}
-      <Notice error={error} />
-      <button type="button" onClick={check}>
+      <Notice error={audit.error} />
+      <button type="button" onClick={() => void audit.refetch()}>
         {t('audit.verify')}
       </button>
       <p className="muted">{t('audit.cli')}</p>
@@ -183,15 +173,12 @@ function AuditSection() {
 
 function HostKeysSection() {
   const { t, i18n } = useTranslation('security');
-  const [keys, setKeys] = useState<HostKey[]>([]);
+  // Fetched again on `ssh.hostKeysChanged`.
+  const stored = useCall('ssh.hostKeys', undefined, { showsError: true });
+  const keys: HostKey[] = stored.data?.keys ?? [];
   const [replacing, setReplacing] = useState<HostKey | null>(null);
   const [fingerprint, setFingerprint] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const load = useCallback(() => void api.call('ssh.hostKeys').then((r) => setKeys(r.keys), (e) => setError(msg(e, i18n.language))), [i18n.language]);
-  useEffect(() => {
-    load();
-    return api.on('ssh.hostKeysChanged', load);
-  }, [load]);
   return (
     <section aria-labelledby="hostkeys-title">
       <h3 id="hostkeys-title">{t('hostKeys.title')}</h3>
@@ -240,7 +227,7 @@ function HostKeysSection() {
           </button>
         </form>
       )}
-      <Notice error={error} />
+      <Notice error={error ?? stored.error} />
     </section>
   );
 }

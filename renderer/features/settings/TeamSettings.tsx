@@ -13,7 +13,7 @@ import { useReferentialList } from './useReferentials';
  */
 export function TeamSettings() {
   const { t, i18n } = useTranslation('settings');
-  const [list] = useReferentialList();
+  const list = useReferentialList();
   const { state, run } = useChange(i18n.language);
   const [name, setName] = useState('');
 

@@ -1,7 +1,8 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Template } from '../../../src/domain/templates';
 import { api } from '../../api/client';
+import { callQuery, queryClient, useCall } from '../../api/queries';
 import { useTicketMeta } from '../ticket/ticket-meta';
 import { Notice } from '../../components/Notice';
 import { SaveBar, useChange } from '../../components/SaveBar';
@@ -13,22 +14,17 @@ import { SaveBar, useChange } from '../../components/SaveBar';
 export function TemplateSettings() {
   const { t, i18n } = useTranslation('hotline');
   const meta = useTicketMeta();
-  const [saved, setSaved] = useState<Template[] | null>(null);
-  const [list, setList] = useState<Template[] | null>(null);
-  const [loadError, setLoadError] = useState<unknown>(null);
+  // The stored templates come from the query; the editor's draft is local (null: not edited).
+  const stored = useCall('templates.list', undefined, { showsError: true });
+  const saved = stored.data?.templates;
+  const [draft, setDraft] = useState<Template[] | null>(null);
   const [problems, setProblems] = useState<Map<string, string>>(new Map());
   const [local, setLocal] = useState<string | null>(null);
   const { state, run } = useChange(i18n.language);
-  const loaded = (templates: Template[]) => {
-    setSaved(templates);
-    setList(templates);
-  };
-  useEffect(() => {
-    // Not an empty editor when the list cannot be read: saving it would delete every template.
-    api.call('templates.list').then((r) => loaded(r.templates), setLoadError);
-  }, []);
-  if (!list || !saved) return <Notice error={loadError} testId="template-status" />;
-  const change = (i: number, patch: Partial<Template>) => setList(list.map((x, j) => (j === i ? { ...x, ...patch } : x)));
+  // Not an empty editor when the list cannot be read: saving it would delete every template.
+  if (!saved) return <Notice error={stored.error} testId="template-status" />;
+  const list = draft ?? saved;
+  const change = (i: number, patch: Partial<Template>) => setDraft(list.map((x, j) => (j === i ? { ...x, ...patch } : x)));
   const save = async () => {
     const found = new Map<string, string>();
     list.forEach((x) => {
@@ -39,7 +35,11 @@ export function TemplateSettings() {
     setLocal(found.size > 0 ? t('templates.fix', { count: found.size }) : null);
     if (found.size > 0) return;
     const r = await run(() => api.call('templates.save', { templates: list.map((x) => ({ ...x, title: x.title.trim(), body: x.body.trim() })) }), () => t('templates.saved'));
-    if (r) loaded(r.templates);
+    if (r) {
+      // No event announces templates: the answer is the new stored list (the call form's too).
+      queryClient.setQueryData(callQuery('templates.list', undefined).queryKey, r);
+      setDraft(null);
+    }
   };
   return (
     <fieldset className="card template-settings" id="templates" data-testid="template-settings">
@@ -65,7 +65,7 @@ export function TemplateSettings() {
             <textarea data-testid="template-body" rows={2} maxLength={2000} value={x.body} aria-invalid={problems.has(`${x.id}.body`) || undefined} aria-describedby={problems.has(`${x.id}.body`) ? `${x.id}-body-problem` : undefined} onChange={(e) => change(i, { body: e.target.value })} />
             {problems.get(`${x.id}.body`) && <small className="error" id={`${x.id}-body-problem`}>{problems.get(`${x.id}.body`)}</small>}
           </label>
-          <button type="button" className="danger" onClick={() => setList(list.filter((_, j) => j !== i))}>{t('templates.remove')}</button>
+          <button type="button" className="danger" onClick={() => setDraft(list.filter((_, j) => j !== i))}>{t('templates.remove')}</button>
         </div>
       ))}
       <SaveBar
@@ -78,10 +78,10 @@ export function TemplateSettings() {
         onDiscard={() => {
           setProblems(new Map());
           setLocal(null);
-          setList(saved);
+          setDraft(null);
         }}
       >
-        <button type="button" data-testid="template-add" onClick={() => setList([...list, { id: crypto.randomUUID(), kind: 'solution', categoryId: null, title: '', body: '' }])}>
+        <button type="button" data-testid="template-add" onClick={() => setDraft([...list, { id: crypto.randomUUID(), kind: 'solution', categoryId: null, title: '', body: '' }])}>
           {t('templates.add')}
         </button>
       </SaveBar>

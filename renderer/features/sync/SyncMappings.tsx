@@ -1,13 +1,12 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
+import { callQuery, invalidateCall, queryClient, useCall } from '../../api/queries';
 import type { CallOutput } from '../../../src/api/contract';
-import { errorText } from './useSync';
 import { Notice } from '../../components/Notice';
 import { SaveBar, useChange } from '../../components/SaveBar';
 import { Select, type Choice } from '../../components/SelectField';
 
-type Mappings = CallOutput<'mappings.get'>;
 type Choices = CallOutput<'mappings.choices'>;
 
 /** Drops the "same name" / "GLPI chooses" rows: only real mappings are stored. */
@@ -21,54 +20,42 @@ const chosen = (draft: Record<string, string>) => Object.fromEntries(Object.entr
 export function SyncMappings({ kind }: { kind: 'rt' | 'glpi' }) {
   const { t, i18n } = useTranslation('sync');
   const lang = i18n.language;
-  const [mappings, setMappings] = useState<Mappings | null>(null);
-  const [choices, setChoices] = useState<Choices | null>(null);
-  const [choicesError, setChoicesError] = useState<string | null>(null);
-  const [teams, setTeams] = useState<Record<string, string>>({});
-  const [entities, setEntities] = useState<Record<string, string>>({});
-  const [error, setError] = useState<string | null>(null);
+  // What is stored comes from the queries (asked again when the screen opens and on
+  // `referentials.changed`); the edited choices are local drafts (null: not edited).
+  const stored = useCall('mappings.get', undefined, { showsError: true });
+  const choiceList = useCall('mappings.choices', undefined, { showsError: true });
+  const mappings = stored.data;
+  const choices: Choices | null = choiceList.data ?? null;
+  const [draftTeams, setTeams] = useState<Record<string, string> | null>(null);
+  const [draftEntities, setEntities] = useState<Record<string, string> | null>(null);
   const { state, run } = useChange(lang);
   const busy = state?.kind === 'busy';
 
-  const fill = useCallback(
-    (m: Mappings) => {
-      setMappings(m);
-      setTeams(kind === 'rt' ? m.queueMap : m.glpi.teams);
-      setEntities(Object.fromEntries(Object.entries(m.glpi.entities ?? {}).map(([org, id]) => [org, String(id)])));
-    },
-    [kind],
-  );
-  const loadChoices = useCallback(async () => {
-    setChoicesError(null);
-    try {
-      setChoices(await api.call('mappings.choices', undefined));
-    } catch (e) {
-      setChoicesError(errorText(e, lang));
-    }
-  }, [lang]);
-  useEffect(() => {
-    api.call('mappings.get', undefined).then(fill, (e: unknown) => setError(errorText(e, lang)));
-    void loadChoices();
-  }, [fill, loadChoices, lang]);
+  if (!mappings) return <Notice error={stored.error} testId="sync-mappings-error" />;
 
-  if (!mappings) return <Notice error={error} testId="sync-mappings-error" />;
-
+  const savedTeams = kind === 'rt' ? mappings.queueMap : mappings.glpi.teams;
+  const savedEntities = Object.fromEntries(Object.entries(mappings.glpi.entities ?? {}).map(([org, id]) => [org, String(id)]));
+  const teams = draftTeams ?? savedTeams;
+  const entities = draftEntities ?? savedEntities;
+  const discard = () => {
+    setTeams(null);
+    setEntities(null);
+  };
   const save = () => {
-    setError(null);
     void run(async () => {
-      if (kind === 'rt') fill(await api.call('mappings.setQueues', { queueMap: chosen(teams) }));
+      if (kind === 'rt') queryClient.setQueryData(callQuery('mappings.get', undefined).queryKey, await api.call('mappings.setQueues', { queueMap: chosen(teams) }));
       else {
         await api.call('glpi.mappings.set', {
           teams: chosen(teams),
           technicians: mappings.glpi.technicians,
           entities: Object.fromEntries(Object.entries(chosen(entities)).map(([org, id]) => [org, Number(id)])),
         });
-        fill(await api.call('mappings.get', undefined));
+        // No event announces mappings: the stored ones are asked again before the draft goes.
+        await invalidateCall('mappings.get');
       }
+      discard();
     }, () => t('mappings.saved'));
   };
-  const savedTeams = kind === 'rt' ? mappings.queueMap : mappings.glpi.teams;
-  const savedEntities = Object.fromEntries(Object.entries(mappings.glpi.entities ?? {}).map(([org, id]) => [org, String(id)]));
   const dirty = JSON.stringify(chosen(teams)) !== JSON.stringify(chosen(savedTeams)) || (kind === 'glpi' && JSON.stringify(chosen(entities)) !== JSON.stringify(chosen(savedEntities)));
 
   const serverNames = kind === 'rt' ? (choices?.queues ?? []) : (choices?.groups ?? []);
@@ -92,7 +79,7 @@ export function SyncMappings({ kind }: { kind: 'rt' | 'glpi' }) {
     <section className="card" data-testid="sync-mappings" aria-labelledby="sync-mappings-title">
       <h4 id="sync-mappings-title">{t('mappings.title')}</h4>
       <p className="muted">{t(kind === 'rt' ? 'mappings.introRt' : 'mappings.introGlpi')}</p>
-      <Notice error={choicesError} testId="sync-mappings-choices-error" />
+      <Notice error={choiceList.error} testId="sync-mappings-choices-error" />
       <table className="mappings">
         <thead>
           <tr>
@@ -162,13 +149,13 @@ export function SyncMappings({ kind }: { kind: 'rt' | 'glpi' }) {
         state={state}
         noticeTestId={{ ok: 'sync-mappings-saved', error: 'sync-mappings-error' }}
         dirty={dirty}
-        onDiscard={() => fill(mappings)}
+        onDiscard={discard}
       >
-        <button type="button" data-testid="sync-mappings-refresh" disabled={busy} onClick={() => void loadChoices()}>
+        <button type="button" data-testid="sync-mappings-refresh" disabled={busy} onClick={() => void choiceList.refetch()}>
           {t('mappings.refresh')}
         </button>
       </SaveBar>
-      <Notice error={error} testId="sync-mappings-error" />
+      <Notice error={stored.error} testId="sync-mappings-error" />
     </section>
   );
 }

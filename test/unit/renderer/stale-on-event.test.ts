@@ -89,6 +89,30 @@ describe('the event → stale answers map', () => {
     expect(stale(qc, 'loans.overview', undefined)).toBe(false);
   });
 
+  it('a settings change makes the editors’ stored values stale, and only theirs', async () => {
+    const qc = cacheWith([
+      ['referentials.list', undefined],
+      ['referentials.desk', undefined],
+      ['mappings.get', undefined],
+      ['security.vaultList', undefined],
+      ['security.auditVerify', undefined],
+      ['ssh.sessions', undefined],
+      ['ssh.profiles', undefined],
+    ]);
+    await apply(qc, staleCalls('referentials.changed', { what: 'teams' }));
+    expect(stale(qc, 'referentials.list', undefined)).toBe(true);
+    expect(stale(qc, 'referentials.desk', undefined)).toBe(true);
+    // Teams are the rows of the ITSM mappings.
+    expect(stale(qc, 'mappings.get', undefined)).toBe(true);
+    expect(stale(qc, 'security.vaultList', undefined)).toBe(false);
+    await apply(qc, staleCalls('security.auditAppended', { seq: 3, action: 'vault.put' }));
+    expect(stale(qc, 'security.auditVerify', undefined)).toBe(true);
+    expect(stale(qc, 'security.vaultList', undefined)).toBe(false);
+    await apply(qc, staleCalls('ssh.status', { sessionId: 's1', state: 'closed' }));
+    expect(stale(qc, 'ssh.sessions', undefined)).toBe(true);
+    expect(stale(qc, 'ssh.profiles', undefined)).toBe(false);
+  });
+
   it('an event that changes no read makes nothing stale', () => {
     expect(staleCalls('ssh.data', { sessionId: 's', data: 'x', bytes: 1 })).toEqual([]);
     expect(staleCalls('tools.output', { runId: 'r', stream: 'stdout', text: 'x' })).toEqual([]);

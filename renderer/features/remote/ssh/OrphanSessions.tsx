@@ -1,7 +1,7 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CallOutput } from '../../../../src/api/contract';
 import { api } from '../../../api/client';
+import { useCall } from '../../../api/queries';
 import { Notice } from '../../../components/Notice';
 import { sshStore } from '../ssh-store';
 
@@ -11,20 +11,11 @@ import { sshStore } from '../ssh-store';
  */
 export function OrphanSessions({ known }: { known: string[] }) {
   const { t } = useTranslation('ssh');
-  const [sessions, setSessions] = useState<CallOutput<'ssh.sessions'>['sessions']>([]);
-  const [error, setError] = useState<unknown>(null);
-  const load = useCallback(
-    () =>
-      void api.call('ssh.sessions').then((r) => {
-        setError(null);
-        setSessions(r.sessions.filter((s) => s.state !== 'closed'));
-      }, setError),
-    [],
-  );
-  useEffect(() => {
-    load();
-    return api.on('ssh.status', load);
-  }, [load]);
+  // Asked again on every `ssh.status` (api/stale-on-event.ts).
+  const open = useCall('ssh.sessions', undefined, { showsError: true });
+  const sessions = (open.data?.sessions ?? []).filter((s) => s.state !== 'closed');
+  const [closeError, setError] = useState<unknown>(null);
+  const error = closeError ?? open.error;
   const orphans = sessions.filter((s) => !known.includes(s.sessionId));
   if (orphans.length === 0) return <Notice error={error} />;
   return (
@@ -41,7 +32,7 @@ export function OrphanSessions({ known }: { known: string[] }) {
               <button type="button" onClick={() => sshStore.adopt(s, s.target)}>
                 {t('orphans.attach')}
               </button>
-              <button type="button" onClick={() => void api.call('ssh.close', { sessionId: s.sessionId }).then(load, (e: unknown) => (setError(e), load()))}>
+              <button type="button" onClick={() => void api.call('ssh.close', { sessionId: s.sessionId }).then(() => setError(null), setError)}>
                 {t('orphans.close')}
               </button>
             </span>

@@ -1,7 +1,8 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CallInput, CallOutput } from '../../../../src/api/contract';
 import { api } from '../../../api/client';
+import { useCall } from '../../../api/queries';
 import { Notice } from '../../../components/Notice';
 import { DialogButtons } from './DialogButtons';
 
@@ -21,9 +22,11 @@ export function ProfileForm({ initial, onCancel, onSaved }: { initial: Partial<P
     credentialId: initial.credentialId ?? '',
     jump: (initial.jump ?? []).join(', '),
   });
-  const [creds, setCreds] = useState<CallOutput<'security.vaultList'>['entries']>([]);
-  const [error, setError] = useState<unknown>(null);
-  useEffect(() => void api.call('security.vaultList').then((r) => setCreds(r.entries), setError), []);
+  // The vault's entries to pick a credential from, fetched again on `security.vaultChanged`.
+  const vault = useCall('security.vaultList', undefined, { showsError: true });
+  const creds = vault.data?.entries ?? [];
+  const [saveError, setError] = useState<unknown>(null);
+  const error = saveError ?? vault.error;
   const field = (k: keyof typeof v) => ({ value: v[k], onChange: (e: { target: { value: string } }) => setV({ ...v, [k]: e.target.value }) });
   const save = async () => {
     setError(null);
