@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRt, type RtInstance } from '../../services/rt';
 import { startFaultProxy, type Fault, type FaultProxy } from '../../services/fault-proxy';
 import { allServerTickets, serverFollowups } from './rt-helpers';
+import { poll } from '../../support/poll';
 import { callOf, drainAll, logCall, makeHarness, outboxCounts, waitFor, type Harness, type LoggedCall } from '../../support/sync-harness';
 
 let rt: RtInstance;
@@ -67,7 +68,9 @@ describe('push to a real RT 5', () => {
           return i % 20 === 0 ? [`suivi ${i}.1`, `suivi ${i}.2`, `suivi ${i}.3`] : [`suivi ${i}.1`];
         },
       );
-      expect(h.sync.engine.status().online).toBe(true);
+      // Back online once RT answers again (on a loaded machine the drain's last request may have
+      // timed out, so ask RT once more rather than read a state left by that timeout).
+      await poll(async () => (await h.sync.engine.sync(), h.sync.engine.status().online), (online) => online === true, { timeoutMs: 60_000, everyMs: 500, what: 'the engine to see RT online' });
     } finally {
       await h.dispose();
     }
