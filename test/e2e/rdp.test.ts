@@ -142,13 +142,13 @@ describe('"Se connecter" on a ticket', () => {
     await screenshot(page, 'rdp-trust-dialog');
     const logFrom = xrdp!.logSize();
     await page.getByTestId('rdp-trust-accept').click();
-    await expect.poll(() => page.getByTestId('rdp-session-state').getAttribute('data-state'), { timeout: 10_000 }).toMatch(/running|logged_in/);
-    await xrdp!.waitForLog(new RegExp(`login successful for user ${xrdp!.user}`), 15_000, logFrom);
-    await expect.poll(() => page.getByTestId('rdp-session-state').getAttribute('data-state'), { timeout: 20_000 }).toBe('ended');
+    await expect.poll(() => page.getByTestId('rdp-session-state').getAttribute('data-state'), { timeout: 30_000 }).toMatch(/running|logged_in/);
+    await xrdp!.waitForLog(new RegExp(`login successful for user ${xrdp!.user}`), 45_000, logFrom);
+    await expect.poll(() => page.getByTestId('rdp-session-state').getAttribute('data-state'), { timeout: 60_000 }).toBe('ended');
     expect(await page.getByTestId('rdp-session-state').textContent()).toContain('Session terminée');
     // The timeline shows the session's start and end.
-    await expect.poll(() => page.locator('[data-kind="rdp_session"]').count(), { timeout: 10_000 }).toBe(2);
+    await expect.poll(() => page.locator('[data-kind="rdp_session"]').count(), { timeout: 30_000 }).toBe(2);
     await screenshot(page, 'rdp-session-ended');
     await page.close();
-  });
+  }, 180_000);
 });
