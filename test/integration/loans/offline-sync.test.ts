@@ -6,25 +6,18 @@
  * configured but down, then RT back: every op lands once, checked field by field in RT; an op
  * whose acknowledgement was lost is sent again and changes nothing.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RtInstance } from '../../services/rt';
+import { describe, expect, it } from 'vitest';
 import { RT_LOAN_FIELDS } from '../../../src/features/loans/rt-loans';
 import { makeLoansHarness } from './harness';
-import { startRtForLoans } from './rt-setup';
+import { withRtForLoans } from './rt-setup';
 import { poll } from '../../support/poll';
 import { glpiDecode, startGlpiFake } from '../../services/glpi-fake';
 import { GLPI_LOAN_STATES } from '../../../src/features/loans/glpi-loans';
 
-let rt: RtInstance;
-beforeAll(async () => {
-  rt = await startRtForLoans();
-}, 120_000);
-afterAll(async () => {
-  await rt?.dispose();
-});
+const server = withRtForLoans();
 
 const rest = async (path: string) => {
-  const res = await fetch(`${rt.url}/REST/2.0${path}`, { headers: { Authorization: `token ${rt.token}` } });
+  const res = await fetch(`${server.rt.url}/REST/2.0${path}`, { headers: { Authorization: `token ${server.rt.token}` } });
   return (await res.json()) as any;
 };
 async function assetByTag(tag: string) {
@@ -46,7 +39,7 @@ async function assetByTag(tag: string) {
     referredToBy: (body._hyperlinks as { ref: string; id?: string }[]).filter((l) => l.ref === 'referred-to-by').map((l) => String(l.id)),
   };
 }
-const count = async (sql: string) => Number((await rt.sql(sql)).trim());
+const count = async (sql: string) => Number((await server.rt.sql(sql)).trim());
 const heldByAdds = (assetId: string) => count(`SELECT COUNT(*) FROM Transactions WHERE ObjectType = 'RT::Asset' AND ObjectId = ${Number(assetId)} AND Type = 'AddWatcher' AND Field = 'HeldBy';`);
 const assetTxns = (assetId: string) => count(`SELECT COUNT(*) FROM Transactions WHERE ObjectType = 'RT::Asset' AND ObjectId = ${Number(assetId)};`);
 
@@ -66,8 +59,8 @@ describe('loans made offline, then drained to a real Request Tracker', () => {
       expect(standalone.outbox.pending).toBeGreaterThanOrEqual(5); // 3 items + 2 check-outs
 
       // 2. The server is configured, then goes down: more loans, nothing lost, nothing sent.
-      await h.call('sync.configure', { kind: 'rt', url: rt.url, token: rt.token, user: 'relais' });
-      await rt.stop();
+      await h.call('sync.configure', { kind: 'rt', url: server.rt.url, token: server.rt.token, user: 'relais' });
+      await server.rt.stop();
       await h.call('loans.checkin', { tag: 'CAS-01', condition: 'endommage', missingKit: ['mousse'] });
       const zola = await h.personId('Zola');
       const call2 = await h.logLoanCall(zola, 'Besoin d’un portable pour la médiathèque');
@@ -81,7 +74,7 @@ describe('loans made offline, then drained to a real Request Tracker', () => {
       expect(pendingOffline).toBe(7); // 3 items, 2 check-outs, 1 return, 1 check-out
 
       // 3. RT is back. The calls reach RT as tickets (the tickets sync), then the loans drain.
-      await rt.start();
+      await server.rt.start();
       h.clock.now = new Date(h.clock.now.getTime() + 20 * 60_000); // past the retry delays after the failures
       const serverId = (ticketId: string) => db.prepare('SELECT server_id FROM tickets WHERE id = ?').pluck().get(ticketId) as string | null;
       await poll(

@@ -11,20 +11,13 @@ import type { LoanRemoteOp } from '../../../src/features/loans/remote-types';
 import { loanItemFactory } from './remote-fixtures';
 import { RelaisError } from '../../../src/base/errors';
 import { startLossyProxy } from './lossy-http';
-import { prepareRtForLoans, startRtForLoans } from './rt-setup';
+import { prepareRtForLoans, withRtForLoans } from './rt-setup';
 
-let rt: RtInstance;
+const server = withRtForLoans();
 
-beforeAll(async () => {
-  rt = await startRtForLoans();
-}, 120_000);
-afterAll(async () => {
-  await rt?.dispose();
-});
-
-const remote = (url = rt.url) => createRtLoanRemote({ url, token: () => rt.token });
+const remote = (url = server.rt.url) => createRtLoanRemote({ url, token: () => server.rt.token });
 const rest = async (path: string, init: RequestInit = {}) => {
-  const res = await fetch(`${rt.url}/REST/2.0${path}`, { ...init, headers: { Authorization: `token ${rt.token}`, 'Content-Type': 'application/json', ...(init.headers ?? {}) } });
+  const res = await fetch(`${server.rt.url}/REST/2.0${path}`, { ...init, headers: { Authorization: `token ${server.rt.token}`, 'Content-Type': 'application/json', ...(init.headers ?? {}) } });
   return { status: res.status, body: (await res.json()) as any };
 };
 /** The asset as RT shows it, field by field. */
@@ -50,11 +43,11 @@ async function rtAsset(id: string) {
 }
 /** How many times RT recorded HeldBy gaining a member on this asset (its transaction history). */
 async function heldByAdds(assetId: string): Promise<number> {
-  const out = await rt.sql(`SELECT COUNT(*) FROM Transactions WHERE ObjectType = 'RT::Asset' AND ObjectId = ${Number(assetId)} AND Type = 'AddWatcher' AND Field = 'HeldBy';`);
+  const out = await server.rt.sql(`SELECT COUNT(*) FROM Transactions WHERE ObjectType = 'RT::Asset' AND ObjectId = ${Number(assetId)} AND Type = 'AddWatcher' AND Field = 'HeldBy';`);
   return Number(out.trim());
 }
 async function ticketLinks(ticketId: string): Promise<number> {
-  const out = await rt.sql(`SELECT COUNT(*) FROM Links WHERE Base LIKE '%/ticket/${Number(ticketId)}' AND Type = 'RefersTo';`);
+  const out = await server.rt.sql(`SELECT COUNT(*) FROM Links WHERE Base LIKE '%/ticket/${Number(ticketId)}' AND Type = 'RefersTo';`);
   return Number(out.trim());
 }
 async function newTicket(subject: string): Promise<string> {
@@ -95,22 +88,22 @@ describe('loans on Request Tracker assets', () => {
     expect(lent).toMatchObject({ heldBy: ['agent-dupre'], state: 'prete', due: '2026-12-15T17:00:00.000Z', referredToBy: [ticket] });
     // The ticket side: RefersTo asset:ID, as RT's own UI shows it.
     const { body: t } = await rest(`/ticket/${ticket}`);
-    expect((t._hyperlinks as { ref: string; _url: string }[]).filter((l) => l.ref === 'refers-to').map((l) => l._url)).toEqual([`${rt.url}/REST/2.0/asset/${assetId}`]);
+    expect((t._hyperlinks as { ref: string; _url: string }[]).filter((l) => l.ref === 'refers-to').map((l) => l._url)).toEqual([`${server.rt.url}/REST/2.0/asset/${assetId}`]);
 
     const back = await r.apply({ kind: 'checkin', item: { ...withId, state: 'retour_a_controler' }, condition: 'a_controler', missingKit: ['chargeur'] });
     expect(back.status).toBe('done');
     expect(await rtAsset(assetId)).toMatchObject({ heldBy: [], state: 'retour_a_controler', due: '', condition: 'a_controler', missingKit: 'chargeur', referredToBy: [ticket] });
 
     // Applied again (the drain did not hear the answer): nothing changes in RT.
-    const before = await rt.sql(`SELECT COUNT(*) FROM Transactions WHERE ObjectType = 'RT::Asset' AND ObjectId = ${Number(assetId)};`);
+    const before = await server.rt.sql(`SELECT COUNT(*) FROM Transactions WHERE ObjectType = 'RT::Asset' AND ObjectId = ${Number(assetId)};`);
     expect((await r.apply({ kind: 'checkin', item: { ...withId, state: 'retour_a_controler' }, condition: 'a_controler', missingKit: ['chargeur'] })).status).toBe('done');
     expect((await r.apply({ kind: 'item', item: { ...it0, remoteId: assetId, state: 'retour_a_controler' } })).status).toBe('done');
-    expect(await rt.sql(`SELECT COUNT(*) FROM Transactions WHERE ObjectType = 'RT::Asset' AND ObjectId = ${Number(assetId)};`)).toBe(before);
+    expect(await server.rt.sql(`SELECT COUNT(*) FROM Transactions WHERE ObjectType = 'RT::Asset' AND ObjectId = ${Number(assetId)};`)).toBe(before);
     expect(await heldByAdds(assetId)).toBe(1);
   }, 60_000);
 
   it('an item RT does not know yet is found by its tag, not created twice (lost answer to the create)', async () => {
-    const proxy = await startLossyProxy(rt.url);
+    const proxy = await startLossyProxy(server.rt.url);
     try {
       const it1 = item();
       proxy.loseAnswer((q) => q.method === 'POST' && q.path.startsWith('/REST/2.0/asset') && q.body.includes(it1.tag));
@@ -157,7 +150,7 @@ describe('loans on Request Tracker assets', () => {
   }, 60_000);
 
   it('the answer to a check-out is lost after RT committed it: applied exactly once, and "done" when sent again', async () => {
-    const proxy = await startLossyProxy(rt.url);
+    const proxy = await startLossyProxy(server.rt.url);
     try {
       const it3 = item();
       const id = ((await remote().apply({ kind: 'item', item: it3 })) as { remoteId: string }).remoteId;
@@ -180,7 +173,7 @@ describe('loans on Request Tracker assets', () => {
 
   it('RT down: a RelaisError that says the loan stays queued (retry), nothing half-written', async () => {
     const it4 = item();
-    await rt.stop();
+    await server.rt.stop();
     try {
       const err = await remote().apply({ kind: 'item', item: it4 }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(RelaisError);
@@ -188,7 +181,7 @@ describe('loans on Request Tracker assets', () => {
       expect((err as RelaisError).messages.fr).toContain('reste en attente');
       expect((err as RelaisError).details).toMatchObject({ retryable: true });
     } finally {
-      await rt.start();
+      await server.rt.start();
     }
     const { body } = await rest(`/assets?query=${encodeURIComponent(`Name = '${it4.tag}'`)}`);
     expect(body.items).toEqual([]);

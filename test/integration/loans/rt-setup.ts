@@ -1,4 +1,5 @@
 /** Test setup shared by the loans tests against a real Request Tracker. */
+import { afterAll, beforeAll } from 'vitest';
 import { startRt, type RtInstance } from '../../services/rt';
 import { RT_LOAN_CATALOG, RT_LOAN_FIELDS } from '../../../src/features/loans/rt-loans';
 
@@ -35,4 +36,21 @@ export async function startRtForLoans(): Promise<RtInstance> {
   const rt = await startRt();
   await prepareRtForLoans(rt);
   return rt;
+}
+
+/** One prepared RT for the test file: started before its tests, disposed after them. */
+export function withRtForLoans(): { readonly rt: RtInstance } {
+  let rt: RtInstance | undefined;
+  beforeAll(async () => {
+    rt = await startRtForLoans();
+  }, 120_000);
+  afterAll(async () => {
+    await rt?.dispose();
+  });
+  return {
+    get rt() {
+      if (!rt) throw new Error('RT starts in beforeAll');
+      return rt;
+    },
+  };
 }
